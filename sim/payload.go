@@ -151,7 +151,11 @@ func jsonError(b []byte, err error) error {
 	msg := err.Error()
 	switch e := err.(type) {
 	case *json.SyntaxError:
+		// Offset counts the bytes read, including the offending one.
 		off = e.Offset
+		if off > 0 && off <= int64(len(b)) {
+			off--
+		}
 	case *json.UnmarshalTypeError:
 		off = e.Offset
 		msg = "payload is not a JSON object (apns.md#P01)"

@@ -1,0 +1,142 @@
+package sim
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/sideshow/apns2"
+	"github.com/sideshow/apns2/token"
+	"golang.org/x/net/http2"
+)
+
+// ProviderConfig says where and as whom a Provider sends. The simulator and
+// the real-send mode differ only in these values (DESIGN.md "The same client
+// path for sim and real").
+type ProviderConfig struct {
+	// Endpoint is the APNs base URL, e.g. apns2.HostDevelopment or a fake
+	// server's URL.
+	Endpoint string
+	// RootCAs verifies the server; nil uses the system roots.
+	RootCAs *x509.CertPool
+	// Token auth (apns.md#A01–A07): the .p8 key, its key id and team id.
+	Key    *ecdsa.PrivateKey
+	KeyID  string
+	TeamID string
+	// Certificate auth (apns.md#A12): a client certificate instead of a key.
+	Certificate *tls.Certificate
+	// Timeout bounds one request; 0 means apns2's 60 s (apns.md#T15).
+	Timeout time.Duration
+}
+
+// Provider sends notifications through sideshow/apns2 over HTTP/2.
+type Provider struct {
+	client *apns2.Client
+}
+
+// NewProvider builds a Provider. Exactly one of Key and Certificate must be
+// set.
+func NewProvider(cfg ProviderConfig) (*Provider, error) {
+	if cfg.Endpoint == "" {
+		return nil, errors.New("provider: no endpoint")
+	}
+	if (cfg.Key == nil) == (cfg.Certificate == nil) {
+		return nil, errors.New("provider: set either a signing key or a client certificate")
+	}
+	timeout := cfg.Timeout
+	if timeout == 0 {
+		timeout = apns2.HTTPClientTimeout
+	}
+	tlsConfig := &tls.Config{RootCAs: cfg.RootCAs, MinVersion: tls.VersionTLS12}
+	var client *apns2.Client
+	if cfg.Key != nil {
+		client = &apns2.Client{Token: &token.Token{AuthKey: cfg.Key, KeyID: cfg.KeyID, TeamID: cfg.TeamID}}
+	} else {
+		tlsConfig.Certificates = []tls.Certificate{*cfg.Certificate}
+		client = &apns2.Client{Certificate: *cfg.Certificate}
+	}
+	// apns2's constructors dial with its package-level DialTLS and default
+	// roots; building the transport here keeps every Provider independent
+	// (STYLE.md section 6: no shared mutable package state).
+	dialer := &net.Dialer{Timeout: 20 * time.Second, KeepAlive: 15 * time.Second}
+	transport := &http2.Transport{
+		TLSClientConfig: tlsConfig,
+		DialTLSContext: func(ctx context.Context, network, addr string, c *tls.Config) (net.Conn, error) {
+			return (&tls.Dialer{NetDialer: dialer, Config: c}).DialContext(ctx, network, addr)
+		},
+		ReadIdleTimeout: 15 * time.Second, // apns.md#T15
+	}
+	client.HTTPClient = &http.Client{Transport: transport, Timeout: timeout}
+	client.Host = strings.TrimRight(cfg.Endpoint, "/")
+	return &Provider{client: client}, nil
+}
+
+// Request is one notification to send: the body and the APNs headers.
+type Request struct {
+	Token      string
+	Topic      string
+	PushType   string
+	Priority   int
+	Expiration time.Time
+	CollapseID string
+	ApnsID     string
+	Payload    []byte
+}
+
+// Response is APNs' answer to one Request.
+type Response struct {
+	Status    int           `json:"status"`
+	Reason    string        `json:"reason,omitempty"`
+	ApnsID    string        `json:"apns_id"`
+	UniqueID  string        `json:"apns_unique_id,omitempty"`
+	Timestamp time.Time     `json:"timestamp,omitzero"`
+	Latency   time.Duration `json:"latency"`
+}
+
+// Sent reports whether APNs accepted the notification (apns.md#E64).
+func (r Response) Sent() bool { return r.Status == http.StatusOK }
+
+// Send posts req and returns APNs' answer. An error means no answer came
+// (connection refused, TLS failure, timeout, unreadable body).
+func (p *Provider) Send(ctx context.Context, req Request) (Response, error) {
+	n := &apns2.Notification{
+		DeviceToken: req.Token,
+		Topic:       req.Topic,
+		PushType:    apns2.EPushType(req.PushType),
+		Priority:    req.Priority,
+		Expiration:  req.Expiration,
+		CollapseID:  req.CollapseID,
+		ApnsID:      req.ApnsID,
+		Payload:     req.Payload,
+	}
+	start := time.Now()
+	res, err := p.client.PushWithContext(ctx, n)
+	latency := time.Since(start)
+	if err != nil {
+		return Response{Latency: latency}, fmt.Errorf("send to %s: %w", p.client.Host, err)
+	}
+	out := Response{
+		Status:   res.StatusCode,
+		Reason:   res.Reason,
+		ApnsID:   res.ApnsID,
+		UniqueID: res.ApnsUniqueID,
+		Latency:  latency,
+	}
+	if !res.Timestamp.IsZero() && res.Timestamp.Unix() != 0 {
+		out.Timestamp = res.Timestamp.Time
+	}
+	return out, nil
+}
+
+// Endpoint is the base URL the Provider sends to.
+func (p *Provider) Endpoint() string { return p.client.Host }
+
+// Close drops the Provider's idle connections.
+func (p *Provider) Close() { p.client.CloseIdleConnections() }
