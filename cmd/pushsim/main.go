@@ -1,0 +1,129 @@
+// Command pushsim simulates interactive iOS push notifications: a fake APNs,
+// simulated devices of many iOS versions, scenario replay and a real-send
+// mode. Run "pushsim --help" for the subcommands.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/alecthomas/kong"
+
+	"github.com/pushsim/pushsim/sim"
+)
+
+// Exit statuses, decided only in main (STYLE.md section 3).
+const (
+	exitOK      = 0
+	exitFailed  = 1 // APNs answered with an error, a scenario failed, lint found an error
+	exitUsage   = 2 // bad flags, unreadable or invalid input
+	exitSignal  = 130
+	programName = "pushsim"
+)
+
+// version is set by the linker for releases.
+var version = "dev"
+
+// cli is the command tree. Each subcommand is a struct with a Run method.
+type cli struct {
+	// Subcommands: one field each (send, serve, run, matrix, lint, tui).
+	Version kong.VersionFlag `help:"Print the version and exit."`
+}
+
+// env is what every Run method gets: the streams, so tests can run the
+// command in-process.
+type env struct {
+	ctx    context.Context
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run parses args, runs the command and returns the exit status. It never
+// panics on bad input and never prints a stack trace.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var c cli
+	parser, err := kong.New(&c,
+		kong.Name(programName),
+		kong.Description("Simulate interactive iOS push notifications: a fake APNs, devices of every iOS version, scenarios, real sends."),
+		kong.UsageOnError(),
+		kong.Writers(stdout, stderr),
+		kong.Vars{"version": version, "default_bundle": sim.DefaultBundleID},
+		kong.Exit(func(int) {}),
+	)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", programName, err)
+		return exitUsage
+	}
+	if len(args) == 0 {
+		args = []string{"--help"}
+	}
+	kctx, err := parser.Parse(args)
+	if err != nil {
+		var perr *kong.ParseError
+		if errors.As(err, &perr) {
+			fmt.Fprintf(stderr, "%s: %v\n", programName, err)
+			return exitUsage
+		}
+		fmt.Fprintf(stderr, "%s: %v\n", programName, err)
+		return exitUsage
+	}
+	if kctx == nil || kctx.Command() == "" {
+		return exitOK // --help or --version already printed
+	}
+	err = kctx.Run(&env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr})
+	return exitCode(err, stderr)
+}
+
+// exitError carries an exit status and the one line to print for it.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+func (e *exitError) Unwrap() error { return e.err }
+
+// usageErr marks err as bad input: exit status 2.
+func usageErr(format string, a ...any) error {
+	return &exitError{code: exitUsage, err: fmt.Errorf(format, a...)}
+}
+
+// errFailed is an outcome that is not a usage problem but must fail the
+// command (an APNs error): exit status 1. The details were already printed.
+func errFailed() error { return &exitError{code: exitFailed} }
+
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return exitOK
+	}
+	if errors.Is(err, context.Canceled) {
+		return exitSignal
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", programName, ee.err)
+		}
+		return ee.code
+	}
+	fmt.Fprintf(stderr, "%s: %v\n", programName, err)
+	return exitFailed
+}
