@@ -1,0 +1,133 @@
+package screen
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/pushsim/pushsim/sim"
+)
+
+// Draw draws p as its era shows it, in a box o.Width cells wide. It is pure:
+// the same Presentation and Options always give the same Frame.
+func Draw(p sim.Presentation, o Options, st *Styles) Frame {
+	width := max(o.Width, MinWidth)
+	b := &builder{st: st, inner: width - st.Frame.GetHorizontalFrameSize()}
+	switch p.Style {
+	case sim.StyleAlert:
+		drawAlert(b, p, o)
+	case sim.StyleLockScreen:
+		drawLockScreen(b, p, o)
+	case sim.StyleExpanded:
+		drawExpanded(b, p, o)
+	case sim.StyleBanner, sim.StyleNotificationCenter:
+		drawBanner(b, p, o)
+	case sim.StyleForegroundSilent:
+		b.text("(no system UI: delivered to the running app)", st.Dim)
+	default:
+		b.text("(nothing shown)", st.Dim)
+	}
+	box := st.Frame.Width(width).Render(strings.Join(b.lines, "\n"))
+	// The border and padding move every target one row down and
+	// GetBorderLeftSize+PaddingLeft columns right.
+	dRow := st.Frame.GetBorderTopSize() + st.Frame.GetPaddingTop()
+	dCol := st.Frame.GetBorderLeftSize() + st.Frame.GetPaddingLeft()
+	var out []string
+	if o.Label != "" {
+		out = append(out, st.Label.Render(ansi.Truncate(o.Label, width, "…")))
+		dRow++
+	}
+	out = append(out, box)
+	if o.Notes {
+		for _, n := range p.Notes {
+			out = append(out, st.Note.Render(ansi.Wrap("· "+n, width, "")))
+		}
+	}
+	f := Frame{View: strings.Join(out, "\n"), Targets: b.targets}
+	for i := range f.Targets {
+		f.Targets[i].Row += dRow
+		f.Targets[i].Col += dCol
+	}
+	return f
+}
+
+// drawAlert is the modal alert: centred text, a rule, then buttons; Close
+// and View side by side before iOS 8 (apns.md#V20), iOS 8–9 actions with
+// the system's dismiss (apns.md#V32).
+func drawAlert(b *builder, p sim.Presentation, o Options) {
+	first := len(b.lines)
+	title := p.Title
+	if title == "" {
+		title = appName(p.App)
+	}
+	b.centered(title, b.st.Title)
+	if p.Subtitle != "" {
+		b.centered(p.Subtitle, b.st.Title)
+	}
+	b.centered(p.Body, b.st.Body)
+	b.bodyTarget(first)
+	if len(p.Buttons) > 0 {
+		b.rule()
+		b.buttonsRow(p.Buttons, o.Selected, true)
+	}
+}
+
+// drawBanner is the banner and the Notification Center item: heading,
+// title, body, and on iOS 8–9 the minimal actions a pull-down shows
+// (apns.md#V22, V32).
+func drawBanner(b *builder, p sim.Presentation, o Options) {
+	first := len(b.lines)
+	b.heading(p.App)
+	b.text(p.Title, b.st.Title)
+	b.text(p.Subtitle, b.st.Title)
+	b.text(p.Body, b.st.Body)
+	threadLine(b, p)
+	b.bodyTarget(first)
+	if len(p.Buttons) > 0 {
+		b.buttonsRow(p.Buttons, o.Selected, false)
+	}
+}
+
+// drawLockScreen is the lock-screen item: the clock, the item, the slider
+// before iOS 10 (apns.md#V23) and the swipe actions of iOS 8–9 (V32).
+func drawLockScreen(b *builder, p sim.Presentation, o Options) {
+	b.centered("9:41", b.st.Title)
+	first := len(b.lines)
+	b.heading(p.App)
+	b.text(p.Title, b.st.Title)
+	b.text(p.Subtitle, b.st.Title)
+	b.text(p.Body, b.st.Body)
+	b.bodyTarget(first)
+	sliderLine(b, p)
+	if len(p.Buttons) > 0 {
+		b.buttonsRow(p.Buttons, o.Selected, false)
+	}
+}
+
+// drawExpanded is iOS 10+'s long-press view: the content, then each action
+// on its own row (apns.md#V47, U15).
+func drawExpanded(b *builder, p sim.Presentation, o Options) {
+	first := len(b.lines)
+	b.heading(p.App)
+	b.text(p.Title, b.st.Title)
+	b.text(p.Subtitle, b.st.Title)
+	b.text(p.Body, b.st.Body)
+	b.bodyTarget(first)
+	if len(p.Buttons) > 0 {
+		b.rule()
+		b.buttonsStacked(p.Buttons, o.Selected, false)
+	}
+}
+
+// Summary is one line describing p for narrow places: style and buttons.
+func Summary(p sim.Presentation) string {
+	if p.Style == sim.StyleNone || p.Style == "" {
+		return fmt.Sprintf("%s: nothing shown", p.Context)
+	}
+	labels := make([]string, len(p.Buttons))
+	for i, bt := range p.Buttons {
+		labels[i] = ButtonLabel(i, bt)
+	}
+	return strings.TrimSpace(fmt.Sprintf("%s: %s %s", p.Context, p.Style, strings.Join(labels, " ")))
+}
