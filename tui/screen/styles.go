@@ -33,11 +33,11 @@ type Styles struct {
 func NewStyles(isDark bool) Styles {
 	ld := lipgloss.LightDark(isDark)
 	var (
-		border  color.Color = ld(lipgloss.Color("#8a8a8a"), lipgloss.Color("#6c6c6c"))
-		accent              = ld(lipgloss.Color("#005fd7"), lipgloss.Color("#5fafff"))
-		danger              = ld(lipgloss.Color("#d70000"), lipgloss.Color("#ff5f5f"))
-		dim                 = ld(lipgloss.Color("#6c6c6c"), lipgloss.Color("#8a8a8a"))
-		warn                = ld(lipgloss.Color("#af5f00"), lipgloss.Color("#ffaf5f"))
+		border color.Color = ld(lipgloss.Color("#8a8a8a"), lipgloss.Color("#6c6c6c"))
+		accent             = ld(lipgloss.Color("#005fd7"), lipgloss.Color("#5fafff"))
+		danger             = ld(lipgloss.Color("#d70000"), lipgloss.Color("#ff5f5f"))
+		dim                = ld(lipgloss.Color("#6c6c6c"), lipgloss.Color("#8a8a8a"))
+		warn               = ld(lipgloss.Color("#af5f00"), lipgloss.Color("#ffaf5f"))
 	)
 	return Styles{
 		Frame:       lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(border).Padding(0, 1),
