@@ -32,6 +32,7 @@ var version = "dev"
 // cli is the command tree. Each subcommand is a struct with a Run method.
 type cli struct {
 	// Subcommands: one field each (send, serve, run, matrix, lint, tui).
+	Matrix  matrixCmd        `cmd:"" help:"Render one payload on every device of the fleet, in every context, side by side."`
 	Version kong.VersionFlag `help:"Print the version and exit."`
 }
 

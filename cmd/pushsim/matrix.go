@@ -1,0 +1,179 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"strconv"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/term"
+
+	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/tui/screen"
+)
+
+// matrixCmd is `pushsim matrix`: one payload on every device of the fleet,
+// in every context its version has. It never starts a tea.Program, so it
+// works piped and in CI (STYLE.md section 6).
+type matrixCmd struct {
+	Payload string `arg:"" help:"Payload: a JSON file, a simctl .apns file, or - for standard input."`
+	App     string `help:"Bundle id of the app to render for (default: the file's Simulator Target Bundle, else ${default_bundle})." env:"PUSHSIM_APP"`
+	Fleet   string `help:"Fleet file (YAML); default: the built-in fleet." type:"path" env:"PUSHSIM_FLEET"`
+	JSON    bool   `name:"json" help:"Print JSON instead of drawings." env:"PUSHSIM_JSON"`
+	Notes   bool   `help:"Draw each presentation's notes (why it looks as it does) under its box." negatable:"" default:"true" env:"PUSHSIM_NOTES"`
+	Width   int    `help:"Width to fit the drawing to (default: the terminal's, else $$COLUMNS, else 120)." env:"PUSHSIM_WIDTH"`
+}
+
+// matrixEntry is one device in `pushsim matrix --json`.
+type matrixEntry struct {
+	Device        string               `json:"device"`
+	Model         string               `json:"model"`
+	IOS           string               `json:"ios"`
+	App           string               `json:"app"`
+	Installed     bool                 `json:"installed"`
+	Presentations []matrixPresentation `json:"presentations"`
+	Findings      []matrixFinding      `json:"findings"`
+	// rendered keeps the full Presentations for drawing (System buttons,
+	// badge) that the JSON leaves out.
+	rendered []sim.Presentation
+}
+
+type matrixPresentation struct {
+	Context  sim.Context    `json:"context"`
+	Style    sim.Style      `json:"style"`
+	Title    string         `json:"title"`
+	Subtitle string         `json:"subtitle,omitempty"`
+	Body     string         `json:"body"`
+	Buttons  []matrixButton `json:"buttons"`
+	Notes    []string       `json:"notes,omitempty"`
+}
+
+type matrixButton struct {
+	ID          string `json:"id"`
+	Title       string `json:"title"`
+	Destructive bool   `json:"destructive"`
+	Foreground  bool   `json:"foreground"`
+	TextInput   bool   `json:"text_input"`
+}
+
+// matrixFinding is a lint finding that concerns one device.
+type matrixFinding struct {
+	Rule     string `json:"rule"`
+	Severity string `json:"severity"`
+	Message  string `json:"message"`
+}
+
+func (c *matrixCmd) Run(e *env) error {
+	pf, err := sim.ReadPayloadFile(c.Payload, e.stdin)
+	if err != nil {
+		return usageErr("%w", err)
+	}
+	payload, err := sim.ParsePayload(pf.Body)
+	if err != nil {
+		return usageErr("%s: %w", c.Payload, err)
+	}
+	fleet := sim.DefaultFleet()
+	if c.Fleet != "" {
+		if fleet, err = loadFleet(c.Fleet); err != nil {
+			return usageErr("%w", err)
+		}
+	}
+	bundle := c.App
+	if bundle == "" {
+		bundle = pf.TargetBundle
+	}
+	if bundle == "" {
+		bundle = sim.DefaultBundleID
+	}
+	entries := matrixEntries(fleet, bundle, pf.Body, sim.Notification{Topic: bundle, Payload: payload})
+	if c.JSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(entries); err != nil {
+			return fmt.Errorf("write JSON: %w", err)
+		}
+		return nil
+	}
+	st := screen.NewStyles(isDarkTerminal(e))
+	out := screen.Matrix(matrixColumns(entries), screen.MatrixOptions{Width: c.width(e), Notes: c.Notes}, &st)
+	// lipgloss.Fprintln downsamples to what stdout can show and strips
+	// colour when it is not a terminal (charm-v2.md gotcha 11).
+	if _, err := lipgloss.Fprintln(e.stdout, out); err != nil {
+		return fmt.Errorf("write matrix: %w", err)
+	}
+	return nil
+}
+
+// matrixEntries renders the notification on every device of the fleet.
+func matrixEntries(fleet []*sim.Device, bundle string, body []byte, n sim.Notification) []matrixEntry {
+	entries := make([]matrixEntry, 0, len(fleet))
+	for _, d := range fleet {
+		me := matrixEntry{Device: d.Name, Model: d.Model, IOS: d.Version.String(), App: bundle,
+			Presentations: []matrixPresentation{}, Findings: []matrixFinding{}}
+		a := d.App(bundle)
+		if a != nil {
+			me.Installed = true
+			me.rendered = renderAll(d, a, n)
+			for _, p := range me.rendered {
+				me.Presentations = append(me.Presentations, toMatrixPresentation(p))
+			}
+			me.Findings = lintFor(body, d, a)
+		}
+		entries = append(entries, me)
+	}
+	return entries
+}
+
+func toMatrixPresentation(p sim.Presentation) matrixPresentation {
+	mp := matrixPresentation{Context: p.Context, Style: p.Style, Title: p.Title, Subtitle: p.Subtitle, Body: p.Body,
+		Buttons: make([]matrixButton, 0, len(p.Buttons)), Notes: p.Notes}
+	for _, b := range p.Buttons {
+		mp.Buttons = append(mp.Buttons, matrixButton{ID: b.ID, Title: b.Title, Destructive: b.Destructive, Foreground: b.Foreground, TextInput: b.TextInput})
+	}
+	return mp
+}
+
+// matrixColumns turns entries into drawable columns.
+func matrixColumns(entries []matrixEntry) []screen.Column {
+	cols := make([]screen.Column, 0, len(entries))
+	for _, me := range entries {
+		v, _ := sim.ParseVersion(me.IOS)
+		c := screen.Column{Device: me.Device, Model: me.Model, Version: v, Presentations: me.rendered}
+		if !me.Installed {
+			c.Findings = append(c.Findings, fmt.Sprintf("%s is not installed on %s", me.App, me.Device))
+		}
+		for _, f := range me.Findings {
+			c.Findings = append(c.Findings, fmt.Sprintf("%s %s: %s", f.Severity, f.Rule, f.Message))
+		}
+		cols = append(cols, c)
+	}
+	return cols
+}
+
+// width is the width to fit: the flag, the terminal's, $COLUMNS, or 120.
+func (c *matrixCmd) width(e *env) int {
+	if c.Width > 0 {
+		return c.Width
+	}
+	if f, ok := e.stdout.(*os.File); ok && term.IsTerminal(f.Fd()) {
+		if w, _, err := term.GetSize(f.Fd()); err == nil && w > 0 {
+			return w
+		}
+	}
+	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 0 {
+		return n
+	}
+	return 120
+}
+
+// isDarkTerminal asks the terminal for its background only when both ends
+// are one; otherwise (piped, CI) colours are stripped anyway.
+func isDarkTerminal(e *env) bool {
+	in, okIn := e.stdin.(*os.File)
+	out, okOut := e.stdout.(*os.File)
+	if !okIn || !okOut || !term.IsTerminal(in.Fd()) || !term.IsTerminal(out.Fd()) {
+		return true
+	}
+	return lipgloss.HasDarkBackground(in, out)
+}
