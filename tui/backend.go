@@ -1,0 +1,116 @@
+// Package tui is pushsim's terminal UI: one root model (Model) that owns the
+// layout and routes messages, a component per pane (fleet, phone, composer,
+// responses, event log, matrix) that returns strings, and one Common value
+// with sizes, styles and the key map (STYLE.md section 1).
+//
+// The TUI never blocks on the network and never imports net/http: sends
+// and taps run in tea.Cmds against a Backend, and events arrive as
+// messages.
+package tui
+
+import (
+	"context"
+	"time"
+
+	"github.com/pushsim/pushsim/sim"
+)
+
+// Backend is the simulated world as the TUI drives it. The in-process
+// harness (HarnessBackend) implements it; tests use a fake.
+type Backend interface {
+	// Devices is a snapshot of the fleet.
+	Devices() []Device
+	// Notifications lists what is on a device, newest last.
+	Notifications(device string) ([]Shown, error)
+	// Send posts one notification through the provider (apns2 over
+	// HTTP/2). An error means no answer came.
+	Send(ctx context.Context, r Request) (sim.Response, error)
+	// Tap answers a notification: an action id, ActionDefault (the body)
+	// or ActionDismiss; text is the typed reply.
+	Tap(ctx context.Context, device, apnsID, action, text string) error
+	SetLocked(device string, locked bool) error
+	SetAppState(device, bundleID string, s sim.AppState) error
+	SetPermission(device, bundleID string, p sim.Permission) error
+	// Events returns up to max events with Seq > after, and how many
+	// were lost from the log's ring before the reader got them.
+	Events(after uint64, max int) (events []Event, missed uint64)
+	// Subscribe gives coalesced wake-ups when events are appended.
+	Subscribe() (wake <-chan struct{}, cancel func())
+}
+
+// Action ids the TUI taps with besides the app's own.
+const (
+	ActionDefault = "default"
+	ActionDismiss = "dismiss"
+)
+
+// Device is one device of the fleet as the fleet pane lists it.
+type Device struct {
+	Name    string
+	Model   string
+	Version sim.Version
+	Locked  bool
+	// Apps are copies; the TUI never changes them.
+	Apps   []sim.App
+	Unread int
+}
+
+// App returns the installed app with bundleID, or nil.
+func (d *Device) App(bundleID string) *sim.App {
+	for i := range d.Apps {
+		if d.Apps[i].BundleID == bundleID {
+			return &d.Apps[i]
+		}
+	}
+	return nil
+}
+
+// Shown is one notification on a device.
+type Shown struct {
+	ApnsID   string
+	App      string
+	Received time.Time
+	// State is what became of it: "shown", "dismissed", "acted"...
+	State string
+	// Presentations are the renderings in every context of the device's
+	// version.
+	Presentations []sim.Presentation
+}
+
+// Presentation returns the rendering for ctx, if the version has it.
+func (s Shown) Presentation(ctx sim.Context) (sim.Presentation, bool) {
+	for _, p := range s.Presentations {
+		if p.Context == ctx {
+			return p, true
+		}
+	}
+	return sim.Presentation{}, false
+}
+
+// Event is one entry of the event log, as the log pane shows it.
+type Event struct {
+	Seq     uint64
+	Time    time.Time
+	Kind    string
+	Device  string
+	App     string
+	ApnsID  string
+	Action  string
+	Text    string
+	Status  int
+	Reason  string
+	Message string
+}
+
+// Request is one notification to send to one device's app.
+type Request struct {
+	Device     string
+	BundleID   string
+	Token      string
+	Topic      string
+	PushType   string
+	Priority   int
+	Expiration time.Time
+	CollapseID string
+	Payload    []byte
+}

@@ -1,0 +1,198 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/pushsim/pushsim/sim"
+)
+
+// Messages from commands and from the event log.
+type (
+	// eventsMsg wakes the model: new events are in the log.
+	eventsMsg struct{}
+	// sendMsg is one send's outcome.
+	sendMsg sendResult
+	// tapMsg is a tap's outcome.
+	tapMsg struct {
+		device, action, text string
+		err                  error
+	}
+	// setMsg is a state change's outcome.
+	setMsg struct {
+		what string
+		err  error
+	}
+	// savedMsg reports a written recording.
+	savedMsg struct {
+		path string
+		err  error
+		quit bool
+	}
+)
+
+// sendTimeout bounds one send; apns2 would wait 60 s.
+const sendTimeout = 10 * time.Second
+
+// waitEvents blocks, off the UI goroutine, until the log has news or ctx
+// ends; Update re-arms it after each message.
+func waitEvents(ctx context.Context, wake <-chan struct{}) tea.Cmd {
+	if wake == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		select {
+		case <-ctx.Done():
+			return nil
+		case _, ok := <-wake:
+			if !ok {
+				return nil
+			}
+			return eventsMsg{}
+		}
+	}
+}
+
+func sendCmd(ctx context.Context, b Backend, now func() time.Time, r Request, step int) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, sendTimeout)
+		defer cancel()
+		at := now()
+		resp, err := b.Send(ctx, r)
+		return sendMsg{At: at, Request: r, Response: resp, Err: err, step: step}
+	}
+}
+
+func tapCmd(ctx context.Context, b Backend, device, apnsID, action, text string) tea.Cmd {
+	return func() tea.Msg {
+		err := b.Tap(ctx, device, apnsID, action, text)
+		return tapMsg{device: device, action: action, text: text, err: err}
+	}
+}
+
+// setCmd runs one state change in a command, like every other call into
+// the backend.
+func setCmd(what string, f func() error) tea.Cmd {
+	return func() tea.Msg { return setMsg{what: what, err: f()} }
+}
+
+// request builds the send to device d from the draft.
+func (m *Model) request(d Device, dr Draft) (Request, error) {
+	a := d.App(dr.Topic)
+	if a == nil {
+		a = d.App(m.opts.Bundle)
+	}
+	if a == nil {
+		return Request{}, fmt.Errorf("%s has no app %s installed", d.Name, m.opts.Bundle)
+	}
+	return Request{Device: d.Name, BundleID: a.BundleID, Token: a.Token, Topic: dr.Topic, PushType: dr.PushType,
+		Priority: dr.Priority, Expiration: dr.Expiration, CollapseID: dr.CollapseID, Payload: dr.Body}, nil
+}
+
+// send sends the composer's draft to the selected device, or to all.
+func (m *Model) send(all bool) tea.Cmd {
+	dr, err := m.composer.Draft()
+	if err != nil {
+		// The editor keeps the text; the error is shown inline.
+		m.status = "not sent: fix the payload first"
+		return nil
+	}
+	if m.mode == ModeReal {
+		if m.production && m.dialog == nil {
+			m.dialog = confirmProduction(all)
+			return nil
+		}
+		m.responses.Add(sendResult{At: m.opts.Now(), Request: Request{Device: "real"}, Err: fmt.Errorf("real mode cannot send: %s", m.opts.RealMissing)})
+		m.status = "real mode not configured"
+		return nil
+	}
+	var targets []Device
+	if all {
+		targets = m.fleet.devices
+	} else if d, ok := m.fleet.Selected(); ok {
+		targets = []Device{d}
+	}
+	cmds := make([]tea.Cmd, 0, len(targets))
+	for _, d := range targets {
+		r, err := m.request(d, dr)
+		if err != nil {
+			m.responses.Add(sendResult{At: m.opts.Now(), Request: Request{Device: d.Name}, Err: err})
+			continue
+		}
+		step := -1
+		if m.rec != nil {
+			m.rec.add(RecordedStep{Kind: "send", Request: r, Device: d.Name})
+			step = len(m.rec.steps) - 1
+		}
+		cmds = append(cmds, sendCmd(m.ctx, m.opts.Backend, m.opts.Now, r, step))
+	}
+	m.status = fmt.Sprintf("sending to %d device(s)…", len(cmds))
+	return tea.Batch(cmds...)
+}
+
+// tap answers the notification on the phone pane with action.
+func (m *Model) tap(action, text string) tea.Cmd {
+	s, ok := m.phone.Current()
+	if !ok {
+		m.status = "nothing to tap: no notification on this device"
+		return nil
+	}
+	if m.rec != nil {
+		m.rec.add(RecordedStep{Kind: "tap", Device: m.phone.device.Name, Action: action, Text: text})
+	}
+	return tapCmd(m.ctx, m.opts.Backend, m.phone.device.Name, s.ApnsID, action, text)
+}
+
+// readEvents pulls everything new from the log.
+func (m *Model) readEvents() {
+	const batch = 4096
+	for {
+		evs, missed := m.opts.Backend.Events(m.lastSeq, batch)
+		if len(evs) == 0 && missed == 0 {
+			return
+		}
+		if len(evs) > 0 {
+			m.lastSeq = evs[len(evs)-1].Seq
+		}
+		m.log.Append(evs, missed)
+		if m.rec != nil {
+			m.rec.events(evs)
+		}
+		if len(evs) < batch {
+			return
+		}
+	}
+}
+
+// refresh re-reads the fleet and the selected device's notifications.
+func (m *Model) refresh() {
+	m.fleet.SetDevices(m.opts.Backend.Devices())
+	d, ok := m.fleet.Selected()
+	if !ok {
+		return
+	}
+	shown, err := m.opts.Backend.Notifications(d.Name)
+	if err != nil {
+		m.status = err.Error()
+	}
+	m.phone.SetDevice(d, shown)
+	m.composer.findings = nil
+	if dr, err := m.composer.Draft(); err == nil && m.opts.Lint != nil {
+		m.composer.findings = m.opts.Lint(dr.Body, dr, d.Version, d.App(m.opts.Bundle))
+	}
+	if m.showMatrix {
+		m.updateMatrix()
+	}
+}
+
+func (m *Model) updateMatrix() {
+	dr, _ := m.composer.Draft()
+	var lint func(sim.Version) []string
+	if m.opts.Lint != nil {
+		lint = func(v sim.Version) []string { return m.opts.Lint(dr.Body, dr, v, nil) }
+	}
+	m.matrix.Update(m.fleet.devices, m.opts.Bundle, dr.Body, lint)
+}

@@ -1,0 +1,148 @@
+package tui
+
+import (
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/lipgloss/v2"
+
+	"github.com/pushsim/pushsim/tui/screen"
+)
+
+// Common is what every pane shares: its size, the styles and the key map.
+// The root sets the sizes; no pane reads the terminal.
+type Common struct {
+	Width, Height int
+	Styles        *Styles
+	Keys          *KeyMap
+}
+
+// Styles are all the TUI's styles, built by NewStyles.
+type Styles struct {
+	IsDark      bool
+	Screen      screen.Styles
+	Pane        lipgloss.Style
+	PaneFocused lipgloss.Style
+	PaneTitle   lipgloss.Style
+	Header      lipgloss.Style
+	Tab         lipgloss.Style
+	TabActive   lipgloss.Style
+	Selected    lipgloss.Style
+	Dim         lipgloss.Style
+	OK          lipgloss.Style
+	Error       lipgloss.Style
+	Warn        lipgloss.Style
+	Recording   lipgloss.Style
+	Dialog      lipgloss.Style
+	Help        help.Styles
+}
+
+// NewStyles builds the styles for a dark or light background. The root
+// calls it again when tea.BackgroundColorMsg says which (Lip Gloss v2 has
+// no adaptive colours).
+func NewStyles(isDark bool) *Styles {
+	ld := lipgloss.LightDark(isDark)
+	border := ld(lipgloss.Color("#a8a8a8"), lipgloss.Color("#585858"))
+	focus := ld(lipgloss.Color("#005fd7"), lipgloss.Color("#5fafff"))
+	green := ld(lipgloss.Color("#008700"), lipgloss.Color("#5fd75f"))
+	red := ld(lipgloss.Color("#d70000"), lipgloss.Color("#ff5f5f"))
+	amber := ld(lipgloss.Color("#af5f00"), lipgloss.Color("#ffaf5f"))
+	dim := ld(lipgloss.Color("#6c6c6c"), lipgloss.Color("#8a8a8a"))
+	pane := lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(border)
+	return &Styles{
+		IsDark:      isDark,
+		Screen:      screen.NewStyles(isDark),
+		Pane:        pane,
+		PaneFocused: pane.BorderForeground(focus).BorderStyle(lipgloss.ThickBorder()),
+		PaneTitle:   lipgloss.NewStyle().Bold(true),
+		Header:      lipgloss.NewStyle().Bold(true),
+		Tab:         lipgloss.NewStyle().Foreground(dim),
+		TabActive:   lipgloss.NewStyle().Bold(true).Underline(true),
+		Selected:    lipgloss.NewStyle().Reverse(true),
+		Dim:         lipgloss.NewStyle().Foreground(dim),
+		OK:          lipgloss.NewStyle().Foreground(green),
+		Error:       lipgloss.NewStyle().Foreground(red),
+		Warn:        lipgloss.NewStyle().Foreground(amber),
+		Recording:   lipgloss.NewStyle().Foreground(red).Bold(true),
+		Dialog:      lipgloss.NewStyle().Border(lipgloss.DoubleBorder()).BorderForeground(amber).Padding(1, 2),
+		Help:        help.DefaultStyles(isDark),
+	}
+}
+
+// KeyMap is every key binding; help is generated from it, so it cannot
+// drift from what the keys do.
+type KeyMap struct {
+	NextPane, PrevPane key.Binding
+	Quit, ForceQuit    key.Binding
+	Help               key.Binding
+	Send, SendAll      key.Binding
+	Template           key.Binding
+	Matrix             key.Binding
+	Mode, Environment  key.Binding
+	Record             key.Binding
+	Up, Down           key.Binding
+	Lock, AppState     key.Binding
+	Permission         key.Binding
+	Buttons            key.Binding
+	Body, Dismiss      key.Binding
+	Reply              key.Binding
+	PrevCtx, NextCtx   key.Binding
+	Older, Newer       key.Binding
+	Filter, OnlyDevice key.Binding
+	Follow             key.Binding
+	Cancel, Confirm    key.Binding
+}
+
+// NewKeyMap returns the default bindings.
+func NewKeyMap() *KeyMap {
+	b := func(keys []string, k, h string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, h))
+	}
+	return &KeyMap{
+		NextPane:    b([]string{"tab"}, "tab", "next pane"),
+		PrevPane:    b([]string{"shift+tab"}, "shift+tab", "previous pane"),
+		Quit:        b([]string{"q"}, "q", "quit"),
+		ForceQuit:   b([]string{"ctrl+c"}, "ctrl+c", "quit"),
+		Help:        b([]string{"?"}, "?", "help"),
+		Send:        b([]string{"ctrl+s"}, "ctrl+s", "send to device"),
+		SendAll:     b([]string{"alt+s"}, "alt+s", "send to all"),
+		Template:    b([]string{"alt+t"}, "alt+t", "next template"),
+		Matrix:      b([]string{"m"}, "m", "matrix view"),
+		Mode:        b([]string{"ctrl+o"}, "ctrl+o", "sim/real mode"),
+		Environment: b([]string{"alt+e"}, "alt+e", "sandbox/production"),
+		Record:      b([]string{"ctrl+r"}, "ctrl+r", "record start/stop"),
+		Up:          b([]string{"up", "k"}, "↑/k", "previous device"),
+		Down:        b([]string{"down", "j"}, "↓/j", "next device"),
+		Lock:        b([]string{"l"}, "l", "lock/unlock"),
+		AppState:    b([]string{"s"}, "s", "app state"),
+		Permission:  b([]string{"p"}, "p", "permission"),
+		Buttons:     b([]string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, "1-4", "tap button"),
+		Body:        b([]string{"b"}, "b", "tap body"),
+		Dismiss:     b([]string{"d"}, "d", "dismiss"),
+		Reply:       b([]string{"r"}, "r", "reply (text)"),
+		PrevCtx:     b([]string{"left", "h"}, "←/h", "previous context"),
+		NextCtx:     b([]string{"right", "x"}, "→/x", "next context"),
+		Older:       b([]string{"["}, "[", "older notification"),
+		Newer:       b([]string{"]"}, "]", "newer notification"),
+		Filter:      b([]string{"/"}, "/", "filter log"),
+		OnlyDevice:  b([]string{"o"}, "o", "log: only this device"),
+		Follow:      b([]string{"G", "end"}, "G", "follow log"),
+		Cancel:      b([]string{"esc"}, "esc", "cancel"),
+		Confirm:     b([]string{"enter", "y"}, "enter/y", "confirm"),
+	}
+}
+
+// ShortHelp is the one-line help (help.KeyMap).
+func (k *KeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Send, k.Buttons, k.Body, k.Dismiss, k.NextPane, k.Help, k.Quit}
+}
+
+// FullHelp is every binding, by column (help.KeyMap).
+func (k *KeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.NextPane, k.PrevPane, k.Help, k.Quit, k.ForceQuit, k.Matrix, k.Record},
+		{k.Send, k.SendAll, k.Template, k.Mode, k.Environment},
+		{k.Up, k.Down, k.Lock, k.AppState, k.Permission},
+		{k.Buttons, k.Body, k.Dismiss, k.Reply, k.PrevCtx, k.NextCtx, k.Older, k.Newer},
+		{k.Filter, k.OnlyDevice, k.Follow, k.Cancel, k.Confirm},
+	}
+}

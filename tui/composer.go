@@ -1,0 +1,199 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/textarea"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/pushsim/pushsim/sim"
+)
+
+// composerPane is the payload editor. Its text is a header block
+// ("push-type: alert", one per line), a blank line, then the JSON body,
+// like an HTTP request file, so every header is edited where the body is.
+type composerPane struct {
+	*Common
+	editor   textarea.Model
+	templates []Template
+	template  int
+	draft    Draft
+	err      error
+	// findings are lint lines for the selected device's version.
+	findings []string
+}
+
+// Draft is the parsed editor: the headers and the body.
+type Draft struct {
+	PushType   string
+	Priority   int
+	Topic      string
+	CollapseID string
+	Expiration time.Time
+	Body       []byte
+	// BodyLine is the editor line the body starts on (1-based).
+	BodyLine int
+}
+
+// EditorError is a problem in the editor text at a line and column.
+type EditorError struct {
+	Line, Column int
+	Msg          string
+}
+
+func (e *EditorError) Error() string {
+	return fmt.Sprintf("line %d, column %d: %s", e.Line, e.Column, e.Msg)
+}
+
+func newComposerPane(c *Common) *composerPane {
+	ta := textarea.New()
+	ta.ShowLineNumbers = true
+	ta.Prompt = ""
+	ta.CharLimit = 0
+	ta.MaxHeight = 0
+	ta.SetStyles(textarea.DefaultStyles(c.Styles.IsDark))
+	cp := &composerPane{Common: c, editor: ta, templates: Templates()}
+	cp.SetText(cp.templates[0].Text())
+	return cp
+}
+
+func (c *composerPane) SetSize(w, h int) {
+	c.Width, c.Height = w, h
+	c.editor.SetWidth(max(10, w))
+	c.editor.SetHeight(max(3, h-4))
+}
+
+// SetText replaces the editor's text and parses it.
+func (c *composerPane) SetText(s string) {
+	c.editor.SetValue(s)
+	c.editor.MoveToBegin()
+	c.parse()
+}
+
+// NextTemplate loads the next template.
+func (c *composerPane) NextTemplate() {
+	c.template = (c.template + 1) % len(c.templates)
+	c.SetText(c.templates[c.template].Text())
+}
+
+// Focus and Blur hand the keyboard to the editor and back.
+func (c *composerPane) Focus() tea.Cmd { return c.editor.Focus() }
+func (c *composerPane) Blur()          { c.editor.Blur() }
+
+// Update feeds a message to the editor and re-parses the text.
+func (c *composerPane) Update(msg tea.Msg) tea.Cmd {
+	before := c.editor.Value()
+	var cmd tea.Cmd
+	c.editor, cmd = c.editor.Update(msg)
+	if c.editor.Value() != before {
+		c.parse()
+	}
+	return cmd
+}
+
+// Draft returns the parsed editor, or the error that refuses a send.
+func (c *composerPane) Draft() (Draft, error) { return c.draft, c.err }
+
+func (c *composerPane) parse() {
+	c.draft, c.err = ParseDraft(c.editor.Value())
+}
+
+// ParseDraft reads the editor text: headers, a blank line, the JSON body.
+// Errors carry the editor's line and column.
+func ParseDraft(text string) (Draft, error) {
+	d := Draft{Priority: 10, PushType: "alert", Topic: sim.DefaultBundleID}
+	lines := strings.Split(text, "\n")
+	i := 0
+	for ; i < len(lines); i++ {
+		l := strings.TrimSpace(lines[i])
+		if l == "" {
+			i++
+			break
+		}
+		if strings.HasPrefix(l, "{") {
+			break
+		}
+		name, value, ok := strings.Cut(l, ":")
+		if !ok {
+			return d, &EditorError{Line: i + 1, Column: 1, Msg: `expected "header: value" or a blank line before the JSON body`}
+		}
+		if err := d.set(strings.ToLower(strings.TrimSpace(name)), strings.TrimSpace(value)); err != nil {
+			return d, &EditorError{Line: i + 1, Column: len(name) + 2, Msg: err.Error()}
+		}
+	}
+	for i < len(lines) && strings.TrimSpace(lines[i]) == "" {
+		i++
+	}
+	d.BodyLine = i + 1
+	d.Body = []byte(strings.Join(lines[min(i, len(lines)):], "\n"))
+	if len(strings.TrimSpace(string(d.Body))) == 0 {
+		return d, &EditorError{Line: d.BodyLine, Column: 1, Msg: "no JSON body"}
+	}
+	if _, err := sim.ParsePayload(d.Body); err != nil {
+		var se *sim.SyntaxError
+		if errors.As(err, &se) {
+			return d, &EditorError{Line: se.Line + d.BodyLine - 1, Column: se.Column, Msg: se.Msg}
+		}
+		return d, &EditorError{Line: d.BodyLine, Column: 1, Msg: err.Error()}
+	}
+	return d, nil
+}
+
+func (d *Draft) set(name, value string) error {
+	name = strings.TrimPrefix(name, "apns-")
+	switch name {
+	case "push-type":
+		d.PushType = value
+	case "priority":
+		if value == "" {
+			return nil
+		}
+		n, err := strconv.Atoi(value)
+		if err != nil {
+			return fmt.Errorf("priority %q is not a number (apns.md#H17)", value)
+		}
+		d.Priority = n
+	case "topic":
+		if value != "" {
+			d.Topic = value
+		}
+	case "collapse-id":
+		d.CollapseID = value
+	case "expiration":
+		if value == "" {
+			return nil
+		}
+		n, err := strconv.ParseInt(value, 10, 64)
+		if err != nil || n < 0 {
+			return fmt.Errorf("expiration %q is not a UNIX time in seconds (apns.md#H16)", value)
+		}
+		d.Expiration = time.Unix(n, 0)
+	default:
+		return fmt.Errorf("unknown header %q: want push-type, priority, topic, collapse-id or expiration", name)
+	}
+	return nil
+}
+
+// View draws the editor, then the error or the lint findings.
+func (c *composerPane) View() string {
+	w := max(1, c.Width)
+	lines := []string{c.editor.View()}
+	t := c.templates[c.template]
+	lines = append(lines, c.Styles.Dim.Render(ansi.Truncate(fmt.Sprintf("template %s (alt+t) · ctrl+s send · alt+s all", t.Name), w, "…")))
+	switch {
+	case c.err != nil:
+		lines = append(lines, c.Styles.Error.Render(ansi.Truncate("✗ "+c.err.Error()+" (not sent)", w, "…")))
+	case len(c.findings) > 0:
+		for _, f := range c.findings[:min(len(c.findings), max(1, c.Height-c.editor.Height()-1))] {
+			lines = append(lines, c.Styles.Warn.Render(ansi.Truncate("! "+f, w, "…")))
+		}
+	default:
+		lines = append(lines, c.Styles.OK.Render("✓ valid JSON"))
+	}
+	return strings.Join(lines, "\n")
+}

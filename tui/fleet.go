@@ -1,0 +1,175 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/pushsim/pushsim/sim"
+)
+
+// fleetPane lists the devices: name, iOS version, lock, unread count, and
+// under the list the selected device's model, app state and permission.
+// Only the visible rows are drawn, so a fleet of thousands costs nothing.
+type fleetPane struct {
+	*Common
+	devices []Device
+	cursor  int
+	offset  int
+	bundle  string
+}
+
+// detailLines is how many lines the selected device's details take.
+const detailLines = 3
+
+func (f *fleetPane) SetSize(w, h int) { f.Width, f.Height = w, h; f.scroll() }
+
+// SetDevices replaces the snapshot, keeping the selection by name.
+func (f *fleetPane) SetDevices(ds []Device) {
+	name := ""
+	if d, ok := f.Selected(); ok {
+		name = d.Name
+	}
+	f.devices = ds
+	for i, d := range ds {
+		if d.Name == name {
+			f.cursor = i
+		}
+	}
+	f.cursor = min(f.cursor, max(0, len(ds)-1))
+	f.scroll()
+}
+
+// Selected is the device under the cursor.
+func (f *fleetPane) Selected() (Device, bool) {
+	if f.cursor < 0 || f.cursor >= len(f.devices) {
+		return Device{}, false
+	}
+	return f.devices[f.cursor], true
+}
+
+// Move moves the cursor by delta rows.
+func (f *fleetPane) Move(delta int) {
+	f.cursor = max(0, min(len(f.devices)-1, f.cursor+delta))
+	f.scroll()
+}
+
+// Select puts the cursor on the visible row y (0 = the header line); it
+// reports whether y was a device row.
+func (f *fleetPane) Select(y int) bool {
+	i := f.offset + y - 1
+	if y < 1 || y > f.listHeight() || i >= len(f.devices) {
+		return false
+	}
+	f.cursor = i
+	return true
+}
+
+func (f *fleetPane) listHeight() int { return max(1, f.Height-1-detailLines) }
+
+func (f *fleetPane) scroll() {
+	h := f.listHeight()
+	if f.cursor < f.offset {
+		f.offset = f.cursor
+	}
+	if f.cursor >= f.offset+h {
+		f.offset = f.cursor - h + 1
+	}
+	f.offset = max(0, min(f.offset, len(f.devices)-h))
+}
+
+// View draws the list and the details.
+func (f *fleetPane) View() string {
+	w := max(1, f.Width)
+	nameW := max(4, w-15)
+	lines := []string{f.Styles.Dim.Render(ansi.Truncate(fmt.Sprintf("  %-*s %5s %s %s", nameW, "device", "iOS", "lk", "new"), w, ""))}
+	end := min(len(f.devices), f.offset+f.listHeight())
+	for i := f.offset; i < end; i++ {
+		d := f.devices[i]
+		lock := "  "
+		if d.Locked {
+			lock = "L "
+		}
+		unread := "   "
+		if d.Unread > 0 {
+			unread = fmt.Sprintf("%3d", min(d.Unread, 999))
+		}
+		mark := "  "
+		if i == f.cursor {
+			mark = "> "
+		}
+		row := fmt.Sprintf("%s%-*s %5s %s %s", mark, nameW, ansi.Truncate(d.Name, nameW, "…"), d.Version, lock, unread)
+		row = ansi.Truncate(row, w, "")
+		if i == f.cursor {
+			row = f.Styles.Selected.Render(row + strings.Repeat(" ", max(0, w-ansi.StringWidth(row))))
+		}
+		lines = append(lines, row)
+	}
+	for len(lines) < 1+f.listHeight() {
+		lines = append(lines, "")
+	}
+	lines = append(lines, f.details(w)...)
+	return strings.Join(lines, "\n")
+}
+
+func (f *fleetPane) details(w int) []string {
+	d, ok := f.Selected()
+	if !ok {
+		return []string{f.Styles.Dim.Render("no devices")}
+	}
+	lock := "unlocked"
+	if d.Locked {
+		lock = "locked"
+	}
+	out := []string{
+		f.Styles.Dim.Render(strings.Repeat("─", w)),
+		ansi.Truncate(fmt.Sprintf("%s · iOS %s · %s", d.Model, d.Version, lock), w, "…"),
+	}
+	a := d.App(f.bundle)
+	if a == nil && len(d.Apps) > 0 {
+		a = &d.Apps[0]
+	}
+	if a == nil {
+		return append(out, f.Styles.Dim.Render("no app installed"))
+	}
+	return append(out, ansi.Truncate(fmt.Sprintf("app %s · %s", appState(a.State), permission(a.Permission)), w, "…"))
+}
+
+func appState(s sim.AppState) string {
+	if s == "" {
+		return string(sim.AppNotRunning)
+	}
+	return string(s)
+}
+
+func permission(p sim.Permission) string {
+	if p == "" {
+		return string(sim.PermissionNotDetermined)
+	}
+	return string(p)
+}
+
+// nextAppState cycles not running → background → foreground.
+func nextAppState(s sim.AppState) sim.AppState {
+	switch s {
+	case sim.AppNotRunning:
+		return sim.AppBackground
+	case sim.AppBackground:
+		return sim.AppForeground
+	}
+	return sim.AppNotRunning
+}
+
+// nextPermission cycles through the four authorizations (apns.md#V40, V48).
+func nextPermission(p sim.Permission) sim.Permission {
+	switch p {
+	case sim.PermissionAuthorized:
+		return sim.PermissionDenied
+	case sim.PermissionDenied:
+		return sim.PermissionProvisional
+	case sim.PermissionProvisional:
+		return sim.PermissionNotDetermined
+	}
+	return sim.PermissionAuthorized
+}

@@ -1,0 +1,266 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/pushsim/pushsim/sim"
+)
+
+// Options configure the TUI.
+type Options struct {
+	Backend Backend
+	// Bundle is the app the composer sends to; default sim.DefaultBundleID.
+	Bundle string
+	// LogSize is how many events the log pane keeps; default 10000.
+	LogSize int
+	// RecordDir is where recordings are written; default ".".
+	RecordDir string
+	// RealMissing says why the real-send mode cannot send yet; the mode
+	// switch shows it rather than pretending to send.
+	RealMissing string
+	// Lint returns one-line findings for body sent to app on version v;
+	// nil shows only JSON errors.
+	Lint func(body []byte, d Draft, v sim.Version, app *sim.App) []string
+	// Now is the wall clock for timestamps; default time.Now.
+	Now func() time.Time
+	// Dark is the initial background guess until the terminal answers
+	// (it may never, e.g. under tmux: charm-v2.md gotcha 10).
+	Dark bool
+}
+
+// pane identifies a focusable pane, in tab order.
+type pane int
+
+const (
+	paneFleet pane = iota
+	panePhone
+	paneComposer
+	paneLog
+	paneCount
+)
+
+var paneNames = [...]string{"Fleet", "Phone", "Composer", "Event log"}
+
+// Mode is where sends go.
+type Mode int
+
+// The two modes.
+const (
+	ModeSim Mode = iota
+	ModeReal
+)
+
+// Model is the root model: it owns the layout, routes messages to the panes
+// and alone returns a tea.View.
+type Model struct {
+	ctx    context.Context
+	opts   Options
+	common Common
+
+	fleet     *fleetPane
+	phone     *phonePane
+	composer  *composerPane
+	responses *responsesPane
+	log       *logPane
+	matrix    *matrixPane
+	help      help.Model
+
+	focus      pane
+	showHelp   bool
+	showMatrix bool
+	mode       Mode
+	production bool
+	dialog     *dialog
+	rec        *recorder
+	status     string
+
+	lastSeq     uint64
+	wake        <-chan struct{}
+	unsubscribe func()
+	rects       [paneCount]rect
+}
+
+// rect is a pane's place on the screen, border included.
+type rect struct{ x, y, w, h int }
+
+func (r rect) contains(x, y int) bool { return x >= r.x && x < r.x+r.w && y >= r.y && y < r.y+r.h }
+
+// New builds the root model. ctx bounds every command it starts; cancel it
+// after the program exits so no goroutine outlives it.
+func New(ctx context.Context, opts Options) *Model {
+	if opts.Bundle == "" {
+		opts.Bundle = sim.DefaultBundleID
+	}
+	if opts.LogSize <= 0 {
+		opts.LogSize = 10000
+	}
+	if opts.RecordDir == "" {
+		opts.RecordDir = "."
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	m := &Model{ctx: ctx, opts: opts}
+	m.common = Common{Styles: NewStyles(opts.Dark), Keys: NewKeyMap()}
+	c := &m.common
+	m.fleet = &fleetPane{Common: &Common{Styles: c.Styles, Keys: c.Keys}, bundle: opts.Bundle}
+	m.phone = newPhonePane(&Common{Styles: c.Styles, Keys: c.Keys})
+	m.composer = newComposerPane(&Common{Styles: c.Styles, Keys: c.Keys})
+	m.responses = &responsesPane{Common: &Common{Styles: c.Styles, Keys: c.Keys}}
+	m.log = newLogPane(&Common{Styles: c.Styles, Keys: c.Keys}, opts.LogSize)
+	m.matrix = &matrixPane{Common: &Common{Styles: c.Styles, Keys: c.Keys}}
+	m.help = help.New()
+	m.help.Styles = c.Styles.Help
+	m.wake, m.unsubscribe = opts.Backend.Subscribe()
+	m.readEvents()
+	m.refresh()
+	m.SetSize(80, 24)
+	return m
+}
+
+// Close drops the event-log subscription.
+func (m *Model) Close() {
+	if m.unsubscribe != nil {
+		m.unsubscribe()
+		m.unsubscribe = nil
+	}
+}
+
+// Init asks the terminal for its background and starts listening for events.
+func (m *Model) Init() tea.Cmd {
+	return tea.Batch(tea.RequestBackgroundColor, waitEvents(m.ctx, m.wake))
+}
+
+// setStyles swaps every pane's styles (on tea.BackgroundColorMsg).
+func (m *Model) setStyles(isDark bool) {
+	st := NewStyles(isDark)
+	m.common.Styles = st
+	for _, c := range []*Common{m.fleet.Common, m.phone.Common, m.composer.Common, m.responses.Common, m.log.Common, m.matrix.Common} {
+		c.Styles = st
+	}
+	m.help.Styles = st.Help
+	m.matrix.key = ""
+}
+
+// SetSize lays the panes out for a w×h terminal: header, a top row (fleet,
+// phone, composer), a bottom row (responses, event log), the help line.
+func (m *Model) SetSize(w, h int) {
+	w, h = max(w, 40), max(h, 12)
+	m.common.Width, m.common.Height = w, h
+	bodyH := h - 2
+	topH := max(8, bodyH*3/5)
+	botH := bodyH - topH
+	fw := min(30, max(22, w/4))
+	pw := min(46, max(screen0, w*3/8))
+	cw := w - fw - pw
+	rw := w / 3
+	m.rects[paneFleet] = rect{0, 1, fw, topH}
+	m.rects[panePhone] = rect{fw, 1, pw, topH}
+	m.rects[paneComposer] = rect{fw + pw, 1, cw, topH}
+	m.rects[paneLog] = rect{rw, 1 + topH, w - rw, botH}
+	// Inner sizes: the border takes one cell each side; the title sits in
+	// the top border.
+	m.fleet.SetSize(fw-2, topH-2)
+	m.phone.SetSize(pw-2, topH-2)
+	m.composer.SetSize(cw-2, topH-2)
+	m.responses.SetSize(rw-2, botH-2)
+	m.log.SetSize(w-rw-2, botH-2)
+	m.matrix.SetSize(w, bodyH)
+	m.help.SetWidth(w)
+}
+
+// screen0 is the narrowest phone pane: a drawing plus its border.
+const screen0 = 24
+
+// View draws the whole screen.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "pushsim"
+	return v
+}
+
+func (m *Model) render() string {
+	w, h := m.common.Width, m.common.Height
+	var body string
+	switch {
+	case m.showHelp:
+		body = m.box("Help (? closes)", m.help.FullHelpView(m.common.Keys.FullHelp()), w, h-2, true)
+	case m.showMatrix:
+		body = m.matrix.View()
+	default:
+		top := lipgloss.JoinHorizontal(lipgloss.Top,
+			m.paneBox(paneFleet, m.fleet.View()),
+			m.paneBox(panePhone, m.phone.View()),
+			m.paneBox(paneComposer, m.composer.View()))
+		r := m.rects[paneLog]
+		bottom := lipgloss.JoinHorizontal(lipgloss.Top,
+			m.box("Responses", m.responses.View(), r.x, r.h, false),
+			m.paneBox(paneLog, m.log.View()))
+		body = lipgloss.JoinVertical(lipgloss.Left, top, bottom)
+	}
+	body = lipgloss.NewStyle().Width(w).Height(h - 2).MaxHeight(h - 2).Render(body)
+	if m.dialog != nil {
+		body = lipgloss.Place(w, h-2, lipgloss.Center, lipgloss.Center, m.dialog.View(m.common.Styles, w))
+	}
+	return lipgloss.JoinVertical(lipgloss.Left, m.header(), body, m.footer())
+}
+
+func (m *Model) paneBox(p pane, content string) string {
+	r := m.rects[p]
+	return m.box(paneNames[p], content, r.w, r.h, m.focus == p && !m.showHelp)
+}
+
+// box draws content in a w×h border with the title in the top edge; the
+// focused pane has a thick border and a ▶ before its title, so focus is
+// not shown by colour alone.
+func (m *Model) box(title, content string, w, h int, focused bool) string {
+	st := m.common.Styles.Pane
+	if focused {
+		st = m.common.Styles.PaneFocused
+		title = "▶ " + title
+	}
+	inner := lipgloss.NewStyle().Width(max(1, w-2)).Height(max(1, h-2)).MaxHeight(max(1, h-2)).MaxWidth(max(1, w-2)).Render(content)
+	boxed := st.BorderTop(false).Width(w).Render(inner)
+	b := st.GetBorderStyle()
+	title = ansi.Truncate(" "+title+" ", max(0, w-4), "…")
+	top := b.TopLeft + b.Top + m.common.Styles.PaneTitle.Render(title) + strings.Repeat(b.Top, max(0, w-3-ansi.StringWidth(title))) + b.TopRight
+	return lipgloss.NewStyle().Foreground(st.GetBorderTopForeground()).Render(ansi.Truncate(top, w, "")) + "\n" + boxed
+}
+
+func (m *Model) header() string {
+	st := m.common.Styles
+	parts := []string{st.Header.Render("pushsim")}
+	if m.mode == ModeReal {
+		env := "sandbox"
+		if m.production {
+			env = "PRODUCTION"
+		}
+		parts = append(parts, st.Warn.Render("REAL mode ("+env+")"))
+	} else {
+		parts = append(parts, "sim mode")
+	}
+	if m.rec != nil {
+		parts = append(parts, st.Recording.Render(fmt.Sprintf("● REC %d steps", len(m.rec.steps))))
+	}
+	if m.showMatrix {
+		parts = append(parts, "matrix (m closes)")
+	}
+	left := strings.Join(parts, " · ")
+	right := st.Dim.Render(m.status)
+	gap := max(1, m.common.Width-ansi.StringWidth(left)-ansi.StringWidth(right))
+	return ansi.Truncate(left+strings.Repeat(" ", gap)+right, m.common.Width, "…")
+}
+
+func (m *Model) footer() string {
+	return ansi.Truncate(m.help.ShortHelpView(m.common.Keys.ShortHelp()), m.common.Width, "…")
+}

@@ -1,0 +1,46 @@
+package tui
+
+import (
+	"time"
+)
+
+// recorder collects what the user does while recording (sends and their
+// answers, taps, state changes) and the events that follow each, to be
+// written as a scenario that `pushsim run` replays.
+type recorder struct {
+	started time.Time
+	steps   []RecordedStep
+}
+
+// RecordedStep is one thing the user did, with what was observed after it.
+type RecordedStep struct {
+	// Kind is "send", "tap" or "set".
+	Kind string
+	// Send: the request and APNs' answer (Status 0 with Err when no answer).
+	Request  Request
+	Status   int
+	Reason   string
+	Err      string
+	Response bool
+	// Tap: the action id ("default", "dismiss" or the app's) and text.
+	Device, Action, Text string
+	// Set: what changed, e.g. Locked, AppState, Permission.
+	Locked     *bool
+	AppState   string
+	Permission string
+	// Events are the log events that followed this step, before the next.
+	Events []Event
+}
+
+func newRecorder(now time.Time) *recorder { return &recorder{started: now} }
+
+func (r *recorder) add(s RecordedStep) { r.steps = append(r.steps, s) }
+
+// events attaches newly read events to the last step.
+func (r *recorder) events(evs []Event) {
+	if len(r.steps) == 0 {
+		return
+	}
+	last := &r.steps[len(r.steps)-1]
+	last.Events = append(last.Events, evs...)
+}

@@ -1,0 +1,71 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/pushsim/pushsim/sim"
+)
+
+// sendResult is one send and APNs' answer, or the error that stopped it.
+type sendResult struct {
+	At       time.Time
+	Request  Request
+	Response sim.Response
+	Err      error
+	// step is the recorder's step for this send, or -1.
+	step int
+}
+
+// responsesPane lists the last sends: status, reason, apns-id, latency.
+type responsesPane struct {
+	*Common
+	results []sendResult
+}
+
+// maxResults bounds the list; older sends live in the event log.
+const maxResults = 200
+
+func (r *responsesPane) SetSize(w, h int) { r.Width, r.Height = w, h }
+
+func (r *responsesPane) Add(res sendResult) {
+	r.results = append(r.results, res)
+	if len(r.results) > maxResults {
+		r.results = r.results[len(r.results)-maxResults:]
+	}
+}
+
+// View draws the newest sends, newest at the bottom.
+func (r *responsesPane) View() string {
+	w, h := max(1, r.Width), max(1, r.Height)
+	if len(r.results) == 0 {
+		return r.Styles.Dim.Render(ansi.Wrap("no sends yet", w, ""))
+	}
+	start := max(0, len(r.results)-h)
+	lines := make([]string, 0, h)
+	for _, res := range r.results[start:] {
+		lines = append(lines, r.line(res, w))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (r *responsesPane) line(res sendResult, w int) string {
+	at := res.At.Format("15:04:05")
+	dev := res.Request.Device
+	if res.Err != nil {
+		return r.Styles.Error.Render(ansi.Truncate(fmt.Sprintf("%s %s ✗ %v", at, dev, res.Err), w, "…"))
+	}
+	resp := res.Response
+	id := resp.ApnsID
+	if len(id) > 8 {
+		id = id[:8]
+	}
+	lat := resp.Latency.Round(100 * time.Microsecond)
+	if resp.Sent() {
+		return r.Styles.OK.Render(ansi.Truncate(fmt.Sprintf("%s %s %d OK id=%s %s", at, dev, resp.Status, id, lat), w, "…"))
+	}
+	return r.Styles.Error.Render(ansi.Truncate(fmt.Sprintf("%s %s %d %s id=%s %s", at, dev, resp.Status, resp.Reason, id, lat), w, "…"))
+}
