@@ -19,11 +19,11 @@ import (
 // like an HTTP request file, so every header is edited where the body is.
 type composerPane struct {
 	*Common
-	editor   textarea.Model
+	editor    textarea.Model
 	templates []Template
 	template  int
-	draft    Draft
-	err      error
+	draft     Draft
+	err       error
 	// findings are lint lines for the selected device's version.
 	findings []string
 }

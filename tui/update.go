@@ -5,7 +5,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-
 )
 
 // Update routes one message. Keys go to handleKey; results of commands
@@ -267,4 +266,3 @@ func (m *Model) setState(k tea.KeyPressMsg) tea.Cmd {
 	}
 	return cmd
 }
-
