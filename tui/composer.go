@@ -26,6 +26,8 @@ type composerPane struct {
 	err       error
 	// findings are lint lines for the selected device's version.
 	findings []string
+	// fresh: the text is as a template loaded it, untouched.
+	fresh bool
 }
 
 // Draft is the parsed editor: the headers and the body.
@@ -65,14 +67,34 @@ func newComposerPane(c *Common) *composerPane {
 func (c *composerPane) SetSize(w, h int) {
 	c.Width, c.Height = w, h
 	c.editor.SetWidth(max(10, w))
-	c.editor.SetHeight(max(3, h-4))
+	c.editor.SetHeight(max(3, h-2))
+	c.toBody()
 }
 
 // SetText replaces the editor's text and parses it.
 func (c *composerPane) SetText(s string) {
 	c.editor.SetValue(s)
-	c.editor.MoveToBegin()
 	c.parse()
+	c.fresh = true
+	c.toBody()
+}
+
+// toBody puts the cursor on the body's first line while the text is as
+// loaded: on a small screen the headers scroll away and the payload is
+// what one edits first.
+func (c *composerPane) toBody() {
+	if !c.fresh {
+		return
+	}
+	// The textarea only scrolls within content it has drawn once.
+	c.editor.MoveToBegin()
+	_ = c.editor.View()
+	c.editor.MoveToEnd()
+	_ = c.editor.View()
+	for range c.editor.LineCount() - c.draft.BodyLine {
+		c.editor.CursorUp()
+	}
+	c.editor.CursorStart()
 }
 
 // NextTemplate loads the next template.
@@ -92,6 +114,7 @@ func (c *composerPane) Update(msg tea.Msg) tea.Cmd {
 	c.editor, cmd = c.editor.Update(msg)
 	if c.editor.Value() != before {
 		c.parse()
+		c.fresh = false
 	}
 	return cmd
 }
@@ -184,16 +207,22 @@ func (c *composerPane) View() string {
 	w := max(1, c.Width)
 	lines := []string{c.editor.View()}
 	t := c.templates[c.template]
-	lines = append(lines, c.Styles.Dim.Render(ansi.Truncate(fmt.Sprintf("template %s (alt+t) · ctrl+s send · alt+s all", t.Name), w, "…")))
+	// Two lines under the editor: the template and the verdict, or a
+	// longer error or lint finding wrapped over both.
+	var foot []string
 	switch {
 	case c.err != nil:
-		lines = append(lines, c.Styles.Error.Render(ansi.Truncate("✗ "+c.err.Error()+" (not sent)", w, "…")))
+		// The whole error where it fits: the line and column are what the
+		// user needs to fix it.
+		foot = strings.Split(c.Styles.Error.Render(ansi.Wrap("✗ "+c.err.Error()+" (not sent)", w, "")), "\n")
 	case len(c.findings) > 0:
-		for _, f := range c.findings[:min(len(c.findings), max(1, c.Height-c.editor.Height()-1))] {
-			lines = append(lines, c.Styles.Warn.Render(ansi.Truncate("! "+f, w, "…")))
-		}
+		foot = []string{c.Styles.Warn.Render(ansi.Truncate(fmt.Sprintf("! %d lint: %s", len(c.findings), c.findings[0]), w, "…"))}
 	default:
-		lines = append(lines, c.Styles.OK.Render("✓ valid JSON"))
+		foot = []string{c.Styles.OK.Render("✓ valid JSON")}
 	}
+	if len(foot) == 1 {
+		foot = append([]string{c.Styles.Dim.Render(ansi.Truncate(fmt.Sprintf("template %s (alt+t) · ctrl+s send · alt+s all", t.Name), w, "…"))}, foot...)
+	}
+	lines = append(lines, foot[:min(2, len(foot))]...)
 	return strings.Join(lines, "\n")
 }

@@ -124,7 +124,7 @@ func (f *fleetPane) details(w int) []string {
 	}
 	out := []string{
 		f.Styles.Dim.Render(strings.Repeat("─", w)),
-		ansi.Truncate(fmt.Sprintf("%s · iOS %s · %s", d.Model, d.Version, lock), w, "…"),
+		ansi.Truncate(fmt.Sprintf("%s · %s", d.Model, lock), w, "…"),
 	}
 	a := d.App(f.bundle)
 	if a == nil && len(d.Apps) > 0 {
@@ -133,7 +133,7 @@ func (f *fleetPane) details(w int) []string {
 	if a == nil {
 		return append(out, f.Styles.Dim.Render("no app installed"))
 	}
-	return append(out, ansi.Truncate(fmt.Sprintf("app %s · %s", appState(a.State), permission(a.Permission)), w, "…"))
+	return append(out, ansi.Truncate(fmt.Sprintf("%s · %s", appState(a.State), permission(a.Permission)), w, "…"))
 }
 
 func appState(s sim.AppState) string {

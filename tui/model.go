@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/tui/screen"
 )
 
 // Options configure the TUI.
@@ -194,7 +195,7 @@ func (m *Model) render() string {
 	var body string
 	switch {
 	case m.showHelp:
-		body = m.box("Help (? closes)", m.help.FullHelpView(m.common.Keys.FullHelp()), w, h-2, true)
+		body = m.box("Help (? closes)", m.fullHelp(w-2), w, h-2, true)
 	case m.showMatrix:
 		body = m.matrix.View()
 	default:
@@ -263,4 +264,23 @@ func (m *Model) header() string {
 
 func (m *Model) footer() string {
 	return ansi.Truncate(m.help.ShortHelpView(m.common.Keys.ShortHelp()), m.common.Width, "…")
+}
+
+// fullHelp lays the help columns out in as many blocks as the width needs,
+// so no binding is cut off at 80 columns.
+func (m *Model) fullHelp(w int) string {
+	groups := m.common.Keys.FullHelp()
+	hm := m.help
+	hm.SetWidth(0)
+	var blocks []string
+	start := 0
+	for i := 1; i <= len(groups); i++ {
+		if i < len(groups) && lipgloss.Width(hm.FullHelpView(groups[start:i+1])) <= w {
+			continue
+		}
+		blocks = append(blocks, hm.FullHelpView(groups[start:i]))
+		start = i
+	}
+	blocks = append(blocks, "", m.common.Styles.Dim.Render(screen.Legend))
+	return strings.Join(blocks, "\n\n")
 }

@@ -44,19 +44,20 @@ func (r *responsesPane) View() string {
 	if len(r.results) == 0 {
 		return r.Styles.Dim.Render(ansi.Wrap("no sends yet", w, ""))
 	}
-	start := max(0, len(r.results)-h)
-	lines := make([]string, 0, h)
-	for _, res := range r.results[start:] {
-		lines = append(lines, r.line(res, w))
+	// Newest last; failed sends wrap so the whole error can be read.
+	var lines []string
+	for i := len(r.results) - 1; i >= 0 && len(lines) < h; i-- {
+		l := strings.Split(r.line(r.results[i], w), "\n")
+		lines = append(l, lines...)
 	}
-	return strings.Join(lines, "\n")
+	return strings.Join(lines[max(0, len(lines)-h):], "\n")
 }
 
 func (r *responsesPane) line(res sendResult, w int) string {
 	at := res.At.Format("15:04:05")
 	dev := res.Request.Device
 	if res.Err != nil {
-		return r.Styles.Error.Render(ansi.Truncate(fmt.Sprintf("%s %s ✗ %v", at, dev, res.Err), w, "…"))
+		return r.Styles.Error.Render(ansi.Wrap(fmt.Sprintf("%s %s ✗ %v", at, dev, res.Err), w, ""))
 	}
 	resp := res.Response
 	id := resp.ApnsID

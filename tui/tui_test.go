@@ -1,0 +1,276 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+	"github.com/google/go-cmp/cmp"
+)
+
+var fixedNow = func() time.Time { return time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC) }
+
+func newTestModel(t *testing.T, b Backend) *Model {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	m := New(ctx, Options{Backend: b, Now: fixedNow, RecordDir: t.TempDir(), Dark: true, RealMissing: "no credentials: pushsim send --real needs --key or --cert"})
+	t.Cleanup(m.Close)
+	return m
+}
+
+func press(s string) tea.KeyPressMsg {
+	switch s {
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "up":
+		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "ctrl+s", "ctrl+r", "ctrl+o", "ctrl+c":
+		return tea.KeyPressMsg{Code: rune(s[5]), Mod: tea.ModCtrl}
+	case "alt+s", "alt+t", "alt+e":
+		return tea.KeyPressMsg{Code: rune(s[4]), Mod: tea.ModAlt}
+	}
+	return tea.KeyPressMsg{Code: rune(s[0]), Text: s}
+}
+
+func contentOf(m *Model) string { return ansi.Strip(m.View().Content) }
+
+func waitText(t *testing.T, tm *teatest.TestModel, text string) {
+	t.Helper()
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(text)) },
+		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+}
+
+// TestFlowSendTapCompletion is the issue's main flow at 100×30: select the
+// iOS 8 device, ctrl+s the default poll, see OK/NOK, press 1, see the
+// action and the completion in the log.
+func TestFlowSendTapCompletion(t *testing.T) {
+	b := newFakeBackend()
+	tm := teatest.NewTestModel(t, newTestModel(t, b), teatest.WithInitialTermSize(100, 30))
+	tm.Send(press("down"))
+	tm.Send(press("down"))
+	tm.Send(press("ctrl+s"))
+	waitText(t, tm, "[2 NOK]")
+	tm.Send(press("1"))
+	waitText(t, tm, "completion handler called")
+	tm.Send(press("q"))
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+	golden.RequireEqual(t, contentOf(final))
+	var kinds []string
+	for _, e := range b.events {
+		kinds = append(kinds, e.Kind+":"+e.Device+":"+e.Action)
+	}
+	want := []string{"request:ios8:", "delivered:ios8:", "action:ios8:OK", "completion:ios8:OK"}
+	if diff := cmp.Diff(want, kinds); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
+	}
+}
+
+// TestFlowLegacyAlert sends to iOS 7 and sees the legacy Close / View.
+func TestFlowLegacyAlert(t *testing.T) {
+	m := newTestModel(t, newFakeBackend())
+	m.SetSize(100, 30)
+	m.Update(press("down"))
+	_, cmd := m.Update(press("ctrl+s"))
+	runCmd(m, cmd)
+	got := contentOf(m)
+	for _, want := range []string{"ios7 · iOS 7.1", "[1 Close]  [2 View]", "200 OK"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("screen lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+// runCmd runs cmd and feeds its messages back, synchronously (batches
+// included), the way the program would.
+func runCmd(m *Model, cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	msg := cmd()
+	if batch, ok := msg.(tea.BatchMsg); ok {
+		for _, c := range batch {
+			runCmd(m, c)
+		}
+		return
+	}
+	if msg == nil {
+		return
+	}
+	if _, ok := msg.(eventsMsg); ok {
+		return // the subscription is exercised by the teatest flows
+	}
+	_, next := m.Update(msg)
+	runCmd(m, next)
+	m.readEvents()
+	m.refresh()
+}
+
+func TestInvalidJSONRefusedAndKept(t *testing.T) {
+	b := newFakeBackend()
+	m := newTestModel(t, b)
+	m.SetSize(100, 30)
+	m.Update(press("tab"))
+	m.Update(press("tab")) // composer
+	text := "push-type: alert\n\n{\"aps\": {\"alert\": }}"
+	m.composer.SetText(text)
+	_, cmd := m.Update(press("ctrl+s"))
+	runCmd(m, cmd)
+	if len(b.events) != 0 {
+		t.Errorf("invalid JSON was sent: %+v", b.events)
+	}
+	if got := m.composer.editor.Value(); got != text {
+		t.Errorf("editor changed: %q", got)
+	}
+	if s := contentOf(m); !strings.Contains(s, "line 3, column 19") {
+		t.Errorf("no inline error with line and column:\n%s", s)
+	}
+}
+
+func TestFailedSendShownInResponses(t *testing.T) {
+	b := newFakeBackend()
+	b.failSend = errors.New("dial tcp 127.0.0.1:1: connect: connection refused")
+	m := newTestModel(t, b)
+	m.SetSize(100, 30)
+	_, cmd := m.Update(press("ctrl+s"))
+	runCmd(m, cmd)
+	if s := contentOf(m); !strings.Contains(s, "connection refused") {
+		t.Errorf("failure not shown:\n%s", s)
+	}
+}
+
+func TestRealModeSaysWhatIsMissing(t *testing.T) {
+	m := newTestModel(t, newFakeBackend())
+	m.SetSize(100, 30)
+	m.Update(press("ctrl+o"))
+	m.Update(press("alt+e"))
+	m.Update(press("ctrl+s"))
+	if m.dialog == nil || !strings.Contains(contentOf(m), "Send to PRODUCTION?") {
+		t.Fatalf("no production dialog:\n%s", contentOf(m))
+	}
+	_, cmd := m.Update(press("y"))
+	runCmd(m, cmd)
+	if s := contentOf(m); !strings.Contains(s, "no credentials") {
+		t.Errorf("real mode does not say what is missing:\n%s", s)
+	}
+}
+
+// TestScreens goldens the whole screen at the sizes the issue names.
+func TestScreens(t *testing.T) {
+	for _, size := range []struct{ w, h int }{{80, 24}, {100, 30}, {140, 40}} {
+		t.Run(itoa(size.w)+"x"+itoa(size.h), func(t *testing.T) {
+			b := newFakeBackend()
+			m := newTestModel(t, b)
+			m.SetSize(size.w, size.h)
+			m.Update(press("down"))
+			m.Update(press("down"))
+			_, cmd := m.Update(press("ctrl+s"))
+			runCmd(m, cmd)
+			s := contentOf(m)
+			if got := strings.Count(s, "\n") + 1; got != size.h {
+				t.Errorf("height %d, want %d", got, size.h)
+			}
+			for i, l := range strings.Split(s, "\n") {
+				if w := ansi.StringWidth(l); w > size.w {
+					t.Errorf("line %d is %d wide, more than %d", i, w, size.w)
+				}
+			}
+			golden.RequireEqual(t, s)
+		})
+	}
+}
+
+// TestPanes goldens each pane's View at a fixed size.
+func TestPanes(t *testing.T) {
+	b := newFakeBackend()
+	m := newTestModel(t, b)
+	m.SetSize(100, 30)
+	m.Update(press("down"))
+	m.Update(press("down"))
+	_, cmd := m.Update(press("ctrl+s"))
+	runCmd(m, cmd)
+	_, cmd = m.Update(press("2"))
+	runCmd(m, cmd)
+	tests := []struct {
+		name string
+		view func() string
+	}{
+		{"fleet", m.fleet.View},
+		{"phone", m.phone.View},
+		{"composer", m.composer.View},
+		{"responses", m.responses.View},
+		{"log", m.log.View},
+		{"matrix", func() string { m.matrix.SetSize(100, 20); m.updateMatrix(); return m.matrix.View() }},
+		{"help", func() string { m.Update(press("?")); return contentOf(m) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { golden.RequireEqual(t, ansi.Strip(tt.view())) })
+	}
+}
+
+func TestRecordWritesScenario(t *testing.T) {
+	b := newFakeBackend()
+	m := newTestModel(t, b)
+	m.SetSize(100, 30)
+	m.Update(press("ctrl+r"))
+	m.Update(press("down"))
+	m.Update(press("down"))
+	_, cmd := m.Update(press("ctrl+s"))
+	runCmd(m, cmd)
+	_, cmd = m.Update(press("1"))
+	runCmd(m, cmd)
+	_, cmd = m.Update(press("ctrl+r"))
+	runCmd(m, cmd)
+	if m.rec != nil {
+		t.Fatalf("recording not saved: %s", m.status)
+	}
+	files, _ := filepath.Glob(filepath.Join(m.opts.RecordDir, "*.yaml"))
+	if len(files) != 1 {
+		t.Fatalf("files %v", files)
+	}
+	data, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden.RequireEqual(t, string(data))
+}
+
+func TestQuitAsksOnlyWithUnsavedRecording(t *testing.T) {
+	m := newTestModel(t, newFakeBackend())
+	if _, cmd := m.Update(press("q")); cmd == nil {
+		t.Errorf("q without a recording did not quit")
+	}
+	m = newTestModel(t, newFakeBackend())
+	m.Update(press("ctrl+r"))
+	_, cmd := m.Update(press("ctrl+s"))
+	runCmd(m, cmd)
+	if _, cmd := m.Update(press("q")); cmd != nil || m.dialog == nil {
+		t.Errorf("q with an unsaved recording did not ask")
+	}
+	if _, cmd := m.Update(press("esc")); cmd != nil || m.dialog != nil {
+		t.Errorf("esc did not cancel the dialog")
+	}
+}
+
+func itoa(n int) string {
+	s := ""
+	for ; n > 0; n /= 10 {
+		s = string(rune('0'+n%10)) + s
+	}
+	return s
+}
