@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/sideshow/apns2"
+	"golang.org/x/net/http2"
 )
 
 // Server is one fake APNs environment: a TLS HTTP/2 listener, optionally
@@ -231,6 +233,16 @@ func (s *Server) ClientTLSConfig() *tls.Config {
 // (apns.md#A12, A13). Use ca.IssueClientCertificate for multi-topic ones.
 func (s *Server) IssueClientCertificate(topic string, envs ...Environment) (tls.Certificate, error) {
 	return s.ca.IssueClientCertificate(ClientCertSpec{Topic: topic, Environments: envs})
+}
+
+// APNS2Client is an apns2 token client signing with key, pointed at URL()
+// and trusting the server. apns2's package variables are left alone: the
+// client gets its own HTTP/2 transport.
+func (s *Server) APNS2Client(key *SigningKey) *apns2.Client {
+	c := apns2.NewTokenClient(key.Token())
+	c.Host = s.URL()
+	c.HTTPClient = &http.Client{Transport: &http2.Transport{TLSClientConfig: s.ClientTLSConfig()}}
+	return c
 }
 
 // Faults is the server's fault-rule set, changeable at runtime.
