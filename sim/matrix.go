@@ -39,7 +39,7 @@ type MatrixColumn struct {
 // Matrix is a payload rendered on a fleet, with its lint findings.
 type Matrix struct {
 	// Findings are all findings for the fleet's versions.
-	Findings []Finding     `json:"findings"`
+	Findings []Finding      `json:"findings"`
 	Devices  []MatrixColumn `json:"devices"`
 }
 
