@@ -44,61 +44,68 @@ type ContextRule struct {
 // branches on a version number.
 type Capabilities struct {
 	// Row is the apns.md row id the values come from, e.g. "V08".
-	Row string
+	Row string `json:"row"`
 	// From is the first version the row applies to.
-	From Version
+	From Version `json:"from"`
 	// Actions: the version shows an app's registered custom actions; before
 	// it, aps.category is ignored (apns.md#V21, P10).
-	Actions bool
+	Actions bool `json:"actions"`
 	// MaxActions is how many actions each context shows; a context absent
 	// from the map shows none (apns.md#V31, V47, U15). Derived from Rules.
-	MaxActions map[Context]int
+	MaxActions map[Context]int `json:"max_actions"`
 	// Contexts are the places a notification can be seen on this version,
 	// in the stable order RenderAll uses. Derived from Rules.
-	Contexts []Context
+	Contexts []Context `json:"contexts"`
 	// Rules describe each context, in the order of Contexts.
-	Rules []ContextRule
+	Rules []ContextRule `json:"rules"`
 	// TextInput: text-input actions work (iOS 9+, apns.md#V09, V33).
-	TextInput bool
+	TextInput bool `json:"text_input"`
 	// TextInputPlaceholder: the text field shows a placeholder (iOS 10+,
 	// apns.md#V43; iOS 9 only titles the send button, V33).
-	TextInputPlaceholder bool
+	TextInputPlaceholder bool `json:"text_input_placeholder"`
 	// UserNotifications: the UN framework (iOS 10+, apns.md#V10).
-	UserNotifications bool
+	UserNotifications bool `json:"user_notifications"`
 	// ForegroundUI: the system can show a notification while the app is in
 	// the foreground, if willPresent asks for it (apns.md#V24, V45).
-	ForegroundUI bool
+	ForegroundUI bool `json:"foreground_ui"`
 	// ForegroundBannerList: willPresent may return .banner and .list (iOS
 	// 14+, apns.md#V14, V45); before, only .alert shows anything.
-	ForegroundBannerList bool
+	ForegroundBannerList bool `json:"foreground_banner_list"`
 	// Title and Subtitle: the alert's title / subtitle keys are drawn on the
 	// phone (apns.md#P06: title from 10 on the phone's UI, 8.2 on Watch
 	// only; subtitle from 10).
-	Title, Subtitle bool
+	Title    bool `json:"title"`
+	Subtitle bool `json:"subtitle"`
 	// MaxPayload is the largest payload of the era's provider API, in bytes
 	// (apns.md#P03): 256 before iOS 8 and 2048 on 8 for the binary API,
 	// 4096 from 9 (HTTP/2 API, Dec 2015). Today every version gets 4096
 	// through HTTP/2; lint uses the era limit only to warn legacy senders.
-	MaxPayload int
+	MaxPayload int `json:"max_payload"`
 	// BackgroundPush: content-available wakes the app (iOS 7+, apns.md#P11,
 	// V07).
-	BackgroundPush bool
+	BackgroundPush bool `json:"background_push"`
 	// ServiceExtension: mutable-content runs a service extension (10+,
 	// apns.md#P12, V50).
-	ServiceExtension bool
+	ServiceExtension bool `json:"service_extension"`
 	// CriticalAlerts (12+, apns.md#P08, V12), Provisional (12+, V48),
 	// ThreadGrouping (12+, P09, V48), SummaryArg (12+, P06).
-	CriticalAlerts, Provisional, ThreadGrouping, SummaryArg bool
+	CriticalAlerts bool `json:"critical_alerts"`
+	Provisional    bool `json:"provisional"`
+	ThreadGrouping bool `json:"thread_grouping"`
+	SummaryArg     bool `json:"summary_arg"`
 	// PushTypeHeader: apns-push-type matters (13+, apns.md#H02, V13);
 	// TargetContentID likewise (13+, P13).
-	PushTypeHeader, TargetContentID bool
+	PushTypeHeader  bool `json:"push_type_header"`
+	TargetContentID bool `json:"target_content_id"`
 	// InterruptionLevels, RelevanceScore and the scheduled Summary
 	// (15+, apns.md#P14, P15, V15, V49).
-	InterruptionLevels, RelevanceScore, Summary bool
+	InterruptionLevels bool `json:"interruption_levels"`
+	RelevanceScore     bool `json:"relevance_score"`
+	Summary            bool `json:"summary"`
 	// ActionIcons: actions may carry an SF Symbol icon (15+, apns.md#V42).
-	ActionIcons bool
+	ActionIcons bool `json:"action_icons"`
 	// FilterCriteria: Focus filters (16+, apns.md#P16).
-	FilterCriteria bool
+	FilterCriteria bool `json:"filter_criteria"`
 }
 
 // contextRules returns the context rules of the era that starts at major,
