@@ -37,6 +37,9 @@ type ContextRule struct {
 	// Compact marks a context that shows no buttons until the user expands
 	// it (iOS 10+, apns.md#U15, V47).
 	Compact bool `json:"compact,omitempty"`
+	// Gesture is how the user reveals the actions in this context, when
+	// they are not drawn at once (apns.md#V32, V47).
+	Gesture string `json:"gesture,omitempty"`
 }
 
 // Capabilities is one row of the iOS capability table (apns.md section
@@ -112,8 +115,10 @@ type Capabilities struct {
 // fresh on each call.
 func contextRules(major int) []ContextRule {
 	switch {
+	case major >= 13:
+		return rulesV10("long-press")
 	case major >= 10:
-		return rulesV10()
+		return rulesV10("3D Touch or pull down")
 	case major >= 8:
 		return rulesV08()
 	case major >= 5:
@@ -146,10 +151,10 @@ func rulesV05() []ContextRule {
 
 func rulesV08() []ContextRule {
 	return []ContextRule{
-		{Context: ContextLockScreen, Style: StyleLockScreen, Slider: true, MaxActions: 2, Minimal: true},
-		{Context: ContextBanner, Style: StyleBanner, MaxActions: 2, Minimal: true},
+		{Context: ContextLockScreen, Style: StyleLockScreen, Slider: true, MaxActions: 2, Minimal: true, Gesture: "swipe left"},
+		{Context: ContextBanner, Style: StyleBanner, MaxActions: 2, Minimal: true, Gesture: "pull down"},
 		{Context: ContextAlert, Style: StyleAlert, Legacy: true, MaxActions: 4, Dismiss: true},
-		{Context: ContextNotificationCenter, Style: StyleNotificationCenter, MaxActions: 2, Minimal: true},
+		{Context: ContextNotificationCenter, Style: StyleNotificationCenter, MaxActions: 2, Minimal: true, Gesture: "swipe left"},
 		{Context: ContextForeground, Style: StyleForegroundSilent},
 	}
 	// iOS 10+: compact everywhere, the expanded view shows up to 10 then
@@ -158,12 +163,14 @@ func rulesV08() []ContextRule {
 	// Apple's table keeps the word, real devices draw a banner.
 }
 
-func rulesV10() []ContextRule {
+// expand is the gesture that opens the expanded view: 3D Touch on 10–12,
+// long-press from 13 (apns.md#V47, V13).
+func rulesV10(expand string) []ContextRule {
 	return []ContextRule{
 		{Context: ContextLockScreen, Style: StyleLockScreen, Compact: true},
 		{Context: ContextBanner, Style: StyleBanner, Compact: true},
 		{Context: ContextNotificationCenter, Style: StyleNotificationCenter, Compact: true},
-		{Context: ContextExpanded, Style: StyleExpanded, MaxActions: 10, Dismiss: true},
+		{Context: ContextExpanded, Style: StyleExpanded, MaxActions: 10, Dismiss: true, Gesture: expand},
 		{Context: ContextForeground, Style: StyleBanner, Compact: true},
 	}
 }

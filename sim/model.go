@@ -230,6 +230,10 @@ type Presentation struct {
 	Badge    *int     `json:"badge,omitempty"`
 	Sound    string   `json:"sound,omitempty"`
 	Buttons  []Button `json:"buttons"`
+	// Gesture is how the user reveals Buttons here ("swipe left", "pull
+	// down", "long-press"), empty when they are drawn at once
+	// (apns.md#V32, V47).
+	Gesture string `json:"gesture,omitempty"`
 	// Slider is the lock screen's slider text before iOS 10, "slide to
 	// view" or "slide to <action-loc-key>" (apns.md#V23).
 	Slider string `json:"slider,omitempty"`

@@ -135,8 +135,10 @@ func renderSilent(p *Presentation, caps *Capabilities, a *App, aps *Aps) {
 		p.Notes = append(p.Notes, fmt.Sprintf("content-available is ignored before iOS 7: the app is not woken (apns.md#P11, %s)", caps.Row))
 	case aps.ContentAvailable == 1 && a.State == AppForeground:
 		p.Notes = append(p.Notes, "silent push: nothing shown; the running app gets it at once (apns.md#P11, C05)")
+	case aps.ContentAvailable == 1 && a.State == AppNotRunning:
+		p.Notes = append(p.Notes, "silent push: nothing shown; the app is launched in the background for up to 30 s, unless the user force-quit it (apns.md#P11, C05)")
 	case aps.ContentAvailable == 1:
-		p.Notes = append(p.Notes, fmt.Sprintf("silent push: nothing shown; the %s app is woken in the background for up to 30 s (apns.md#P11, C05)", a.State))
+		p.Notes = append(p.Notes, "silent push: nothing shown; the suspended app is woken in the background for up to 30 s (apns.md#P11, C05)")
 	case aps.Alert != nil:
 		p.Notes = append(p.Notes, "alert has no text this version can draw: nothing shown (apns.md#P06)")
 	default:

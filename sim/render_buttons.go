@@ -39,12 +39,16 @@ func renderButtons(p *Presentation, d *Device, caps *Capabilities, a *App, aps *
 		return
 	case rule.Compact:
 		if cat != nil && len(cat.Actions) > 0 {
-			p.Notes = append(p.Notes, fmt.Sprintf("%d actions hidden until the notification is expanded (apns.md#U15, V47)", len(cat.Actions)))
+			p.Notes = append(p.Notes, fmt.Sprintf("%d actions hidden until the notification is expanded (%s) (apns.md#U15, V47)",
+				len(cat.Actions), expandGesture(caps)))
 		}
 		return
 	}
 	if cat != nil {
 		addActions(p, d, caps, cat, rule)
+		if len(p.Buttons) > 0 {
+			p.Gesture = rule.Gesture
+		}
 	}
 	if rule.Dismiss {
 		addDismiss(p, caps, cat)
@@ -116,4 +120,12 @@ func addDismiss(p *Presentation, caps *Capabilities, cat *Category) {
 	} else {
 		p.Notes = append(p.Notes, "dismiss is not reported to the app: the category has no customDismissAction (apns.md#V41)")
 	}
+}
+
+// expandGesture is how the version opens the expanded view.
+func expandGesture(caps *Capabilities) string {
+	if r, ok := caps.Rule(ContextExpanded); ok {
+		return r.Gesture
+	}
+	return ""
 }

@@ -117,7 +117,7 @@ func TestRenderVariants(t *testing.T) {
 				Title: "Suspicious payment", Body: body, Badge: &one, Sound: "default", Callback: CallbackWillPresent,
 				Notes: []string{
 					"interruption-level time-sensitive: breaks through Focus and the summary if allowed (apns.md#V49)",
-					"2 actions hidden until the notification is expanded (apns.md#U15, V47)",
+					"2 actions hidden until the notification is expanded (long-press) (apns.md#U15, V47)",
 				}},
 		},
 		{
@@ -171,7 +171,7 @@ func TestRenderVariants(t *testing.T) {
 			name: "9 locked lock screen: auth-required action asks passcode", ios: "9.3", n: pay, ctx: ContextLockScreen,
 			app: func(a *App) {},
 			want: Presentation{Context: ContextLockScreen, Style: StyleLockScreen, App: DefaultBundleID,
-				Body: "Your bill of $120.50 is due on Friday.", Badge: intp(3), Slider: "slide to pay",
+				Body: "Your bill of $120.50 is due on Friday.", Badge: intp(3), Slider: "slide to pay", Gesture: "swipe left",
 				Buttons: []Button{
 					{ID: "PAY_NOW", Title: "Pay now", Foreground: true, AuthRequired: true},
 					{ID: "REMIND_LATER", Title: "Remind me later"},
