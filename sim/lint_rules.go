@@ -155,7 +155,7 @@ func (l *linter) text(p *Payload) {
 		return "the alert has no text this version draws: nothing is shown"
 	})
 	if al.Title != "" || al.TitleLocKey != "" {
-		l.add("title-unsupported", SeverityWarning, "P06", "the alert title is not drawn before iOS 10 (only Apple Watch shows it, from 8.2)",
+		l.add("title-unsupported", SeverityWarning, "P06", "the alert title is not drawn on the phone before iOS 10 (a paired Apple Watch shows it from iOS 8.2)",
 			"make the body readable without the title", func(c *Capabilities) bool { return !c.Title })
 	}
 	if al.Subtitle != "" || al.SubtitleLocKey != "" {

@@ -129,11 +129,12 @@ func arrivalCallback(caps *Capabilities, a *App, aps *Aps, ctx Context) Callback
 
 // renderSilent handles a push with nothing to draw or play.
 func renderSilent(p *Presentation, caps *Capabilities, a *App, aps *Aps) {
+	running := a.State == AppForeground || p.Context == ContextForeground
 	switch {
 	case aps.ContentAvailable == 1 && !caps.BackgroundPush:
 		p.Callback = ""
 		p.Notes = append(p.Notes, fmt.Sprintf("content-available is ignored before iOS 7: the app is not woken (apns.md#P11, %s)", caps.Row))
-	case aps.ContentAvailable == 1 && a.State == AppForeground:
+	case aps.ContentAvailable == 1 && running:
 		p.Notes = append(p.Notes, "silent push: nothing shown; the running app gets it at once (apns.md#P11, C05)")
 	case aps.ContentAvailable == 1 && a.State == AppNotRunning:
 		p.Notes = append(p.Notes, "silent push: nothing shown; the app is launched in the background for up to 30 s, unless the user force-quit it (apns.md#P11, C05)")
@@ -240,7 +241,7 @@ func renderText(p *Presentation, caps *Capabilities, a *App, aps *Aps) {
 	if caps.Title {
 		p.Title = localizeField(a, al.Title, al.TitleLocKey, al.TitleLocArgs, &p.Notes)
 	} else if hasTitle {
-		p.Notes = append(p.Notes, "title not drawn before iOS 10 (only Apple Watch shows it, from 8.2) (apns.md#P06)")
+		p.Notes = append(p.Notes, "title not drawn on the phone before iOS 10 (a paired Apple Watch shows it from iOS 8.2) (apns.md#P06)")
 	}
 	if caps.Subtitle {
 		p.Subtitle = localizeField(a, al.Subtitle, al.SubtitleLocKey, al.SubtitleLocArgs, &p.Notes)

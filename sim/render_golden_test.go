@@ -177,7 +177,7 @@ func TestRenderVariants(t *testing.T) {
 					{ID: "REMIND_LATER", Title: "Remind me later"},
 				},
 				Notes: []string{
-					"title not drawn before iOS 10 (only Apple Watch shows it, from 8.2) (apns.md#P06)",
+					"title not drawn on the phone before iOS 10 (a paired Apple Watch shows it from iOS 8.2) (apns.md#P06)",
 					"subtitle not drawn before iOS 10 (apns.md#P06)",
 					"PAY_NOW: foreground action, authentication forced on (apns.md#V33)",
 					"PAY_NOW: device locked, the passcode is asked first (apns.md#V33)",
