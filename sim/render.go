@@ -32,10 +32,10 @@ func Render(d *Device, a *App, n Notification, ctx Context) Presentation {
 	if !allowed(&p, caps, a) {
 		return p
 	}
+	p.Badge, p.Sound = aps.Badge, aps.Sound
 	if ctx == ContextForeground && !foregroundShows(&p, caps, a, &rule) {
 		return p
 	}
-	p.Badge, p.Sound = aps.Badge, aps.Sound
 	if !hasText(caps, aps.Alert) {
 		// apns.md#U23 (pre-8) and P07/P08 (all): badge and sound, no UI.
 		p.Notes = append(p.Notes, "no alert text: badge and sound only, nothing drawn (apns.md#U23, P07, P08)")
@@ -163,41 +163,52 @@ func allowed(p *Presentation, caps *Capabilities, a *App) bool {
 	return true
 }
 
-// foregroundShows applies the foreground rules: no UI before iOS 10
-// (apns.md#V24); from 10 what willPresent returns (apns.md#V45). It may
-// change the style of rule. It reports whether anything is drawn.
+// foregroundShows applies the foreground rules: no UI, sound or badge
+// before iOS 10 (apns.md#V24); from 10 what willPresent returns
+// (apns.md#V45). It may change the style of rule. It reports whether
+// anything is drawn.
 func foregroundShows(p *Presentation, caps *Capabilities, a *App, rule *ContextRule) bool {
-	if !caps.ForegroundUI {
+	silent := func(note string) bool {
 		p.Style = StyleForegroundSilent
-		p.Notes = append(p.Notes, "app in foreground: no alert, banner or sound before iOS 10; the app gets the payload (apns.md#V24)")
+		p.Notes = append(p.Notes, note)
 		return false
+	}
+	if !caps.ForegroundUI {
+		p.Badge, p.Sound = nil, ""
+		return silent("app in foreground: no alert, banner or sound before iOS 10; the app gets the payload (apns.md#V24)")
 	}
 	if a.ChatOpen {
 		// Seed 002 (ASAPP): the SDK's willPresent returns no options while
 		// its chat is on screen, so the message is not shown twice.
-		p.Style = StyleForegroundSilent
-		p.Notes = append(p.Notes, "chat open: the app's willPresent returns none, nothing shown (seed ASAPP; apns.md#V45)")
-		return false
+		p.Badge, p.Sound = nil, ""
+		return silent("chat open: the app's willPresent returns none, nothing shown (seed ASAPP; apns.md#V45)")
 	}
 	opts := a.ForegroundPresentation
+	if !slices.Contains(opts, PresentSound) {
+		p.Sound = ""
+	}
+	if !slices.Contains(opts, PresentBadge) {
+		p.Badge = nil
+	}
 	banner := slices.Contains(opts, PresentAlert) || (caps.ForegroundBannerList && slices.Contains(opts, PresentBanner))
 	list := caps.ForegroundBannerList && slices.Contains(opts, PresentList)
 	switch {
 	case banner:
 		rule.Style = StyleBanner
+		return true
 	case list:
 		rule.Style = StyleNotificationCenter
 		p.Notes = append(p.Notes, "willPresent returned .list: added to Notification Center without a banner (apns.md#V45)")
-	default:
-		p.Style = StyleForegroundSilent
-		if slices.Contains(opts, PresentBanner) || slices.Contains(opts, PresentList) {
-			p.Notes = append(p.Notes, "willPresent options .banner/.list arrive with iOS 14: nothing shown (apns.md#V45, V14)")
-		} else {
-			p.Notes = append(p.Notes, "app in foreground and willPresent returns no banner: nothing shown (apns.md#V45)")
-		}
-		return false
+		return true
 	}
-	return true
+	outcome := "nothing shown"
+	if p.Sound != "" || p.Badge != nil {
+		outcome = "only sound / badge"
+	}
+	if slices.Contains(opts, PresentBanner) || slices.Contains(opts, PresentList) {
+		return silent("willPresent options .banner/.list arrive with iOS 14: " + outcome + " (apns.md#V45, V14)")
+	}
+	return silent("app in foreground and willPresent returns no banner: " + outcome + " (apns.md#V45)")
 }
 
 // quietRules applies provisional delivery and interruption levels, which

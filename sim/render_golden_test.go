@@ -114,7 +114,7 @@ func TestRenderVariants(t *testing.T) {
 				a.ForegroundPresentation = []string{PresentBanner, PresentSound}
 			},
 			want: Presentation{Context: ContextForeground, Style: StyleBanner, App: DefaultBundleID, Buttons: []Button{},
-				Title: "Suspicious payment", Body: body, Badge: &one, Sound: "default", Callback: CallbackWillPresent,
+				Title: "Suspicious payment", Body: body, Sound: "default", Callback: CallbackWillPresent,
 				Notes: []string{
 					"interruption-level time-sensitive: breaks through Focus and the summary if allowed (apns.md#V49)",
 					"2 actions hidden until the notification is expanded (long-press) (apns.md#U15, V47)",
@@ -129,6 +129,39 @@ func TestRenderVariants(t *testing.T) {
 			want: Presentation{Context: ContextForeground, Style: StyleForegroundSilent, App: DefaultBundleID, Buttons: []Button{},
 				Callback: CallbackWillPresent,
 				Notes:    []string{"willPresent options .banner/.list arrive with iOS 14: nothing shown (apns.md#V45, V14)"}},
+		},
+		{
+			name: "10+ foreground, willPresent badge only", ios: "16.0", n: fraud, ctx: ContextForeground,
+			app: func(a *App) {
+				a.State = AppForeground
+				a.ForegroundPresentation = []string{PresentBadge}
+			},
+			want: Presentation{Context: ContextForeground, Style: StyleForegroundSilent, App: DefaultBundleID, Buttons: []Button{},
+				Badge: &one, Callback: CallbackWillPresent,
+				Notes: []string{"app in foreground and willPresent returns no banner: only sound / badge (apns.md#V45)"}},
+		},
+		{
+			name: "14+ foreground list", ios: "14.0", n: fraud, ctx: ContextForeground,
+			app: func(a *App) {
+				a.State = AppForeground
+				a.ForegroundPresentation = []string{PresentList}
+			},
+			want: Presentation{Context: ContextForeground, Style: StyleNotificationCenter, App: DefaultBundleID, Buttons: []Button{},
+				Title: "Suspicious payment", Body: body, Callback: CallbackWillPresent,
+				Notes: []string{
+					"willPresent returned .list: added to Notification Center without a banner (apns.md#V45)",
+					"2 actions hidden until the notification is expanded (long-press) (apns.md#U15, V47)",
+				}},
+		},
+		{
+			name: "10 foreground .alert shows a banner", ios: "10.3", n: fraud, ctx: ContextForeground,
+			app: func(a *App) {
+				a.State = AppForeground
+				a.ForegroundPresentation = []string{PresentAlert, PresentSound, PresentBadge}
+			},
+			want: Presentation{Context: ContextForeground, Style: StyleBanner, App: DefaultBundleID, Buttons: []Button{},
+				Title: "Suspicious payment", Body: body, Badge: &one, Sound: "default", Callback: CallbackWillPresent,
+				Notes: []string{"2 actions hidden until the notification is expanded (3D Touch or pull down) (apns.md#U15, V47)"}},
 		},
 		{
 			name: "chat open suppresses the banner", ios: "17.0", n: chat, ctx: ContextForeground,
