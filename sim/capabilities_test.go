@@ -1,7 +1,10 @@
 package sim
 
 import (
+	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -117,5 +120,28 @@ func TestParseVersion(t *testing.T) {
 		if diff := cmp.Diff(tt.isErr, err != nil); diff != "" {
 			t.Errorf("%q error %v", tt.in, err)
 		}
+	}
+}
+
+// TestNoVersionBranches keeps version rules in the capability table:
+// rendering, lint rules and the matrix never compare version numbers.
+func TestNoVersionBranches(t *testing.T) {
+	files := []string{"render.go", "render_buttons.go", "render_localize.go", "lint_rules.go", "matrix.go", "payload.go"}
+	var found []string
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(b), "\n") {
+			for _, bad := range []string{".Major", ".Minor", ".Less(", ".AtLeast(", "Version{"} {
+				if strings.Contains(line, bad) {
+					found = append(found, fmt.Sprintf("%s:%d: %s", f, i+1, strings.TrimSpace(line)))
+				}
+			}
+		}
+	}
+	if diff := cmp.Diff([]string(nil), found); diff != "" {
+		t.Errorf("version comparisons outside the table (-want +got):\n%s", diff)
 	}
 }

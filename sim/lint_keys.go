@@ -11,6 +11,15 @@ type keyInfo struct {
 	row   string
 }
 
+// since adds key-unsupported for the versions before a key appeared.
+func (l *linter) since(key string, info keyInfo) {
+	if info.major <= 3 {
+		return
+	}
+	l.add("key-unsupported", SeverityInfo, info.row, fmt.Sprintf("%s is ignored before iOS %d", key, info.major), "",
+		func(c *Capabilities) bool { return c.From.Major < info.major })
+}
+
 // apsKey describes a key of the aps dictionary (apns.md#P05–P18).
 func apsKey(k string) (keyInfo, bool) {
 	switch k {
@@ -78,7 +87,12 @@ func alertKeyNames() []string {
 // edits, ignoring case, underscores and dashes; else "".
 func suggest(k string, names []string) string {
 	norm := func(s string) string {
-		return strings.NewReplacer("_", "", "-", "", " ", "").Replace(strings.ToLower(s))
+		return strings.Map(func(r rune) rune {
+			if r == '_' || r == '-' || r == ' ' {
+				return -1
+			}
+			return r
+		}, strings.ToLower(s))
 	}
 	best, bestD := "", 3
 	for _, n := range names {

@@ -72,15 +72,6 @@ func (l *linter) keys(p *Payload) {
 	}
 }
 
-// since adds key-unsupported for the versions before a key appeared.
-func (l *linter) since(key string, info keyInfo) {
-	if info.major <= 3 {
-		return
-	}
-	l.add("key-unsupported", SeverityInfo, info.row, fmt.Sprintf("%s is ignored before iOS %d", key, info.major), "",
-		func(c *Capabilities) bool { return c.From.Major < info.major })
-}
-
 // pushType checks headers against the payload (apns.md#H02, H04, H17,
 // H18, P11, P12).
 func (l *linter) pushType(p *Payload) {

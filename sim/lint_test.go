@@ -177,3 +177,13 @@ func FuzzLint(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkLint lints the fraud alert for every version of the table.
+func BenchmarkLint(b *testing.B) {
+	payload := []byte(`{"aps":{"alert":{"title":"Suspicious payment","loc-key":"FRAUD_ALERT","loc-args":["1234","€9","ACME"]},"category":"fraud_alert","sond":"x"}}`)
+	target := LintTarget{App: DefaultApp(fakeapns.Development, "00"), PushType: "alert", Priority: 10}
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = Lint(payload, target)
+	}
+}

@@ -82,7 +82,7 @@ func ArrivalContext(d *Device, a *App) Context {
 		return ContextBanner
 	}
 	caps := defaultTable.row(d.Version)
-	has := func(c Context) bool { _, ok := caps.Rule(c); return ok }
+	has := func(c Context) bool { return hasContext(caps, c) }
 	switch {
 	case a.State == AppForeground:
 		return ContextForeground
@@ -96,6 +96,12 @@ func ArrivalContext(d *Device, a *App) Context {
 		return ContextBanner
 	}
 	return ContextAlert // iOS 3–4 have only the modal alert (apns.md#V03)
+}
+
+// hasContext reports whether the version has context ctx.
+func hasContext(caps *Capabilities, ctx Context) bool {
+	_, ok := caps.Rule(ctx)
+	return ok
 }
 
 // hasText reports whether the alert has anything the version can draw.
@@ -271,8 +277,7 @@ func slider(a *App, al *Alert) string {
 		// No View action exists; the slider only unlocks (Folklore).
 		return "slide to unlock"
 	case al.ActionLocKey != "":
-		s, _ := Localize(a.Strings, al.ActionLocKey, nil)
-		return "slide to " + strings.ToLower(s)
+		return "slide to " + strings.ToLower(localize(a.Strings, "", al.ActionLocKey, nil))
 	}
 	return "slide to view"
 }
@@ -284,7 +289,7 @@ func legacyButtons(a *App, al *Alert) []Button {
 	}
 	view := "View"
 	if al.ActionLocKey != "" {
-		view, _ = Localize(a.Strings, al.ActionLocKey, nil)
+		view = localize(a.Strings, "", al.ActionLocKey, nil)
 	}
 	return []Button{
 		{ID: ButtonClose, Title: "Close", System: true},

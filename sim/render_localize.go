@@ -77,3 +77,13 @@ func localizeField(a *App, text, key string, args []string, notes *[]string) str
 	}
 	return s
 }
+
+// localize returns literal text, or the localized key when key is set,
+// ignoring argument errors (the caller notes them where it matters).
+func localize(strs map[string]string, text, key string, args []string) string {
+	if key == "" {
+		return text
+	}
+	s, _ := Localize(strs, key, args)
+	return s
+}
