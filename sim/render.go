@@ -23,6 +23,10 @@ func Render(d *Device, a *App, n Notification, ctx Context) Presentation {
 		p.Notes = append(p.Notes, fmt.Sprintf("iOS %s has no %s context (apns.md#%s)", d.Version, ctx, caps.Row))
 		return p
 	}
+	if row, ok := hiddenPushType(n.PushType); ok {
+		p.Notes = append(p.Notes, fmt.Sprintf("push type %s is not a user notification: nothing shown (apns.md#%s)", n.PushType, row))
+		return p
+	}
 	aps := &n.Payload.Aps
 	p.Callback = arrivalCallback(caps, a, aps, ctx)
 	if !hasText(caps, aps.Alert) && aps.Badge == nil && aps.Sound == "" {
@@ -96,6 +100,33 @@ func ArrivalContext(d *Device, a *App) Context {
 		return ContextBanner
 	}
 	return ContextAlert // iOS 3–4 have only the modal alert (apns.md#V03)
+}
+
+// hiddenPushType reports the push types whose payload never becomes a
+// notification on screen, with the row that defines each: they go to
+// PushKit, Core Location, ActivityKit, WidgetKit and the like.
+func hiddenPushType(pushType string) (row string, hidden bool) {
+	switch pushType {
+	case "location":
+		return "H05", true
+	case "voip":
+		return "H06", true
+	case "complication":
+		return "H07", true
+	case "fileprovider":
+		return "H08", true
+	case "mdm":
+		return "H09", true
+	case "liveactivity":
+		return "H10", true
+	case "pushtotalk":
+		return "H11", true
+	case "widgets":
+		return "H12", true
+	case "controls":
+		return "H13", true
+	}
+	return "", false
 }
 
 // hasContext reports whether the version has context ctx.

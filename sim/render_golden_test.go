@@ -217,6 +217,12 @@ func TestRenderVariants(t *testing.T) {
 				}},
 		},
 		{
+			name: "voip push type is not drawn", ios: "17.0", n: withPushType(fraud, "voip"), ctx: ContextBanner,
+			app: func(a *App) {},
+			want: Presentation{Context: ContextBanner, Style: StyleNone, App: DefaultBundleID, Buttons: []Button{},
+				Notes: []string{"push type voip is not a user notification: nothing shown (apns.md#H06)"}},
+		},
+		{
 			name: "no such context", ios: "7.1", n: fraud, ctx: ContextExpanded,
 			app: func(a *App) {},
 			want: Presentation{Context: ContextExpanded, Style: StyleNone, App: DefaultBundleID, Buttons: []Button{},
@@ -237,6 +243,11 @@ func TestRenderVariants(t *testing.T) {
 }
 
 func intp(n int) *int { return &n }
+
+func withPushType(n Notification, pushType string) Notification {
+	n.PushType = pushType
+	return n
+}
 
 // TestRenderIsPure renders twice and checks nothing it was given changed.
 func TestRenderIsPure(t *testing.T) {
