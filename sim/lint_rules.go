@@ -65,7 +65,10 @@ func (l *linter) keys(p *Payload) {
 			"", func(c *Capabilities) bool { return !c.CriticalAlerts })
 	}
 	switch p.Aps.InterruptionLevel {
-	case "", "passive", "active", "time-sensitive", "critical":
+	case "", "passive", "active", "time-sensitive":
+	case "critical":
+		l.add("critical-entitlement", SeverityInfo, "V49", "interruption-level critical bypasses mute only for apps with Apple's critical-alert entitlement",
+			"request the entitlement, or use time-sensitive", func(c *Capabilities) bool { return c.InterruptionLevels })
 	default:
 		l.add("invalid-value", SeverityError, "P14", fmt.Sprintf("aps.interruption-level %q is not passive, active, time-sensitive or critical", p.Aps.InterruptionLevel),
 			"use one of the four levels", func(c *Capabilities) bool { return c.InterruptionLevels })
@@ -152,6 +155,10 @@ func (l *linter) text(p *Payload) {
 	if al.Subtitle != "" || al.SubtitleLocKey != "" {
 		l.add("subtitle-unsupported", SeverityWarning, "P06", "the alert subtitle is not drawn before iOS 10",
 			"make the body readable without the subtitle", func(c *Capabilities) bool { return !c.Subtitle })
+	}
+	if al.ActionLocKey != "" || al.ActionLocKeyNull {
+		l.add("key-unsupported", SeverityInfo, "V20", "aps.alert.action-loc-key renames View and the lock-screen slider only before iOS 10; later versions ignore it", "",
+			func(c *Capabilities) bool { return c.UserNotifications })
 	}
 	if a := l.t.App; a != nil {
 		for _, key := range []string{al.LocKey, al.TitleLocKey, al.SubtitleLocKey, al.ActionLocKey} {
