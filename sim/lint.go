@@ -128,20 +128,23 @@ func (l *linter) add(rule string, sev Severity, row, msg, fix string, concerns f
 	l.out = append(l.out, Finding{Rule: rule, Severity: sev, Versions: l.versions(hit), Message: msg, Fix: fix, Row: row})
 }
 
-// perRow computes a message for every row and adds one finding per
-// distinct non-empty message, so rules whose wording depends on the era
-// (4 actions on 8–9, 10 on 10+) read naturally.
-func (l *linter) perRow(rule string, sev Severity, row, fix string, msg func(c *Capabilities) string) {
+// perRow computes a message and its apns.md row for every table row and
+// adds one finding per distinct non-empty message, so rules whose wording
+// depends on the era (4 actions on 8–9, 10 on 10+) read naturally.
+func (l *linter) perRow(rule string, sev Severity, fix string, msg func(c *Capabilities) (text, row string)) {
 	msgs := make([]string, len(l.rows))
+	rows := map[string]string{}
 	var order []string
 	for i := range l.rows {
-		msgs[i] = msg(&l.rows[i])
-		if msgs[i] != "" && !slices.Contains(order, msgs[i]) {
-			order = append(order, msgs[i])
+		m, row := msg(&l.rows[i])
+		msgs[i] = m
+		if m != "" && !slices.Contains(order, m) {
+			order = append(order, m)
+			rows[m] = row
 		}
 	}
 	for _, m := range order {
-		l.add(rule, sev, row, m, fix, func(c *Capabilities) bool { return msgs[l.index(c)] == m })
+		l.add(rule, sev, rows[m], m, fix, func(c *Capabilities) bool { return msgs[l.index(c)] == m })
 	}
 }
 

@@ -21,12 +21,12 @@ func (l *linter) size(n int) {
 	}
 	// The era limits bind only senders still on the binary API, gone
 	// since 2021 (apns.md#T17); over HTTP/2 every version takes 4096.
-	l.perRow("payload-too-large", SeverityWarning, "P03", "only matters for legacy binary-API senders; HTTP/2 takes 4096 bytes for every version",
-		func(c *Capabilities) string {
+	l.perRow("payload-too-large", SeverityWarning, "only matters for legacy binary-API senders; HTTP/2 takes 4096 bytes for every version",
+		func(c *Capabilities) (string, string) {
 			if n <= c.MaxPayload || c.MaxPayload >= HTTP2MaxPayload {
-				return ""
+				return "", ""
 			}
-			return fmt.Sprintf("payload is %d bytes, over the %d-byte limit of the binary API in this era", n, c.MaxPayload)
+			return fmt.Sprintf("payload is %d bytes, over the %d-byte limit of the binary API in this era", n, c.MaxPayload), "P03"
 		})
 }
 
@@ -142,11 +142,11 @@ func (l *linter) text(p *Payload) {
 	if al == nil {
 		return
 	}
-	l.perRow("alert-empty", SeverityWarning, "P06", "give the alert a body", func(c *Capabilities) string {
+	l.perRow("alert-empty", SeverityWarning, "give the alert a body", func(c *Capabilities) (string, string) {
 		if hasText(c, al) {
-			return ""
+			return "", ""
 		}
-		return "the alert has no text this version draws: nothing is shown"
+		return "the alert has no text this version draws: nothing is shown", "P06"
 	})
 	if al.Title != "" || al.TitleLocKey != "" {
 		l.add("title-unsupported", SeverityWarning, "P06", "the alert title is not drawn on the phone before iOS 10 (a paired Apple Watch shows it from iOS 8.2)",
@@ -258,8 +258,11 @@ func (l *linter) category(p *Payload) {
 			"register the category at launch, or fix the id", func(c *Capabilities) bool { return c.Actions })
 		return
 	}
-	l.perRow("actions-cut", SeverityWarning, "V31", "put the most important actions first, or set minimal actions", func(c *Capabilities) string {
-		return cutMessage(c, cat)
+	l.perRow("actions-cut", SeverityWarning, "put the most important actions first, or set minimal actions", func(c *Capabilities) (string, string) {
+		if c.UserNotifications {
+			return cutMessage(c, cat), "U15"
+		}
+		return cutMessage(c, cat), "V31"
 	})
 	for _, act := range slices.Concat(cat.Actions, cat.MinimalActions) {
 		if act.TextInput {
@@ -303,7 +306,11 @@ func cutMessage(c *Capabilities, cat *Category) string {
 	}
 	parts := make([]string, 0, len(groups))
 	for _, g := range groups {
-		parts = append(parts, fmt.Sprintf("%s show %s", strings.Join(where[g], ", "), g))
+		verb := "shows"
+		if len(where[g]) > 1 {
+			verb = "show"
+		}
+		parts = append(parts, fmt.Sprintf("%s %s %s", strings.Join(where[g], ", "), verb, g))
 	}
 	return fmt.Sprintf("category %q has %d actions; %s", cat.ID, len(cat.Actions), strings.Join(parts, "; "))
 }

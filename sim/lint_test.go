@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -37,6 +38,9 @@ func TestLint(t *testing.T) {
 		{"category unregistered, with a suggestion",
 			`{"aps":{"alert":"Ride over","category":"fraud"}}`, LintTarget{App: app},
 			[]string{"category-unregistered/warning/8+", "category-ignored/info/<8"}},
+		{"eleven actions cut on 10+",
+			`{"aps":{"alert":"Pick","category":"many"}}`, LintTarget{App: manyActions(), Versions: []Version{MustVersion("16.0")}},
+			[]string{"actions-cut/warning/10+"}},
 		{"three actions cut on 8–9",
 			`{"aps":{"alert":"Parcel today","category":"delivery_reschedule"}}`, LintTarget{App: app},
 			[]string{"actions-cut/warning/8–9", "category-ignored/info/<8"}},
@@ -191,5 +195,33 @@ func BenchmarkLint(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = Lint(payload, target)
+	}
+}
+
+// manyActions is an app with a category of eleven actions.
+func manyActions() *App {
+	cat := Category{ID: "many"}
+	for i := range 11 {
+		cat.Actions = append(cat.Actions, Action{ID: fmt.Sprintf("A%d", i), Title: fmt.Sprintf("Option %d", i)})
+	}
+	return &App{BundleID: "com.example.many", Categories: []Category{cat}}
+}
+
+func TestLintActionsCutRows(t *testing.T) {
+	got := Lint([]byte(`{"aps":{"alert":"Pick","category":"many"}}`), LintTarget{App: manyActions()})
+	var cut []Finding
+	for _, f := range got {
+		if f.Rule == "actions-cut" {
+			cut = append(cut, f)
+		}
+	}
+	want := []Finding{
+		{Rule: "actions-cut", Severity: SeverityWarning, Versions: "8–9", Row: "V31", Fix: "put the most important actions first, or set minimal actions",
+			Message: `category "many" has 11 actions; lock-screen, banner, notification-center show 2 (cut: A2, A3, A4, A5, A6, A7, A8, A9, A10); alert shows 4 (cut: A4, A5, A6, A7, A8, A9, A10)`},
+		{Rule: "actions-cut", Severity: SeverityWarning, Versions: "10+", Row: "U15", Fix: "put the most important actions first, or set minimal actions",
+			Message: `category "many" has 11 actions; expanded shows 10 (cut: A10)`},
+	}
+	if diff := cmp.Diff(want, cut); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
