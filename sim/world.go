@@ -175,6 +175,9 @@ func NewWorld(cfg WorldConfig) *World {
 					Message: fmt.Sprintf("token of %s on %s already belongs to %s on %s: app left out", a.BundleID, d.Name, prev.app.BundleID, prev.ds.dev.Name)})
 				continue
 			}
+			if a.Uninstalled && a.UninstalledAt.IsZero() {
+				a.UninstalledAt = w.clock.Now()
+			}
 			apps = append(apps, a)
 			if a.Token != "" {
 				w.byToken[a.Token] = tokenRef{ds: ds, app: a}
