@@ -79,18 +79,23 @@ func TestArrivalContext(t *testing.T) {
 		state  AppState
 		style  Style
 		want   Context
+		perm   Permission
 	}{
-		{"17.0", false, AppBackground, "", ContextBanner},
-		{"17.0", true, AppBackground, "", ContextLockScreen},
-		{"17.0", true, AppForeground, "", ContextForeground},
-		{"17.0", false, AppNotRunning, StyleAlert, ContextBanner}, // no modal alert from 10
-		{"17.0", false, AppNotRunning, StyleNone, ContextNotificationCenter},
-		{"9.0", false, AppBackground, StyleAlert, ContextAlert},
-		{"4.0", false, AppBackground, "", ContextAlert}, // no banners before 5
+		{"12.0", false, AppBackground, "", ContextNotificationCenter, PermissionProvisional},
+		{"17.0", false, AppBackground, "", ContextBanner, ""},
+		{"17.0", true, AppBackground, "", ContextLockScreen, ""},
+		{"17.0", true, AppForeground, "", ContextForeground, ""},
+		{"17.0", false, AppNotRunning, StyleAlert, ContextBanner, ""}, // no modal alert from 10
+		{"17.0", false, AppNotRunning, StyleNone, ContextNotificationCenter, ""},
+		{"9.0", false, AppBackground, StyleAlert, ContextAlert, ""},
+		{"4.0", false, AppBackground, "", ContextAlert, ""}, // no banners before 5
 	}
 	for _, tt := range tests {
 		a := DefaultApp(fakeapns.Development, "00")
 		a.State, a.AlertStyle = tt.state, tt.style
+		if tt.perm != "" {
+			a.Permission = tt.perm
+		}
 		d := &Device{Version: MustVersion(tt.ios), Locked: tt.locked, Apps: []*App{a}}
 		if diff := cmp.Diff(tt.want, ArrivalContext(d, a)); diff != "" {
 			t.Errorf("%+v: %s", tt, diff)

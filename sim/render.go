@@ -79,8 +79,9 @@ func RenderAll(d *Device, a *App, n Notification) []Presentation {
 
 // ArrivalContext is the context a notification first appears in on d for
 // a: the foreground delivery when the app is active, the lock screen when
-// the device is locked, else the user's alert style for the app
-// (apns.md#V05, V22, V24, V45).
+// the device is locked, Notification Center for provisional delivery,
+// else the user's alert style for the app (apns.md#V05, V22, V24, V45,
+// V48).
 func ArrivalContext(d *Device, a *App) Context {
 	if d == nil || a == nil {
 		return ContextBanner
@@ -92,6 +93,8 @@ func ArrivalContext(d *Device, a *App) Context {
 		return ContextForeground
 	case d.Locked:
 		return ContextLockScreen
+	case a.Permission == PermissionProvisional && caps.Provisional:
+		return ContextNotificationCenter // apns.md#V48
 	case a.AlertStyle == StyleNone && has(ContextNotificationCenter):
 		return ContextNotificationCenter
 	case a.AlertStyle == StyleAlert && has(ContextAlert):
