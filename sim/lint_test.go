@@ -143,7 +143,7 @@ func TestLintMessages(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 	syn := Lint([]byte("{\n  \"aps\": {\"alert\": }\n}"), LintTarget{})
-	if diff := cmp.Diff("invalid JSON at line 2, column 21: invalid character '}' looking for beginning of value", syn[0].Message); diff != "" {
+	if diff := cmp.Diff("invalid JSON at line 2, column 20: invalid character '}' looking for beginning of value", syn[0].Message); diff != "" {
 		t.Error(diff)
 	}
 }

@@ -48,7 +48,7 @@ func TestParsePayloadErrors(t *testing.T) {
 		in   string
 		want error
 	}{
-		{"syntax", "{\n\"aps\": x}", &SyntaxError{Line: 2, Column: 9, Msg: "invalid character 'x' looking for beginning of value"}},
+		{"syntax", "{\n\"aps\": x}", &SyntaxError{Line: 2, Column: 8, Msg: "invalid character 'x' looking for beginning of value"}},
 		{"not an object", `[1,2]`, &SyntaxError{Line: 1, Column: 2, Msg: "payload is not a JSON object (apns.md#P01)"}},
 		{"null", `null`, &FieldError{Field: "payload", Row: "P01", Msg: "is not a JSON object"}},
 		{"aps not an object", `{"aps":"x"}`, &FieldError{Field: "aps", Row: "P01", Msg: "is not a JSON object"}},

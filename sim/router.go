@@ -8,10 +8,10 @@ import (
 	"github.com/pushsim/pushsim/fakeapns"
 )
 
-// topicSuffix is the apns-topic suffix each push type needs after the
+// routedTopicSuffix is the apns-topic suffix each push type needs after the
 // bundle id (apns.md#H03–H13). Push types not listed (and mdm, whose topic
 // is a certificate UID, H09) are not checked against the bundle id.
-var topicSuffix = map[string]string{
+var routedTopicSuffix = map[string]string{
 	"":             "", // apns2 sends alert when unset (apns.md#T16)
 	"alert":        "", // apns.md#H03
 	"background":   "", // apns.md#H04
@@ -45,7 +45,7 @@ func (w *World) Route(ctx context.Context, n fakeapns.Notification) error {
 	if a.Environment != "" && n.Environment != "" && a.Environment != n.Environment {
 		return fakeapns.Reject(fakeapns.ReasonBadDeviceToken) // apns.md#D03
 	}
-	if suffix, checked := topicSuffix[n.PushType]; checked && n.Topic != a.BundleID+suffix {
+	if suffix, checked := routedTopicSuffix[n.PushType]; checked && n.Topic != a.BundleID+suffix {
 		return fakeapns.Reject(fakeapns.ReasonDeviceTokenNotForTopic) // apns.md#D04
 	}
 	if a.Uninstalled && (w.unregNow || ref.ds.dead[a.BundleID]) {

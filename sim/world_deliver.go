@@ -139,13 +139,13 @@ func (w *World) deliver(batch *[]Event, ds *deviceState, a *App, n Notification,
 		ev.Callback = e.Remote
 		ev.Message = "app in the foreground: no alert, banner or sound; the app is told with state active (apns.md#V24)"
 	case a.State == AppForeground && a.Handler.WillPresent == WillPresentNone:
-		ev.Callback = CallbackWillPresent
+		ev.Callback = string(CallbackWillPresent)
 		ev.Message = "app in the foreground and its willPresent returns no options: nothing shown (apns.md#V45)"
 	default:
 		ev.Kind = EventPresented
 		ev.Context = primaryContext(dev, a, caps)
 		if a.State == AppForeground {
-			ev.Callback = CallbackWillPresent // apns.md#V45
+			ev.Callback = string(CallbackWillPresent) // apns.md#V45
 		}
 		for i := range d.Presentations {
 			if d.Presentations[i].Context == ev.Context {
@@ -178,7 +178,7 @@ func primaryContext(dev *Device, a *App, caps Capabilities) Context {
 		want = []Context{ContextLockScreen}
 	}
 	for _, c := range want {
-		if hasContext(caps, c) {
+		if hasContext(&caps, c) {
 			return c
 		}
 	}

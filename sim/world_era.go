@@ -16,13 +16,11 @@ const (
 
 // Callback names, as the app's source spells them.
 const (
-	CallbackDidReceiveRemote      = "application:didReceiveRemoteNotification:"                                                    // apns.md#V24
 	CallbackDidReceiveRemoteFetch = "application:didReceiveRemoteNotification:fetchCompletionHandler:"                             // apns.md#C05
 	CallbackLaunch                = "application:didFinishLaunchingWithOptions: (UIApplicationLaunchOptionsRemoteNotificationKey)" // apns.md#V26
 	CallbackHandleAction          = "application:handleActionWithIdentifier:forRemoteNotification:completionHandler:"              // apns.md#V34
 	CallbackHandleActionResponse  = "application:handleActionWithIdentifier:forRemoteNotification:withResponseInfo:completionHandler:"
-	CallbackDidReceiveResponse    = "userNotificationCenter(_:didReceive:withCompletionHandler:)"  // apns.md#V46
-	CallbackWillPresent           = "userNotificationCenter(_:willPresent:withCompletionHandler:)" // apns.md#V45
+	CallbackDidReceiveResponse    = "userNotificationCenter(_:didReceive:withCompletionHandler:)" // apns.md#V46
 )
 
 // era is one row of the app-API table.
@@ -63,7 +61,7 @@ var eraTable = []struct {
 	{Version{8, 0}, era{Remote: CallbackDidReceiveRemoteFetch, RemoteComplete: true, Fetch: CallbackDidReceiveRemoteFetch,
 		Action: CallbackHandleAction, AskPermission: true}},
 	{Version{7, 0}, era{Remote: CallbackDidReceiveRemoteFetch, RemoteComplete: true, Fetch: CallbackDidReceiveRemoteFetch}},
-	{Version{3, 0}, era{Remote: CallbackDidReceiveRemote}},
+	{Version{3, 0}, era{Remote: string(CallbackDidReceiveRemote)}},
 }
 
 func eraOf(v Version) era {
