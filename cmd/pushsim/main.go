@@ -33,6 +33,7 @@ var version = "dev"
 type cli struct {
 	// Subcommands: one field each (send, serve, run, matrix, lint, tui).
 	Matrix  matrixCmd        `cmd:"" help:"Render one payload on every device of the fleet, in every context, side by side."`
+	Send    sendCmd          `cmd:"" help:"Send one notification to the simulated devices (or, with --real, to Apple)."`
 	Version kong.VersionFlag `help:"Print the version and exit."`
 }
 
@@ -61,7 +62,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		kong.Description("Simulate interactive iOS push notifications: a fake APNs, devices of every iOS version, scenarios, real sends."),
 		kong.UsageOnError(),
 		kong.Writers(stdout, stderr),
-		kong.Vars{"version": version, "default_bundle": sim.DefaultBundleID},
+		kong.Vars{"version": version, "default_bundle": sim.DefaultBundleID, "profile_dir": profileDir()},
 		kong.Exit(func(int) {}),
 	)
 	if err != nil {

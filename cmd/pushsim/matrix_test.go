@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -13,7 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-const pollPayload = `{"aps":{"alert":"Lunch poll: pizza today?","category":"poll"}}`
+const matrixPoll = `{"aps":{"alert":"Lunch poll: pizza today?","category":"poll"}}`
 
 func writeFile(t *testing.T, name, body string) string {
 	t.Helper()
@@ -24,17 +22,10 @@ func writeFile(t *testing.T, name, body string) string {
 	return p
 }
 
-func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	code = run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
-	return code, out.String(), errb.String()
-}
-
 // TestMatrixText goldens the drawing at a fixed width: piped output has no
 // colour escapes.
 func TestMatrixText(t *testing.T) {
-	code, out, errs := runCLI(t, pollPayload, "matrix", "-", "--width", "100")
+	code, out, errs := runCLI(t, matrixPoll, "matrix", "-", "--width", "100")
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %s", code, errs)
 	}
@@ -45,7 +36,7 @@ func TestMatrixText(t *testing.T) {
 }
 
 func TestMatrixJSON(t *testing.T) {
-	path := writeFile(t, "poll.apns", `{"Simulator Target Bundle":"com.pushsim.demo",`+pollPayload[1:])
+	path := writeFile(t, "poll.apns", `{"Simulator Target Bundle":"com.pushsim.demo",`+matrixPoll[1:])
 	code, out, errs := runCLI(t, "", "matrix", path, "--json")
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %s", code, errs)
