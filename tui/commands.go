@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/tui/screen"
 )
 
 // Messages from commands and from the event log.
@@ -101,13 +102,7 @@ func (m *Model) send(all bool) tea.Cmd {
 		return nil
 	}
 	if m.mode == ModeReal {
-		if m.production && m.dialog == nil {
-			m.dialog = confirmProduction(all)
-			return nil
-		}
-		m.responses.Add(sendResult{At: m.opts.Now(), Request: Request{Device: "real"}, Err: fmt.Errorf("real mode cannot send: %s", m.opts.RealMissing)})
-		m.status = "real mode not configured"
-		return nil
+		return m.sendReal(dr)
 	}
 	var targets []Device
 	if all {
@@ -119,12 +114,12 @@ func (m *Model) send(all bool) tea.Cmd {
 	for _, d := range targets {
 		r, err := m.request(d, dr)
 		if err != nil {
-			m.responses.Add(sendResult{At: m.opts.Now(), Request: Request{Device: d.Name}, Err: err})
+			m.responses.Add(sendResult{At: m.opts.Now(), Request: Request{Device: d.Name}, Err: err, step: -1})
 			continue
 		}
 		step := -1
 		if m.rec != nil {
-			m.rec.add(RecordedStep{Kind: "send", Request: r, Device: d.Name})
+			m.rec.add(RecordedStep{Kind: "send", At: m.opts.Now(), Request: r, Device: d.Name})
 			step = len(m.rec.steps) - 1
 		}
 		cmds = append(cmds, sendCmd(m.ctx, m.opts.Backend, m.opts.Now, r, step))
@@ -141,7 +136,7 @@ func (m *Model) tap(action, text string) tea.Cmd {
 		return nil
 	}
 	if m.rec != nil {
-		m.rec.add(RecordedStep{Kind: "tap", Device: m.phone.device.Name, Action: action, Text: text})
+		m.rec.add(RecordedStep{Kind: "tap", At: m.opts.Now(), Device: m.phone.device.Name, Action: action, Text: text})
 	}
 	return tapCmd(m.ctx, m.opts.Backend, m.phone.device.Name, s.ApnsID, action, text)
 }
@@ -180,8 +175,8 @@ func (m *Model) refresh() {
 	}
 	m.phone.SetDevice(d, shown)
 	m.composer.findings = nil
-	if dr, err := m.composer.Draft(); err == nil && m.opts.Lint != nil {
-		m.composer.findings = m.opts.Lint(dr.Body, dr, d.Version, d.App(m.opts.Bundle))
+	if dr, err := m.composer.Draft(); err == nil {
+		m.composer.findings = lint(dr, d.Version, d.App(m.opts.Bundle))
 	}
 	if m.showMatrix {
 		m.updateMatrix()
@@ -190,9 +185,43 @@ func (m *Model) refresh() {
 
 func (m *Model) updateMatrix() {
 	dr, _ := m.composer.Draft()
-	var lint func(sim.Version) []string
-	if m.opts.Lint != nil {
-		lint = func(v sim.Version) []string { return m.opts.Lint(dr.Body, dr, v, nil) }
+	m.matrix.Update(m.fleet.devices, m.opts.Bundle, dr)
+}
+
+// lint is sim.Lint for one version, as one line per finding, errors first
+// as Lint orders them.
+func lint(d Draft, v sim.Version, app *sim.App) []string {
+	fs := sim.Lint(d.Body, sim.LintTarget{App: app, Versions: []sim.Version{v}, PushType: d.PushType, Priority: d.Priority, Topic: d.Topic})
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = screen.FindingLine(f)
 	}
-	m.matrix.Update(m.fleet.devices, m.opts.Bundle, dr.Body, lint)
+	return out
+}
+
+// sendReal sends the draft to Apple, asking first for production; without
+// credentials it says what is missing and sends nothing.
+func (m *Model) sendReal(dr Draft) tea.Cmd {
+	real := m.opts.Real
+	if real == nil {
+		m.responses.Add(sendResult{At: m.opts.Now(), Request: Request{Device: "real"}, Err: fmt.Errorf("real mode cannot send: %s", m.opts.RealMissing), step: -1})
+		m.status = "real mode not configured"
+		return nil
+	}
+	if m.production && m.dialog == nil {
+		m.dialog = confirmProduction(false)
+		return nil
+	}
+	r := Request{Device: "real", Token: real.Token, Topic: dr.Topic, PushType: dr.PushType, Priority: dr.Priority,
+		Expiration: dr.Expiration, CollapseID: dr.CollapseID, Payload: dr.Body}
+	now := m.opts.Now
+	ctx := m.ctx
+	m.status = "sending to Apple…"
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, sendTimeout)
+		defer cancel()
+		at := now()
+		resp, err := real.Send(ctx, r)
+		return sendMsg{At: at, Request: r, Response: resp, Err: err, step: -1}
+	}
 }

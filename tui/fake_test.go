@@ -87,7 +87,7 @@ func (f *fakeBackend) Send(ctx context.Context, r Request) (sim.Response, error)
 	}
 	a := d.App(r.BundleID)
 	f.log(Event{Kind: "request", Device: d.Name, ApnsID: id, Status: http.StatusOK, Message: "200 accepted"})
-	ps := renderAll(d, a, sim.Notification{ApnsID: id, Topic: r.Topic, Payload: payload})
+	ps := sim.RenderAll(d, a, sim.Notification{ApnsID: id, Topic: r.Topic, Payload: payload})
 	f.shown[d.Name] = append(f.shown[d.Name], Shown{ApnsID: id, App: a.BundleID, Received: f.now, State: "shown", Presentations: ps})
 	f.log(Event{Kind: "delivered", Device: d.Name, ApnsID: id, Message: "delivered to " + a.BundleID})
 	return sim.Response{Status: http.StatusOK, ApnsID: id, Latency: time.Millisecond}, nil

@@ -138,7 +138,7 @@ func (m *Model) filterKey(k tea.KeyPressMsg) tea.Cmd {
 // toggleRecording starts a recording, or stops it and writes the file.
 func (m *Model) toggleRecording(quit bool) tea.Cmd {
 	if m.rec == nil {
-		m.rec = newRecorder(m.opts.Now())
+		m.rec = newRecorder(m.opts.Now(), m.opts.FleetFile)
 		m.status = "recording: send, tap, then ctrl+r again to save"
 		return nil
 	}

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/pushsim/pushsim/sim"
@@ -25,43 +26,42 @@ func (m *matrixPane) SetSize(w, h int) {
 }
 
 // Update redraws when the payload, the fleet or the width changed.
-func (m *matrixPane) Update(devices []Device, bundle string, body []byte, lint func(sim.Version) []string) {
+func (m *matrixPane) Update(devices []Device, bundle string, d Draft) {
 	var k strings.Builder
-	k.Write(body)
-	k.WriteString(bundle)
-	for _, d := range devices {
-		k.WriteString(d.Name + d.Version.String())
-		for _, a := range d.Apps {
-			k.WriteString(string(a.State) + string(a.Permission))
+	k.Write(d.Body)
+	fmt.Fprint(&k, bundle, d.PushType, d.Priority, d.Topic)
+	for _, dev := range devices {
+		fmt.Fprint(&k, dev.Name, dev.Version, dev.Locked)
+		for _, a := range dev.Apps {
+			fmt.Fprint(&k, a.State, a.Permission)
 		}
 	}
 	if k.String() == m.key {
 		return
 	}
 	m.key = k.String()
-	payload, err := sim.ParsePayload(body)
+	fleet := make([]*sim.Device, len(devices))
+	for i, dev := range devices {
+		fleet[i] = simDevice(dev)
+	}
+	mx, err := sim.BuildMatrix(sim.MatrixRequest{Fleet: fleet, BundleID: bundle, Payload: d.Body, PushType: d.PushType, Priority: d.Priority, Topic: d.Topic})
 	if err != nil {
 		m.lines = []string{m.Styles.Error.Render("✗ " + err.Error())}
 		return
 	}
-	n := sim.Notification{Topic: bundle, Payload: payload}
-	cols := make([]screen.Column, 0, len(devices))
-	for _, d := range devices {
-		c := screen.Column{Device: d.Name, Model: d.Model, Version: d.Version}
-		if a := d.App(bundle); a != nil {
-			app := *a
-			dev := &sim.Device{Name: d.Name, Model: d.Model, Version: d.Version, Locked: d.Locked, Apps: []*sim.App{&app}}
-			c.Presentations = renderAll(dev, &app, n)
-			if lint != nil {
-				c.Findings = lint(d.Version)
-			}
-		} else {
-			c.Findings = []string{bundle + " is not installed"}
-		}
-		cols = append(cols, c)
-	}
-	m.lines = strings.Split(screen.Matrix(cols, screen.MatrixOptions{Width: m.Width}, &m.Styles.Screen), "\n")
+	m.lines = strings.Split(screen.Matrix(screen.ColumnsOf(mx, bundle), screen.MatrixOptions{Width: m.Width}, &m.Styles.Screen), "\n")
 	m.offset = min(m.offset, max(0, len(m.lines)-1))
+}
+
+// simDevice rebuilds a sim.Device from a snapshot, for sim's pure
+// functions.
+func simDevice(d Device) *sim.Device {
+	sd := &sim.Device{Name: d.Name, Model: d.Model, Version: d.Version, Locked: d.Locked, Apps: make([]*sim.App, len(d.Apps))}
+	for i := range d.Apps {
+		a := d.Apps[i]
+		sd.Apps[i] = &a
+	}
+	return sd
 }
 
 // Scroll moves the view by n lines.
@@ -72,14 +72,4 @@ func (m *matrixPane) Scroll(n int) {
 func (m *matrixPane) View() string {
 	end := min(len(m.lines), m.offset+max(1, m.Height))
 	return strings.Join(m.lines[min(m.offset, end):end], "\n")
-}
-
-// renderAll renders n in every context of d's version.
-func renderAll(d *sim.Device, a *sim.App, n sim.Notification) []sim.Presentation {
-	ctxs := sim.CapabilitiesOf(d.Version).Contexts
-	out := make([]sim.Presentation, 0, len(ctxs))
-	for _, c := range ctxs {
-		out = append(out, sim.Render(d, a, n, c))
-	}
-	return out
 }

@@ -24,17 +24,29 @@ type Options struct {
 	LogSize int
 	// RecordDir is where recordings are written; default ".".
 	RecordDir string
-	// RealMissing says why the real-send mode cannot send yet; the mode
-	// switch shows it rather than pretending to send.
+	// FleetFile is the fleet file the backend runs, named in recordings so
+	// that they replay on the same devices; "" is the default fleet.
+	FleetFile string
+	// Real sends to Apple; nil when real mode is not configured, and then
+	// RealMissing says what is missing: the mode switch shows it rather
+	// than pretending to send.
+	Real        *RealSender
 	RealMissing string
-	// Lint returns one-line findings for body sent to app on version v;
-	// nil shows only JSON errors.
-	Lint func(body []byte, d Draft, v sim.Version, app *sim.App) []string
 	// Now is the wall clock for timestamps; default time.Now.
 	Now func() time.Time
 	// Dark is the initial background guess until the terminal answers
 	// (it may never, e.g. under tmux: charm-v2.md gotcha 10).
 	Dark bool
+}
+
+// RealSender sends to Apple with the credentials given on the command
+// line (pushsim send's --real flags).
+type RealSender struct {
+	// Production: Apple's production environment; sends ask first.
+	Production bool
+	// Token is the real device token to send to.
+	Token string
+	Send  func(ctx context.Context, r Request) (sim.Response, error)
 }
 
 // pane identifies a focusable pane, in tab order.
@@ -110,6 +122,9 @@ func New(ctx context.Context, opts Options) *Model {
 		opts.Now = time.Now
 	}
 	m := &Model{ctx: ctx, opts: opts}
+	if opts.Real != nil {
+		m.production = opts.Real.Production
+	}
 	m.common = Common{Styles: NewStyles(opts.Dark), Keys: NewKeyMap()}
 	c := &m.common
 	m.fleet = &fleetPane{Common: &Common{Styles: c.Styles, Keys: c.Keys}, bundle: opts.Bundle}

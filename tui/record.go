@@ -2,6 +2,8 @@ package tui
 
 import (
 	"time"
+
+	"github.com/pushsim/pushsim/sim"
 )
 
 // recorder collects what the user does while recording (sends and their
@@ -9,21 +11,30 @@ import (
 // written as a scenario that `pushsim run` replays.
 type recorder struct {
 	started time.Time
-	steps   []RecordedStep
+	// fleetFile is the --fleet file the session runs on; "" for the
+	// default fleet.
+	fleetFile string
+	steps     []RecordedStep
 }
 
 // RecordedStep is one thing the user did, with what was observed after it.
 type RecordedStep struct {
 	// Kind is "send", "tap" or "set".
 	Kind string
+	// At is when the user did it, on the wall clock.
+	At time.Time
 	// Send: the request and APNs' answer (Status 0 with Err when no answer).
 	Request  Request
 	Status   int
 	Reason   string
 	Err      string
 	Response bool
+	// Screen is what the device showed after an accepted send.
+	Screen *sim.Presentation
 	// Tap: the action id ("default", "dismiss" or the app's) and text.
 	Device, Action, Text string
+	// Set: the app changed, when not the device.
+	App string
 	// Set: what changed, e.g. Locked, AppState, Permission.
 	Locked     *bool
 	AppState   string
@@ -32,7 +43,9 @@ type RecordedStep struct {
 	Events []Event
 }
 
-func newRecorder(now time.Time) *recorder { return &recorder{started: now} }
+func newRecorder(now time.Time, fleetFile string) *recorder {
+	return &recorder{started: now, fleetFile: fleetFile}
+}
 
 func (r *recorder) add(s RecordedStep) { r.steps = append(r.steps, s) }
 

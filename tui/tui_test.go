@@ -15,6 +15,8 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/pushsim/pushsim/sim"
 )
 
 var fixedNow = func() time.Time { return time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC) }
@@ -155,18 +157,45 @@ func TestFailedSendShownInResponses(t *testing.T) {
 }
 
 func TestRealModeSaysWhatIsMissing(t *testing.T) {
-	m := newTestModel(t, newFakeBackend())
+	b := newFakeBackend()
+	m := newTestModel(t, b)
 	m.SetSize(100, 30)
 	m.Update(press("ctrl+o"))
-	m.Update(press("alt+e"))
+	_, cmd := m.Update(press("ctrl+s"))
+	runCmd(m, cmd)
+	if s := contentOf(m); !strings.Contains(s, "no credentials") {
+		t.Errorf("real mode does not say what is missing:\n%s", s)
+	}
+	if len(b.events) != 0 {
+		t.Errorf("real mode without credentials sent to the simulator: %+v", b.events)
+	}
+}
+
+func TestRealProductionAsksFirst(t *testing.T) {
+	var sent []Request
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	m := New(ctx, Options{Backend: newFakeBackend(), Now: fixedNow, Real: &RealSender{Production: true, Token: "ab12",
+		Send: func(_ context.Context, r Request) (sim.Response, error) {
+			sent = append(sent, r)
+			return sim.Response{Status: 200, ApnsID: "real-1"}, nil
+		}}})
+	t.Cleanup(m.Close)
+	m.SetSize(100, 30)
+	m.Update(press("ctrl+o"))
 	m.Update(press("ctrl+s"))
 	if m.dialog == nil || !strings.Contains(contentOf(m), "Send to PRODUCTION?") {
 		t.Fatalf("no production dialog:\n%s", contentOf(m))
 	}
+	m.Update(press("n"))
+	if m.dialog != nil || len(sent) != 0 {
+		t.Fatalf("n did not cancel: dialog %v, sent %d", m.dialog, len(sent))
+	}
+	m.Update(press("ctrl+s"))
 	_, cmd := m.Update(press("y"))
 	runCmd(m, cmd)
-	if s := contentOf(m); !strings.Contains(s, "no credentials") {
-		t.Errorf("real mode does not say what is missing:\n%s", s)
+	if len(sent) != 1 || sent[0].Token != "ab12" {
+		t.Errorf("sent %+v, want one request to token ab12", sent)
 	}
 }
 

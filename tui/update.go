@@ -5,6 +5,8 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/pushsim/pushsim/sim"
 )
 
 // Update routes one message. Keys go to handleKey; results of commands
@@ -30,6 +32,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			if msg.Err != nil {
 				s.Err = msg.Err.Error()
 			}
+			s.Screen = m.screenOf(msg.Request.Device, msg.Response.ApnsID)
 		}
 		m.status = ""
 		m.refresh()
@@ -128,6 +131,10 @@ func (m *Model) globalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 	case key.Matches(k, km.Mode):
 		m.toggleMode()
 	case key.Matches(k, km.Environment):
+		if m.opts.Real != nil {
+			m.status = "the environment is set by --sandbox / --production"
+			return nil, true
+		}
 		m.production = !m.production
 		m.status = map[bool]string{true: "environment: production", false: "environment: sandbox"}[m.production]
 	case key.Matches(k, km.Record):
@@ -141,7 +148,10 @@ func (m *Model) globalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 func (m *Model) toggleMode() {
 	if m.mode == ModeSim {
 		m.mode = ModeReal
-		m.status = "real mode: " + m.opts.RealMissing
+		m.status = "real mode: sends go to Apple"
+		if m.opts.Real == nil {
+			m.status = "real mode: " + m.opts.RealMissing
+		}
 		return
 	}
 	m.mode = ModeSim
@@ -239,7 +249,7 @@ func (m *Model) setState(k tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	b, km := m.opts.Backend, m.common.Keys
-	step := RecordedStep{Kind: "set", Device: d.Name}
+	step := RecordedStep{Kind: "set", At: m.opts.Now(), Device: d.Name}
 	var cmd tea.Cmd
 	if key.Matches(k, km.Lock) {
 		locked := !d.Locked
@@ -251,6 +261,7 @@ func (m *Model) setState(k tea.KeyPressMsg) tea.Cmd {
 			m.status = fmt.Sprintf("%s has no app %s", d.Name, m.opts.Bundle)
 			return nil
 		}
+		step.App = a.BundleID
 		if key.Matches(k, km.AppState) {
 			s := nextAppState(a.State)
 			step.AppState = string(s)
@@ -265,4 +276,28 @@ func (m *Model) setState(k tea.KeyPressMsg) tea.Cmd {
 		m.rec.add(step)
 	}
 	return cmd
+}
+
+// screenOf is what device shows for apnsID in the context the phone pane
+// would pick, for a recording's expect_screen.
+func (m *Model) screenOf(device, apnsID string) *sim.Presentation {
+	shown, err := m.opts.Backend.Notifications(device)
+	if err != nil || apnsID == "" {
+		return nil
+	}
+	for _, s := range shown {
+		if s.ApnsID != apnsID {
+			continue
+		}
+		ph := phonePane{device: Device{Name: device}, shown: []Shown{s}, index: -1}
+		for _, d := range m.fleet.devices {
+			if d.Name == device {
+				ph.device = d
+			}
+		}
+		if p, ok := ph.Presentation(); ok {
+			return &p
+		}
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -34,9 +35,6 @@ type matrixEntry struct {
 	Installed     bool                 `json:"installed"`
 	Presentations []matrixPresentation `json:"presentations"`
 	Findings      []matrixFinding      `json:"findings"`
-	// rendered keeps the full Presentations for drawing (System buttons,
-	// badge) that the JSON leaves out.
-	rendered []sim.Presentation
 }
 
 type matrixPresentation struct {
@@ -69,13 +67,9 @@ func (c *matrixCmd) Run(e *env) error {
 	if err != nil {
 		return usageErr("%w", err)
 	}
-	payload, err := sim.ParsePayload(pf.Body)
-	if err != nil {
-		return usageErr("%s: %w", c.Payload, err)
-	}
 	fleet := sim.DefaultFleet()
 	if c.Fleet != "" {
-		if fleet, err = loadFleet(c.Fleet); err != nil {
+		if fleet, err = sim.LoadFleet(c.Fleet); err != nil {
 			return usageErr("%w", err)
 		}
 	}
@@ -86,7 +80,15 @@ func (c *matrixCmd) Run(e *env) error {
 	if bundle == "" {
 		bundle = sim.DefaultBundleID
 	}
-	entries := matrixEntries(fleet, bundle, pf.Body, sim.Notification{Topic: bundle, Payload: payload})
+	m, err := sim.BuildMatrix(sim.MatrixRequest{Fleet: fleet, BundleID: bundle, Payload: pf.Body, Topic: bundle})
+	if err != nil {
+		var se *sim.SyntaxError
+		if errors.As(err, &se) {
+			return usageErr("%s:%d:%d: %s", c.Payload, se.Line, se.Column, se.Msg)
+		}
+		return usageErr("%s: %w", c.Payload, err)
+	}
+	entries := matrixEntries(m, bundle)
 	if c.JSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
@@ -96,7 +98,7 @@ func (c *matrixCmd) Run(e *env) error {
 		return nil
 	}
 	st := screen.NewStyles(isDarkTerminal(e))
-	out := screen.Matrix(matrixColumns(entries), screen.MatrixOptions{Width: c.width(e), Notes: c.Notes}, &st)
+	out := screen.Matrix(screen.ColumnsOf(m, bundle), screen.MatrixOptions{Width: c.width(e), Notes: c.Notes}, &st)
 	// lipgloss.Fprintln downsamples to what stdout can show and strips
 	// colour when it is not a terminal (charm-v2.md gotcha 11).
 	if _, err := lipgloss.Fprintln(e.stdout, out); err != nil {
@@ -105,20 +107,17 @@ func (c *matrixCmd) Run(e *env) error {
 	return nil
 }
 
-// matrixEntries renders the notification on every device of the fleet.
-func matrixEntries(fleet []*sim.Device, bundle string, body []byte, n sim.Notification) []matrixEntry {
-	entries := make([]matrixEntry, 0, len(fleet))
-	for _, d := range fleet {
-		me := matrixEntry{Device: d.Name, Model: d.Model, IOS: d.Version.String(), App: bundle,
-			Presentations: []matrixPresentation{}, Findings: []matrixFinding{}}
-		a := d.App(bundle)
-		if a != nil {
-			me.Installed = true
-			me.rendered = renderAll(d, a, n)
-			for _, p := range me.rendered {
-				me.Presentations = append(me.Presentations, toMatrixPresentation(p))
-			}
-			me.Findings = lintFor(body, d, a)
+// matrixEntries is the JSON shape of the matrix.
+func matrixEntries(m sim.Matrix, bundle string) []matrixEntry {
+	entries := make([]matrixEntry, 0, len(m.Devices))
+	for _, col := range m.Devices {
+		me := matrixEntry{Device: col.Device, Model: col.Model, IOS: col.Version.String(), App: bundle,
+			Installed: len(col.Presentations) > 0, Presentations: []matrixPresentation{}, Findings: []matrixFinding{}}
+		for _, p := range col.Presentations {
+			me.Presentations = append(me.Presentations, toMatrixPresentation(p))
+		}
+		for _, f := range col.Findings {
+			me.Findings = append(me.Findings, matrixFinding{Rule: f.Rule, Severity: string(f.Severity), Message: f.Message})
 		}
 		entries = append(entries, me)
 	}
@@ -132,23 +131,6 @@ func toMatrixPresentation(p sim.Presentation) matrixPresentation {
 		mp.Buttons = append(mp.Buttons, matrixButton{ID: b.ID, Title: b.Title, Destructive: b.Destructive, Foreground: b.Foreground, TextInput: b.TextInput})
 	}
 	return mp
-}
-
-// matrixColumns turns entries into drawable columns.
-func matrixColumns(entries []matrixEntry) []screen.Column {
-	cols := make([]screen.Column, 0, len(entries))
-	for _, me := range entries {
-		v, _ := sim.ParseVersion(me.IOS)
-		c := screen.Column{Device: me.Device, Model: me.Model, Version: v, Presentations: me.rendered}
-		if !me.Installed {
-			c.Findings = append(c.Findings, fmt.Sprintf("%s is not installed on %s", me.App, me.Device))
-		}
-		for _, f := range me.Findings {
-			c.Findings = append(c.Findings, fmt.Sprintf("%s %s: %s", f.Severity, f.Rule, f.Message))
-		}
-		cols = append(cols, c)
-	}
-	return cols
 }
 
 // width is the width to fit: the flag, the terminal's, $COLUMNS, or 120.

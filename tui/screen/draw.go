@@ -82,7 +82,9 @@ func drawBanner(b *builder, p sim.Presentation, o Options) {
 	b.text(p.Title, b.st.Title)
 	b.text(p.Subtitle, b.st.Title)
 	b.text(p.Body, b.st.Body)
-	threadLine(b, p)
+	if p.Thread != "" {
+		b.text("thread: "+p.Thread, b.st.Dim)
+	}
 	b.bodyTarget(first)
 	if len(p.Buttons) > 0 {
 		b.buttonsRow(p.Buttons, o.Selected, false)
@@ -99,7 +101,9 @@ func drawLockScreen(b *builder, p sim.Presentation, o Options) {
 	b.text(p.Subtitle, b.st.Title)
 	b.text(p.Body, b.st.Body)
 	b.bodyTarget(first)
-	sliderLine(b, p)
+	if p.Slider != "" {
+		b.text("> "+p.Slider, b.st.Dim)
+	}
 	if len(p.Buttons) > 0 {
 		b.buttonsRow(p.Buttons, o.Selected, false)
 	}

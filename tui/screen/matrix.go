@@ -90,3 +90,25 @@ func column(c Column, w int, notes bool, st *Styles) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// ColumnsOf turns a sim.Matrix into drawable columns, each lint finding as
+// one line under the device it concerns.
+func ColumnsOf(m sim.Matrix, bundle string) []Column {
+	cols := make([]Column, 0, len(m.Devices))
+	for _, col := range m.Devices {
+		c := Column{Device: col.Device, Model: col.Model, Version: col.Version, Presentations: col.Presentations}
+		if len(col.Presentations) == 0 {
+			c.Findings = append(c.Findings, fmt.Sprintf("%s is not installed on %s", bundle, col.Device))
+		}
+		for _, f := range col.Findings {
+			c.Findings = append(c.Findings, FindingLine(f))
+		}
+		cols = append(cols, c)
+	}
+	return cols
+}
+
+// FindingLine is a lint finding on one line: severity, rule, message.
+func FindingLine(f sim.Finding) string {
+	return fmt.Sprintf("%s %s: %s", f.Severity, f.Rule, f.Message)
+}
