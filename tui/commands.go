@@ -110,22 +110,29 @@ func (m *Model) send(all bool) tea.Cmd {
 	} else if d, ok := m.fleet.Selected(); ok {
 		targets = []Device{d}
 	}
-	cmds := make([]tea.Cmd, 0, len(targets))
+	reqs := make([]Request, 0, len(targets))
 	for _, d := range targets {
 		r, err := m.request(d, dr)
 		if err != nil {
 			m.responses.Add(sendResult{At: m.opts.Now(), Request: Request{Device: d.Name}, Err: err, step: -1})
 			continue
 		}
-		step := -1
-		if m.rec != nil {
-			m.rec.add(RecordedStep{Kind: "send", At: m.opts.Now(), Request: r, Device: d.Name})
-			step = len(m.rec.steps) - 1
-		}
+		reqs = append(reqs, r)
+	}
+	step := -1
+	if m.rec != nil && len(reqs) > 0 {
+		m.rec.add(RecordedStep{Kind: "send", At: m.opts.Now(), Requests: reqs})
+		step = len(m.rec.steps) - 1
+	}
+	cmds := make([]tea.Cmd, 0, len(reqs))
+	for _, r := range reqs {
 		cmds = append(cmds, sendCmd(m.ctx, m.opts.Backend, m.opts.Now, r, step))
 	}
 	m.status = fmt.Sprintf("sending to %d device(s)…", len(cmds))
-	return tea.Batch(cmds...)
+	// One after the other, in fleet order: the log and the responses read
+	// in the order of the fleet, and a send to all is a burst on one
+	// HTTP/2 connection either way.
+	return tea.Sequence(cmds...)
 }
 
 // tap answers the notification on the phone pane with action.

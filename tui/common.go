@@ -74,7 +74,7 @@ type KeyMap struct {
 	NextPane, PrevPane key.Binding
 	Quit, ForceQuit    key.Binding
 	Help               key.Binding
-	Send, SendAll      key.Binding
+	Send, Target       key.Binding
 	Template           key.Binding
 	Matrix             key.Binding
 	Mode, Environment  key.Binding
@@ -103,8 +103,8 @@ func NewKeyMap() *KeyMap {
 		Quit:        b([]string{"q"}, "q", "quit"),
 		ForceQuit:   b([]string{"ctrl+c"}, "ctrl+c", "quit"),
 		Help:        b([]string{"?"}, "?", "help"),
-		Send:        b([]string{"ctrl+s"}, "ctrl+s", "send to device"),
-		SendAll:     b([]string{"alt+s"}, "alt+s", "send to all"),
+		Send:        b([]string{"ctrl+s"}, "ctrl+s", "send"),
+		Target:      b([]string{"alt+s"}, "alt+s", "target: all/device"),
 		Template:    b([]string{"alt+t"}, "alt+t", "next template"),
 		Matrix:      b([]string{"m"}, "m", "matrix view"),
 		Mode:        b([]string{"ctrl+o"}, "ctrl+o", "sim/real mode"),
@@ -140,7 +140,7 @@ func (k *KeyMap) ShortHelp() []key.Binding {
 func (k *KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.NextPane, k.PrevPane, k.Help, k.Quit, k.ForceQuit, k.Matrix, k.Record},
-		{k.Send, k.SendAll, k.Template, k.Mode, k.Environment},
+		{k.Send, k.Target, k.Template, k.Mode, k.Environment},
 		{k.Up, k.Down, k.Lock, k.AppState, k.Permission},
 		{k.Buttons, k.Body, k.Dismiss, k.Reply, k.PrevCtx, k.NextCtx, k.Older, k.Newer},
 		{k.Filter, k.OnlyDevice, k.Follow, k.Cancel, k.Confirm},

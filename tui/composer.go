@@ -28,6 +28,8 @@ type composerPane struct {
 	findings []string
 	// fresh: the text is as a template loaded it, untouched.
 	fresh bool
+	// toAll is the send target, shown under the editor.
+	toAll bool
 }
 
 // Draft is the parsed editor: the headers and the body.
@@ -221,7 +223,11 @@ func (c *composerPane) View() string {
 		foot = []string{c.Styles.OK.Render("✓ valid JSON")}
 	}
 	if len(foot) == 1 {
-		foot = append([]string{c.Styles.Dim.Render(ansi.Truncate(fmt.Sprintf("template %s (alt+t) · ctrl+s send · alt+s all", t.Name), w, "…"))}, foot...)
+		target := "selected device"
+		if c.toAll {
+			target = "all devices"
+		}
+		foot = append([]string{c.Styles.Dim.Render(ansi.Truncate(fmt.Sprintf("ctrl+s → %s (alt+s) · %s (alt+t)", target, t.Name), w, "…"))}, foot...)
 	}
 	lines = append(lines, foot[:min(2, len(foot))]...)
 	return strings.Join(lines, "\n")

@@ -138,7 +138,11 @@ func (m *Model) filterKey(k tea.KeyPressMsg) tea.Cmd {
 // toggleRecording starts a recording, or stops it and writes the file.
 func (m *Model) toggleRecording(quit bool) tea.Cmd {
 	if m.rec == nil {
-		m.rec = newRecorder(m.opts.Now(), m.opts.FleetFile)
+		names := make([]string, len(m.fleet.devices))
+		for i, d := range m.fleet.devices {
+			names[i] = d.Name
+		}
+		m.rec = newRecorder(m.opts.Now(), m.opts.FleetFile, names)
 		m.status = "recording: send, tap, then ctrl+r again to save"
 		return nil
 	}

@@ -91,9 +91,12 @@ type Model struct {
 	showMatrix bool
 	mode       Mode
 	production bool
-	dialog     *dialog
-	rec        *recorder
-	status     string
+	// toAll: ctrl+s sends to every device (the default, so one send shows
+	// every era at once) rather than the selected one.
+	toAll  bool
+	dialog *dialog
+	rec    *recorder
+	status string
 
 	lastSeq     uint64
 	wake        <-chan struct{}
@@ -130,6 +133,7 @@ func New(ctx context.Context, opts Options) *Model {
 	m.fleet = &fleetPane{Common: &Common{Styles: c.Styles, Keys: c.Keys}, bundle: opts.Bundle}
 	m.phone = newPhonePane(&Common{Styles: c.Styles, Keys: c.Keys})
 	m.composer = newComposerPane(&Common{Styles: c.Styles, Keys: c.Keys})
+	m.toAll, m.composer.toAll = true, true
 	m.responses = &responsesPane{Common: &Common{Styles: c.Styles, Keys: c.Keys}}
 	m.log = newLogPane(&Common{Styles: c.Styles, Keys: c.Keys}, opts.LogSize)
 	m.matrix = &matrixPane{Common: &Common{Styles: c.Styles, Keys: c.Keys}}

@@ -14,7 +14,9 @@ type recorder struct {
 	// fleetFile is the --fleet file the session runs on; "" for the
 	// default fleet.
 	fleetFile string
-	steps     []RecordedStep
+	// fleet is the device names, in order, to write "devices: all".
+	fleet []string
+	steps []RecordedStep
 }
 
 // RecordedStep is one thing the user did, with what was observed after it.
@@ -23,14 +25,9 @@ type RecordedStep struct {
 	Kind string
 	// At is when the user did it, on the wall clock.
 	At time.Time
-	// Send: the request and APNs' answer (Status 0 with Err when no answer).
-	Request  Request
-	Status   int
-	Reason   string
-	Err      string
-	Response bool
-	// Screen is what the device showed after an accepted send.
-	Screen *sim.Presentation
+	// Send: one request per target device, and the outcomes as they come.
+	Requests []Request
+	Outcomes []SendOutcome
 	// Tap: the action id ("default", "dismiss" or the app's) and text.
 	Device, Action, Text string
 	// Set: the app changed, when not the device.
@@ -43,8 +40,8 @@ type RecordedStep struct {
 	Events []Event
 }
 
-func newRecorder(now time.Time, fleetFile string) *recorder {
-	return &recorder{started: now, fleetFile: fleetFile}
+func newRecorder(now time.Time, fleetFile string, fleet []string) *recorder {
+	return &recorder{started: now, fleetFile: fleetFile, fleet: fleet}
 }
 
 func (r *recorder) add(s RecordedStep) { r.steps = append(r.steps, s) }
@@ -56,4 +53,17 @@ func (r *recorder) events(evs []Event) {
 	}
 	last := &r.steps[len(r.steps)-1]
 	last.Events = append(last.Events, evs...)
+}
+
+// SendOutcome is APNs' answer to one device's request in a recorded send,
+// and what the device showed.
+type SendOutcome struct {
+	Device string
+	// Response is false when no answer came (Err says why).
+	Response bool
+	Status   int
+	Reason   string
+	Err      string
+	// Screen is what the device showed after an accepted send.
+	Screen *sim.Presentation
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/goccy/go-yaml"
@@ -32,14 +33,15 @@ type (
 		ExpectEvents   *eventsExpect `yaml:"expect_events,omitempty"`
 	}
 	sendStep struct {
-		Device     string `yaml:"device"`
-		App        string `yaml:"app,omitempty"`
-		Payload    string `yaml:"payload"`
-		Topic      string `yaml:"topic,omitempty"`
-		PushType   string `yaml:"push_type,omitempty"`
-		Priority   int    `yaml:"priority,omitempty"`
-		Expiration int64  `yaml:"expiration,omitempty"`
-		CollapseID string `yaml:"collapse_id,omitempty"`
+		Device     string   `yaml:"device,omitempty"`
+		Devices    []string `yaml:"devices,omitempty"`
+		App        string   `yaml:"app,omitempty"`
+		Payload    string   `yaml:"payload"`
+		Topic      string   `yaml:"topic,omitempty"`
+		PushType   string   `yaml:"push_type,omitempty"`
+		Priority   int      `yaml:"priority,omitempty"`
+		Expiration int64    `yaml:"expiration,omitempty"`
+		CollapseID string   `yaml:"collapse_id,omitempty"`
 	}
 	responseStep struct {
 		Device string  `yaml:"device,omitempty"`
@@ -104,43 +106,23 @@ func WriteScenario(path string, r *recorder) error {
 }
 
 func scenarioOf(r *recorder) scenarioFile {
+	all := r.fleet
 	f := scenarioFile{
 		Name:        "recorded " + r.started.UTC().Format("2006-01-02 15:04:05"),
 		Description: "Recorded from a live pushsim TUI session on the default fleet (or fleet_file): the sends with APNs' answers and the first screen, the taps with what the app was told.",
 		FleetFile:   r.fleetFile,
 	}
 	for _, s := range r.steps {
-		f.Steps = append(f.Steps, stepsOf(s)...)
+		f.Steps = append(f.Steps, stepsOf(s, all)...)
 	}
 	return f
 }
 
-func stepsOf(s RecordedStep) []scenarioStep {
+func stepsOf(s RecordedStep, fleet []string) []scenarioStep {
 	var out []scenarioStep
 	switch s.Kind {
 	case "send":
-		rq := s.Request
-		st := &sendStep{Device: rq.Device, App: rq.BundleID, Payload: string(rq.Payload), Topic: rq.Topic,
-			PushType: rq.PushType, Priority: rq.Priority, CollapseID: rq.CollapseID}
-		if !rq.Expiration.IsZero() {
-			st.Expiration = rq.Expiration.Unix()
-		}
-		out = append(out, scenarioStep{Send: st})
-		if s.Response {
-			rs := &responseStep{Status: s.Status}
-			if s.Reason != "" {
-				rs.Reason = &s.Reason
-			}
-			out = append(out, scenarioStep{ExpectResponse: rs})
-		}
-		if p := s.Screen; p != nil {
-			sc := &screenStep{Device: rq.Device, Context: p.Context, Style: string(p.Style), Body: p.Body, Buttons: []string{}, ButtonIDs: []string{}}
-			for _, b := range p.Buttons {
-				sc.Buttons = append(sc.Buttons, b.Title)
-				sc.ButtonIDs = append(sc.ButtonIDs, b.ID)
-			}
-			out = append(out, scenarioStep{ExpectScreen: sc})
-		}
+		out = append(out, sendSteps(s, fleet)...)
 	case "tap":
 		t := &tapStep{Device: s.Device, Action: s.Action, Text: s.Text}
 		switch {
@@ -186,4 +168,66 @@ func expectEvents(s RecordedStep) *eventsExpect {
 		ex.Within = fmt.Sprintf("%ds", int(math.Ceil(last.Seconds()))+1)
 	}
 	return ex
+}
+
+// sendSteps are one send to the devices the user sent to, APNs' answers
+// (one status when they all agree) and each device's first screen, in the
+// order the requests were made.
+func sendSteps(s RecordedStep, fleet []string) []scenarioStep {
+	rq := s.Requests[0]
+	st := &sendStep{App: rq.BundleID, Payload: string(rq.Payload), Topic: rq.Topic,
+		PushType: rq.PushType, Priority: rq.Priority, CollapseID: rq.CollapseID}
+	if !rq.Expiration.IsZero() {
+		st.Expiration = rq.Expiration.Unix()
+	}
+	names := make([]string, len(s.Requests))
+	for i, r := range s.Requests {
+		names[i] = r.Device
+	}
+	switch {
+	case len(names) == 1:
+		st.Device = names[0]
+	case slices.Equal(names, fleet):
+		st.Devices = []string{"all"}
+	default:
+		st.Devices = names
+	}
+	out := []scenarioStep{{Send: st}}
+	byDevice := map[string]SendOutcome{}
+	statuses := map[string]bool{}
+	for _, o := range s.Outcomes {
+		if o.Response {
+			byDevice[o.Device] = o
+			statuses[fmt.Sprint(o.Status, o.Reason)] = true
+		}
+	}
+	for i, name := range names {
+		o, ok := byDevice[name]
+		if !ok {
+			continue
+		}
+		if len(statuses) > 1 || i == 0 {
+			rs := &responseStep{Status: o.Status}
+			if len(statuses) > 1 {
+				rs.Device = name
+			}
+			if o.Reason != "" {
+				rs.Reason = &o.Reason
+			}
+			out = append(out, scenarioStep{ExpectResponse: rs})
+		}
+	}
+	for _, name := range names {
+		p := byDevice[name].Screen
+		if p == nil {
+			continue
+		}
+		sc := &screenStep{Device: name, Context: p.Context, Style: string(p.Style), Body: p.Body, Buttons: []string{}, ButtonIDs: []string{}}
+		for _, b := range p.Buttons {
+			sc.Buttons = append(sc.Buttons, b.Title)
+			sc.ButtonIDs = append(sc.ButtonIDs, b.ID)
+		}
+		out = append(out, scenarioStep{ExpectScreen: sc})
+	}
+	return out
 }

@@ -27,12 +27,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case sendMsg:
 		m.responses.Add(sendResult(msg))
 		if m.rec != nil && msg.step >= 0 && msg.step < len(m.rec.steps) {
-			s := &m.rec.steps[msg.step]
-			s.Response, s.Status, s.Reason = msg.Err == nil, msg.Response.Status, msg.Response.Reason
+			o := SendOutcome{Device: msg.Request.Device, Response: msg.Err == nil, Status: msg.Response.Status, Reason: msg.Response.Reason,
+				Screen: m.screenOf(msg.Request.Device, msg.Response.ApnsID)}
 			if msg.Err != nil {
-				s.Err = msg.Err.Error()
+				o.Err = msg.Err.Error()
 			}
-			s.Screen = m.screenOf(msg.Request.Device, msg.Response.ApnsID)
+			s := &m.rec.steps[msg.step]
+			s.Outcomes = append(s.Outcomes, o)
 		}
 		m.status = ""
 		m.refresh()
@@ -118,9 +119,10 @@ func (m *Model) globalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 	km := m.common.Keys
 	switch {
 	case key.Matches(k, km.Send):
-		return m.send(false), true
-	case key.Matches(k, km.SendAll):
-		return m.send(true), true
+		return m.send(m.toAll), true
+	case key.Matches(k, km.Target):
+		m.toAll = !m.toAll
+		m.composer.toAll = m.toAll
 	case key.Matches(k, km.Template):
 		m.composer.NextTemplate()
 		m.refresh()

@@ -32,6 +32,7 @@ var version = "dev"
 // cli is the command tree. Each subcommand is a struct with a Run method.
 type cli struct {
 	// Subcommands: one field each (send, serve, run, matrix, lint, tui).
+	TUI     tuiCmd           `cmd:"" name:"tui" default:"withargs" help:"The terminal UI (the default): fleet, phone screens, composer, responses, event log."`
 	Matrix  matrixCmd        `cmd:"" help:"Render one payload on every device of the fleet, in every context, side by side."`
 	Send    sendCmd          `cmd:"" help:"Send one notification to the simulated devices (or, with --real, to Apple)."`
 	Version kong.VersionFlag `help:"Print the version and exit."`
@@ -57,22 +58,30 @@ func main() {
 // panics on bad input and never prints a stack trace.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var c cli
+	// kong calls Exit after printing --help or --version and then goes on
+	// parsing (with a default command it would then complain); remember
+	// the first exit and honour it.
+	exited := -1
 	parser, err := kong.New(&c,
 		kong.Name(programName),
 		kong.Description("Simulate interactive iOS push notifications: a fake APNs, devices of every iOS version, scenarios, real sends."),
 		kong.UsageOnError(),
 		kong.Writers(stdout, stderr),
 		kong.Vars{"version": version, "default_bundle": sim.DefaultBundleID, "profile_dir": profileDir()},
-		kong.Exit(func(int) {}),
+		kong.Exit(func(code int) {
+			if exited < 0 {
+				exited = code
+			}
+		}),
 	)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", programName, err)
 		return exitUsage
 	}
-	if len(args) == 0 {
-		args = []string{"--help"}
-	}
 	kctx, err := parser.Parse(args)
+	if exited >= 0 {
+		return exited // --help or --version already printed
+	}
 	if err != nil {
 		var perr *kong.ParseError
 		if errors.As(err, &perr) {

@@ -90,4 +90,3 @@ func TestMatrixErrors(t *testing.T) {
 		})
 	}
 }
-
