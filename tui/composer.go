@@ -30,6 +30,9 @@ type composerPane struct {
 	fresh bool
 	// toAll is the send target, shown under the editor.
 	toAll bool
+	// view caches the blurred editor's drawing, which only its text, size
+	// and styles change; the textarea's View is half a frame's cost.
+	view, viewKey string
 }
 
 // Draft is the parsed editor: the headers and the body.
@@ -207,7 +210,7 @@ func (d *Draft) set(name, value string) error {
 // View draws the editor, then the error or the lint findings.
 func (c *composerPane) View() string {
 	w := max(1, c.Width)
-	lines := []string{c.editor.View()}
+	lines := []string{c.editorView()}
 	t := c.templates[c.template]
 	// Two lines under the editor: the template and the verdict, or a
 	// longer error or lint finding wrapped over both.
@@ -231,4 +234,15 @@ func (c *composerPane) View() string {
 	}
 	lines = append(lines, foot[:min(2, len(foot))]...)
 	return strings.Join(lines, "\n")
+}
+
+func (c *composerPane) editorView() string {
+	if c.editor.Focused() {
+		return c.editor.View()
+	}
+	key := fmt.Sprintf("%d×%d %p %d:%d %s", c.editor.Width(), c.editor.Height(), c.Styles, c.editor.Line(), c.editor.Column(), c.editor.Value())
+	if key != c.viewKey {
+		c.view, c.viewKey = c.editor.View(), key
+	}
+	return c.view
 }

@@ -43,8 +43,9 @@ func (l *logPane) SetSize(w, h int) {
 func (l *logPane) Append(evs []Event, missed uint64) {
 	l.missed += missed
 	if l.back > 0 {
+		mt := l.matcher()
 		for _, e := range evs {
-			if l.match(e) {
+			if mt.match(e) {
 				l.back++
 			}
 		}
@@ -65,15 +66,25 @@ func (l *logPane) Scroll(n int) { l.back = max(0, l.back+n) }
 // Follow jumps to the newest event and keeps following.
 func (l *logPane) Follow() { l.back = 0 }
 
-func (l *logPane) match(e Event) bool {
-	if l.onlyDevice != "" && e.Device != l.onlyDevice {
+// matcher is the filter, parsed once per frame.
+type matcher struct {
+	device string
+	terms  []string
+}
+
+func (l *logPane) matcher() matcher {
+	return matcher{device: l.onlyDevice, terms: strings.Fields(strings.ToLower(l.filter.Value()))}
+}
+
+func (l *logPane) match(e Event) bool { return l.matcher().match(e) }
+
+// match: the device filter, then each term: "device:NAME", "kind:KIND" or
+// text found in the device, kind, action or message.
+func (mt matcher) match(e Event) bool {
+	if mt.device != "" && e.Device != mt.device {
 		return false
 	}
-	f := strings.ToLower(strings.TrimSpace(l.filter.Value()))
-	if f == "" {
-		return true
-	}
-	for _, term := range strings.Fields(f) {
+	for _, term := range mt.terms {
 		k, v, ok := strings.Cut(term, ":")
 		switch {
 		case ok && k == "device":
@@ -108,9 +119,10 @@ func (l *logPane) View() string {
 	// Walk back from the newest event, skipping the l.back newest matches.
 	window := make([]Event, 0, rows)
 	skip := l.back
+	mt := l.matcher()
 	for i := len(l.events) - 1; i >= 0 && len(window) < rows; i-- {
 		e := l.events[i]
-		if !l.match(e) {
+		if !mt.match(e) {
 			continue
 		}
 		if skip > 0 {
