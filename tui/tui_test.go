@@ -71,7 +71,7 @@ func TestFlowSendTapCompletion(t *testing.T) {
 	waitText(t, tm, "[2 NOK]")
 	waitText(t, tm, "ios18-locked 200") // the last of the sends, in fleet order
 	tm.Send(press("1"))
-	waitText(t, tm, "completion handler called")
+	waitText(t, tm, "tapped OK on ios8") // the log is read with the tap's result
 	tm.Send(press("q"))
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
 	golden.RequireEqual(t, contentOf(final))

@@ -36,12 +36,16 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			s.Outcomes = append(s.Outcomes, o)
 		}
 		m.status = ""
+		m.readEvents()
 		m.refresh()
 	case tapMsg:
 		m.status = fmt.Sprintf("tapped %s on %s", msg.action, msg.device)
 		if msg.err != nil {
 			m.status = msg.err.Error()
 		}
+		// The log is read here too, not only on the wake-up, so that what
+		// the tap caused is on screen with its result.
+		m.readEvents()
 		m.refresh()
 	case setMsg:
 		m.status = msg.what
