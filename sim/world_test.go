@@ -322,3 +322,41 @@ func TestResetAndUninstall(t *testing.T) {
 		t.Errorf("an uninstalled app's notifications stay: %d", len(notes))
 	}
 }
+
+// BenchmarkObserveDeliver is the hot path of one accepted push: log the
+// request, parse, render in every context, store, log the presentation.
+func BenchmarkObserveDeliver(b *testing.B) {
+	clock := NewVirtualClock(t0)
+	w := NewWorld(WorldConfig{Fleet: DefaultFleet(), Clock: clock, Log: NewEventLogClock(10000, clock)})
+	defer w.Close()
+	tok := DeviceToken("ios17", DefaultBundleID)
+	n := fakeapns.Notification{ApnsID: "id", Token: tok, Topic: DefaultBundleID, PushType: "alert", Priority: 10,
+		Payload:     []byte(`{"aps":{"alert":{"title":"Bill","loc-key":"PAY_REMINDER","loc-args":["$5","today"]},"category":"payment_reminder"},"id":42}`),
+		Environment: fakeapns.Development, ReceivedAt: t0}
+	rec := fakeapns.Record{Status: 200, ApnsID: "id", Notification: &n, ReceivedAt: t0}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := w.Route(context.Background(), n); err != nil {
+			b.Fatal(err)
+		}
+		w.Observe(rec)
+	}
+}
+
+func BenchmarkObserveDeliverParallel(b *testing.B) {
+	clock := NewVirtualClock(t0)
+	w := NewWorld(WorldConfig{Fleet: DefaultFleet(), Clock: clock, Log: NewEventLogClock(10000, clock)})
+	defer w.Close()
+	names := []string{"ios9", "ios10", "ios17", "ios18-locked"}
+	b.ReportAllocs()
+	var next atomicCounter
+	b.RunParallel(func(pb *testing.PB) {
+		dev := names[next.inc()%len(names)]
+		n := fakeapns.Notification{ApnsID: "id", Token: DeviceToken(dev, DefaultBundleID), Topic: DefaultBundleID, PushType: "alert",
+			Payload: []byte(`{"aps":{"alert":"hello","category":"poll"}}`), Environment: fakeapns.Development, ReceivedAt: t0}
+		rec := fakeapns.Record{Status: 200, ApnsID: "id", Notification: &n, ReceivedAt: t0}
+		for pb.Next() {
+			w.Observe(rec)
+		}
+	})
+}
