@@ -57,6 +57,17 @@ type Event struct {
 	Message string `json:"message"`
 }
 
+// EventReader is the read side of the event log: what the TUI, `serve`
+// and the scenario runner need, so they can be handed a fake in tests.
+type EventReader interface {
+	Since(seq uint64, max int) (events []Event, missed uint64)
+	Last() uint64
+	Wait(ctx context.Context, after uint64) error
+	Subscribe() (ch <-chan struct{}, cancel func())
+}
+
+var _ EventReader = (*EventLog)(nil)
+
 // DefaultEventLogCapacity is the ring size used when NewEventLog is given
 // a capacity <= 0.
 const DefaultEventLogCapacity = 10000

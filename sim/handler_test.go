@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -135,6 +136,19 @@ func TestHandlerRoutes(t *testing.T) {
 				t.Errorf("route %q, want %q", route, tt.wantRoute)
 			}
 		})
+	}
+}
+
+func TestMatchWithoutRaw(t *testing.T) {
+	p := Payload{Custom: map[string]json.RawMessage{"asapp": json.RawMessage(`{"type":"chat"}`)}}
+	got := []bool{
+		Match{Key: "asapp"}.Matches(p),
+		Match{Key: "asapp.type", Equals: "chat"}.Matches(p),
+		Match{Key: "asapp.type", Equals: "promo"}.Matches(p),
+		Match{Key: "other"}.Matches(p),
+	}
+	if diff := cmp.Diff([]bool{true, true, false, false}, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
 
