@@ -383,4 +383,3 @@ func oneOf(s string, set []string) bool {
 	}
 	return false
 }
-
