@@ -77,7 +77,7 @@ func (w *World) Deliver(ctx context.Context, device, bundleID string, n Notifica
 func (w *World) DeliverPayload(ctx context.Context, device, bundleID string, body []byte) (Delivered, error) {
 	p, err := ParsePayload(body)
 	if err != nil {
-		return Delivered{}, fmt.Errorf("push to %s: %w", device, err)
+		return Delivered{}, &PayloadError{Device: device, Err: err}
 	}
 	return w.Deliver(ctx, device, bundleID, Notification{Payload: p})
 }

@@ -89,3 +89,18 @@ type InjectError struct {
 func (e *InjectError) Error() string {
 	return fmt.Sprintf("cannot push to device %q: %s", e.Device, e.Why)
 }
+
+// PayloadError: a payload that cannot be parsed (invalid JSON, a
+// malformed loc-args list, a badge that is not a number...). Err is
+// ParsePayload's error, a *SyntaxError for invalid JSON.
+type PayloadError struct {
+	Device string
+	Err    error
+}
+
+func (e *PayloadError) Error() string {
+	return fmt.Sprintf("push to %s: invalid payload: %v", e.Device, e.Err)
+}
+
+// Unwrap returns the parser's error.
+func (e *PayloadError) Unwrap() error { return e.Err }

@@ -218,8 +218,15 @@ func TestDeliverInject(t *testing.T) {
 		})
 	}
 	w, _ := testWorld(t)
-	if _, err := w.DeliverPayload(context.Background(), "ios10", DefaultBundleID, []byte(`[1]`)); err == nil {
-		t.Error("a non-object payload was injected")
+	for _, body := range []string{`[1]`, `{"aps":`, `{"aps":{"alert":{"loc-key":"K","loc-args":[1,2]}}}`, `{"aps":{"badge":"two"}}`} {
+		_, err := w.DeliverPayload(context.Background(), "ios10", DefaultBundleID, []byte(body))
+		var pe *PayloadError
+		if !errors.As(err, &pe) || pe.Device != "ios10" {
+			t.Errorf("DeliverPayload(%s) = %v (%T), want a *PayloadError", body, err, err)
+		}
+	}
+	if notes, _ := w.Notifications("ios10"); len(notes) != 0 {
+		t.Errorf("%d bad payloads were stored", len(notes))
 	}
 }
 
