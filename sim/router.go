@@ -48,7 +48,7 @@ func (w *World) Route(ctx context.Context, n fakeapns.Notification) error {
 	if suffix, checked := topicSuffix[n.PushType]; checked && n.Topic != a.BundleID+suffix {
 		return fakeapns.Reject(fakeapns.ReasonDeviceTokenNotForTopic) // apns.md#D04
 	}
-	if a.Uninstalled && (w.unregNow || ref.ds.dead[a.BundleID]) {
+	if a.Uninstalled && (w.unregNow || ref.ds.dead[a]) {
 		return &fakeapns.Rejection{Reason: fakeapns.ReasonUnregistered, Timestamp: a.UninstalledAt}
 	}
 	return nil

@@ -116,3 +116,53 @@ func TestObserveRejected(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+func TestReinstall(t *testing.T) {
+	w, _ := testWorld(t)
+	ctx := context.Background()
+	oldTok := DeviceToken("ios9", DefaultBundleID)
+	toOld := func(n *fakeapns.Notification) { n.Token = oldTok }
+	body := `{"aps":{"alert":"hi"}}`
+	if err := w.Install("ios9", App{BundleID: DefaultBundleID}); err == nil {
+		t.Error("installed over an installed app")
+	}
+	if err := w.Uninstall("ios9", DefaultBundleID); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Install("ios9", App{BundleID: DefaultBundleID}); err != nil {
+		t.Fatal(err)
+	}
+	dv, _ := w.Device("ios9")
+	newTok := dv.Apps[0].Token
+	if len(dv.Apps) != 1 || newTok == oldTok || dv.Apps[0].Uninstalled || len(dv.Apps[0].Categories) == 0 {
+		t.Fatalf("after reinstall: %+v", dv.Apps)
+	}
+	var got []error
+	got = append(got, push(t, w, "ios9", "a", body, toOld)) // first push after the uninstall
+	got = append(got, push(t, w, "ios9", "b", body, toOld))
+	got = append(got, push(t, w, "ios9", "c", body, func(n *fakeapns.Notification) { n.Token = newTok }))
+	want := []error{nil, &fakeapns.Rejection{Reason: fakeapns.ReasonUnregistered, Timestamp: t0}, nil}
+	if diff := cmp.Diff(want, got, cmp.Comparer(func(a, b error) bool { return fmtErr(a) == fmtErr(b) })); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if _, err := w.Tap(ctx, "ios9", "c", KeyDefault, ""); err != nil {
+		t.Errorf("tap on the reinstalled app's notification: %v", err)
+	}
+	var unknown *UnknownDeviceError
+	if err := w.Install("nokia", App{BundleID: "x"}); !errors.As(err, &unknown) {
+		t.Errorf("install on an unknown device: %v", err)
+	}
+	if err := w.Install("ios9", App{BundleID: "x", State: "asleep"}); err == nil {
+		t.Error("installed an app in state asleep")
+	}
+	if err := w.Install("ios9", App{}); err == nil {
+		t.Error("installed an app without a bundle id")
+	}
+}
+
+func fmtErr(err error) string {
+	if err == nil {
+		return "<nil>"
+	}
+	return err.Error()
+}

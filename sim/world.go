@@ -118,7 +118,7 @@ type deviceState struct {
 	dev    *Device
 	notes  []*Delivered // oldest first
 	badges map[string]int
-	dead   map[string]bool // bundle id → token answered 410 (apns.md#D06)
+	dead   map[*App]bool // installs whose token now answers 410 (apns.md#D06)
 }
 
 type tokenRef struct {
@@ -166,7 +166,7 @@ func NewWorld(cfg WorldConfig) *World {
 			w.emit(nil, Event{Kind: EventError, Device: d.Name, Message: fmt.Sprintf("device name %q used twice: the second is left out", d.Name)})
 			continue
 		}
-		ds := &deviceState{dev: cloneDevice(d), badges: map[string]int{}, dead: map[string]bool{}}
+		ds := &deviceState{dev: cloneDevice(d), badges: map[string]int{}, dead: map[*App]bool{}}
 		apps := ds.dev.Apps[:0]
 		for _, a := range ds.dev.Apps {
 			a.Token = strings.ToLower(a.Token) // apns.md#U17

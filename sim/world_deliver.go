@@ -92,7 +92,7 @@ func (w *World) deliver(batch *[]Event, ds *deviceState, a *App, n Notification,
 	ev.Kind, ev.Message = EventDelivered, fmt.Sprintf("delivered to %s on %s (iOS %s)%s", a.BundleID, dev.Name, dev.Version, via)
 	w.emit(batch, ev)
 	if a.Uninstalled {
-		ds.dead[a.BundleID] = true
+		ds.dead[a] = true
 		ev = base
 		ev.Kind, ev.Message = EventSuppressed, a.BundleID+" is uninstalled: dropped, and the token is now invalid (apns.md#D06)"
 		w.emit(batch, ev)

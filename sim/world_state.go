@@ -178,3 +178,54 @@ func cloneScripts(m map[string]Script) map[string]Script {
 	}
 	return c
 }
+
+// Install puts app on a device. Installing over an uninstalled copy is a
+// reinstall: the app gets a new token (apns.md#D05) and the old one keeps
+// answering 410 Unregistered (D06). Empty fields get the fleet file's
+// defaults; an empty token is derived with DeviceToken, counting
+// reinstalls so that each install has its own.
+func (w *World) Install(device string, app App) error {
+	a := cloneApp(&app)
+	if a.BundleID == "" {
+		return &InvalidValueError{Field: "bundle id", Value: "", Allowed: []string{"a non-empty bundle id"}}
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	ds, err := w.device(device)
+	if err != nil {
+		return err
+	}
+	old := ds.dev.App(a.BundleID)
+	if old != nil && !old.Uninstalled {
+		return &InvalidValueError{Field: "install", Value: a.BundleID + " on " + device, Allowed: []string{"an app not installed yet"}}
+	}
+	if a.Token == "" {
+		a.Token = DeviceToken(device, a.BundleID)
+		for n := 2; w.byToken[a.Token].app != nil; n++ {
+			a.Token = DeviceToken(device, fmt.Sprintf("%s#%d", a.BundleID, n))
+		}
+	}
+	tmp := &Device{Name: device, Version: ds.dev.Version, Apps: []*App{a}}
+	applyDefaults(tmp)
+	if path, msg := validateApp("app", a); msg != "" {
+		return fmt.Errorf("install %s on %s: %s: %s", a.BundleID, device, path, msg)
+	}
+	if prev, dup := w.byToken[a.Token]; dup {
+		return fmt.Errorf("install %s on %s: token already belongs to %s on %s", a.BundleID, device, prev.app.BundleID, prev.ds.dev.Name)
+	}
+	if old != nil {
+		// The old install stays reachable by its token only, as a
+		// tombstone that answers 410.
+		for i, x := range ds.dev.Apps {
+			if x == old {
+				ds.dev.Apps = append(ds.dev.Apps[:i], ds.dev.Apps[i+1:]...)
+				break
+			}
+		}
+	}
+	ds.dev.Apps = append(ds.dev.Apps, a)
+	w.byToken[a.Token] = tokenRef{ds: ds, app: a}
+	w.emit(nil, Event{Kind: EventNote, Device: device, App: a.BundleID, Token: a.Token,
+		Message: fmt.Sprintf("%s installed with token %s", a.BundleID, a.Token)})
+	return nil
+}
