@@ -47,6 +47,11 @@ type WorldConfig struct {
 	// accepted (and dropped by the device) and later ones get 410
 	// (apns.md#D06, U21).
 	UnregisterImmediately bool
+	// Lint, when set, checks every delivered notification against the
+	// device it reached; each message becomes an EventLint. It must be pure
+	// (it runs under the World's lock). The CLI wires the package's lint
+	// here.
+	Lint func(d *Device, a *App, n Notification) []string
 }
 
 // NotificationState is where a delivered notification stands.
@@ -97,6 +102,7 @@ type World struct {
 	webhookTimeout time.Duration
 	maxNotes       int
 	unregNow       bool
+	lint           func(d *Device, a *App, n Notification) []string
 
 	ctx    context.Context // cancelled by Close; parents webhooks
 	cancel context.CancelFunc
@@ -133,7 +139,7 @@ func NewWorld(cfg WorldConfig) *World {
 	w := &World{
 		clock: cfg.Clock, log: cfg.Log, client: cfg.HTTPClient,
 		limit: cfg.WatchdogLimit, webhookTimeout: cfg.WebhookTimeout,
-		maxNotes: cfg.MaxNotifications, unregNow: cfg.UnregisterImmediately,
+		maxNotes: cfg.MaxNotifications, unregNow: cfg.UnregisterImmediately, lint: cfg.Lint,
 		byName: map[string]*deviceState{}, byToken: map[string]tokenRef{},
 		pending: map[uint64]*handling{}, timers: map[*trackedTimer]struct{}{},
 	}

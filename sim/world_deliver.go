@@ -98,6 +98,13 @@ func (w *World) deliver(batch *[]Event, ds *deviceState, a *App, n Notification,
 		w.emit(batch, ev)
 		return nil
 	}
+	if w.lint != nil {
+		for _, msg := range w.lint(dev, a, n) {
+			ev = base
+			ev.Kind, ev.Message = EventLint, msg
+			w.emit(batch, ev)
+		}
+	}
 	if n.CollapseID != "" {
 		w.collapse(batch, ds, a, n)
 	}

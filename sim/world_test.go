@@ -367,3 +367,28 @@ func BenchmarkObserveDeliverParallel(b *testing.B) {
 		}
 	})
 }
+
+func TestLintHook(t *testing.T) {
+	lint := func(d *Device, a *App, n Notification) []string {
+		if n.Payload.Aps.Category != "" && !CapabilitiesOf(d.Version).Actions {
+			return []string{"category " + n.Payload.Aps.Category + " has no buttons on iOS " + d.Version.String()}
+		}
+		return nil
+	}
+	w := NewWorld(WorldConfig{Fleet: DefaultFleet(), Clock: NewVirtualClock(t0), Lint: lint})
+	defer w.Close()
+	for _, dev := range []string{"ios7", "ios8"} {
+		if err := push(t, w, dev, dev, `{"aps":{"alert":"x","category":"poll"}}`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []string
+	for _, e := range logSince(w, 0) {
+		if e.Kind == EventLint {
+			got = append(got, e.Device+": "+e.Message)
+		}
+	}
+	if diff := cmp.Diff([]string{"ios7: category poll has no buttons on iOS 7.1"}, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
