@@ -44,6 +44,7 @@ type FleetError struct {
 	Msg          string
 }
 
+// Error implements error.
 func (e *FleetError) Error() string {
 	if e.Line == 0 {
 		return fmt.Sprintf("%s: %s", e.File, e.Msg)
