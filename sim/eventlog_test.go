@@ -49,6 +49,11 @@ func TestEventLogSince(t *testing.T) {
 				l.Append(Event{Kind: EventNote, Message: fmt.Sprint(i + 1)})
 			}
 			got, missed := l.Since(tt.since, tt.max)
+			prefix := []Event{{Seq: 99}}
+			appended, missed2 := l.AppendSince(prefix, tt.since, tt.max)
+			if diff := cmp.Diff(append(prefix[:1:1], got...), appended); diff != "" || missed2 != missed {
+				t.Errorf("AppendSince differs from Since (missed %d vs %d):\n%s", missed2, missed, diff)
+			}
 			if diff := cmp.Diff(tt.want, seqs(got)); diff != "" {
 				t.Errorf("seqs (-want +got):\n%s", diff)
 			}
@@ -224,6 +229,21 @@ func BenchmarkEventLogSince100(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if evs, _ := l.Since(from, 100); len(evs) != 100 {
+			b.Fatal(len(evs))
+		}
+	}
+}
+
+func BenchmarkEventLogAppendSince100(b *testing.B) {
+	l := NewEventLogClock(10000, NewVirtualClock(t0))
+	for i := 0; i < 20000; i++ {
+		l.Append(Event{Kind: EventNote, Message: "x"})
+	}
+	from := l.Last() - 100
+	buf := make([]Event, 0, 100)
+	b.ReportAllocs()
+	for b.Loop() {
+		if evs, _ := l.AppendSince(buf[:0], from, 100); len(evs) != 100 {
 			b.Fatal(len(evs))
 		}
 	}
