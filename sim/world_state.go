@@ -138,9 +138,11 @@ func (w *World) Reset() {
 // mutable state.
 func cloneDevice(d *Device) *Device {
 	c := *d
-	c.Apps = make([]*App, len(d.Apps))
-	for i, a := range d.Apps {
-		c.Apps[i] = cloneApp(a)
+	c.Apps = make([]*App, 0, len(d.Apps))
+	for _, a := range d.Apps {
+		if a != nil {
+			c.Apps = append(c.Apps, cloneApp(a))
+		}
 	}
 	return &c
 }

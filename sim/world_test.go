@@ -280,7 +280,8 @@ func TestNewWorldCopiesAndDeduplicates(t *testing.T) {
 	fleet := DefaultFleet()
 	fleet = append(fleet, &Device{Name: "ios9", Version: MustVersion("9.0")})
 	clone := &Device{Name: "twin", Version: MustVersion("17.0"), Apps: []*App{DefaultApp(fakeapns.Development, fleet[0].Apps[0].Token)}}
-	fleet = append(fleet, clone)
+	fleet = append(fleet, clone, nil)
+	fleet[1].Apps = append(fleet[1].Apps, nil) // bad input: skipped, no panic
 	w := NewWorld(WorldConfig{Fleet: fleet, Clock: NewVirtualClock(t0)})
 	defer w.Close()
 	fleet[0].Locked = true // the caller's fleet is not the World's
