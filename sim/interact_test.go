@@ -86,7 +86,10 @@ func TestTap(t *testing.T) {
 		{name: "iOS 10 dismiss of a not-running app launches it in the background", device: "ios10", state: AppNotRunning, body: fraud, action: unDism,
 			want: append([]act{{Kind: EventDismissed}, appState}, told(unDism, "", CallbackDidReceiveResponse)...)},
 		{name: "locked: foreground action asks to unlock (apns.md#V33)", device: "ios18-locked", body: pay, action: "PAY_NOW",
-			want: append([]act{unlock("PAY_NOW"), appState}, told("PAY_NOW", "", CallbackDidReceiveResponse)...)},
+			want: func() []act {
+				tell := told("PAY_NOW", "", CallbackDidReceiveResponse) // action, completion
+				return []act{unlock("PAY_NOW"), appState, tell[0], {Kind: EventDeepLink, Action: "PAY_NOW"}, tell[1]}
+			}()},
 		{name: "locked: authenticationRequired background action", device: "ios18-locked", body: fraud, action: "REPORT_FRAUD",
 			want: append([]act{unlock("REPORT_FRAUD")}, told("REPORT_FRAUD", "", CallbackDidReceiveResponse)...)},
 		{name: "locked: plain background action needs no unlock", device: "ios18-locked", body: fraud, action: "IT_WAS_ME",
