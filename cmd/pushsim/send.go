@@ -249,6 +249,9 @@ func screenLine(p sim.Presentation) string {
 	}
 	parts = append(parts, strconv.Quote(p.Body))
 	line := strings.Join(parts, " / ")
+	if p.Slider != "" {
+		line += "  (" + p.Slider + ")"
+	}
 	if len(p.Buttons) == 0 {
 		return line + "  (no buttons)"
 	}
