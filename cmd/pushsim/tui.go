@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/term"
 
+	"github.com/pushsim/pushsim/fakeapns"
 	"github.com/pushsim/pushsim/sim"
 	"github.com/pushsim/pushsim/tui"
 )
@@ -70,18 +72,20 @@ func terminals(e *env) (*os.File, *os.File, error) {
 	return in, out, nil
 }
 
-// realSender builds the real-send mode from pushsim send's --real flags, or
-// says what is missing. The TUI never pretends to send to Apple.
+// realSender builds the real-send mode from pushsim send's --real flags
+// (sim.RealTarget, shared with pushsim send), or says what is missing. The
+// TUI never pretends to send to Apple.
 func (c *tuiCmd) realSender(stderr io.Writer) (*tui.RealSender, string) {
 	f := c.realFlags
 	if f.Key == "" && f.Cert == "" && f.Profile == "" {
 		return nil, "no credentials: start pushsim with --sandbox or --production, --token and --key/--key-id/--team-id or --cert (as pushsim send --real)"
 	}
 	topic := c.App
-	if err := f.applyProfile(&topic); err != nil {
+	t, err := f.target(&topic, stderr)
+	if err != nil {
 		return nil, err.Error()
 	}
-	cfg, env, err := f.providerConfig(stderr)
+	cfg, _, err := t.ProviderConfig(time.Now())
 	if err != nil {
 		return nil, err.Error()
 	}
@@ -89,7 +93,7 @@ func (c *tuiCmd) realSender(stderr io.Writer) (*tui.RealSender, string) {
 	if err != nil {
 		return nil, err.Error()
 	}
-	return &tui.RealSender{Production: env == "production", Token: f.Token, Send: func(ctx context.Context, r tui.Request) (sim.Response, error) {
+	return &tui.RealSender{Production: t.Environment == fakeapns.Production, Token: t.Token, Send: func(ctx context.Context, r tui.Request) (sim.Response, error) {
 		return p.Send(ctx, sim.Request{Token: r.Token, Topic: r.Topic, PushType: r.PushType, Priority: r.Priority,
 			Expiration: r.Expiration, CollapseID: r.CollapseID, Payload: r.Payload})
 	}}, ""
