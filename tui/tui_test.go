@@ -311,3 +311,65 @@ func itoa(n int) string {
 	}
 	return s
 }
+
+// TestClickTapsButton clicks where "[2 NOK]" is drawn on the full screen.
+func TestClickTapsButton(t *testing.T) {
+	b := newFakeBackend()
+	m := newTestModel(t, b)
+	m.SetSize(100, 30)
+	m.Update(press("down"))
+	m.Update(press("down"))
+	_, cmd := m.Update(press("ctrl+s"))
+	runCmd(m, cmd)
+	x, y := -1, -1
+	for i, l := range strings.Split(contentOf(m), "\n") {
+		if j := strings.Index(l, "[2 NOK]"); j >= 0 {
+			x, y = ansi.StringWidth(l[:j])+2, i
+		}
+	}
+	if y < 0 {
+		t.Fatalf("no NOK button on screen:\n%s", contentOf(m))
+	}
+	_, cmd = m.Update(tea.MouseClickMsg{X: x, Y: y, Button: tea.MouseLeft})
+	runCmd(m, cmd)
+	var got []string
+	for _, e := range b.events {
+		if e.Kind == "action" {
+			got = append(got, e.Device+":"+e.Action)
+		}
+	}
+	if diff := cmp.Diff([]string{"ios8:NOK"}, got); diff != "" {
+		t.Errorf("actions after the click (-want +got):\n%s", diff)
+	}
+	// A click on a fleet row selects that device.
+	m.Update(tea.MouseClickMsg{X: 3, Y: 3, Button: tea.MouseLeft})
+	if d, _ := m.fleet.Selected(); d.Name != "ios6" {
+		t.Errorf("click on the first fleet row selected %s", d.Name)
+	}
+}
+
+// TestLogFilterAndScroll filters the log by kind and scrolls it.
+func TestLogFilterAndScroll(t *testing.T) {
+	m := newTestModel(t, newFakeBackend())
+	m.SetSize(100, 30)
+	_, cmd := m.Update(press("ctrl+s"))
+	runCmd(m, cmd)
+	m.Update(press("/"))
+	for _, r := range "kind:request" {
+		m.Update(press(string(r)))
+	}
+	m.Update(press("enter"))
+	view := ansi.Strip(m.log.View())
+	if strings.Contains(view, "delivered") || !strings.Contains(view, "request") {
+		t.Errorf("filter kind:request shows:\n%s", view)
+	}
+	m.setFocus(paneLog)
+	m.Update(press("up"))
+	if m.log.back != 1 {
+		t.Errorf("up in the log: back = %d, want 1", m.log.back)
+	}
+	m.Update(press("G"))
+	if m.log.back != 0 {
+		t.Errorf("G did not follow")
+	}
+}
