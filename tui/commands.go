@@ -21,6 +21,7 @@ type (
 	tapMsg struct {
 		device, action, text string
 		err                  error
+		step                 int // the recorder's step, or -1
 	}
 	// setMsg is a state change's outcome.
 	setMsg struct {
@@ -67,10 +68,10 @@ func sendCmd(ctx context.Context, b Backend, now func() time.Time, r Request, st
 	}
 }
 
-func tapCmd(ctx context.Context, b Backend, device, apnsID, action, text string) tea.Cmd {
+func tapCmd(ctx context.Context, b Backend, device, apnsID, action, text string, step int) tea.Cmd {
 	return func() tea.Msg {
 		err := b.Tap(ctx, device, apnsID, action, text)
-		return tapMsg{device: device, action: action, text: text, err: err}
+		return tapMsg{device: device, action: action, text: text, err: err, step: step}
 	}
 }
 
@@ -142,10 +143,12 @@ func (m *Model) tap(action, text string) tea.Cmd {
 		m.status = "nothing to tap: no notification on this device"
 		return nil
 	}
+	step := -1
 	if m.rec != nil {
 		m.rec.add(RecordedStep{Kind: "tap", At: m.opts.Now(), Device: m.phone.device.Name, Action: action, Text: text})
+		step = len(m.rec.steps) - 1
 	}
-	return tapCmd(m.ctx, m.opts.Backend, m.phone.device.Name, s.ApnsID, action, text)
+	return tapCmd(m.ctx, m.opts.Backend, m.phone.device.Name, s.ApnsID, action, text, step)
 }
 
 // readEvents pulls everything new from the log.

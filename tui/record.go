@@ -32,6 +32,8 @@ type RecordedStep struct {
 	Device, Action, Text string
 	// Set: the app changed, when not the device.
 	App string
+	// Err is why a tap was refused; the replay expects the same refusal.
+	Err string
 	// Set: what changed, e.g. Locked, AppState, Permission.
 	Locked     *bool
 	AppState   string

@@ -60,6 +60,7 @@ type (
 		Device string `yaml:"device"`
 		Action string `yaml:"action,omitempty"`
 		Text   string `yaml:"text,omitempty"`
+		Error  string `yaml:"error,omitempty"`
 	}
 	setStep struct {
 		Device     string `yaml:"device"`
@@ -124,7 +125,7 @@ func stepsOf(s RecordedStep, fleet []string) []scenarioStep {
 	case "send":
 		out = append(out, sendSteps(s, fleet)...)
 	case "tap":
-		t := &tapStep{Device: s.Device, Action: s.Action, Text: s.Text}
+		t := &tapStep{Device: s.Device, Action: s.Action, Text: s.Text, Error: s.Err}
 		switch {
 		case s.Action == ActionDismiss:
 			t.Action = ""

@@ -53,10 +53,24 @@ func press(s string) tea.KeyPressMsg {
 
 func contentOf(m *Model) string { return ansi.Strip(m.View().Content) }
 
-func waitText(t *testing.T, tm *teatest.TestModel, text string) {
+// screenWaiter waits for text in the program's output. WaitFor consumes
+// what it reads, so the waiter keeps everything read so far: a text drawn
+// in the same chunk as the previous one is still found.
+type screenWaiter struct {
+	tm   *teatest.TestModel
+	seen []byte
+}
+
+func (w *screenWaiter) wait(t *testing.T, text string) {
 	t.Helper()
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(text)) },
-		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	if bytes.Contains(w.seen, []byte(text)) {
+		return
+	}
+	prev := w.seen
+	teatest.WaitFor(t, w.tm.Output(), func(b []byte) bool {
+		w.seen = append(append([]byte(nil), prev...), b...)
+		return bytes.Contains(w.seen, []byte(text))
+	}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
 }
 
 // TestFlowSendTapCompletion is the main flow at 100×30: ctrl+s
@@ -70,10 +84,11 @@ func TestFlowSendTapCompletion(t *testing.T) {
 	tm.Send(press("ctrl+s"))
 	// The renderer skips unchanged cells, spaces included: wait for words
 	// without spaces that are newly drawn.
-	waitText(t, tm, "NOK]")
-	waitText(t, tm, "ios18-locked") // in full only in the responses: the last send, in fleet order
+	w := &screenWaiter{tm: tm}
+	w.wait(t, "NOK]")
+	w.wait(t, "ios18-locked") // in full only in the responses: the last send, in fleet order
 	tm.Send(press("1"))
-	waitText(t, tm, "tapped") // the status; the log is read with the tap's result
+	w.wait(t, "tapped") // the status; the log is read with the tap's result
 	tm.Send(press("q"))
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
 	golden.RequireEqual(t, contentOf(final))

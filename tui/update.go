@@ -42,6 +42,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.status = fmt.Sprintf("tapped %s on %s", msg.action, msg.device)
 		if msg.err != nil {
 			m.status = msg.err.Error()
+			if m.rec != nil && msg.step >= 0 && msg.step < len(m.rec.steps) {
+				m.rec.steps[msg.step].Err = msg.err.Error()
+			}
 		}
 		// The log is read here too, not only on the wake-up, so that what
 		// the tap caused is on screen with its result.
