@@ -76,8 +76,6 @@ func (l *logPane) matcher() matcher {
 	return matcher{device: l.onlyDevice, terms: strings.Fields(strings.ToLower(l.filter.Value()))}
 }
 
-func (l *logPane) match(e Event) bool { return l.matcher().match(e) }
-
 // match: the device filter, then each term: "device:NAME", "kind:KIND" or
 // text found in the device, kind, action or message.
 func (mt matcher) match(e Event) bool {
