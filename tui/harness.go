@@ -7,18 +7,26 @@ import (
 	"github.com/pushsim/pushsim/sim"
 )
 
-// HarnessBackend drives an in-process sim.Harness: sends go through its
-// Provider (apns2 over HTTP/2 to the fake APNs), taps and state changes go
-// to its World, events come from its EventLog.
-type HarnessBackend struct {
-	H *sim.Harness
+// SimBackend drives a simulated world: sends go through Provider (apns2
+// over HTTP/2 to the fake APNs in front of World), taps and state changes
+// go to World, events come from Log. The in-process harness and a running
+// `pushsim serve` both provide the three.
+type SimBackend struct {
+	World    *sim.World
+	Log      *sim.EventLog
+	Provider *sim.Provider
 }
 
-var _ Backend = HarnessBackend{}
+// HarnessBackend is the Backend of an in-process sim.Harness.
+func HarnessBackend(h *sim.Harness) SimBackend {
+	return SimBackend{World: h.World, Log: h.Log, Provider: h.Provider}
+}
+
+var _ Backend = SimBackend{}
 
 // Devices implements Backend.
-func (b HarnessBackend) Devices() []Device {
-	views := b.H.World.Devices()
+func (b SimBackend) Devices() []Device {
+	views := b.World.Devices()
 	out := make([]Device, len(views))
 	for i, v := range views {
 		d := Device{Name: v.Name, Model: v.Model, Version: v.Version, Locked: v.Locked, Unread: v.Unread, Apps: make([]sim.App, 0, len(v.Apps))}
@@ -33,8 +41,8 @@ func (b HarnessBackend) Devices() []Device {
 }
 
 // Notifications implements Backend.
-func (b HarnessBackend) Notifications(device string) ([]Shown, error) {
-	ds, err := b.H.World.Notifications(device)
+func (b SimBackend) Notifications(device string) ([]Shown, error) {
+	ds, err := b.World.Notifications(device)
 	if err != nil {
 		return nil, fmt.Errorf("notifications: %w", err)
 	}
@@ -46,35 +54,35 @@ func (b HarnessBackend) Notifications(device string) ([]Shown, error) {
 }
 
 // Send implements Backend.
-func (b HarnessBackend) Send(ctx context.Context, r Request) (sim.Response, error) {
-	return b.H.Provider.Send(ctx, sim.Request{Token: r.Token, Topic: r.Topic, PushType: r.PushType, Priority: r.Priority,
+func (b SimBackend) Send(ctx context.Context, r Request) (sim.Response, error) {
+	return b.Provider.Send(ctx, sim.Request{Token: r.Token, Topic: r.Topic, PushType: r.PushType, Priority: r.Priority,
 		Expiration: r.Expiration, CollapseID: r.CollapseID, Payload: r.Payload})
 }
 
 // Tap implements Backend. The events that follow arrive through the log.
-func (b HarnessBackend) Tap(ctx context.Context, device, apnsID, action, text string) error {
-	_, err := b.H.World.Tap(ctx, device, apnsID, action, text)
+func (b SimBackend) Tap(ctx context.Context, device, apnsID, action, text string) error {
+	_, err := b.World.Tap(ctx, device, apnsID, action, text)
 	return err
 }
 
 // SetLocked implements Backend.
-func (b HarnessBackend) SetLocked(device string, locked bool) error {
-	return b.H.World.SetLocked(device, locked)
+func (b SimBackend) SetLocked(device string, locked bool) error {
+	return b.World.SetLocked(device, locked)
 }
 
 // SetAppState implements Backend.
-func (b HarnessBackend) SetAppState(device, bundleID string, s sim.AppState) error {
-	return b.H.World.SetAppState(device, bundleID, s)
+func (b SimBackend) SetAppState(device, bundleID string, s sim.AppState) error {
+	return b.World.SetAppState(device, bundleID, s)
 }
 
 // SetPermission implements Backend.
-func (b HarnessBackend) SetPermission(device, bundleID string, p sim.Permission) error {
-	return b.H.World.SetPermission(device, bundleID, p)
+func (b SimBackend) SetPermission(device, bundleID string, p sim.Permission) error {
+	return b.World.SetPermission(device, bundleID, p)
 }
 
 // Events implements Backend.
-func (b HarnessBackend) Events(after uint64, max int) ([]Event, uint64) {
-	evs, missed := b.H.Log.Since(after, max)
+func (b SimBackend) Events(after uint64, max int) ([]Event, uint64) {
+	evs, missed := b.Log.Since(after, max)
 	out := make([]Event, len(evs))
 	for i, e := range evs {
 		out[i] = FromSimEvent(e)
@@ -83,7 +91,7 @@ func (b HarnessBackend) Events(after uint64, max int) ([]Event, uint64) {
 }
 
 // Subscribe implements Backend.
-func (b HarnessBackend) Subscribe() (<-chan struct{}, func()) { return b.H.Log.Subscribe() }
+func (b SimBackend) Subscribe() (<-chan struct{}, func()) { return b.Log.Subscribe() }
 
 // FromSimEvent converts one event of sim's log.
 func FromSimEvent(e sim.Event) Event {

@@ -22,7 +22,7 @@ func TestHarnessBackend(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = h.Close() })
-	m := New(ctx, Options{Backend: HarnessBackend{H: h}, Now: fixedNow, RecordDir: t.TempDir()})
+	m := New(ctx, Options{Backend: HarnessBackend(h), Now: fixedNow, RecordDir: t.TempDir()})
 	t.Cleanup(m.Close)
 	m.SetSize(100, 30)
 	m.Update(press("down"))

@@ -46,7 +46,7 @@ func (c *tuiCmd) Run(e *env) error {
 		return fmt.Errorf("start the simulator: %w", err)
 	}
 	defer h.Close()
-	opts := tui.Options{Backend: tui.HarnessBackend{H: h}, Bundle: c.App, LogSize: c.LogSize, RecordDir: c.RecordDir,
+	opts := tui.Options{Backend: tui.HarnessBackend(h), Bundle: c.App, LogSize: c.LogSize, RecordDir: c.RecordDir,
 		FleetFile: c.Fleet, Dark: true}
 	opts.Real, opts.RealMissing = c.realSender(io.Discard)
 	m := tui.New(ctx, opts)
