@@ -60,13 +60,10 @@ func (r *responsesPane) line(res sendResult, w int) string {
 		return r.Styles.Error.Render(ansi.Wrap(fmt.Sprintf("%s %s ✗ %v", at, dev, res.Err), w, ""))
 	}
 	resp := res.Response
-	id := resp.ApnsID
-	if len(id) > 8 {
-		id = id[:8]
-	}
+	// Latency before the apns-id: on a narrow pane the id is what is cut.
 	lat := resp.Latency.Round(100 * time.Microsecond)
 	if resp.Sent() {
-		return r.Styles.OK.Render(ansi.Truncate(fmt.Sprintf("%s %s %d OK id=%s %s", at, dev, resp.Status, id, lat), w, "…"))
+		return r.Styles.OK.Render(ansi.Truncate(fmt.Sprintf("%s %s %d OK %s %s", at, dev, resp.Status, lat, resp.ApnsID), w, "…"))
 	}
-	return r.Styles.Error.Render(ansi.Truncate(fmt.Sprintf("%s %s %d %s id=%s %s", at, dev, resp.Status, resp.Reason, id, lat), w, "…"))
+	return r.Styles.Error.Render(ansi.Truncate(fmt.Sprintf("%s %s %d %s %s %s", at, dev, resp.Status, resp.Reason, lat, resp.ApnsID), w, "…"))
 }
