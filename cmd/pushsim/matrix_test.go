@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -88,5 +89,36 @@ func TestMatrixErrors(t *testing.T) {
 				t.Errorf("exit %d stderr %q, want %d containing %q", code, errs, tt.wantCode, tt.wantErr)
 			}
 		})
+	}
+}
+
+// TestMatrixFindingsPerDevice: a finding about pre-8 devices appears under
+// iOS 7 and not under iOS 8; an app missing from a device is said.
+func TestMatrixFindingsPerDevice(t *testing.T) {
+	fleet := writeFile(t, "fleet.yaml", `devices:
+  - {name: ios7, model: iPhone 4S, ios: "7.1"}
+  - {name: ios8, model: iPhone 6, ios: "8.4"}
+`)
+	code, out, errs := runCLI(t, `{"aps":{"alert":"Tap Yes or No","category":"poll"}}`, "matrix", "-", "--fleet", fleet, "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var got []matrixEntry
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	rules := map[string][]string{}
+	for _, e := range got {
+		rules[e.Device] = []string{}
+		for _, f := range e.Findings {
+			rules[e.Device] = append(rules[e.Device], f.Rule)
+		}
+	}
+	if !slices.Contains(rules["ios7"], "legacy-text-needs-buttons") || slices.Contains(rules["ios8"], "legacy-text-needs-buttons") {
+		t.Errorf("findings per device: %v", rules)
+	}
+	code, out, _ = runCLI(t, matrixPoll, "matrix", "-", "--fleet", fleet, "--app", "com.example.other", "--width", "80")
+	if code != 0 || !strings.Contains(out, "com.example.other is not installed on") {
+		t.Errorf("exit %d, output lacks the missing app:\n%s", code, out)
 	}
 }
