@@ -66,6 +66,7 @@ func drawAlert(b *builder, p sim.Presentation, o Options) {
 		b.centered(p.Subtitle, b.st.Title)
 	}
 	b.centered(p.Body, b.st.Body)
+	meta(b, p)
 	b.bodyTarget(first)
 	if len(p.Buttons) > 0 {
 		b.rule()
@@ -82,6 +83,7 @@ func drawBanner(b *builder, p sim.Presentation, o Options) {
 	b.text(p.Title, b.st.Title)
 	b.text(p.Subtitle, b.st.Title)
 	b.text(p.Body, b.st.Body)
+	meta(b, p)
 	if p.Thread != "" {
 		b.text("thread: "+p.Thread, b.st.Dim)
 	}
@@ -100,6 +102,7 @@ func drawLockScreen(b *builder, p sim.Presentation, o Options) {
 	b.text(p.Title, b.st.Title)
 	b.text(p.Subtitle, b.st.Title)
 	b.text(p.Body, b.st.Body)
+	meta(b, p)
 	b.bodyTarget(first)
 	if p.Slider != "" {
 		b.text("> "+p.Slider, b.st.Dim)
@@ -117,10 +120,25 @@ func drawExpanded(b *builder, p sim.Presentation, o Options) {
 	b.text(p.Title, b.st.Title)
 	b.text(p.Subtitle, b.st.Title)
 	b.text(p.Body, b.st.Body)
+	meta(b, p)
 	b.bodyTarget(first)
 	if len(p.Buttons) > 0 {
 		b.rule()
 		b.buttonsStacked(p.Buttons, o.Selected, false)
+	}
+}
+
+// meta draws the badge and the sound, which have no picture here.
+func meta(b *builder, p sim.Presentation) {
+	var parts []string
+	if p.Badge != nil {
+		parts = append(parts, fmt.Sprintf("badge %d", *p.Badge))
+	}
+	if p.Sound != "" {
+		parts = append(parts, "sound "+p.Sound)
+	}
+	if len(parts) > 0 {
+		b.text(strings.Join(parts, " · "), b.st.Dim)
 	}
 }
 

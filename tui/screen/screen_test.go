@@ -12,6 +12,8 @@ import (
 	"github.com/pushsim/pushsim/tui/screen"
 )
 
+var one = 1
+
 var (
 	legacyAlert = sim.Presentation{Context: sim.ContextAlert, Style: sim.StyleAlert, App: "com.pushsim.demo",
 		Body: "Lunch poll: pizza today?", Buttons: []sim.Button{
@@ -25,7 +27,7 @@ var (
 			{ID: "REPORT_FRAUD", Title: "Report fraud", Destructive: true, AuthRequired: true},
 			{ID: sim.ButtonDismiss, Title: "Close", System: true}}}
 	lockScreen = sim.Presentation{Context: sim.ContextLockScreen, Style: sim.StyleLockScreen, App: "com.pushsim.demo",
-		Title: "Bank", Body: "Your bill of $40 is due Friday.", Buttons: []sim.Button{
+		Badge: &one, Sound: "default", Slider: "slide to pay", Title: "Bank", Body: "Your bill of $40 is due Friday.", Buttons: []sim.Button{
 			{ID: "PAY_NOW", Title: "Pay now", Foreground: true, AuthRequired: true}, {ID: "REMIND_LATER", Title: "Remind me later"}}}
 	expanded = sim.Presentation{Context: sim.ContextExpanded, Style: sim.StyleExpanded, App: "com.pushsim.demo",
 		Title: "Anna", Subtitle: "Chat", Body: "See you at 8?", Buttons: []sim.Button{
