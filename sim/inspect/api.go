@@ -119,7 +119,7 @@ func (a *API) Close() {
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		if v := recover(); v != nil {
-			if v == http.ErrAbortHandler { //nolint:errorlint // sentinel re-panicked as is
+			if v == http.ErrAbortHandler {
 				panic(v)
 			}
 			writeError(w, http.StatusInternalServerError, fmt.Sprintf("internal error: %v", v))

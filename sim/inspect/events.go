@@ -54,7 +54,10 @@ func (a *API) getEvents(w http.ResponseWriter, r *http.Request) {
 		}
 		wait = min(wait, a.maxWait)
 	}
-	from := max(since, a.floorSeq())
+	// A since beyond the newest event (a client that outlived a restart
+	// of the server) reads from the newest, rather than waiting for a
+	// sequence number that may never come.
+	from := min(max(since, a.floorSeq()), a.log.Last())
 	events, missed := a.log.Since(from, limit)
 	if len(events) == 0 && wait > 0 {
 		ctx, cancel := a.requestContext(r.Context())
@@ -101,6 +104,7 @@ func (a *API) streamEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := a.requestContext(r.Context())
 	defer cancel()
+	since = min(since, a.log.Last())
 	for {
 		since = max(since, a.floorSeq())
 		events, missed := a.log.Since(since, maxEventsPerRead)
