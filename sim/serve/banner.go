@@ -34,7 +34,7 @@ func (s *Server) Banner(w io.Writer) {
 	if ok {
 		cert := s.State.Certs[fakeapns.Development]
 		fmt.Fprintf(&b, "\nSend a notification to %s (iOS %s) with the development client certificate:\n", dev.Name, dev.Version)
-		fmt.Fprintf(&b, "  curl --http2 --cacert %s --cert %s --key %s \\\n", shellQuote(i.CAFile), shellQuote(cert.CertFile), shellQuote(cert.KeyFile))
+		fmt.Fprintf(&b, "  curl -sS -w '%%{http_code}\\n' --http2 --cacert %s --cert %s --key %s \\\n", shellQuote(i.CAFile), shellQuote(cert.CertFile), shellQuote(cert.KeyFile))
 		fmt.Fprintf(&b, "    -H 'apns-topic: %s' -H 'apns-push-type: alert' \\\n", app.BundleID)
 		fmt.Fprintf(&b, "    -d %s \\\n", shellQuote(SamplePayload))
 		fmt.Fprintf(&b, "    %s/3/device/%s\n", i.APNsURL, app.Token)
