@@ -12,7 +12,6 @@ import (
 
 	"github.com/sideshow/apns2"
 	"github.com/sideshow/apns2/token"
-	"golang.org/x/net/http2"
 
 	"github.com/pushsim/pushsim/sim/serve"
 )
@@ -49,7 +48,8 @@ func Example_apns2() {
 	}
 	roots := x509.NewCertPool()
 	roots.AppendCertsFromPEM(caPEM)
-	transport := &http2.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}
+	transport := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}, Protocols: new(http.Protocols)}
+	transport.Protocols.SetHTTP2(true) // APNs speaks HTTP/2 only (apns.md#T03)
 	defer transport.CloseIdleConnections()
 	client.HTTPClient = &http.Client{Transport: transport}
 
