@@ -33,6 +33,7 @@ var version = "dev"
 type cli struct {
 	// Subcommands: one field each (send, serve, run, matrix, lint, tui).
 	Send    sendCmd          `cmd:"" help:"Send one notification to the simulated devices (or, with --real, to Apple)."`
+	Serve   serveCmd         `cmd:"" help:"Run a fake APNs (development and production) with device tokens, credentials and an inspection API, for any backend."`
 	Version kong.VersionFlag `help:"Print the version and exit."`
 }
 

@@ -1,5 +1,3 @@
-//go:build pushsim_wip
-
 // Package inspect is the inspection and control API of "pushsim serve":
 // JSON over HTTP under /api/v1/, on a listener of its own, never mixed
 // with the emulated APNs routes (STYLE.md section 5). It shows what
@@ -13,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"path"
 	"sync"
 	"time"
 
@@ -125,6 +124,12 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeError(w, http.StatusInternalServerError, fmt.Sprintf("internal error: %v", v))
 		}
 	}()
+	// ServeMux would redirect an unclean path (a "..", a doubled or
+	// trailing slash) with an HTML body; no route of the API has one.
+	if p := r.URL.Path; p == "" || path.Clean(p) != p {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("no route %s %q; see %sopenapi.json", r.Method, p, Prefix))
+		return
+	}
 	a.mux.ServeHTTP(w, r)
 }
 

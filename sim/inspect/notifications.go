@@ -1,10 +1,10 @@
-//go:build pushsim_wip
-
 package inspect
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -46,6 +46,18 @@ type NotificationView struct {
 	// Presentations has one entry per context of the device's iOS
 	// version, as rendered when the notification arrived.
 	Presentations []sim.Presentation `json:"presentations,omitempty"`
+	// Fleet, with ?fleet=true, is the same notification rendered on every
+	// device of the fleet that has the app: one entry per iOS version.
+	Fleet []FleetView `json:"fleet,omitempty"`
+}
+
+// FleetView is what one device of the fleet would show for a
+// notification, in every context of its iOS version.
+type FleetView struct {
+	Device        string             `json:"device"`
+	IOS           string             `json:"ios"`
+	Locked        bool               `json:"locked,omitempty"`
+	Presentations []sim.Presentation `json:"presentations"`
 }
 
 // notificationsBody is the answer of GET notifications.
@@ -61,6 +73,18 @@ func (a *API) getNotifications(w http.ResponseWriter, r *http.Request) {
 			writeWorldError(w, err)
 			return
 		}
+	}
+	fleet := false
+	if v := q.Get("fleet"); v != "" {
+		var err error
+		if fleet, err = strconv.ParseBool(v); err != nil {
+			writeFieldError(w, http.StatusBadRequest, "fleet", fmt.Sprintf("fleet: %q is not true or false", v))
+			return
+		}
+	}
+	var devices []sim.DeviceView
+	if fleet {
+		devices = a.world.Devices()
 	}
 	entries := a.records.List(f)
 	// What is on each device is read once per device, not per request.
@@ -81,11 +105,30 @@ func (a *API) getNotifications(w http.ResponseWriter, r *http.Request) {
 			}
 			if d, ok := byID[strings.ToLower(e.Record.ApnsID)]; ok {
 				v.State, v.Action, v.Presentations = d.State, d.Action, d.Presentations
+				if fleet {
+					v.Fleet = fleetViews(devices, d)
+				}
 			}
 		}
 		out = append(out, v)
 	}
 	writeJSON(w, http.StatusOK, notificationsBody{Notifications: out})
+}
+
+// fleetViews renders d on every device that has its app, with the pure
+// Render (DESIGN.md "Render is pure"): each device as it is now.
+func fleetViews(devices []sim.DeviceView, d sim.Delivered) []FleetView {
+	var out []FleetView
+	for i := range devices {
+		dev := &devices[i].Device
+		app := dev.App(d.App)
+		if app == nil || app.Uninstalled {
+			continue
+		}
+		out = append(out, FleetView{Device: dev.Name, IOS: dev.Version.String(), Locked: dev.Locked,
+			Presentations: sim.RenderAll(dev, app, d.Notification)})
+	}
+	return out
 }
 
 // view turns a stored request into its JSON view.

@@ -1,5 +1,3 @@
-//go:build pushsim_wip
-
 package serve
 
 import (

@@ -1,5 +1,3 @@
-//go:build pushsim_wip
-
 // Package serve assembles "pushsim serve": two fake APNs environments
 // (development and production, TLS and optionally h2c) routing into one
 // simulated World, the inspection API of package inspect on a listener of

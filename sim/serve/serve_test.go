@@ -1,5 +1,3 @@
-//go:build pushsim_wip
-
 package serve_test
 
 import (
@@ -24,7 +22,7 @@ import (
 )
 
 // start runs a server on free loopback ports with its state in dir.
-func start(t *testing.T, dir string, mod func(*serve.Config)) *serve.Server {
+func start(t testing.TB, dir string, mod func(*serve.Config)) *serve.Server {
 	t.Helper()
 	cfg := serve.Config{Listen: "127.0.0.1:0", API: "127.0.0.1:0", StateDir: dir}
 	if mod != nil {
@@ -43,7 +41,7 @@ func start(t *testing.T, dir string, mod func(*serve.Config)) *serve.Server {
 }
 
 // readInfo reads pushsim.json the way a backend's setup script would.
-func readInfo(t *testing.T, dir string) serve.Info {
+func readInfo(t testing.TB, dir string) serve.Info {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(dir, serve.InfoFile))
 	if err != nil {
@@ -57,7 +55,7 @@ func readInfo(t *testing.T, dir string) serve.Info {
 }
 
 // tokenOf finds a device's token for the default app in pushsim.json.
-func tokenOf(t *testing.T, info serve.Info, device string) string {
+func tokenOf(t testing.TB, info serve.Info, device string) string {
 	t.Helper()
 	for _, d := range info.Devices {
 		for _, a := range d.Apps {
@@ -72,7 +70,7 @@ func tokenOf(t *testing.T, info serve.Info, device string) string {
 
 // providerFromFiles builds an apns2-based provider from nothing but the
 // files serve wrote: the .p8 key, its ids and the CA.
-func providerFromFiles(t *testing.T, info serve.Info, url string) *sim.Provider {
+func providerFromFiles(t testing.TB, info serve.Info, url string) *sim.Provider {
 	t.Helper()
 	key, err := sim.LoadAuthKey(info.KeyFile)
 	if err != nil {
@@ -143,7 +141,8 @@ func TestEndToEnd(t *testing.T) {
 	}
 	// The same token on the production endpoint gets Apple's answer
 	// (apns.md#D03).
-	wrong, err := providerFromFiles(t, info, info.APNsProductionURL).Send(context.Background(), req)
+	prod := providerFromFiles(t, info, info.APNsProductionURL)
+	wrong, err := prod.Send(context.Background(), req)
 	if err != nil || wrong.Status != 400 || wrong.Reason != string(fakeapns.ReasonBadDeviceToken) {
 		t.Errorf("development token sent to production: %+v, %v; want 400 BadDeviceToken", wrong, err)
 	}
@@ -173,6 +172,10 @@ func TestEndToEnd(t *testing.T) {
 	if !hasKind(tap.Events, sim.EventCompletion) {
 		t.Errorf("tap OK: no completion among %+v", tap.Events)
 	}
+	// Clients hang up first, as a backend would; a connection left open
+	// makes the graceful close wait for it (HTTP/2 GOAWAY, then up to 1 s).
+	p.Close()
+	prod.Close()
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
