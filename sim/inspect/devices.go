@@ -106,7 +106,7 @@ func writeWorldFieldError(w http.ResponseWriter, field string, err error) {
 		writeFieldError(w, http.StatusNotFound, "", err.Error())
 	case errors.As(err, &app):
 		if field != "" {
-			field = "bundle_id"
+			field = "bundle_id" // a PATCH named the app, whichever step failed on it
 		}
 		writeFieldError(w, http.StatusNotFound, field, err.Error())
 	case errors.As(err, &note):

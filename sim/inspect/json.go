@@ -104,7 +104,7 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
 func jsonKind(goType string) string {
 	switch {
 	case goType == "string" || strings.HasSuffix(goType, "Environment") || strings.HasSuffix(goType, "State") ||
-		strings.HasSuffix(goType, "Permission") || strings.HasSuffix(goType, "Reason") || goType == "inspect.duration":
+		strings.HasSuffix(goType, "Permission") || strings.HasSuffix(goType, "Reason"):
 		return "a string"
 	case goType == "bool" || goType == "*bool":
 		return "true or false"

@@ -1,0 +1,69 @@
+package inspect_test
+
+import (
+	"testing"
+
+	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/inspect"
+)
+
+// TestFleetView renders one arrived notification on every device of the
+// fleet: the legacy alert before iOS 8, the registered buttons after.
+func TestFleetView(t *testing.T) {
+	f := newFixture(t)
+	f.push(t, f.dev, "ios17", `{"aps":{"alert":"Pizza?","category":"poll"}}`)
+	var got struct{ Notifications []inspect.NotificationView }
+	if status := f.call(t, "GET", "notifications?fleet=true&apns_id="+f.lastSent, "", &got); status != 200 || len(got.Notifications) != 1 {
+		t.Fatalf("GET = %d, %d entries", status, len(got.Notifications))
+	}
+	// The ids of every button each device shows, in any context.
+	buttons := map[string][]string{}
+	for _, fv := range got.Notifications[0].Fleet {
+		seen := map[string]bool{}
+		buttons[fv.Device] = []string{}
+		for _, p := range fv.Presentations {
+			for _, b := range p.Buttons {
+				if !seen[b.ID] {
+					seen[b.ID] = true
+					buttons[fv.Device] = append(buttons[fv.Device], b.ID)
+				}
+			}
+		}
+	}
+	if len(buttons) != len(sim.DefaultFleet()) {
+		t.Errorf("fleet view has %d devices, want %d", len(buttons), len(sim.DefaultFleet()))
+	}
+	for _, tt := range []struct {
+		device string
+		want   []string
+		absent []string
+	}{
+		{"ios6", []string{sim.ButtonView}, []string{"OK"}},
+		{"ios8", []string{"OK", "NOK"}, []string{sim.ButtonView}},
+		{"ios17", []string{"OK", "NOK"}, nil},
+	} {
+		for _, id := range tt.want {
+			if !containsString(buttons[tt.device], id) {
+				t.Errorf("%s shows %v; want %s among them", tt.device, buttons[tt.device], id)
+			}
+		}
+		for _, id := range tt.absent {
+			if containsString(buttons[tt.device], id) {
+				t.Errorf("%s shows %v; want no %s", tt.device, buttons[tt.device], id)
+			}
+		}
+	}
+	var e apiError
+	if status := f.call(t, "GET", "notifications?fleet=maybe", "", &e); status != 400 || e.Field != "fleet" {
+		t.Errorf("fleet=maybe = %d %+v", status, e)
+	}
+}
+
+func containsString(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
