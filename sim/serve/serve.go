@@ -50,6 +50,9 @@ type Config struct {
 	RecordFile string
 	// LogSize is the event ring's capacity; 0 means the log's default.
 	LogSize int
+	// Records is how many requests GET notifications keeps; 0 means
+	// inspect.DefaultRecords.
+	Records int
 	// ShutdownTimeout bounds the drain on Close; default 5 s.
 	ShutdownTimeout time.Duration
 	// ErrorLog receives connection-level errors; nil discards them.
@@ -75,6 +78,7 @@ type Server struct {
 	rec      *recorder
 	timeout  time.Duration
 	stop     context.CancelFunc
+	unwatch  func() bool // stops watching Start's ctx
 	closeMu  sync.Mutex
 	closed   bool
 	closeErr error
@@ -134,7 +138,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	}
 	cleanup = append(cleanup, func() { _ = apiLn.Close() })
 
-	s.Records = inspect.NewRecords(0, s.World)
+	s.Records = inspect.NewRecords(cfg.Records, s.World)
 	// The World delivers first, so that the Records entry of an accepted
 	// request finds its Presentations on the device.
 	observer := fakeapns.ObserverFunc(func(r fakeapns.Record) {
@@ -195,7 +199,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 			cfg.ErrorLog.Printf("pushsim serve: API: %v", err)
 		}
 	}()
-	context.AfterFunc(ctx, func() { _ = s.Close() })
+	s.unwatch = context.AfterFunc(ctx, func() { _ = s.Close() })
 	return s, nil
 }
 
@@ -210,6 +214,7 @@ func (s *Server) Close() error {
 		return s.closeErr
 	}
 	s.closed = true
+	s.unwatch()
 	ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
 	defer cancel()
 	var errs []error
