@@ -12,6 +12,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"sync"
 	"time"
@@ -157,6 +158,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 			// that a device token sent to the wrong environment gets
 			// BadDeviceToken (apns.md#D03) rather than a key error.
 			Keys:            []fakeapns.KeyInfo{s.State.Key.Info()},
+			Hosts:           certHosts(ln.Addr()),
 			ShutdownTimeout: cfg.ShutdownTimeout, ErrorLog: cfg.ErrorLog,
 		})
 		if err != nil {
@@ -323,6 +325,23 @@ func nextPort(addr string) (string, error) {
 		return net.JoinHostPort(host, "0"), nil
 	}
 	return net.JoinHostPort(host, strconv.Itoa(p+1)), nil
+}
+
+// certHosts names the address a listener bound, for the server
+// certificate, when it is not one of the loopback names fakeapns always
+// includes; a wildcard address adds the host's name.
+func certHosts(addr net.Addr) []string {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok || tcp.IP.IsLoopback() {
+		return nil
+	}
+	if tcp.IP.IsUnspecified() {
+		if name, err := os.Hostname(); err == nil {
+			return []string{name}
+		}
+		return nil
+	}
+	return []string{tcp.IP.String()}
 }
 
 func listen(what, addr string) (net.Listener, error) {
