@@ -146,6 +146,16 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 		s.World.Observe(r)
 		s.Records.Observe(r)
 	})
+	// Without h2c every address is known once the listeners are bound, so
+	// pushsim.json is written before any server accepts a connection. The
+	// h2c port is bound by fakeapns itself: with --h2c the file is written
+	// as soon as that port is known, still before the API serves.
+	s.Info = s.info(views, "https://"+devLn.Addr().String(), "https://"+prodLn.Addr().String(), "http://"+apiLn.Addr().String())
+	if cfg.H2C == "" {
+		if err := writeInfo(s.State.Path(InfoFile), s.Info); err != nil {
+			return nil, err
+		}
+	}
 	srvCtx, stop := context.WithCancel(context.Background())
 	s.stop = stop
 	cleanup = append(cleanup, stop)
@@ -175,9 +185,11 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	}
 	cleanup = append(cleanup, func() { _ = s.Production.Close() })
 
-	s.Info = s.info(views, "http://"+apiLn.Addr().String())
-	if err := writeInfo(s.State.Path(InfoFile), s.Info); err != nil {
-		return nil, err
+	if cfg.H2C != "" {
+		s.Info.H2CURL = s.Development.H2CURL()
+		if err := writeInfo(s.State.Path(InfoFile), s.Info); err != nil {
+			return nil, err
+		}
 	}
 	s.API, err = inspect.New(inspect.Config{
 		World: s.World, Log: s.Log, Records: s.Records, Info: s.Info,
@@ -238,11 +250,10 @@ func (s *Server) Close() error {
 	return s.closeErr
 }
 
-func (s *Server) info(views []sim.DeviceView, apiURL string) Info {
+func (s *Server) info(views []sim.DeviceView, devURL, prodURL, apiURL string) Info {
 	info := Info{
-		APNsURL:            s.Development.URL(),
-		APNsProductionURL:  s.Production.URL(),
-		H2CURL:             s.Development.H2CURL(),
+		APNsURL:            devURL,
+		APNsProductionURL:  prodURL,
 		APIURL:             apiURL,
 		TeamID:             s.State.Key.TeamID,
 		KeyID:              s.State.Key.KeyID,

@@ -124,6 +124,9 @@ func TestEndToEnd(t *testing.T) {
 	if diff := cmp.Diff(s.Info, info); diff != "" {
 		t.Errorf("pushsim.json differs from the server's Info (-server +file):\n%s", diff)
 	}
+	if diff := cmp.Diff([]string{s.Development.URL(), s.Production.URL(), s.Development.H2CURL()}, []string{info.APNsURL, info.APNsProductionURL, info.H2CURL}); diff != "" {
+		t.Errorf("pushsim.json URLs differ from the servers' (-servers +file):\n%s", diff)
+	}
 	for _, u := range []string{info.APNsURL, info.APNsProductionURL, info.H2CURL, info.APIURL} {
 		if strings.HasSuffix(u, ":0") || u == "" {
 			t.Errorf("URL %q is not a bound address", u)
