@@ -87,9 +87,10 @@ type Server struct {
 
 // Start writes the state directory, binds every listener, starts the fake
 // APNs servers and the API, and returns once all of them accept
-// connections. pushsim.json is written, atomically, once the addresses
-// are known and before the API serves, so that its appearance means the
-// server is ready. Cancelling ctx stops the server as Close does.
+// connections. pushsim.json is written atomically once every listener is
+// bound and before any connection is served, so that as soon as it
+// appears clients can connect. Cancelling ctx stops the server as Close
+// does.
 func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	cfg, err = cfg.withDefaults()
 	if err != nil {
