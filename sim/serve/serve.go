@@ -214,7 +214,11 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 			cfg.ErrorLog.Printf("pushsim serve: API: %v", err)
 		}
 	}()
+	// The lock orders this write before Close's read: the AfterFunc runs
+	// Close on its own goroutine, with no other edge to this one.
+	s.closeMu.Lock()
 	s.unwatch = context.AfterFunc(ctx, func() { _ = s.Close() })
+	s.closeMu.Unlock()
 	return s, nil
 }
 
