@@ -3,6 +3,8 @@ package inspect_test
 import (
 	"testing"
 
+	"github.com/sideshow/apns2"
+
 	"github.com/pushsim/pushsim/sim"
 	"github.com/pushsim/pushsim/sim/inspect"
 )
@@ -66,4 +68,25 @@ func containsString(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// TestInstalledLater attributes a request to an app installed while the
+// server runs.
+func TestInstalledLater(t *testing.T) {
+	f := newFixture(t)
+	tok := sim.DeviceToken("ios10", "com.example.later")
+	if err := f.world.Install("ios10", sim.App{BundleID: "com.example.later", Token: tok, Environment: "development",
+		State: sim.AppBackground, Permission: sim.PermissionAuthorized}); err != nil {
+		t.Fatal(err)
+	}
+	f.tokenOf["later"] = tok
+	res, err := f.dev.Client().Push(&apns2.Notification{DeviceToken: tok, Topic: "com.example.later", Payload: []byte(`{"aps":{"alert":"hi"}}`)})
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("push: %+v %v", res, err)
+	}
+	var got struct{ Notifications []inspect.NotificationView }
+	f.call(t, "GET", "notifications?device=ios10", "", &got)
+	if len(got.Notifications) != 1 || got.Notifications[0].App != "com.example.later" || got.Notifications[0].State != sim.NotificationShown {
+		t.Errorf("notifications of ios10: %+v", summarize(got.Notifications))
+	}
 }

@@ -22,13 +22,14 @@ type Records struct {
 	start int
 	last  uint64
 
-	owners map[string]owner // lower-case token → device and app
+	world *sim.World // names the device and app of each token; may be nil
 }
 
 // owner is the device and app a token belongs to.
 type owner struct{ device, app string }
 
-// Entry is one stored request with the device and app its token belongs to.
+// Entry is one stored request with the device and app its token belongs
+// to (empty for a token no device has).
 type Entry struct {
 	Seq    uint64
 	Record fakeapns.Record
@@ -37,34 +38,22 @@ type Entry struct {
 }
 
 // NewRecords returns an empty store of at most capacity requests. The
-// world, when not nil, names the device and app of each token (the fleet
-// of a World is fixed, so the table is built once).
+// world, when not nil, names the device and app of each token when the
+// store is listed (apps can be installed while the server runs).
 func NewRecords(capacity int, w *sim.World) *Records {
 	if capacity <= 0 {
 		capacity = DefaultRecords
 	}
-	s := &Records{cap: capacity, owners: map[string]owner{}}
-	if w != nil {
-		for _, d := range w.Devices() {
-			for _, app := range d.Apps {
-				if app.Token != "" {
-					s.owners[strings.ToLower(app.Token)] = owner{device: d.Name, app: app.BundleID}
-				}
-			}
-		}
-	}
-	return s
+	return &Records{cap: capacity, world: w}
 }
 
 // Observe implements fakeapns.Observer. It copies nothing but the Record
 // value and does no I/O, as Observers must.
 func (s *Records) Observe(r fakeapns.Record) {
-	tok := recordToken(r)
-	o := s.owners[tok]
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.last++
-	e := Entry{Seq: s.last, Record: r, Device: o.device, App: o.app}
+	e := Entry{Seq: s.last, Record: r}
 	if len(s.ring) < s.cap {
 		s.ring = append(s.ring, e)
 		return
@@ -80,14 +69,18 @@ type Filter struct {
 	ApnsID string
 }
 
-// List returns the stored entries that match f, oldest first.
+// List returns the stored entries that match f, oldest first, each with
+// the device and app its token belongs to now.
 func (s *Records) List(f Filter) []Entry {
 	tok := strings.ToLower(f.Token)
+	owners := s.owners()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]Entry, 0, len(s.ring))
 	for i := range s.ring {
 		e := s.ring[(s.start+i)%len(s.ring)]
+		o := owners[recordToken(e.Record)]
+		e.Device, e.App = o.device, o.app
 		switch {
 		case f.Device != "" && e.Device != f.Device,
 			tok != "" && recordToken(e.Record) != tok,
@@ -95,6 +88,22 @@ func (s *Records) List(f Filter) []Entry {
 			continue
 		}
 		out = append(out, e)
+	}
+	return out
+}
+
+// owners maps each lower-case token of the world to its device and app.
+func (s *Records) owners() map[string]owner {
+	out := map[string]owner{}
+	if s.world == nil {
+		return out
+	}
+	for _, d := range s.world.Devices() {
+		for _, app := range d.Apps {
+			if app.Token != "" {
+				out[strings.ToLower(app.Token)] = owner{device: d.Name, app: app.BundleID}
+			}
+		}
 	}
 	return out
 }
