@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/pushsim/pushsim/sim"
 )
@@ -35,6 +36,10 @@ type DevicePatch struct {
 	State      *sim.AppState   `json:"state,omitempty"`
 	Permission *sim.Permission `json:"permission,omitempty"`
 	ChatOpen   *bool           `json:"chat_open,omitempty"`
+	// Installed false uninstalls the app: its token then gets 410
+	// Unregistered (apns.md#D06); true reinstalls it with a new token
+	// (apns.md#D05).
+	Installed *bool `json:"installed,omitempty"`
 }
 
 func (a *API) patchDevice(w http.ResponseWriter, r *http.Request) {
@@ -49,7 +54,7 @@ func (a *API) patchDevice(w http.ResponseWriter, r *http.Request) {
 		writeWorldError(w, err)
 		return
 	}
-	appWide := p.State != nil || p.Permission != nil || p.ChatOpen != nil
+	appWide := p.State != nil || p.Permission != nil || p.ChatOpen != nil || p.Installed != nil
 	bundle := p.BundleID
 	if appWide && bundle == "" {
 		if len(dev.Apps) != 1 {
@@ -67,6 +72,7 @@ func (a *API) patchDevice(w http.ResponseWriter, r *http.Request) {
 		apply func() error
 	}{
 		{"locked", p.Locked != nil, func() error { return a.world.SetLocked(name, *p.Locked) }},
+		{"installed", p.Installed != nil, func() error { return a.setInstalled(dev, bundle, *p.Installed) }},
 		{"state", p.State != nil, func() error { return a.world.SetAppState(name, bundle, *p.State) }},
 		{"permission", p.Permission != nil, func() error { return a.world.SetPermission(name, bundle, *p.Permission) }},
 		{"chat_open", p.ChatOpen != nil, func() error { return a.world.SetChatOpen(name, bundle, *p.ChatOpen) }},
@@ -86,6 +92,26 @@ func (a *API) patchDevice(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, dev)
+}
+
+// setInstalled uninstalls the app, or reinstalls an uninstalled one with
+// what it had registered and a new token; either is a no-op when the app
+// already is in that state.
+func (a *API) setInstalled(dev sim.DeviceView, bundle string, installed bool) error {
+	app := dev.App(bundle)
+	switch {
+	case !installed:
+		return a.world.Uninstall(dev.Name, bundle)
+	case app == nil || !app.Uninstalled:
+		if app == nil {
+			return a.world.Install(dev.Name, sim.App{BundleID: bundle})
+		}
+		return nil
+	}
+	again := *app
+	again.Token, again.Uninstalled, again.UninstalledAt = "", false, time.Time{}
+	again.State, again.ChatOpen = sim.AppNotRunning, false
+	return a.world.Install(dev.Name, again)
 }
 
 // writeWorldError maps the world's typed errors to statuses: what does

@@ -3,6 +3,7 @@ package inspect_test
 import (
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/sideshow/apns2"
 
 	"github.com/pushsim/pushsim/sim"
@@ -88,5 +89,37 @@ func TestInstalledLater(t *testing.T) {
 	f.call(t, "GET", "notifications?device=ios10", "", &got)
 	if len(got.Notifications) != 1 || got.Notifications[0].App != "com.example.later" || got.Notifications[0].State != sim.NotificationShown {
 		t.Errorf("notifications of ios10: %+v", summarize(got.Notifications))
+	}
+}
+
+// TestUninstallReinstall: a backend's handling of 410 can be tested by
+// uninstalling through the API (apns.md#D06, U21), and a reinstall gets a
+// new token (apns.md#D05).
+func TestUninstallReinstall(t *testing.T) {
+	f := newFixture(t)
+	var dev sim.DeviceView
+	if status := f.call(t, "PATCH", "devices/ios10", `{"installed":false}`, &dev); status != 200 || !dev.Apps[0].Uninstalled {
+		t.Fatalf("uninstall = %d, %+v", status, dev.Apps)
+	}
+	var statuses []int
+	for range 2 {
+		statuses = append(statuses, f.push(t, f.dev, "ios10", `{"aps":{"alert":"still there?"}}`).StatusCode)
+	}
+	// The first push after the uninstall is still accepted; later ones get
+	// 410 (apns.md#U21).
+	if diff := cmp.Diff([]int{200, 410}, statuses); diff != "" {
+		t.Errorf("statuses after the uninstall (-want +got):\n%s", diff)
+	}
+	dev = sim.DeviceView{} // decoding into the old value would keep its omitted fields
+	if status := f.call(t, "PATCH", "devices/ios10", `{"installed":true}`, &dev); status != 200 {
+		t.Fatalf("reinstall = %d", status)
+	}
+	app := dev.App(sim.DefaultBundleID)
+	if app == nil || app.Uninstalled || app.Token == f.tokenOf["ios10"] || len(app.Categories) == 0 {
+		t.Fatalf("after the reinstall: %+v", dev.Apps)
+	}
+	f.tokenOf["ios10"] = app.Token
+	if res := f.push(t, f.dev, "ios10", `{"aps":{"alert":"welcome back","category":"poll"}}`); res.StatusCode != 200 {
+		t.Errorf("push to the new token = %d %s", res.StatusCode, res.Reason)
 	}
 }
