@@ -37,7 +37,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	f := &fixture{clock: sim.NewVirtualClock(time.Now()), tokenOf: map[string]string{}}
 	f.log = sim.NewEventLog(0)
-	f.world = sim.NewWorld(sim.WorldConfig{Fleet: sim.DefaultFleet(), Clock: f.clock, Log: f.log})
+	f.world = sim.NewWorld(sim.WorldConfig{Fleet: sim.DefaultFleet(), Clock: f.clock, Log: f.log, Lint: sim.LintDelivery})
 	t.Cleanup(func() { _ = f.world.Close() })
 	records := inspect.NewRecords(0, f.world)
 	obs := fakeapns.ObserverFunc(func(r fakeapns.Record) { f.world.Observe(r); records.Observe(r) })

@@ -1,6 +1,7 @@
 package inspect_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -121,5 +122,21 @@ func TestUninstallReinstall(t *testing.T) {
 	f.tokenOf["ios10"] = app.Token
 	if res := f.push(t, f.dev, "ios10", `{"aps":{"alert":"welcome back","category":"poll"}}`); res.StatusCode != 200 {
 		t.Errorf("push to the new token = %d %s", res.StatusCode, res.Reason)
+	}
+}
+
+// TestLintAlongside shows the payload's lint findings for the device next
+// to what it shows.
+func TestLintAlongside(t *testing.T) {
+	f := newFixture(t)
+	f.push(t, f.dev, "ios17", `{"aps":{"alert":"Pizza?","category":"lunch_poll"}}`)
+	var got struct{ Notifications []inspect.NotificationView }
+	f.call(t, "GET", "notifications?apns_id="+f.lastSent, "", &got)
+	if len(got.Notifications) != 1 {
+		t.Fatalf("%d notifications", len(got.Notifications))
+	}
+	lint := got.Notifications[0].Lint
+	if len(lint) == 0 || !strings.Contains(strings.Join(lint, "\n"), "category-unregistered") {
+		t.Errorf("lint of an unregistered category: %q", lint)
 	}
 }

@@ -46,6 +46,9 @@ type NotificationView struct {
 	// Presentations has one entry per context of the device's iOS
 	// version, as rendered when the notification arrived.
 	Presentations []sim.Presentation `json:"presentations,omitempty"`
+	// Lint holds the warnings and errors of the payload for this device's
+	// iOS version and app, from the event log (EventLint).
+	Lint []string `json:"lint,omitempty"`
 	// Fleet, with ?fleet=true, is the same notification rendered on every
 	// device of the fleet that has the app: one entry per iOS version.
 	Fleet []FleetView `json:"fleet,omitempty"`
@@ -87,6 +90,7 @@ func (a *API) getNotifications(w http.ResponseWriter, r *http.Request) {
 		devices = a.world.Devices()
 	}
 	entries := a.records.List(f)
+	lint := a.lintByApnsID()
 	// What is on each device is read once per device, not per request.
 	onDevice := map[string]map[string]sim.Delivered{}
 	out := make([]NotificationView, 0, len(entries))
@@ -103,6 +107,7 @@ func (a *API) getNotifications(w http.ResponseWriter, r *http.Request) {
 				}
 				onDevice[e.Device] = byID
 			}
+			v.Lint = lint[strings.ToLower(e.Record.ApnsID)]
 			if d, ok := byID[strings.ToLower(e.Record.ApnsID)]; ok {
 				v.State, v.Action, v.Presentations = d.State, d.Action, d.Presentations
 				if fleet {
@@ -113,6 +118,26 @@ func (a *API) getNotifications(w http.ResponseWriter, r *http.Request) {
 		out = append(out, v)
 	}
 	writeJSON(w, http.StatusOK, notificationsBody{Notifications: out})
+}
+
+// lintByApnsID gathers the lint messages of the event log (since the
+// last reset) by lower-case apns-id, reading the log in bounded pages.
+func (a *API) lintByApnsID() map[string][]string {
+	out := map[string][]string{}
+	buf := make([]sim.Event, 0, 512)
+	for since := a.floorSeq(); ; {
+		events, _ := a.log.AppendSince(buf[:0], since, cap(buf))
+		for _, e := range events {
+			if e.Kind == sim.EventLint && e.ApnsID != "" {
+				id := strings.ToLower(e.ApnsID)
+				out[id] = append(out[id], e.Message)
+			}
+		}
+		if len(events) < cap(buf) {
+			return out
+		}
+		since, buf = events[len(events)-1].Seq, events
+	}
 }
 
 // fleetViews renders d on every device that has its app, with the pure

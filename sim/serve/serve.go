@@ -102,7 +102,9 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	}
 	s := &Server{timeout: cfg.ShutdownTimeout}
 	s.Log = sim.NewEventLog(cfg.LogSize)
-	s.World = sim.NewWorld(sim.WorldConfig{Fleet: fleet, Log: s.Log, HTTPClient: cfg.WebhookClient})
+	// Lint findings for the device each notification reached go to the
+	// event log and next to the notification in GET notifications.
+	s.World = sim.NewWorld(sim.WorldConfig{Fleet: fleet, Log: s.Log, HTTPClient: cfg.WebhookClient, Lint: sim.LintDelivery})
 	var cleanup []func()
 	defer func() {
 		if err != nil {
