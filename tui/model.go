@@ -34,6 +34,9 @@ type Options struct {
 	RealMissing string
 	// Now is the wall clock for timestamps; default time.Now.
 	Now func() time.Time
+	// Status is the first line of status (e.g. where pushsim serve
+	// listens).
+	Status string
 	// Dark is the initial background guess until the terminal answers
 	// (it may never, e.g. under tmux: charm-v2.md gotcha 10).
 	Dark bool
@@ -124,7 +127,7 @@ func New(ctx context.Context, opts Options) *Model {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	m := &Model{ctx: ctx, opts: opts}
+	m := &Model{ctx: ctx, opts: opts, status: opts.Status}
 	if opts.Real != nil {
 		m.production = opts.Real.Production
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/pushsim/pushsim/fakeapns"
 	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/serve"
 	"github.com/pushsim/pushsim/tui"
 )
 
@@ -23,6 +24,11 @@ type tuiCmd struct {
 	App       string `help:"Bundle id the composer sends to." default:"${default_bundle}" env:"PUSHSIM_APP"`
 	LogSize   int    `name:"log-size" help:"Events kept in the event log." default:"10000" env:"PUSHSIM_LOG_SIZE"`
 	RecordDir string `name:"record-dir" help:"Where ctrl+r writes recorded scenarios." default:"." type:"path" env:"PUSHSIM_RECORD_DIR"`
+
+	Serve    bool   `help:"Also serve the world as pushsim serve does (fake APNs, API, state dir), so a backend can send while you watch." env:"PUSHSIM_SERVE" group:"serve"`
+	Listen   string `default:"127.0.0.1:2197" env:"PUSHSIM_LISTEN" help:"With --serve: the development fake APNs (port 0 picks one)." group:"serve"`
+	API      string `name:"api" default:"127.0.0.1:8025" env:"PUSHSIM_API" help:"With --serve: the inspection API." group:"serve"`
+	StateDir string `name:"state-dir" env:"PUSHSIM_STATE_DIR" type:"path" placeholder:"DIR" help:"With --serve: where credentials and pushsim.json are kept (default: <user config dir>/pushsim)." group:"serve"`
 
 	realFlags `embed:""`
 }
@@ -41,13 +47,22 @@ func (c *tuiCmd) Run(e *env) error {
 	}
 	ctx, cancel := context.WithCancel(e.ctx)
 	defer cancel()
-	h, err := sim.StartHarness(ctx, sim.HarnessConfig{Fleet: fleet, Clock: sim.RealClock(), LogSize: c.LogSize})
-	if err != nil {
-		return fmt.Errorf("start the simulator: %w", err)
+	opts := tui.Options{Bundle: c.App, LogSize: c.LogSize, RecordDir: c.RecordDir, FleetFile: c.Fleet, Dark: true}
+	if c.Serve {
+		b, status, stop, err := c.startServe(ctx, fleet)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		opts.Backend, opts.Status = b, status
+	} else {
+		h, err := sim.StartHarness(ctx, sim.HarnessConfig{Fleet: fleet, Clock: sim.RealClock(), LogSize: c.LogSize})
+		if err != nil {
+			return fmt.Errorf("start the simulator: %w", err)
+		}
+		defer h.Close()
+		opts.Backend = tui.HarnessBackend(h)
 	}
-	defer h.Close()
-	opts := tui.Options{Backend: tui.HarnessBackend(h), Bundle: c.App, LogSize: c.LogSize, RecordDir: c.RecordDir,
-		FleetFile: c.Fleet, Dark: true}
 	opts.Real, opts.RealMissing = c.realSender(io.Discard)
 	m := tui.New(ctx, opts)
 	defer m.Close()
@@ -97,4 +112,27 @@ func (c *tuiCmd) realSender(stderr io.Writer) (*tui.RealSender, string) {
 		return p.Send(ctx, sim.Request{Token: r.Token, Topic: r.Topic, PushType: r.PushType, Priority: r.Priority,
 			Expiration: r.Expiration, CollapseID: r.CollapseID, Payload: r.Payload})
 	}}, ""
+}
+
+// startServe runs pushsim serve's server under the TUI: the TUI watches
+// its world and log, so what a backend sends shows up as it arrives, and
+// the composer sends to its development fake APNs with its own key.
+func (c *tuiCmd) startServe(ctx context.Context, fleet []*sim.Device) (tui.Backend, string, func(), error) {
+	srv, err := serve.Start(ctx, serve.Config{Listen: c.Listen, API: c.API, StateDir: c.StateDir, Fleet: fleet, LogSize: c.LogSize})
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("serve: %w", err)
+	}
+	key := srv.State.Key
+	p, err := sim.NewProvider(sim.ProviderConfig{Endpoint: srv.Development.URL(), RootCAs: srv.Development.CertPool(),
+		Key: key.Private, KeyID: key.KeyID, TeamID: key.TeamID})
+	if err != nil {
+		_ = srv.Close()
+		return nil, "", nil, fmt.Errorf("serve: provider: %w", err)
+	}
+	stop := func() {
+		p.Close()
+		_ = srv.Close()
+	}
+	status := fmt.Sprintf("serving APNs %s · API %s · %s", srv.Info.APNsURL, srv.Info.APIURL, srv.State.Path("pushsim.json"))
+	return tui.SimBackend{World: srv.World, Log: srv.Log, Provider: p}, status, stop, nil
 }
