@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -59,10 +60,8 @@ func (s *tmuxSession) waitFor(texts ...string) string {
 	}
 }
 
-// TestTUIInTmux is the issue's "done when" at 100×30: start pushsim with
-// no arguments, ctrl+s the default poll, see the legacy alert on iOS 7 and
-// OK/NOK on iOS 8, press 1 on iOS 8, see the action and the completion,
-// record it, quit with q.
+// TestTUIInTmux builds pushsim once and drives it in tmux: the issue's
+// done-when flow, and --serve.
 func TestTUIInTmux(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and drives it in tmux")
@@ -70,19 +69,40 @@ func TestTUIInTmux(t *testing.T) {
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux is not installed; CI installs it (apt-get install tmux)")
 	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "pushsim")
+	bin := filepath.Join(t.TempDir(), "pushsim")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	s := &tmuxSession{t: t, socket: fmt.Sprintf("pushsim-e2e-%d", os.Getpid())}
+	t.Run("record", func(t *testing.T) { testTUIRecord(t, bin) })
+	t.Run("serve", func(t *testing.T) { testTUIServe(t, bin) })
+}
+
+// startTUI starts bin with args in a private tmux server at 100×30, in
+// dir.
+func startTUI(t *testing.T, bin, dir string, args ...string) *tmuxSession {
+	t.Helper()
+	s := &tmuxSession{t: t, socket: fmt.Sprintf("pushsim-e2e-%d-%s", os.Getpid(), filepath.Base(t.Name()))}
 	t.Cleanup(func() { _, _ = s.tmux("kill-server") })
 	// The pane's shell prints the exit status after the program (a dead
 	// pane's status is flaky under tmux 3.3, charm-v2.md gotcha 9).
-	cmd := fmt.Sprintf("cd %q && %q; echo exit=$?; sleep 600", dir, bin)
+	quoted := make([]string, len(args))
+	for i, a := range args {
+		quoted[i] = fmt.Sprintf("%q", a)
+	}
+	cmd := fmt.Sprintf("cd %q && %q %s; echo exit=$?; sleep 600", dir, bin, strings.Join(quoted, " "))
 	if out, err := s.tmux("new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", cmd); err != nil {
 		t.Fatalf("tmux new-session: %v: %s", err, out)
 	}
+	return s
+}
+
+// testTUIRecord is the issue's "done when" at 100×30: start pushsim with
+// no arguments, ctrl+s the default poll, see the legacy alert on iOS 7 and
+// OK/NOK on iOS 8, press 1 on iOS 8, see the action and the completion,
+// record it, quit with q.
+func testTUIRecord(t *testing.T, bin string) {
+	dir := t.TempDir()
+	s := startTUI(t, bin, dir)
 	s.waitFor("Fleet", "Composer", "ctrl+s")
 	s.keys("C-r")
 	s.waitFor("REC")
@@ -111,4 +131,52 @@ func TestTUIInTmux(t *testing.T) {
 			t.Errorf("recording lacks %q:\n%s", want, data)
 		}
 	}
+}
+
+// testTUIServe: with --serve, a backend's send (here pushsim send
+// --real against the served endpoint, with the credentials of
+// pushsim.json) shows on the phone while the TUI runs, and can be tapped.
+func testTUIServe(t *testing.T, bin string) {
+	dir := t.TempDir()
+	state := filepath.Join(dir, "state")
+	s := startTUI(t, bin, dir, "--serve", "--listen", "127.0.0.1:0", "--api", "127.0.0.1:0", "--state-dir", state)
+	s.waitFor("serving APNs")
+	var info struct {
+		APNsURL string `json:"apns_url"`
+		KeyFile string `json:"key_file"`
+		KeyID   string `json:"key_id"`
+		TeamID  string `json:"team_id"`
+		CAFile  string `json:"ca_file"`
+		Devices []struct {
+			Name string `json:"name"`
+			Apps []struct {
+				Token string `json:"token"`
+			} `json:"apps"`
+		} `json:"devices"`
+	}
+	data, err := os.ReadFile(filepath.Join(state, "pushsim.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &info); err != nil {
+		t.Fatal(err)
+	}
+	token := ""
+	for _, d := range info.Devices {
+		if d.Name == "ios8" {
+			token = d.Apps[0].Token
+		}
+	}
+	code, _, errs := runCLI(t, `{"aps":{"alert":"from a backend","category":"poll"}}`, "send", "-", "--real", "--sandbox",
+		"--endpoint", info.APNsURL, "--ca", info.CAFile, "--key", info.KeyFile, "--key-id", info.KeyID, "--team-id", info.TeamID,
+		"--token", token, "--topic", "com.pushsim.demo")
+	if code != 0 {
+		t.Fatalf("send to the served APNs: exit %d: %s", code, errs)
+	}
+	s.keys("Down", "Down")
+	s.waitFor("ios8 · iOS 8.4", "from a backend", "[1 OK]")
+	s.keys("1")
+	s.waitFor("completion ios8")
+	s.keys("q")
+	s.waitFor("exit=0")
 }
