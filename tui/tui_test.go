@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"image/color"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -386,5 +387,52 @@ func TestLogFilterAndScroll(t *testing.T) {
 	m.Update(press("G"))
 	if m.log.back != 0 {
 		t.Errorf("G did not follow")
+	}
+}
+
+// TestReplyWithText: r opens the reply field for the text-input action,
+// enter sends the typed text (apns.md#V43).
+func TestReplyWithText(t *testing.T) {
+	b := newFakeBackend()
+	m := newTestModel(t, b)
+	m.SetSize(100, 30)
+	for range 4 {
+		m.Update(press("alt+t")) // poll → … → chat reply
+	}
+	for range 4 {
+		m.Update(press("down")) // ios10
+	}
+	_, cmd := m.Update(press("ctrl+s"))
+	runCmd(m, cmd)
+	m.Update(press("r"))
+	if !strings.Contains(contentOf(m), "reply>") {
+		t.Fatalf("no reply field:\n%s", contentOf(m))
+	}
+	for _, r := range "on my way" {
+		m.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+	_, cmd = m.Update(press("enter"))
+	runCmd(m, cmd)
+	var got []string
+	for _, e := range b.events {
+		if e.Kind == "action" {
+			got = append(got, e.Device+":"+e.Action+":"+e.Text)
+		}
+	}
+	if diff := cmp.Diff([]string{"ios10:REPLY:on my way"}, got); diff != "" {
+		t.Errorf("actions (-want +got):\n%s", diff)
+	}
+}
+
+// TestBackgroundColour: the styles follow the terminal's background.
+func TestBackgroundColour(t *testing.T) {
+	m := newTestModel(t, newFakeBackend())
+	m.Update(tea.BackgroundColorMsg{Color: color.White})
+	if m.common.Styles.IsDark || m.phone.Styles.IsDark {
+		t.Errorf("a white background left dark styles")
+	}
+	m.Update(tea.BackgroundColorMsg{Color: color.Black})
+	if !m.common.Styles.IsDark || !m.log.Styles.IsDark {
+		t.Errorf("a black background left light styles")
 	}
 }
