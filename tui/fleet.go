@@ -83,7 +83,7 @@ func (f *fleetPane) scroll() {
 func (f *fleetPane) View() string {
 	w := max(1, f.Width)
 	nameW := max(4, w-15)
-	lines := []string{f.Styles.Dim.Render(ansi.Truncate(fmt.Sprintf("  %-*s %5s %s %s", nameW, "device", "iOS", "lk", "new"), w, ""))}
+	lines := []string{f.Styles.Dim.Render(ansi.Truncate(fmt.Sprintf("  %-*s %5s %s %s", nameW, ansi.Truncate("device", nameW, ""), "iOS", "lk", "new"), w, ""))}
 	end := min(len(f.devices), f.offset+f.listHeight())
 	for i := f.offset; i < end; i++ {
 		d := f.devices[i]
