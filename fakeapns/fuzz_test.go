@@ -71,7 +71,7 @@ func FuzzValidate(f *testing.F) {
 		h := http.Header{}
 		for line := range strings.SplitSeq(header, "\n") {
 			if k, v, ok := strings.Cut(line, ":"); ok {
-				h.Add(http.CanonicalHeaderKey(strings.TrimSpace(k)), strings.TrimSpace(v))
+				h.Add(strings.TrimSpace(k), strings.TrimSpace(v))
 			}
 		}
 		r := &http.Request{

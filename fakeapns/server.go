@@ -15,7 +15,6 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/sideshow/apns2"
-	"golang.org/x/net/http2"
 )
 
 // Server is one fake APNs environment: a TLS HTTP/2 listener, optionally
@@ -241,7 +240,7 @@ func (s *Server) IssueClientCertificate(topic string, envs ...Environment) (tls.
 func (s *Server) APNS2Client(key *SigningKey) *apns2.Client {
 	c := apns2.NewTokenClient(key.Token())
 	c.Host = s.URL()
-	c.HTTPClient = &http.Client{Transport: &http2.Transport{TLSClientConfig: s.ClientTLSConfig()}}
+	c.HTTPClient = &http.Client{Transport: newH2Transport(s.ClientTLSConfig())}
 	return c
 }
 

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/sideshow/apns2"
-	"golang.org/x/net/http2"
 )
 
 // Option adjusts the Config of a TestServer.
@@ -42,7 +41,7 @@ type TestServer struct {
 	Key *SigningKey
 
 	mu         sync.Mutex
-	transports []*http2.Transport
+	transports []*http.Transport
 }
 
 // NewServer starts a TestServer or fails the test.
@@ -85,7 +84,7 @@ func (ts *TestServer) HTTPClient(tlsCfg *tls.Config) *http.Client {
 	if tlsCfg == nil {
 		tlsCfg = ts.ClientTLSConfig()
 	}
-	tr := &http2.Transport{TLSClientConfig: tlsCfg}
+	tr := newH2Transport(tlsCfg)
 	ts.mu.Lock()
 	ts.transports = append(ts.transports, tr)
 	ts.mu.Unlock()
@@ -107,4 +106,16 @@ func (ts *TestServer) CertificateClient(cert tls.Certificate) *apns2.Client {
 	tlsCfg.Certificates = []tls.Certificate{cert}
 	c := &apns2.Client{Host: ts.URL(), Certificate: cert, HTTPClient: ts.HTTPClient(tlsCfg)}
 	return c
+}
+
+// newH2Transport is an HTTP/2-only client transport: over TLS when tlsCfg
+// is set, else h2c with prior knowledge (apns.md#T03, T04).
+func newH2Transport(tlsCfg *tls.Config) *http.Transport {
+	var p http.Protocols
+	if tlsCfg != nil {
+		p.SetHTTP2(true)
+	} else {
+		p.SetUnencryptedHTTP2(true)
+	}
+	return &http.Transport{TLSClientConfig: tlsCfg, Protocols: &p, ForceAttemptHTTP2: true}
 }
