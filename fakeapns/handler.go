@@ -29,6 +29,8 @@ type request struct {
 	rule      *pushTypeRule
 	routed    bool // the Router was consulted
 	n         Notification
+	// hv backs the response's header values, saving an allocation each.
+	hv [3]string
 }
 
 // step is one row of the check order.
