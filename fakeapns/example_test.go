@@ -45,4 +45,3 @@ func Example() {
 	// 200 sent=true reason=""
 	// 400 sent=false reason="BadDeviceToken"
 }
-

@@ -53,6 +53,7 @@ var checkOrder = [...]step{
 	{"body", (*Server).checkBody},                    // U01 (6)
 	{"device token", (*Server).checkToken},           // U01 (7)
 	{"router", (*Server).checkRouter},                // U01 (7)
+	{"rate limit", (*Server).checkRate},              // U01 (8)
 }
 
 // ServeHTTP answers one provider-API request exactly as APNs would.

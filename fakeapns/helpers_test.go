@@ -153,4 +153,3 @@ func send(t testing.TB, c *http.Client, base, method, path string, h http.Header
 	}
 	return out
 }
-

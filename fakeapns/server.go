@@ -28,6 +28,7 @@ type Server struct {
 	faults   *Faults
 	parser   *jwt.Parser
 	cache    tokenCache
+	rate     rateLimiter
 	errorLog *log.Logger
 
 	keysMu sync.RWMutex
@@ -56,6 +57,7 @@ func newServer(cfg Config) (*Server, error) {
 		faults:   newFaults(cfg.FaultSeed),
 		parser:   newJWTParser(),
 		cache:    tokenCache{max: cfg.TokenCacheSize},
+		rate:     rateLimiter{limit: cfg.RateLimit},
 		keys:     make(map[string]KeyInfo),
 		errorLog: cfg.ErrorLog,
 	}
