@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -182,6 +183,7 @@ func (s *Server) checkAuth(q *request) *Rejection {
 	cs.bearer, cs.teamID, cs.keyID = raw, tok.key.TeamID, tok.key.KeyID
 	q.n.Auth = Identity{Method: AuthToken, TeamID: tok.key.TeamID, KeyID: tok.key.KeyID}
 	q.key = tok.key
+	q.authed = true
 	return nil
 }
 
@@ -194,11 +196,12 @@ func (s *Server) checkCertificate(q *request) *Rejection {
 		return Reject(cs.cert.reason) // apns.md#A13, E30
 	}
 	b := cs.cert.binding
-	if !containsEnv(b.envs, s.cfg.Environment) {
+	if !slices.Contains(b.envs, s.cfg.Environment) {
 		return Reject(ReasonBadCertificateEnvironment) // apns.md#A13, E31
 	}
 	q.n.Auth = Identity{Method: AuthCertificate, Subject: b.subject}
 	q.cert = &cs.cert.binding
+	q.authed = true
 	return nil
 }
 
@@ -221,15 +224,6 @@ func (s *Server) verifyCertificate(chain []*x509.Certificate, now time.Time) cer
 		return certResult{reason: ReasonBadCertificate}
 	}
 	return certResult{binding: b}
-}
-
-func containsEnv(envs []Environment, e Environment) bool {
-	for _, x := range envs {
-		if x == e {
-			return true
-		}
-	}
-	return false
 }
 
 // lookupKey finds a registered key by key id.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -20,8 +21,8 @@ type request struct {
 	body []byte
 	// apnsIDValid is false when apns-id was sent but is not a UUID.
 	apnsIDValid bool
-	// authed is set once step 4 passed: apns-unique-id may then be sent
-	// (apns.md#U09).
+	// authed is set by step 4 when it passes: apns-unique-id may then be
+	// sent (apns.md#U09).
 	authed    bool
 	closeConn bool
 	key       KeyInfo      // the token's key, token auth only
@@ -73,9 +74,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	for _, st := range checkOrder {
 		if rej = st.check(s, q); rej != nil {
 			break
-		}
-		if st.name == "authentication" {
-			q.authed = true
 		}
 	}
 	if rej != nil && rej.Reason.Status() == 0 {
@@ -300,7 +298,7 @@ func (s *Server) checkTopic(q *request) *Rejection {
 		return Reject(s.cfg.Choices.TopicSuffixReason) // apns.md#H05–H13
 	}
 	if q.cert != nil {
-		if q.rule.tokenOnly || !containsString(q.cert.topics, q.n.Topic) {
+		if q.rule.tokenOnly || !slices.Contains(q.cert.topics, q.n.Topic) {
 			return Reject(ReasonTopicDisallowed) // apns.md#A12, A14, U04, U14
 		}
 		return nil
@@ -325,15 +323,6 @@ func validTopic(t string) bool {
 		}
 	}
 	return true
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // checkBody is step 6 of apns.md#U01.
