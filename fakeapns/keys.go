@@ -8,6 +8,8 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -120,6 +122,20 @@ func (k *SigningKey) PEM() ([]byte, error) {
 		return nil, fmt.Errorf("fakeapns: encode signing key %s: %w", k.KeyID, err)
 	}
 	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), nil
+}
+
+// WriteP8 writes the key to dir/AuthKey_<KeyID>.p8 (mode 0600), the name
+// Apple's download uses, and returns the path.
+func (k *SigningKey) WriteP8(dir string) (string, error) {
+	b, err := k.PEM()
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, "AuthKey_"+k.KeyID+".p8")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		return "", fmt.Errorf("fakeapns: write signing key: %w", err)
+	}
+	return path, nil
 }
 
 // Info is the public half, ready for Server.RegisterKey, with no scope.
