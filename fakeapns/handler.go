@@ -71,8 +71,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	q.body = s.readBody(r)
 
 	var rej *Rejection
+	var check string
 	for _, st := range checkOrder {
 		if rej = st.check(s, q); rej != nil {
+			check = st.name
 			break
 		}
 	}
@@ -80,9 +82,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rej = &Rejection{Reason: ReasonInternalServerError} // a Router's unknown reason
 	}
 	if rej != nil && rej.Reason.Status() == http.StatusGone && rej.Timestamp.IsZero() {
-		rej.Timestamp = q.now // apns.md#E03: a 410 always has a timestamp
+		withTime := *rej // the Router's value is not ours to change
+		withTime.Timestamp = q.now // apns.md#E03: a 410 always has a timestamp
+		rej = &withTime
 	}
-	s.respond(w, q, rej, start)
+	s.respond(w, q, rej, check, start)
 }
 
 // requestApnsID returns the id to answer with: the client's when it is a

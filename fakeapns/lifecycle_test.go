@@ -75,7 +75,7 @@ func TestRecords(t *testing.T) {
 	}
 	want := []Record{
 		{Environment: Development, ReceivedAt: epoch, Method: "POST", Path: "/3/device/" + tokOK, Payload: []byte(payload), Status: 200, ApnsID: id, Notification: n},
-		{Environment: Development, ReceivedAt: epoch, Method: "POST", Path: "/3/device/" + tokOK, Payload: []byte(payload), Status: 400, Reason: ReasonBadPriority, ApnsID: id},
+		{Environment: Development, ReceivedAt: epoch, Method: "POST", Path: "/3/device/" + tokOK, Payload: []byte(payload), Status: 400, Reason: ReasonBadPriority, Check: "headers", ApnsID: id},
 	}
 	opts := cmp.Options{
 		cmpopts.IgnoreFields(Record{}, "RemoteAddr", "Header", "Latency", "UniqueID"),

@@ -10,7 +10,7 @@ import (
 
 // respond records the outcome, hands the Record to the Observer, then
 // writes Apple's response (apns.md#E01–E05).
-func (s *Server) respond(w http.ResponseWriter, q *request, rej *Rejection, start time.Time) {
+func (s *Server) respond(w http.ResponseWriter, q *request, rej *Rejection, check string, start time.Time) {
 	rec := Record{
 		Environment: s.cfg.Environment,
 		ReceivedAt:  q.now,
@@ -35,6 +35,7 @@ func (s *Server) respond(w http.ResponseWriter, q *request, rej *Rejection, star
 			rec.Status = rej.Reason.Status()
 		}
 		rec.Reason = rej.Reason
+		rec.Check = check
 		if rej.Reason.Status() == http.StatusGone {
 			rec.Timestamp = rej.Timestamp
 		}
