@@ -82,7 +82,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rej = &Rejection{Reason: ReasonInternalServerError} // a Router's unknown reason
 	}
 	if rej != nil && rej.Reason.Status() == http.StatusGone && rej.Timestamp.IsZero() {
-		withTime := *rej // the Router's value is not ours to change
+		withTime := *rej           // the Router's value is not ours to change
 		withTime.Timestamp = q.now // apns.md#E03: a 410 always has a timestamp
 		rej = &withTime
 	}
