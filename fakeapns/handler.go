@@ -241,7 +241,7 @@ func (s *Server) checkHeaders(q *request) *Rejection {
 	q.rule = rule
 	q.n.Priority = 10 // apns.md#H17: the default
 	if v, ok := h["Apns-Priority"]; ok {
-		switch v[0] {
+		switch first(v) { // first: in-process callers may pass empty slices
 		case "10":
 		case "5":
 			q.n.Priority = 5
@@ -255,7 +255,7 @@ func (s *Server) checkHeaders(q *request) *Rejection {
 		return Reject(ReasonBadPriority) // apns.md#H04, U05
 	}
 	if v, ok := h["Apns-Expiration"]; ok {
-		sec, valid := parseExpiration(v[0])
+		sec, valid := parseExpiration(first(v))
 		if !valid {
 			return Reject(ReasonBadExpirationDate) // apns.md#H16, E12, U07
 		}
