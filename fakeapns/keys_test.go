@@ -5,6 +5,7 @@ import (
 	"encoding/pem"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -79,5 +80,21 @@ func TestPersistence(t *testing.T) {
 	}
 	if _, err := LoadOrCreateCA(certFile, keyFile); err == nil {
 		t.Error("LoadOrCreateCA accepted a lone certificate")
+	}
+}
+
+// TestNewServerOneLine is the doc's httptest-like use.
+func TestNewServerOneLine(t *testing.T) {
+	srv := NewServer(t)
+	token := srv.AddToken("", topic)
+	resp, err := srv.Client().Push(alert(token))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(200, resp.StatusCode); diff != "" {
+		t.Errorf("status (-want +got)\n%s reason %q", diff, resp.Reason)
+	}
+	if !strings.HasPrefix(srv.URL(), "https://127.0.0.1:") || srv.H2CURL() != "" {
+		t.Errorf("URL %q, H2CURL %q", srv.URL(), srv.H2CURL())
 	}
 }

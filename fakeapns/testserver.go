@@ -40,6 +40,7 @@ type TestServer struct {
 	// Key is registered with the server; Client signs with it.
 	Key *SigningKey
 
+	t          testing.TB
 	mu         sync.Mutex
 	transports []*http.Transport
 }
@@ -59,13 +60,29 @@ func NewServer(t testing.TB, opts ...Option) *TestServer {
 	if err != nil {
 		t.Fatalf("fakeapns.NewServer: %v", err)
 	}
-	ts := &TestServer{Server: s, Key: key}
+	ts := &TestServer{Server: s, Key: key, t: t}
 	t.Cleanup(func() {
 		if err := ts.Close(); err != nil {
 			t.Errorf("fakeapns: close test server: %v", err)
 		}
 	})
 	return ts
+}
+
+// AddToken registers a device token for topic in the server's
+// environment and returns it; an empty token is replaced by a random one.
+// It fails the test unless the server uses its default MemoryRouter.
+func (ts *TestServer) AddToken(token, topic string) string {
+	ts.t.Helper()
+	m, ok := ts.Router().(*MemoryRouter)
+	if !ok {
+		ts.t.Fatalf("fakeapns: AddToken needs the default MemoryRouter, the server has a %T", ts.Router())
+	}
+	if token == "" {
+		token = RandomDeviceToken()
+	}
+	m.Add(token, topic, ts.Environment())
+	return token
 }
 
 // Close closes the clients' idle connections, then the server.
