@@ -65,15 +65,17 @@ load() {
 
 start bare
 start fake
-# The machine may be shared: alternate the two servers, ROUNDS times, and
-# keep each one's best, so that a burst of foreign load hurts neither alone.
-ROUNDS=${ROUNDS:-3}
+# The machine may be shared: alternate the two servers (swapping which goes
+# first each round), ROUNDS times, and keep each one's best, so that a burst
+# of foreign load hurts neither alone.
+ROUNDS=${ROUNDS:-5}
 declare -A best
 for tr in tls h2c; do
   load bare "$tr" >/dev/null # warm-up
   load fake "$tr" >/dev/null
   for round in $(seq "$ROUNDS"); do
-    for mode in bare fake; do
+    order="bare fake"; [ $((round % 2)) -eq 0 ] && order="fake bare"
+    for mode in $order; do
       r=$(load "$mode" "$tr")
       echo "round $round $mode $tr: $r req/s"
       best[$mode.$tr]=$(awk -v a="${best[$mode.$tr]:-0}" -v b="$r" 'BEGIN { print (b > a ? b : a) }')
