@@ -7,6 +7,8 @@
 # allocations per request of each server process.
 #
 # Usage: fakeapns/loadtest/run.sh [requests per h2load run, default 100000]
+# (ROUNDS=n sets the rounds; for a CPU profile of the fake, run
+#  `go run ./fakeapns/loadtest -mode fake -cpuprofile fake.prof` and h2load by hand.)
 set -euo pipefail
 
 N=${1:-100000}
