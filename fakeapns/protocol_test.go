@@ -144,3 +144,14 @@ func TestBrokenHTTP2(t *testing.T) {
 		t.Errorf("after broken frames: status %d, want 200", got)
 	}
 }
+
+// TestIdleTimeoutGoAway checks the optional idle close (apns.md#U04): an
+// idle connection gets GOAWAY. The test waits for the frame; it asserts
+// nothing about when it comes.
+func TestIdleTimeoutGoAway(t *testing.T) {
+	f := newFixture(t, WithConfig(func(c *Config) { c.IdleTimeout = 20 * time.Millisecond }))
+	c := dialRaw(t, f.ts.H2CURL())
+	if got := c.until(); got != "GOAWAY NO_ERROR" && got != "EOF" {
+		t.Errorf("idle connection got %q, want GOAWAY NO_ERROR or EOF", got)
+	}
+}
