@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/google/uuid"
 )
 
 // request is one request on its way through the checks.
@@ -94,12 +92,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func requestApnsID(h http.Header) (string, bool) {
 	v, ok := h["Apns-Id"]
 	if !ok {
-		return uuid.NewString(), true
+		return newUUID(), true
 	}
 	if len(v) == 1 && validUUID(v[0]) {
 		return v[0], true
 	}
-	return uuid.NewString(), false
+	return newUUID(), false
 }
 
 // validUUID accepts the canonical 8-4-4-4-12 form in either case

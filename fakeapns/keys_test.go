@@ -98,3 +98,19 @@ func TestNewServerOneLine(t *testing.T) {
 		t.Errorf("URL %q, H2CURL %q", srv.URL(), srv.H2CURL())
 	}
 }
+
+// TestNewUUID checks the ids' shape: canonical, lowercase, version 4,
+// variant 10, and no repeats in a small sample.
+func TestNewUUID(t *testing.T) {
+	seen := map[string]bool{}
+	for range 1000 {
+		id := newUUID()
+		if !validUUID(id) || strings.ToLower(id) != id || id[14] != '4' || !strings.ContainsRune("89ab", rune(id[19])) {
+			t.Fatalf("bad UUID %q", id)
+		}
+		if seen[id] {
+			t.Fatalf("repeated UUID %q", id)
+		}
+		seen[id] = true
+	}
+}

@@ -4,8 +4,6 @@ import (
 	"net/http"
 	"strconv"
 	"time"
-
-	"github.com/google/uuid"
 )
 
 // respond records the outcome, hands the Record to the Observer, then
@@ -27,7 +25,7 @@ func (s *Server) respond(w http.ResponseWriter, q *request, rej *Rejection, chec
 	}
 	// apns.md#E05, U09: development only, once authentication passed.
 	if s.cfg.Environment == Development && q.authed {
-		rec.UniqueID = uuid.NewString()
+		rec.UniqueID = newUUID()
 	}
 	if rej != nil {
 		rec.Status = rej.Status
