@@ -11,7 +11,7 @@ import (
 // without a system call or a lock per id, which matters on the hot path.
 func newUUID() string {
 	var u [16]byte
-	binary.BigEndian.PutUint64(u[:8], rand.Uint64()&^0xf000|0x4000)    // version 4
+	binary.BigEndian.PutUint64(u[:8], rand.Uint64()&^0xf000|0x4000)     // version 4
 	binary.BigEndian.PutUint64(u[8:], rand.Uint64()&^(0x3<<62)|0x2<<62) // variant 10
 	const hexDigits = "0123456789abcdef"
 	var b [36]byte
