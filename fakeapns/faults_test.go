@@ -117,8 +117,8 @@ func TestFaultSeed(t *testing.T) {
 		}
 		var out []time.Duration
 		for range 64 {
-			_, d, ok := fs.fire(tokOK, topic, "alert")
-			if !ok {
+			f, d := fs.fire(tokOK, topic, "alert")
+			if f == nil {
 				d = -1
 			}
 			out = append(out, d)

@@ -70,7 +70,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	var rej *Rejection
 	var check string
-	for _, st := range checkOrder {
+	for _, st := range &checkOrder { // &: ranging over the array itself would copy it onto the stack
 		if rej = st.check(s, q); rej != nil {
 			check = st.name
 			break
@@ -200,8 +200,8 @@ func first(v []string) string {
 
 // checkFaults applies the first fault rule that fires.
 func (s *Server) checkFaults(q *request) *Rejection {
-	f, delay, ok := s.faults.fire(q.n.Token, q.n.Topic, q.n.PushType)
-	if !ok {
+	f, delay := s.faults.fire(q.n.Token, q.n.Topic, q.n.PushType)
+	if f == nil {
 		return nil
 	}
 	if delay > 0 {
