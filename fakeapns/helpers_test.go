@@ -2,12 +2,10 @@ package fakeapns
 
 import (
 	"context"
-	"crypto/ecdsa"
 	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -15,7 +13,6 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
-	"golang.org/x/net/http2"
 )
 
 const (
@@ -109,15 +106,8 @@ type rawResult struct {
 }
 
 // h2Client is a raw net/http HTTP/2 client over TLS (tlsCfg set) or h2c.
-func h2Client(tlsCfg *tls.Config) (*http.Client, *http2.Transport) {
-	tr := &http2.Transport{TLSClientConfig: tlsCfg}
-	if tlsCfg == nil {
-		tr.AllowHTTP = true
-		tr.DialTLSContext = func(ctx context.Context, network, addr string, _ *tls.Config) (net.Conn, error) {
-			var d net.Dialer
-			return d.DialContext(ctx, network, addr)
-		}
-	}
+func h2Client(tlsCfg *tls.Config) (*http.Client, *http.Transport) {
+	tr := newH2Transport(tlsCfg)
 	return &http.Client{Transport: tr}, tr
 }
 
@@ -163,6 +153,3 @@ func send(t testing.TB, c *http.Client, base, method, path string, h http.Header
 	}
 	return out
 }
-
-// pubKey is a shorthand for tests registering scoped keys.
-func pubKey(k *SigningKey) *ecdsa.PublicKey { return &k.Private.PublicKey }
