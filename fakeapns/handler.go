@@ -135,7 +135,7 @@ func (s *Server) readBody(r *http.Request) []byte {
 	limit := int64(max(s.cfg.MaxPayload, s.cfg.MaxVoIPPayload)) + 1
 	size := int64(512)
 	if r.ContentLength > 0 {
-		size = min(r.ContentLength, limit)
+		size = min(r.ContentLength+1, limit) // +1: room to see EOF without growing
 	}
 	buf := make([]byte, 0, size)
 	lr := io.LimitReader(r.Body, limit)

@@ -120,7 +120,8 @@ type Record struct {
 	UniqueID string        `json:"apns_unique_id,omitempty"`
 	Latency  time.Duration `json:"latency"`
 	// Notification is set when the request reached the Router (accepted, or
-	// refused by the Router); nil when an earlier check rejected it.
+	// refused by the Router or the rate limit after it); nil when an
+	// earlier check rejected it. Deliver only when Accepted().
 	Notification *Notification `json:"notification,omitempty"`
 }
 
