@@ -143,10 +143,14 @@ func (m *Model) toggleRecording(quit bool) tea.Cmd {
 			names[i] = d.Name
 		}
 		m.rec = newRecorder(m.opts.Now(), m.opts.FleetFile, names)
+		if sw, ok := m.opts.Backend.(ScenarioWriter); ok {
+			mark := sw.RecordStart()
+			m.rec.mark = &mark
+		}
 		m.status = "recording: send, tap, then ctrl+r again to save"
 		return nil
 	}
-	if len(m.rec.steps) == 0 {
+	if !m.rec.unsaved(m.lastSeq) {
 		m.rec = nil
 		m.status = "recording stopped: nothing to save"
 		return nil
@@ -160,8 +164,14 @@ func (m *Model) saveRecording(quit bool) tea.Cmd {
 	rec := *m.rec
 	rec.steps = append([]RecordedStep(nil), m.rec.steps...)
 	path := filepath.Join(m.opts.RecordDir, fmt.Sprintf("pushsim-%s.yaml", rec.started.Format("20060102-150405")))
+	sw, ok := m.opts.Backend.(ScenarioWriter)
 	return func() tea.Msg {
-		err := WriteScenario(path, &rec)
+		var err error
+		if ok && rec.mark != nil {
+			err = sw.WriteRecording(*rec.mark, path, "recorded "+rec.started.UTC().Format("2006-01-02 15:04:05"))
+		} else {
+			err = WriteScenario(path, &rec)
+		}
 		return savedMsg{path: path, err: err, quit: quit}
 	}
 }

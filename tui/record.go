@@ -17,6 +17,9 @@ type recorder struct {
 	// fleet is the device names, in order, to write "devices: all".
 	fleet []string
 	steps []RecordedStep
+	// mark is where the backend's own recording began, when the Backend
+	// is a ScenarioWriter.
+	mark *RecordMark
 }
 
 // RecordedStep is one thing the user did, with what was observed after it.
@@ -48,6 +51,12 @@ func newRecorder(now time.Time, fleetFile string, fleet []string) *recorder {
 
 func (r *recorder) add(s RecordedStep) { r.steps = append(r.steps, s) }
 
+// unsaved reports whether there is anything to save: a step of the
+// user's, or (for a ScenarioWriter) any event since the start.
+func (r *recorder) unsaved(lastSeq uint64) bool {
+	return len(r.steps) > 0 || r.mark != nil && lastSeq > r.mark.Seq
+}
+
 // events attaches newly read events to the last step.
 func (r *recorder) events(evs []Event) {
 	if len(r.steps) == 0 {
@@ -68,4 +77,22 @@ type SendOutcome struct {
 	Err      string
 	// Screen is what the device showed after an accepted send.
 	Screen *sim.Presentation
+}
+
+// ScenarioWriter is a Backend that writes a stretch of its own event log
+// as a scenario file with scenarios.Record, so that what a backend sent
+// while recording is in it too. For other Backends the TUI writes the file
+// from what it did itself (WriteScenario).
+type ScenarioWriter interface {
+	// RecordStart marks where a recording begins: the log's position and
+	// the fleet as it is then.
+	RecordStart() RecordMark
+	// WriteRecording writes the events after mark as a scenario at path.
+	WriteRecording(mark RecordMark, path, name string) error
+}
+
+// RecordMark is where a recording began.
+type RecordMark struct {
+	Seq   uint64
+	Fleet []*sim.Device
 }

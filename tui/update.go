@@ -113,7 +113,7 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 }
 
 func (m *Model) requestQuit() tea.Cmd {
-	if m.rec != nil && len(m.rec.steps) > 0 {
+	if m.rec != nil && m.rec.unsaved(m.lastSeq) {
 		m.dialog = confirmQuit()
 		return nil
 	}
