@@ -1,0 +1,299 @@
+//go:build wave2
+
+package scenarios
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/pushsim/pushsim/sim"
+)
+
+// respView is the part of an APNs answer an expect_response compares.
+type respView struct {
+	Device    string
+	Status    int
+	Reason    string
+	Timestamp bool
+	Attempts  int
+}
+
+// expectResponse checks the previous send step's answers.
+func (r *run) expectResponse(e *ResponseExpect) error {
+	if len(r.last) == 0 {
+		return failf("", "no send step came before this expect_response")
+	}
+	var want, got []respView
+	for _, res := range r.last {
+		if e.Device != "" && res.Device != e.Device {
+			continue
+		}
+		fin := res.final()
+		w := respView{Device: res.Device, Status: e.Status, Attempts: e.Attempts}
+		g := respView{Device: res.Device}
+		if e.Status != 0 {
+			g.Status = fin.Status
+		}
+		if e.Reason != nil {
+			w.Reason, g.Reason = *e.Reason, fin.Reason
+		}
+		if e.Timestamp != nil {
+			w.Timestamp, g.Timestamp = *e.Timestamp, !fin.Timestamp.IsZero()
+		}
+		if e.Attempts != 0 {
+			g.Attempts = len(res.Responses)
+		}
+		want, got = append(want, w), append(got, g)
+	}
+	if len(want) == 0 {
+		return failf("", "the previous send step did not send to %s", e.Device)
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		return failf(d, "APNs answered differently")
+	}
+	return nil
+}
+
+// screenView is the part of a delivered notification an expect_screen
+// compares.
+type screenView struct {
+	Device    string
+	Context   sim.Context
+	Style     string
+	Title     string
+	Subtitle  string
+	Body      string
+	Sound     string
+	Slider    string
+	Badge     *int
+	Buttons   []string
+	ButtonIDs []string
+	Notes     []string
+	State     string
+	Count     int
+}
+
+// expectScreen checks what each target device shows.
+func (r *run) expectScreen(e *ScreenExpect) error {
+	var want, got []screenView
+	for _, dev := range r.targets(e.Target) {
+		w, g, err := r.screenOf(dev, e)
+		if err != nil {
+			return err
+		}
+		want, got = append(want, w), append(got, g)
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		return failf(d, "the screen differs")
+	}
+	return nil
+}
+
+func (r *run) screenOf(dev string, e *ScreenExpect) (want, got screenView, err error) {
+	notes, err := r.world.Notifications(dev)
+	if err != nil {
+		return want, got, err
+	}
+	if e.App != "" {
+		notes = slices.DeleteFunc(notes, func(d sim.Delivered) bool { return d.App != e.App })
+	}
+	want = screenView{Device: dev, Context: e.Context, State: e.State}
+	got = screenView{Device: dev, Context: e.Context}
+	if e.Count != nil {
+		want.Count, got.Count = *e.Count, len(notes)
+	}
+	needNote := e.State != "" || e.Context != "" || e.Style != "" || e.Title != nil || e.Subtitle != nil ||
+		e.Body != nil || e.Sound != nil || e.Slider != nil || e.Badge != nil || e.Buttons != nil || e.ButtonIDs != nil || len(e.Notes) > 0
+	if !needNote {
+		return want, got, nil
+	}
+	var d *sim.Delivered
+	for i := len(notes) - 1; i >= 0; i-- {
+		if e.ApnsID == "" || notes[i].ApnsID == e.ApnsID {
+			d = &notes[i]
+			break
+		}
+	}
+	if d == nil {
+		if e.ApnsID != "" {
+			return want, got, failf("", "%s holds no notification %s", dev, e.ApnsID)
+		}
+		return want, got, failf("", "%s holds no notification", dev)
+	}
+	if e.State != "" {
+		got.State = string(d.State)
+	}
+	if e.Context == "" {
+		if e.Style != "" || e.Title != nil || e.Subtitle != nil || e.Body != nil || e.Sound != nil ||
+			e.Slider != nil || e.Badge != nil || e.Buttons != nil || e.ButtonIDs != nil || len(e.Notes) > 0 {
+			return want, got, failf("", "expect_screen on %s needs a context to compare what is drawn (%s)", dev, contextsOf(d))
+		}
+		return want, got, nil
+	}
+	var p *sim.Presentation
+	for i := range d.Presentations {
+		if d.Presentations[i].Context == e.Context {
+			p = &d.Presentations[i]
+		}
+	}
+	if p == nil {
+		return want, got, failf("", "%s has no %s context; it has %s", dev, e.Context, contextsOf(d))
+	}
+	str := func(w *string, g string, wd, gd *string) {
+		if w != nil {
+			*wd, *gd = *w, g
+		}
+	}
+	if e.Style != "" {
+		want.Style, got.Style = e.Style, string(p.Style)
+	}
+	str(e.Title, p.Title, &want.Title, &got.Title)
+	str(e.Subtitle, p.Subtitle, &want.Subtitle, &got.Subtitle)
+	str(e.Body, p.Body, &want.Body, &got.Body)
+	str(e.Sound, p.Sound, &want.Sound, &got.Sound)
+	str(e.Slider, p.Slider, &want.Slider, &got.Slider)
+	if e.Badge != nil {
+		want.Badge, got.Badge = e.Badge, p.Badge
+	}
+	if e.Buttons != nil {
+		want.Buttons, got.Buttons = nonNil(*e.Buttons), []string{}
+		for _, b := range p.Buttons {
+			got.Buttons = append(got.Buttons, b.Title)
+		}
+	}
+	if e.ButtonIDs != nil {
+		want.ButtonIDs, got.ButtonIDs = nonNil(*e.ButtonIDs), []string{}
+		for _, b := range p.Buttons {
+			got.ButtonIDs = append(got.ButtonIDs, b.ID)
+		}
+	}
+	if len(e.Notes) > 0 {
+		want.Notes = e.Notes
+		for _, n := range e.Notes {
+			found := ""
+			for _, pn := range p.Notes {
+				if strings.Contains(pn, n) {
+					found = n
+					break
+				}
+			}
+			if found == "" {
+				found = "(not among: " + strings.Join(p.Notes, " | ") + ")"
+			}
+			got.Notes = append(got.Notes, found)
+		}
+	}
+	return want, got, nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func contextsOf(d *sim.Delivered) string {
+	var cs []string
+	for _, p := range d.Presentations {
+		cs = append(cs, string(p.Context))
+	}
+	return strings.Join(cs, ", ")
+}
+
+// expectLint lints a payload and compares the findings.
+func (r *run) expectLint(e *LintExpect) error {
+	body, _, err := r.payload(e.Payload, e.PayloadFile)
+	if err != nil {
+		return err
+	}
+	target := sim.LintTarget{PushType: e.PushType, Priority: e.Priority, Topic: e.Topic}
+	bundle := e.App
+	if bundle == "" {
+		bundle = sim.DefaultBundleID
+	}
+	for _, d := range r.devices {
+		if a := d.App(bundle); a != nil {
+			target.App = a
+			break
+		}
+	}
+	if target.App == nil {
+		return fmt.Errorf("expect_lint: no device of the fleet has the app %q", bundle)
+	}
+	if e.IOS != "" {
+		if target.Versions, err = ParseVersionRange(e.IOS); err != nil {
+			return err
+		}
+	} else {
+		for _, d := range r.devices {
+			if !slices.Contains(target.Versions, d.Version) {
+				target.Versions = append(target.Versions, d.Version)
+			}
+		}
+	}
+	findings := sim.Lint(body, target)
+	used := make([]bool, len(findings))
+	var want, got []string
+	for _, m := range e.Findings {
+		want = append(want, m.line(m.Severity, m.Versions))
+		line := m.Rule + " (missing)"
+		for i, f := range findings {
+			if !used[i] && m.matches(f) {
+				used[i] = true
+				line = m.line(fieldIf(m.Severity, string(f.Severity)), fieldIf(m.Versions, f.Versions))
+				break
+			}
+		}
+		if strings.HasSuffix(line, "(missing)") {
+			// The same rule with another severity or range reads better in
+			// the diff than "missing".
+			for i, f := range findings {
+				if !used[i] && f.Rule == m.Rule {
+					used[i] = true
+					line = m.line(fieldIf(m.Severity, string(f.Severity)), fieldIf(m.Versions, f.Versions))
+					break
+				}
+			}
+		}
+		got = append(got, line)
+	}
+	if e.Exact {
+		for i, f := range findings {
+			if !used[i] {
+				got = append(got, FindingMatch{Rule: f.Rule}.line(string(f.Severity), f.Versions)+": "+f.Message)
+			}
+		}
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		return failf(d, "lint findings differ")
+	}
+	return nil
+}
+
+func fieldIf(want, got string) string {
+	if want == "" {
+		return ""
+	}
+	return got
+}
+
+func (m FindingMatch) matches(f sim.Finding) bool {
+	return m.Rule == f.Rule &&
+		(m.Severity == "" || m.Severity == string(f.Severity)) &&
+		(m.Versions == "" || m.Versions == f.Versions)
+}
+
+func (m FindingMatch) line(severity, versions string) string {
+	s := m.Rule
+	if severity != "" {
+		s += " " + severity
+	}
+	if versions != "" {
+		s += " on " + versions
+	}
+	return s
+}

@@ -1,0 +1,611 @@
+//go:build wave2
+
+package scenarios
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+
+	"github.com/pushsim/pushsim/fakeapns"
+	"github.com/pushsim/pushsim/sim"
+)
+
+// FileError is a scenario file that cannot be used: the file, the line and
+// column when known, and what was expected there.
+type FileError struct {
+	File         string
+	Line, Column int
+	Msg          string
+}
+
+func (e *FileError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+// maxFile bounds what is read from one scenario file.
+const maxFile = 4 << 20
+
+// rawFile is the top level of a scenario file with the parts that need
+// their positions kept as nodes.
+type rawFile struct {
+	Name        string               `yaml:"name"`
+	Description string               `yaml:"description"`
+	Environment fakeapns.Environment `yaml:"environment"`
+	Start       time.Time            `yaml:"start"`
+	Fleet       ast.Node             `yaml:"fleet"`
+	FleetFile   string               `yaml:"fleet_file"`
+	Webhook     *WebhookSpec         `yaml:"webhook"`
+	Steps       []ast.Node           `yaml:"steps"`
+}
+
+// Parse reads one scenario from data; filename is used in errors and to
+// resolve relative paths (payload_file, fleet_file) against its directory
+// on the OS file system. Every error is a *FileError.
+func Parse(filename string, data []byte) (*Scenario, error) {
+	dir := filepath.Dir(filename)
+	return parse(filename, data, dir, func(name string) ([]byte, error) {
+		if !filepath.IsAbs(name) {
+			name = filepath.Join(dir, name)
+		}
+		return readLimited(name)
+	})
+}
+
+// parse is Parse with a chosen way to read companion files.
+func parse(filename string, data []byte, dir string, readFile func(string) ([]byte, error)) (s *Scenario, err error) {
+	// The YAML library is third-party code fed arbitrary input: a panic
+	// in it must still become a clear error, never a crash.
+	defer func() {
+		if r := recover(); r != nil {
+			s, err = nil, &FileError{File: filename, Msg: fmt.Sprintf("cannot parse: %v", r)}
+		}
+	}()
+	fail := func(line, col int, format string, a ...any) error {
+		return &FileError{File: filename, Line: line, Column: col, Msg: fmt.Sprintf(format, a...)}
+	}
+	file, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return nil, yamlErr(filename, err, 0, 0)
+	}
+	if len(file.Docs) != 1 || file.Docs[0].Body == nil {
+		return nil, fail(0, 0, "expected one YAML document with name, fleet and steps")
+	}
+	body := file.Docs[0].Body
+	if _, ok := body.(*ast.MappingNode); !ok {
+		if _, ok := body.(*ast.MappingValueNode); !ok {
+			p := body.GetToken().Position
+			return nil, fail(p.Line, p.Column, "expected a mapping with the keys name, fleet and steps")
+		}
+	}
+	var raw rawFile
+	if err := yaml.NodeToValue(body, &raw, yaml.Strict()); err != nil {
+		return nil, yamlErr(filename, err, 1, 1)
+	}
+	s = &Scenario{
+		Name: raw.Name, Description: raw.Description, Environment: raw.Environment,
+		Start: raw.Start, FleetFile: raw.FleetFile, Webhook: raw.Webhook,
+		File: filename, dir: dir, readFile: readFile,
+	}
+	if s.Name == "" {
+		base := path.Base(filepath.ToSlash(filename))
+		s.Name = strings.TrimSuffix(base, path.Ext(base))
+	}
+	switch s.Environment {
+	case "", fakeapns.Development, fakeapns.Production:
+	default:
+		l, c := keyPos(body, "environment")
+		return nil, fail(l, c, "unknown environment %q: expected development or production", s.Environment)
+	}
+	if s.Webhook != nil && s.Webhook.Status != 0 && (s.Webhook.Status < 100 || s.Webhook.Status > 599) {
+		l, c := keyPos(body, "webhook")
+		return nil, fail(l, c, "webhook status %d: expected an HTTP status 100–599", s.Webhook.Status)
+	}
+	if err := s.parseFleet(body, raw.Fleet, data); err != nil {
+		return nil, err
+	}
+	if len(raw.Steps) == 0 {
+		l, c := keyPos(body, "steps")
+		return nil, fail(l, c, "expected a non-empty list of steps (send, expect_response, tap, ...)")
+	}
+	for i, node := range raw.Steps {
+		st, err := decodeStep(filename, node)
+		if err != nil {
+			return nil, err
+		}
+		if msg := s.checkStep(st); msg != "" {
+			return nil, fail(st.Line, st.Column, "step %d (%s): %s", i+1, st.Kind(), msg)
+		}
+		s.Steps = append(s.Steps, *st)
+	}
+	return s, nil
+}
+
+// decodeStep decodes one list item of steps.
+func decodeStep(filename string, node ast.Node) (*Step, error) {
+	pos := node.GetToken().Position
+	st := &Step{}
+	switch node.(type) {
+	case *ast.MappingNode, *ast.MappingValueNode:
+	default:
+		return nil, &FileError{File: filename, Line: pos.Line, Column: pos.Column,
+			Msg: "expected a step such as `- send: {...}`, one of: " + strings.Join(StepKinds, ", ")}
+	}
+	if err := yaml.NodeToValue(node, st, yaml.Strict()); err != nil {
+		return nil, yamlErr(filename, err, pos.Line, pos.Column)
+	}
+	// A mapping's first token can be its key; report the step where the
+	// list item starts.
+	st.Line, st.Column = pos.Line, pos.Column
+	if mv, ok := node.(*ast.MappingValueNode); ok && mv.Key != nil {
+		p := mv.Key.GetToken().Position
+		st.Line, st.Column = p.Line, p.Column
+	} else if m, ok := node.(*ast.MappingNode); ok && len(m.Values) > 0 {
+		p := m.Values[0].Key.GetToken().Position
+		st.Line, st.Column = p.Line, p.Column
+	}
+	switch k := st.kinds(); len(k) {
+	case 1:
+		return st, nil
+	case 0:
+		return nil, &FileError{File: filename, Line: st.Line, Column: st.Column,
+			Msg: "empty step: expected one of " + strings.Join(StepKinds, ", ")}
+	default:
+		return nil, &FileError{File: filename, Line: st.Line, Column: st.Column,
+			Msg: fmt.Sprintf("one step holds %s: expected exactly one kind per list item", strings.Join(k, " and "))}
+	}
+}
+
+// yamlErr turns a YAML library error into a *FileError, using line and
+// col when the error has no position of its own (errors from a value's
+// own parser, such as a duration).
+func yamlErr(filename string, err error, line, col int) error {
+	var ye yaml.Error
+	if errors.As(err, &ye) && ye.GetToken() != nil {
+		p := ye.GetToken().Position
+		return &FileError{File: filename, Line: p.Line, Column: p.Column, Msg: ye.GetMessage()}
+	}
+	msg := err.Error()
+	// Messages from UnmarshalText come wrapped in the library's own
+	// prefix; keep the part the user can act on.
+	if i := strings.LastIndex(msg, "invalid duration"); i >= 0 {
+		msg = msg[i:]
+	}
+	return &FileError{File: filename, Line: line, Column: col, Msg: msg}
+}
+
+// keyPos is the position of a top-level key, or 1:1.
+func keyPos(body ast.Node, key string) (int, int) {
+	for _, mv := range mappingValues(body) {
+		if mv.Key != nil && mv.Key.String() == key {
+			p := mv.Key.GetToken().Position
+			return p.Line, p.Column
+		}
+	}
+	return 1, 1
+}
+
+func mappingValues(n ast.Node) []*ast.MappingValueNode {
+	switch m := n.(type) {
+	case *ast.MappingNode:
+		return m.Values
+	case *ast.MappingValueNode:
+		return []*ast.MappingValueNode{m}
+	}
+	return nil
+}
+
+// parseFleet reads the fleet with sim.ParseFleet, so that scenario files
+// and `pushsim serve --fleet` share one schema, its defaults and its
+// checks. The fleet's lines are cut out of the file in place (other lines
+// blanked, the block dedented) so that line numbers stay true.
+func (s *Scenario) parseFleet(body, node ast.Node, data []byte) error {
+	switch {
+	case node != nil && s.FleetFile != "":
+		l, c := keyPos(body, "fleet_file")
+		return &FileError{File: s.File, Line: l, Column: c, Msg: "both fleet and fleet_file: expected one of them"}
+	case s.FleetFile != "":
+		fdata, err := s.readFile(s.FleetFile)
+		if err != nil {
+			l, c := keyPos(body, "fleet_file")
+			return &FileError{File: s.File, Line: l, Column: c, Msg: fmt.Sprintf("fleet_file: %v", err)}
+		}
+		name := s.FleetFile
+		if s.dir != "" && !filepath.IsAbs(name) {
+			name = filepath.Join(s.dir, name)
+		}
+		devices, err := sim.ParseFleet(fdata, name)
+		if err != nil {
+			return &FileError{File: s.File, Msg: err.Error()}
+		}
+		s.devices = devices
+	case node != nil:
+		text, indent, ok := cutBlock(data, body, node)
+		devices, err := sim.ParseFleet(text, s.File)
+		if err != nil {
+			var fe *sim.FleetError
+			if errors.As(err, &fe) {
+				out := &FileError{File: s.File, Line: fe.Line, Column: fe.Column, Msg: "fleet: " + fe.Msg}
+				if !ok || out.Line == 0 {
+					p := node.GetToken().Position
+					out.Line, out.Column = p.Line, p.Column
+				} else {
+					out.Column += indent
+				}
+				return out
+			}
+			p := node.GetToken().Position
+			return &FileError{File: s.File, Line: p.Line, Column: p.Column, Msg: "fleet: " + err.Error()}
+		}
+		s.devices = devices
+	default:
+		s.devices = sim.DefaultFleet()
+	}
+	if len(s.devices) == 0 {
+		l, c := keyPos(body, "fleet")
+		return &FileError{File: s.File, Line: l, Column: c, Msg: "fleet: expected at least one device under devices"}
+	}
+	s.Fleet = &sim.FleetFile{Devices: s.devices}
+	return nil
+}
+
+// cutBlock returns a document holding only the block-style value node of
+// a top-level key, at its original line numbers, dedented by indent
+// columns. ok is false when the value is not a block (flow style on the
+// key's line); then the node's own text is returned.
+func cutBlock(data []byte, body, node ast.Node) (text []byte, indent int, ok bool) {
+	start := node.GetToken().Position
+	end := -1 // last line of the block, 1-based; -1 = end of file
+	values := mappingValues(body)
+	for i, mv := range values {
+		if mv.Value == node && i+1 < len(values) && values[i+1].Key != nil {
+			end = values[i+1].Key.GetToken().Position.Line - 1
+		}
+	}
+	lines := bytes.Split(data, []byte("\n"))
+	indent = start.Column - 1
+	prefix := bytes.Repeat([]byte(" "), indent)
+	out := make([][]byte, 0, len(lines))
+	for i, line := range lines {
+		n := i + 1
+		switch {
+		case n < start.Line || (end >= 0 && n > end):
+			out = append(out, nil)
+		case bytes.HasPrefix(line, prefix):
+			out = append(out, line[indent:])
+		case len(bytes.TrimSpace(line)) == 0 || bytes.HasPrefix(bytes.TrimSpace(line), []byte("#")):
+			out = append(out, nil)
+		default:
+			return []byte(node.String()), 0, false
+		}
+	}
+	return bytes.Join(out, []byte("\n")), indent, true
+}
+
+// checkStep validates what the decoder cannot: references to devices,
+// allowed values, fields that go together. It returns "" or what was
+// expected.
+func (s *Scenario) checkStep(st *Step) string {
+	switch {
+	case st.Send != nil:
+		return s.checkSend(st.Send)
+	case st.ExpectResponse != nil:
+		e := st.ExpectResponse
+		if e.Device != "" && !s.hasDevice(e.Device) {
+			return s.unknownDevice(e.Device)
+		}
+		if e.Status == 0 && e.Reason == nil && e.Timestamp == nil && e.Attempts == 0 {
+			return "expected at least one of status, reason, timestamp, attempts"
+		}
+	case st.ExpectScreen != nil:
+		e := st.ExpectScreen
+		if msg := s.checkTarget(e.Target, false); msg != "" {
+			return msg
+		}
+		if e.Context != "" && !slices.Contains(allContexts, e.Context) {
+			return fmt.Sprintf("unknown context %q: expected one of %s", e.Context, joinContexts())
+		}
+		if e.State != "" && !slices.Contains(notificationStates, e.State) {
+			return fmt.Sprintf("unknown state %q: expected one of %s", e.State, strings.Join(notificationStates, ", "))
+		}
+	case st.Tap != nil:
+		if st.Tap.Action == "" {
+			return "expected action: an action identifier, or default for the body"
+		}
+		return s.checkTarget(st.Tap.Target, false)
+	case st.Dismiss != nil:
+		if st.Dismiss.Action != "" || st.Dismiss.Text != "" {
+			return "dismiss takes no action or text"
+		}
+		return s.checkTarget(st.Dismiss.Target, false)
+	case st.Reply != nil:
+		if st.Reply.Action == "" {
+			return "expected action: the text-input action's identifier"
+		}
+		return s.checkTarget(st.Reply.Target, false)
+	case st.Set != nil:
+		return s.checkSet(st.Set)
+	case st.ExpectEvents != nil:
+		e := st.ExpectEvents
+		if len(e.Events) == 0 && len(e.Absent) == 0 {
+			return "expected events or absent (a list of {kind: ...})"
+		}
+		for _, m := range append(slices.Clone(e.Events), e.Absent...) {
+			if m.Kind == "" {
+				return "every event needs a kind (request, rejected, presented, action, completion, watchdog, webhook, deep_link, ...)"
+			}
+			if m.Device != "" && !s.hasDevice(m.Device) {
+				return s.unknownDevice(m.Device)
+			}
+		}
+	case st.Fault != nil:
+		f := st.Fault
+		if f.Reason == "" && f.Status == 0 && f.Latency == 0 {
+			return "expected reason (e.g. TooManyRequests), status or latency"
+		}
+		if f.Reason != "" && !fakeapns.Reason(f.Reason).Known() {
+			return fmt.Sprintf("unknown APNs reason %q (apns.md section 4)", f.Reason)
+		}
+		if f.Device != "" && !s.hasDevice(f.Device) {
+			return s.unknownDevice(f.Device)
+		}
+	case st.Exec != nil:
+		if _, err := commandArgs(st.Exec.Command); err != nil {
+			return err.Error()
+		}
+	case st.ExpectLint != nil:
+		e := st.ExpectLint
+		if (e.Payload == nil) == (e.PayloadFile == "") {
+			return "expected payload or payload_file (one of them)"
+		}
+		if e.IOS != "" {
+			if _, err := ParseVersionRange(e.IOS); err != nil {
+				return err.Error()
+			}
+		}
+	}
+	return ""
+}
+
+func (s *Scenario) checkSend(e *SendStep) string {
+	if msg := s.checkTarget(e.Target, e.Token != ""); msg != "" {
+		return msg
+	}
+	if (e.Payload == nil) == (e.PayloadFile == "") {
+		return "expected payload or payload_file (one of them)"
+	}
+	if e.Payload != nil {
+		if _, err := payloadBytes(e.Payload); err != nil {
+			return err.Error()
+		}
+	}
+	if e.Auth != "" && !slices.Contains(AuthModes, e.Auth) {
+		return fmt.Sprintf("unknown auth %q: expected one of %s", e.Auth, strings.Join(AuthModes, ", "))
+	}
+	switch e.Environment {
+	case "", fakeapns.Development, fakeapns.Production:
+	default:
+		return fmt.Sprintf("unknown environment %q: expected development or production", e.Environment)
+	}
+	if e.Retry != nil && e.Retry.Attempts < 1 {
+		return "retry.attempts: expected 1 or more"
+	}
+	return ""
+}
+
+func (s *Scenario) checkSet(e *SetStep) string {
+	if msg := s.checkTarget(e.Target, false); msg != "" {
+		return msg
+	}
+	if e.Locked == nil && e.AppState == nil && e.Permission == nil && e.ChatOpen == nil && !e.Uninstalled {
+		return "expected locked, app_state, permission, chat_open or uninstalled"
+	}
+	if e.AppState != nil && !slices.Contains(appStates, *e.AppState) {
+		return fmt.Sprintf("unknown app_state %q: expected one of %s", *e.AppState, joinStates())
+	}
+	if e.Permission != nil && !slices.Contains(permissions, *e.Permission) {
+		return fmt.Sprintf("unknown permission %q: expected one of %s", *e.Permission, joinPermissions())
+	}
+	return ""
+}
+
+// checkTarget checks that the devices named exist. With tokenOK, a raw
+// token may replace the device.
+func (s *Scenario) checkTarget(t Target, tokenOK bool) string {
+	if t.Device != "" && len(t.Devices) > 0 {
+		return "expected device or devices, not both"
+	}
+	names := t.names()
+	if len(names) == 0 && !tokenOK {
+		return "expected device (a device name) or devices (a list, or all)"
+	}
+	for _, n := range names {
+		if n == AllDevices {
+			continue
+		}
+		if !s.hasDevice(n) {
+			return s.unknownDevice(n)
+		}
+		if t.App != "" && s.device(n).App(t.App) == nil {
+			return fmt.Sprintf("device %s has no app %q", n, t.App)
+		}
+	}
+	return ""
+}
+
+func (t Target) names() []string {
+	if t.Device != "" {
+		return []string{t.Device}
+	}
+	return t.Devices
+}
+
+func (s *Scenario) device(name string) *sim.Device {
+	for _, d := range s.devices {
+		if d.Name == name {
+			return d
+		}
+	}
+	return nil
+}
+
+func (s *Scenario) hasDevice(name string) bool { return s.device(name) != nil }
+
+func (s *Scenario) unknownDevice(name string) string {
+	names := make([]string, 0, len(s.devices))
+	for _, d := range s.devices {
+		names = append(names, d.Name)
+	}
+	return fmt.Sprintf("unknown device %q: the fleet has %s", name, strings.Join(names, ", "))
+}
+
+// readLimited reads a companion file with a size bound.
+func readLimited(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if st.Size() > maxFile {
+		return nil, fmt.Errorf("%s: larger than %d bytes", name, maxFile)
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, st.Size()))
+	if _, err := buf.ReadFrom(f); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// Load reads scenario files and directories (every *.yaml and *.yml under
+// them, in lexical order). It returns every file's error, joined.
+func Load(paths ...string) ([]*Scenario, error) {
+	var out []*Scenario
+	var errs []error
+	for _, p := range paths {
+		files, err := expand(p)
+		if err != nil {
+			errs = append(errs, &FileError{File: p, Msg: describeOpen(err)})
+			continue
+		}
+		for _, f := range files {
+			data, err := readLimited(f)
+			if err != nil {
+				errs = append(errs, &FileError{File: f, Msg: describeOpen(err)})
+				continue
+			}
+			s, err := Parse(f, data)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			out = append(out, s)
+		}
+	}
+	return out, errors.Join(errs...)
+}
+
+// LoadFS reads every *.yaml and *.yml file under root in fsys, e.g. the
+// embedded Library(). Companion files are read from fsys too.
+func LoadFS(fsys fs.FS, root string) ([]*Scenario, error) {
+	var out []*Scenario
+	var errs []error
+	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !isScenarioFile(p) {
+			return nil
+		}
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			errs = append(errs, &FileError{File: p, Msg: err.Error()})
+			return nil
+		}
+		dir := path.Dir(p)
+		s, err := parse(p, data, dir, func(name string) ([]byte, error) {
+			return fs.ReadFile(fsys, path.Join(dir, name))
+		})
+		if err != nil {
+			errs = append(errs, err)
+			return nil
+		}
+		out = append(out, s)
+		return nil
+	})
+	if err != nil {
+		errs = append(errs, fmt.Errorf("reading %s: %w", root, err))
+	}
+	return out, errors.Join(errs...)
+}
+
+// isScenarioFile: *.yaml and *.yml, except fleet files (*.fleet.yaml)
+// that scenarios share through fleet_file.
+func isScenarioFile(name string) bool {
+	lower := strings.ToLower(name)
+	if strings.HasSuffix(lower, ".fleet.yaml") || strings.HasSuffix(lower, ".fleet.yml") {
+		return false
+	}
+	ext := filepath.Ext(lower)
+	return ext == ".yaml" || ext == ".yml"
+}
+
+// expand lists the scenario files of a path: itself, or the files under
+// a directory.
+func expand(p string) ([]string, error) {
+	st, err := os.Stat(p)
+	if err != nil {
+		return nil, err
+	}
+	if !st.IsDir() {
+		return []string{p}, nil
+	}
+	var files []string
+	err = filepath.WalkDir(p, func(f string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && f != p && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && isScenarioFile(f) {
+			files = append(files, f)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("no *.yaml scenario files in directory %s", p)
+	}
+	slices.Sort(files)
+	return files, nil
+}
+
+func describeOpen(err error) string {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "no such file or directory; expected a scenario file (.yaml) or a directory of them"
+	case errors.Is(err, fs.ErrPermission):
+		return "permission denied"
+	}
+	return err.Error()
+}
