@@ -71,9 +71,11 @@ type screenView struct {
 	Badge     *int
 	Buttons   []string
 	ButtonIDs []string
-	Notes     []string
-	State     string
-	Count     int
+	// Destructive lists the ids of destructive buttons.
+	Destructive []string
+	Notes       []string
+	State       string
+	Count       int
 }
 
 // expectScreen checks what each target device shows.
@@ -106,7 +108,7 @@ func (r *run) screenOf(dev string, e *ScreenExpect) (want, got screenView, err e
 		want.Count, got.Count = *e.Count, len(notes)
 	}
 	needNote := e.State != "" || e.Context != "" || e.Style != "" || e.Title != nil || e.Subtitle != nil ||
-		e.Body != nil || e.Sound != nil || e.Slider != nil || e.Badge != nil || e.Buttons != nil || e.ButtonIDs != nil || len(e.Notes) > 0
+		e.Body != nil || e.Sound != nil || e.Slider != nil || e.Badge != nil || e.Buttons != nil || e.ButtonIDs != nil || e.Destructive != nil || len(e.Notes) > 0
 	if !needNote {
 		return want, got, nil
 	}
@@ -128,7 +130,7 @@ func (r *run) screenOf(dev string, e *ScreenExpect) (want, got screenView, err e
 	}
 	if e.Context == "" {
 		if e.Style != "" || e.Title != nil || e.Subtitle != nil || e.Body != nil || e.Sound != nil ||
-			e.Slider != nil || e.Badge != nil || e.Buttons != nil || e.ButtonIDs != nil || len(e.Notes) > 0 {
+			e.Slider != nil || e.Badge != nil || e.Buttons != nil || e.ButtonIDs != nil || e.Destructive != nil || len(e.Notes) > 0 {
 			return want, got, failf("", "expect_screen on %s needs a context to compare what is drawn (%s)", dev, contextsOf(d))
 		}
 		return want, got, nil
@@ -168,6 +170,14 @@ func (r *run) screenOf(dev string, e *ScreenExpect) (want, got screenView, err e
 		want.ButtonIDs, got.ButtonIDs = nonNil(*e.ButtonIDs), []string{}
 		for _, b := range p.Buttons {
 			got.ButtonIDs = append(got.ButtonIDs, b.ID)
+		}
+	}
+	if e.Destructive != nil {
+		want.Destructive, got.Destructive = nonNil(*e.Destructive), []string{}
+		for _, b := range p.Buttons {
+			if b.Destructive {
+				got.Destructive = append(got.Destructive, b.ID)
+			}
 		}
 	}
 	if len(e.Notes) > 0 {

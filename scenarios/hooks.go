@@ -35,6 +35,11 @@ const (
 // handler scripts and in exec steps.
 const WebhookVar = "${WEBHOOK_URL}"
 
+// webhookSentinel stands for WebhookVar in a parsed fleet (the fleet's
+// checks want an http URL); each run replaces it with its receiver's URL.
+// The .invalid top-level domain never resolves (RFC 2606).
+const webhookSentinel = "http://webhook.pushsim.invalid"
+
 // receiver is a loopback HTTP server that records the apps' webhooks in
 // the event log, so expect_events can check their bodies.
 type receiver struct {
@@ -101,18 +106,24 @@ func usesWebhook(s *Scenario, devices []*sim.Device) bool {
 	}
 	found := false
 	walkScripts(devices, func(sc *sim.Script) {
-		if strings.Contains(sc.Webhook, WebhookVar) || strings.Contains(sc.DeepLink, WebhookVar) {
+		if strings.HasPrefix(sc.Webhook, webhookSentinel) || strings.HasPrefix(sc.DeepLink, webhookSentinel) {
 			found = true
 		}
 	})
 	return found
 }
 
-// substituteFleet replaces variables in the handler scripts' URLs.
-func substituteFleet(devices []*sim.Device, vars map[string]string) {
+// substituteFleet points the handler scripts' webhooks at url.
+func substituteFleet(devices []*sim.Device, url string) {
+	fix := func(s string) string {
+		if rest, ok := strings.CutPrefix(s, webhookSentinel); ok {
+			return url + rest
+		}
+		return s
+	}
 	walkScripts(devices, func(sc *sim.Script) {
-		sc.Webhook = substitute(sc.Webhook, vars)
-		sc.DeepLink = substitute(sc.DeepLink, vars)
+		sc.Webhook = fix(sc.Webhook)
+		sc.DeepLink = fix(sc.DeepLink)
 	})
 }
 

@@ -235,6 +235,9 @@ func (s *Scenario) parseFleet(body, node ast.Node, data []byte) error {
 		s.devices = devices
 	case node != nil:
 		text, indent, ok := cutBlock(data, body, node)
+		// The fleet checks that webhooks are http(s) URLs: stand in for
+		// the receiver's address until the run knows it.
+		text = bytes.ReplaceAll(text, []byte(WebhookVar), []byte(webhookSentinel))
 		devices, err := sim.ParseFleet(text, s.File)
 		if err != nil {
 			var fe *sim.FleetError

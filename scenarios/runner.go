@@ -211,7 +211,7 @@ func newRun(ctx context.Context, s *Scenario, opts Options) (*run, error) {
 		if r.hook, err = startReceiver(log, status); err != nil {
 			return nil, err
 		}
-		substituteFleet(devices, r.vars())
+		substituteFleet(devices, r.hook.url)
 	}
 	h, err := sim.StartHarness(ctx, sim.HarnessConfig{
 		Fleet: devices, Clock: clock, Log: log, Environment: s.Environment,

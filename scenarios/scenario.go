@@ -225,6 +225,9 @@ type ScreenExpect struct {
 	Buttons *[]string `yaml:"buttons,omitempty" json:"buttons,omitempty"`
 	// ButtonIDs are the identifiers behind the buttons, in screen order.
 	ButtonIDs *[]string `yaml:"button_ids,omitempty" json:"button_ids,omitempty"`
+	// Destructive are the identifiers of the buttons drawn destructive
+	// (red), in screen order; [] means none.
+	Destructive *[]string `yaml:"destructive,omitempty" json:"destructive,omitempty"`
 	// Notes must each appear within one of the presentation's notes.
 	Notes []string `yaml:"notes,omitempty" json:"notes,omitempty"`
 	// State is the notification's state: shown, suppressed, silent,
