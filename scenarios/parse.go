@@ -17,6 +17,7 @@ import (
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
 
 	"github.com/pushsim/pushsim/fakeapns"
 	"github.com/pushsim/pushsim/sim"
@@ -137,7 +138,7 @@ func parse(filename string, data []byte, dir string, readFile func(string) ([]by
 
 // decodeStep decodes one list item of steps.
 func decodeStep(filename string, node ast.Node) (*Step, error) {
-	pos := node.GetToken().Position
+	pos := startPos(node)
 	st := &Step{}
 	switch node.(type) {
 	case *ast.MappingNode, *ast.MappingValueNode:
@@ -146,18 +147,18 @@ func decodeStep(filename string, node ast.Node) (*Step, error) {
 			Msg: "expected a step such as `- send: {...}`, one of: " + strings.Join(StepKinds, ", ")}
 	}
 	if err := yaml.NodeToValue(node, st, yaml.Strict()); err != nil {
-		return nil, yamlErr(filename, err, pos.Line, pos.Column)
+		line, col := pos.Line, pos.Column
+		// Errors from a value's own parser (a duration) carry no
+		// position: point at the offending scalar when it can be found.
+		if bad, ok := quoted(err.Error()); ok {
+			if p := findScalar(node, bad); p != nil {
+				line, col = p.Line, p.Column
+			}
+		}
+		return nil, yamlErr(filename, err, line, col)
 	}
-	// A mapping's first token can be its key; report the step where the
-	// list item starts.
-	st.Line, st.Column = pos.Line, pos.Column
-	if mv, ok := node.(*ast.MappingValueNode); ok && mv.Key != nil {
-		p := mv.Key.GetToken().Position
-		st.Line, st.Column = p.Line, p.Column
-	} else if m, ok := node.(*ast.MappingNode); ok && len(m.Values) > 0 {
-		p := m.Values[0].Key.GetToken().Position
-		st.Line, st.Column = p.Line, p.Column
-	}
+	p := startPos(node)
+	st.Line, st.Column = p.Line, p.Column
 	switch k := st.kinds(); len(k) {
 	case 1:
 		return st, nil
@@ -186,6 +187,45 @@ func yamlErr(filename string, err error, line, col int) error {
 		msg = msg[i:]
 	}
 	return &FileError{File: filename, Line: line, Column: col, Msg: msg}
+}
+
+// quoted returns the first double-quoted string in msg.
+func quoted(msg string) (string, bool) {
+	i := strings.IndexByte(msg, '"')
+	if i < 0 {
+		return "", false
+	}
+	j := strings.IndexByte(msg[i+1:], '"')
+	if j < 0 {
+		return "", false
+	}
+	return msg[i+1 : i+1+j], true
+}
+
+// findScalar finds the first scalar under node whose value is v.
+func findScalar(node ast.Node, v string) *token.Position {
+	var found *token.Position
+	ast.Walk(visitFunc(func(n ast.Node) bool {
+		if found != nil {
+			return false
+		}
+		if sc, ok := n.(ast.ScalarNode); ok && fmt.Sprint(sc.GetValue()) == v {
+			found = n.GetToken().Position
+			return false
+		}
+		return true
+	}), node)
+	return found
+}
+
+// visitFunc adapts a function to ast.Visitor.
+type visitFunc func(ast.Node) bool
+
+func (f visitFunc) Visit(n ast.Node) ast.Visitor {
+	if f(n) {
+		return f
+	}
+	return nil
 }
 
 // keyPos is the position of a top-level key, or 1:1.
@@ -271,7 +311,7 @@ func (s *Scenario) parseFleet(body, node ast.Node, data []byte) error {
 // columns. ok is false when the value is not a block (flow style on the
 // key's line); then the node's own text is returned.
 func cutBlock(data []byte, body, node ast.Node) (text []byte, indent int, ok bool) {
-	start := node.GetToken().Position
+	start := startPos(node)
 	end := -1 // last line of the block, 1-based; -1 = end of file
 	values := mappingValues(body)
 	for i, mv := range values {
@@ -297,6 +337,22 @@ func cutBlock(data []byte, body, node ast.Node) (text []byte, indent int, ok boo
 		}
 	}
 	return bytes.Join(out, []byte("\n")), indent, true
+}
+
+// startPos is where a node's text begins: a mapping's token is the colon
+// of its first pair, so use the first key instead.
+func startPos(node ast.Node) *token.Position {
+	switch m := node.(type) {
+	case *ast.MappingNode:
+		if len(m.Values) > 0 && m.Values[0].Key != nil && !m.IsFlowStyle {
+			return m.Values[0].Key.GetToken().Position
+		}
+	case *ast.MappingValueNode:
+		if m.Key != nil {
+			return m.Key.GetToken().Position
+		}
+	}
+	return node.GetToken().Position
 }
 
 // checkStep validates what the decoder cannot: references to devices,
