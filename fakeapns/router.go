@@ -50,10 +50,13 @@ type Notification struct {
 	Expiration time.Time `json:"expiration,omitzero"`
 	CollapseID string    `json:"collapse_id,omitempty"`
 	// Payload is the request body, unchanged.
-	Payload     []byte      `json:"payload"`
-	Environment Environment `json:"environment"`
-	Auth        Identity    `json:"auth"`
-	ReceivedAt  time.Time   `json:"received_at"`
+	Payload []byte `json:"payload"`
+	// PayloadProblem is non-empty when APNs accepts the body but no device
+	// could show it: invalid JSON or a non-object (apns.md#U02).
+	PayloadProblem string      `json:"payload_problem,omitempty"`
+	Environment    Environment `json:"environment"`
+	Auth           Identity    `json:"auth"`
+	ReceivedAt     time.Time   `json:"received_at"`
 }
 
 // Rejection is a Router's refusal of a notification: Apple's reason, and
@@ -61,6 +64,9 @@ type Notification struct {
 type Rejection struct {
 	Reason    Reason
 	Timestamp time.Time
+	// Status overrides Reason.Status() when non-zero; only fault rules
+	// set it.
+	Status int
 }
 
 // Error implements error.

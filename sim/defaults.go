@@ -48,7 +48,9 @@ func DeviceToken(device, bundleID string) string {
 
 // DefaultApp returns the default app: its categories are the seed use
 // cases (a poll, a fraud alert, a payment reminder, a delivery reschedule
-// and a chat reply), and every action completes at once.
+// and a chat reply), and every action completes at once. Pay Now opens the
+// bill payment page by deep link. In the foreground its willPresent
+// returns none, the UserNotifications default (apns.md#V45).
 func DefaultApp(env fakeapns.Environment, token string) *App {
 	return &App{
 		BundleID:    DefaultBundleID,
@@ -59,12 +61,18 @@ func DefaultApp(env fakeapns.Environment, token string) *App {
 		Categories:  DefaultCategories(),
 		Strings: map[string]string{
 			"POLL_QUESTION":  "%@ asks: %@",
+			"FRAUD_TITLE":    "Suspicious payment",
 			"FRAUD_ALERT":    "Card ending %1$@ was charged %2$@ at %3$@. Was it you?",
 			"PAY_REMINDER":   "Your bill of %@ is due %@.",
 			"DELIVERY_TODAY": "Your parcel %@ arrives today between %@ and %@.",
+			"CHAT_MESSAGE":   "%1$@: %2$@",
 			"PAY":            "Pay",
+			"RESCHEDULE":     "Reschedule",
 		},
-		Handler: Handler{Actions: map[string]Script{"*": {Complete: CompleteAfter}}},
+		Handler: Handler{Actions: map[string]Script{
+			"*":       {Complete: CompleteAfter},
+			"PAY_NOW": {Complete: CompleteAfter, DeepLink: "pushsim-demo://bills/pay"},
+		}},
 	}
 }
 
@@ -74,26 +82,31 @@ func DefaultCategories() []Category {
 		{ // seed 000: IBM Push's poll, OK / NOK in both contexts.
 			ID: "poll",
 			Actions: []Action{
-				{ID: "OK", Title: "OK"},
-				{ID: "NOK", Title: "NOK"},
+				{ID: "OK", Title: "OK", Icon: "hand.thumbsup"},
+				{ID: "NOK", Title: "NOK", Icon: "hand.thumbsdown"},
+			},
+			MinimalActions: []Action{
+				{ID: "OK", Title: "OK", Icon: "hand.thumbsup"},
+				{ID: "NOK", Title: "NOK", Icon: "hand.thumbsdown"},
 			},
 		},
 		{ // seed 001: closing the loop on a suspected fraud.
 			ID: "fraud_alert",
 			Actions: []Action{
-				{ID: "IT_WAS_ME", Title: "It was me"},
-				{ID: "REPORT_FRAUD", Title: "Report fraud", Destructive: true, AuthenticationRequired: true},
+				{ID: "IT_WAS_ME", Title: "It was me", Icon: "checkmark.shield"},
+				{ID: "REPORT_FRAUD", Title: "Report fraud", Destructive: true, AuthenticationRequired: true, Icon: "exclamationmark.shield"},
 			},
 			CustomDismissAction: true,
 		},
 		{ // seed 001: Pay Now deep-links to the bill payment page.
 			ID: "payment_reminder",
 			Actions: []Action{
-				{ID: "PAY_NOW", Title: "Pay now", Foreground: true, AuthenticationRequired: true},
-				{ID: "REMIND_LATER", Title: "Remind me later"},
+				{ID: "PAY_NOW", Title: "Pay now", Foreground: true, Icon: "creditcard"},
+				{ID: "REMIND_LATER", Title: "Remind me later", Icon: "clock"},
 			},
 		},
-		{ // seed 001: proactive journeys, reschedule a delivery.
+		{ // seed 001: proactive journeys, reschedule a delivery. No minimal
+			// actions, so iOS 8–9 banners show the first two (apns.md#V31).
 			ID: "delivery_reschedule",
 			Actions: []Action{
 				{ID: "TOMORROW", Title: "Tomorrow"},
@@ -104,8 +117,8 @@ func DefaultCategories() []Category {
 		{ // seed 001 / 002: reply from the notification.
 			ID: "chat_message",
 			Actions: []Action{
-				{ID: "REPLY", Title: "Reply", TextInput: true, TextInputButtonTitle: "Send", TextInputPlaceholder: "Message"},
-				{ID: "MARK_READ", Title: "Mark as read"},
+				{ID: "REPLY", Title: "Reply", TextInput: true, TextInputButtonTitle: "Send", TextInputPlaceholder: "Message", Icon: "arrowshape.turn.up.left"},
+				{ID: "MARK_READ", Title: "Mark as read", Icon: "envelope.open"},
 			},
 		},
 	}

@@ -1,18 +1,130 @@
 package sim
 
-import "time"
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"time"
+)
 
 // Handler scripts the app's code: what it does when the user answers a
 // notification. Keys of Actions are action identifiers, "default" (a tap
-// on the body) or "dismiss"; "*" applies to any identifier not listed.
+// on the body), "dismiss", or "fetch" (a silent push, apns.md#C05); "*"
+// applies to any identifier not listed. With no script at all the app
+// completes at once.
 type Handler struct {
 	Actions map[string]Script `json:"actions,omitempty" yaml:"actions,omitempty"`
+	// Routes are tried in order before Actions, like an SDK's
+	// canHandleNotification(with:) (seed 002: ASAPP): the first route whose
+	// When matches the notification's userInfo and that has a script for
+	// the identifier (or "*") handles it.
+	Routes []Route `json:"routes,omitempty" yaml:"routes,omitempty"`
+	// WillPresent is what the app's willPresent returns while it is in the
+	// foreground on iOS 10+ (apns.md#V45): "banner" (the default) or
+	// "none".
+	WillPresent string `json:"will_present,omitempty" yaml:"will_present,omitempty"`
+}
+
+// Handler keys with a meaning of their own.
+const (
+	KeyDefault = "default" // a tap on the body
+	KeyDismiss = "dismiss" // a dismissal reported to the app
+	KeyFetch   = "fetch"   // a silent push's fetchCompletionHandler
+	KeyAny     = "*"       // any identifier not listed
+)
+
+// WillPresentNone is Handler.WillPresent for an app that shows nothing
+// while in the foreground.
+const WillPresentNone = "none"
+
+// Route is a part of the app's code that handles only the notifications
+// its When matches.
+type Route struct {
+	Name    string            `json:"name,omitempty" yaml:"name,omitempty"`
+	When    Match             `json:"when" yaml:"when"`
+	Actions map[string]Script `json:"actions" yaml:"actions"`
+}
+
+// Match tests the notification's userInfo (the whole payload, custom keys
+// included, apns.md#P04). Key is a dotted path such as "asapp.type" or
+// "aps.category"; with Equals empty the key only has to be present,
+// otherwise its value (a string, or the JSON text of any other value) must
+// equal Equals.
+type Match struct {
+	Key    string `json:"key" yaml:"key"`
+	Equals string `json:"equals,omitempty" yaml:"equals,omitempty"`
+}
+
+// Matches reports whether the payload's userInfo satisfies m. An empty Key
+// matches everything.
+func (m Match) Matches(p Payload) bool {
+	if m.Key == "" {
+		return true
+	}
+	raw, ok := lookupPath(p.Raw, m.Key)
+	if !ok {
+		return false
+	}
+	if m.Equals == "" {
+		return true
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s == m.Equals
+	}
+	return string(bytes.TrimSpace(raw)) == m.Equals
+}
+
+// lookupPath walks a dotted path through nested JSON objects.
+func lookupPath(doc json.RawMessage, path string) (json.RawMessage, bool) {
+	cur := doc
+	for _, part := range strings.Split(path, ".") {
+		var obj map[string]json.RawMessage
+		if json.Unmarshal(cur, &obj) != nil || obj == nil {
+			return nil, false
+		}
+		next, ok := obj[part]
+		if !ok {
+			return nil, false
+		}
+		cur = next
+	}
+	return cur, true
+}
+
+// Script returns the script for key (an action identifier or one of the
+// Key constants) for a notification with payload p, and the name of the
+// route that chose it ("" for Actions).
+func (h Handler) Script(key string, p Payload) (Script, string) {
+	for _, r := range h.Routes {
+		if !r.When.Matches(p) {
+			continue
+		}
+		if s, ok := pick(r.Actions, key); ok {
+			name := r.Name
+			if name == "" {
+				name = r.When.Key
+			}
+			return s, name
+		}
+	}
+	s, _ := pick(h.Actions, key)
+	return s, ""
+}
+
+func pick(m map[string]Script, key string) (Script, bool) {
+	if s, ok := m[key]; ok {
+		return s, true
+	}
+	s, ok := m[KeyAny]
+	return s, ok
 }
 
 // Completion says when the app calls the completion handler it was given.
 type Completion string
 
-// Completion behaviours (apns.md#C01–C03, U16).
+// Completion behaviours (apns.md#C01–C03, U16). The empty value means
+// CompleteAfter.
 const (
 	CompleteAfter Completion = "after" // after Script.Delay (0 = at once)
 	CompleteNever Completion = "never" // the watchdog ends the app

@@ -70,11 +70,31 @@ type App struct {
 	// ChatOpen marks that the app's chat screen is visible, for the rule
 	// "no notification while the chat is visible" (seed: ASAPP SDK).
 	ChatOpen bool `json:"chat_open,omitempty" yaml:"chat_open,omitempty"`
+	// ForegroundPresentation is what the app's willPresent delegate returns
+	// while it is in the foreground on iOS 10+: any of PresentAlert,
+	// PresentBanner, PresentList (14+), PresentSound, PresentBadge. Empty
+	// means none: nothing is shown (apns.md#V45, C04).
+	ForegroundPresentation []string `json:"foreground_presentation,omitempty" yaml:"foreground_presentation,omitempty"`
+	// AlertStyle is the user's per-app choice in Settings (iOS 5+,
+	// apns.md#V05): StyleBanner (the default when empty), StyleAlert or
+	// StyleNone. It picks the context a notification arrives in
+	// (ArrivalContext).
+	AlertStyle Style `json:"alert_style,omitempty" yaml:"alert_style,omitempty"`
 	// Uninstalled is set when the app was removed; its token then dies on
 	// APNs' schedule (apns.md#D06, U21).
 	Uninstalled   bool      `json:"uninstalled,omitempty" yaml:"uninstalled,omitempty"`
 	UninstalledAt time.Time `json:"uninstalled_at,omitzero" yaml:"-"`
 }
+
+// willPresent options an app can return in App.ForegroundPresentation
+// (apns.md#V45).
+const (
+	PresentAlert  = "alert"  // deprecated in 14, still shows a banner
+	PresentBanner = "banner" // 14+
+	PresentList   = "list"   // 14+: Notification Center only
+	PresentSound  = "sound"
+	PresentBadge  = "badge"
+)
 
 // Category returns the registered category with id, or nil.
 func (a *App) Category(id string) *Category {
@@ -163,6 +183,8 @@ type Button struct {
 	TextInput            bool   `json:"text_input"`
 	TextInputButtonTitle string `json:"text_input_button_title,omitempty"`
 	TextInputPlaceholder string `json:"text_input_placeholder,omitempty"`
+	// Icon is the action's SF Symbol, drawn from iOS 15 (apns.md#V42).
+	Icon string `json:"icon,omitempty"`
 	// System marks buttons the OS adds (Close, View, OK, dismiss) rather
 	// than the app's registered actions.
 	System bool `json:"system,omitempty"`
@@ -175,6 +197,25 @@ const (
 	ButtonView    = "view"
 	ButtonOK      = "ok"
 	ButtonDismiss = "dismiss"
+	// ButtonKeep and ButtonTurnOff are the buttons of a provisional
+	// notification in Notification Center (apns.md#V48).
+	ButtonKeep    = "keep"
+	ButtonTurnOff = "turn-off"
+)
+
+// Callback names the app delegate method the system calls when a
+// notification arrives (not when the user answers it).
+type Callback string
+
+// Arrival callbacks, per era.
+const (
+	// CallbackDidReceiveRemote: foreground app before iOS 7 (apns.md#V24).
+	CallbackDidReceiveRemote Callback = "application:didReceiveRemoteNotification:"
+	// CallbackFetch: iOS 7+ foreground app before 10, or a
+	// content-available wake (apns.md#V24, P11, C05).
+	CallbackFetch Callback = "application:didReceiveRemoteNotification:fetchCompletionHandler:"
+	// CallbackWillPresent: iOS 10+ foreground app (apns.md#V45, C04).
+	CallbackWillPresent Callback = "userNotificationCenter:willPresent:withCompletionHandler:"
 )
 
 // Presentation is what a device's screen shows for one notification in
@@ -189,6 +230,20 @@ type Presentation struct {
 	Badge    *int     `json:"badge,omitempty"`
 	Sound    string   `json:"sound,omitempty"`
 	Buttons  []Button `json:"buttons"`
+	// Gesture is how the user reveals Buttons here ("swipe left", "pull
+	// down", "long-press"), empty when they are drawn at once
+	// (apns.md#V32, V47).
+	Gesture string `json:"gesture,omitempty"`
+	// Slider is the lock screen's slider text before iOS 10, "slide to
+	// view" or "slide to <action-loc-key>" (apns.md#V23).
+	Slider string `json:"slider,omitempty"`
+	// Thread is the thread-id Notification Center groups by (12+,
+	// apns.md#V48, P09).
+	Thread string `json:"thread,omitempty"`
+	// Callback is the delegate method that runs at arrival, if any: the
+	// foreground delivery or the background wake of a content-available
+	// push.
+	Callback Callback `json:"callback,omitempty"`
 	// Notes explain why the screen looks as it does ("category poll is
 	// ignored before iOS 8", "2 of 3 actions fit"), each citing its row.
 	Notes []string `json:"notes,omitempty"`

@@ -14,7 +14,6 @@ import (
 
 	"github.com/sideshow/apns2"
 	"github.com/sideshow/apns2/token"
-	"golang.org/x/net/http2"
 )
 
 // ProviderConfig says where and as whom a Provider sends. The simulator and
@@ -66,12 +65,15 @@ func NewProvider(cfg ProviderConfig) (*Provider, error) {
 	// roots; building the transport here keeps every Provider independent
 	// (STYLE.md section 6: no shared mutable package state).
 	dialer := &net.Dialer{Timeout: 20 * time.Second, KeepAlive: 15 * time.Second}
-	transport := &http2.Transport{
-		TLSClientConfig: tlsConfig,
-		DialTLSContext: func(ctx context.Context, network, addr string, c *tls.Config) (net.Conn, error) {
-			return (&tls.Dialer{NetDialer: dialer, Config: c}).DialContext(ctx, network, addr)
-		},
-		ReadIdleTimeout: 15 * time.Second, // apns.md#T15
+	// APNs speaks HTTP/2 only (apns.md#T03): offer nothing else over TLS.
+	protocols := new(http.Protocols)
+	protocols.SetHTTP2(true)
+	transport := &http.Transport{
+		TLSClientConfig:     tlsConfig,
+		DialContext:         dialer.DialContext,
+		TLSHandshakeTimeout: 20 * time.Second,
+		Protocols:           protocols,
+		HTTP2:               &http.HTTP2Config{SendPingTimeout: 15 * time.Second}, // apns.md#T15
 	}
 	client.HTTPClient = &http.Client{Transport: transport, Timeout: timeout}
 	client.Host = strings.TrimRight(cfg.Endpoint, "/")

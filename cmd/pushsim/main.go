@@ -32,6 +32,7 @@ var version = "dev"
 // cli is the command tree. Each subcommand is a struct with a Run method.
 type cli struct {
 	// Subcommands: one field each (send, serve, run, matrix, lint, tui).
+	Send    sendCmd          `cmd:"" help:"Send one notification to the simulated devices (or, with --real, to Apple)."`
 	Version kong.VersionFlag `help:"Print the version and exit."`
 }
 
@@ -60,7 +61,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		kong.Description("Simulate interactive iOS push notifications: a fake APNs, devices of every iOS version, scenarios, real sends."),
 		kong.UsageOnError(),
 		kong.Writers(stdout, stderr),
-		kong.Vars{"version": version, "default_bundle": sim.DefaultBundleID},
+		kong.Vars{"version": version, "default_bundle": sim.DefaultBundleID, "profile_dir": profileDir()},
 		kong.Exit(func(int) {}),
 	)
 	if err != nil {

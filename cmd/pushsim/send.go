@@ -1,0 +1,281 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pushsim/pushsim/sim"
+)
+
+// sendCmd is `pushsim send`: one notification through the whole simulated
+// flow, printed device by device.
+type sendCmd struct {
+	Payload string `arg:"" help:"Payload: a JSON file, a simctl .apns file, or - for standard input."`
+
+	Device []string `short:"d" placeholder:"NAME" env:"PUSHSIM_DEVICE" help:"Send to this device (repeatable); default: every device of the fleet."`
+	Tap    string   `placeholder:"ID" env:"PUSHSIM_TAP" help:"Then tap this action identifier ('default' taps the body, 'dismiss' dismisses)."`
+	Text   string   `env:"PUSHSIM_TEXT" help:"Typed text for a text-input action (with --tap)."`
+	Events bool     `env:"PUSHSIM_EVENTS" help:"Print the event log as JSON lines instead of the summary."`
+
+	Topic      string `env:"PUSHSIM_TOPIC" help:"apns-topic; default: the file's Simulator Target Bundle, else ${default_bundle}."`
+	PushType   string `name:"push-type" default:"alert" env:"PUSHSIM_PUSH_TYPE" help:"apns-push-type."`
+	Priority   int    `env:"PUSHSIM_PRIORITY" help:"apns-priority (10, 5 or 1); default: none sent, which APNs reads as 10."`
+	Expiration int64  `env:"PUSHSIM_EXPIRATION" help:"apns-expiration, Unix seconds."`
+	CollapseID string `name:"collapse-id" env:"PUSHSIM_COLLAPSE_ID" help:"apns-collapse-id."`
+	ApnsID     string `name:"apns-id" env:"PUSHSIM_APNS_ID" help:"apns-id (a UUID); default: APNs makes one."`
+
+	realFlags `embed:""`
+}
+
+// request builds the APNs request from the flags; the simulated and the real
+// path both use it, so the same input gives the same bytes on the wire.
+func (c *sendCmd) request(token, topic string, body []byte) sim.Request {
+	var expiration time.Time
+	if c.Expiration > 0 {
+		expiration = time.Unix(c.Expiration, 0)
+	}
+	return sim.Request{
+		Token: token, Topic: topic, PushType: c.PushType, Priority: c.Priority,
+		Expiration: expiration, CollapseID: c.CollapseID, ApnsID: c.ApnsID, Payload: body,
+	}
+}
+
+// settle is how far the one-shot simulation's virtual clock is advanced
+// after a tap: past the 30 s watchdog (apns.md#C02, C05), so every
+// completion handler has either been called or been ended.
+const settle = 31 * time.Second
+
+// maxEvents bounds what one send prints; a send makes a few dozen events.
+const maxEvents = 100000
+
+// Run sends the payload and prints what each device shows.
+func (c *sendCmd) Run(e *env) error {
+	pf, err := sim.ReadPayloadFile(c.Payload, e.stdin)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	topic := c.Topic
+	if topic == "" {
+		topic = pf.TargetBundle
+	}
+	if c.Real {
+		return c.runReal(e, pf, topic)
+	}
+	if topic == "" {
+		topic = sim.DefaultBundleID
+	}
+
+	fleet := sim.DefaultFleet()
+	targets, err := pickDevices(fleet, c.Device)
+	if err != nil {
+		return err
+	}
+	if c.Tap != "" {
+		if err := checkTap(targets, topic, pf.Body, c.Tap); err != nil {
+			return err
+		}
+	}
+
+	// A one-shot send runs on a virtual clock: completion handlers and the
+	// watchdog resolve at once and the run is reproducible.
+	clock := sim.NewVirtualClock(time.Now())
+	h, err := sim.StartHarness(e.ctx, sim.HarnessConfig{Fleet: fleet, Clock: clock})
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+
+	anyRejected := false
+	for _, d := range targets {
+		app := d.App(topic)
+		token := sim.DeviceToken(d.Name, topic)
+		if app != nil {
+			token = app.Token
+		}
+		res, err := h.Provider.Send(e.ctx, c.request(token, topic, pf.Body))
+		if err != nil {
+			return err
+		}
+		if !res.Sent() {
+			anyRejected = true
+		}
+		if !c.Events {
+			printDelivery(e.stdout, h.World, d, res)
+		}
+		if c.Tap == "" || !res.Sent() {
+			continue
+		}
+		mark := h.Log.Last()
+		_, terr := h.World.Tap(e.ctx, d.Name, res.ApnsID, c.Tap, c.Text)
+		if terr == nil {
+			clock.Advance(settle)
+		}
+		if !c.Events {
+			printTap(e.stdout, h.Log, mark, c.Tap, terr)
+		}
+	}
+	if c.Events {
+		events, missed := h.Log.Since(0, maxEvents)
+		if missed > 0 {
+			fmt.Fprintf(e.stderr, "%s: %d early events were dropped from the log\n", programName, missed)
+		}
+		if err := sim.WriteJSONL(e.stdout, events); err != nil {
+			return fmt.Errorf("write events: %w", err)
+		}
+	}
+	if anyRejected {
+		return errFailed()
+	}
+	return nil
+}
+
+// pickDevices returns the named devices in fleet order, or all of them.
+func pickDevices(fleet []*sim.Device, names []string) ([]*sim.Device, error) {
+	if len(names) == 0 {
+		return fleet, nil
+	}
+	var out []*sim.Device
+	for _, name := range names {
+		i := slices.IndexFunc(fleet, func(d *sim.Device) bool { return d.Name == name })
+		if i < 0 {
+			return nil, usageErr("--device %q: no such device; expected one of %s", name, strings.Join(deviceNames(fleet), ", "))
+		}
+		out = append(out, fleet[i])
+	}
+	return out, nil
+}
+
+func deviceNames(fleet []*sim.Device) []string {
+	names := make([]string, len(fleet))
+	for i, d := range fleet {
+		names[i] = d.Name
+	}
+	return names
+}
+
+// checkTap refuses a --tap id that no target device would show, before
+// anything is sent.
+func checkTap(targets []*sim.Device, topic string, body []byte, id string) error {
+	if id == "default" || id == "dismiss" {
+		return nil
+	}
+	payload, err := sim.ParsePayload(body)
+	if err != nil {
+		return nil // the device will not show it; APNs and the device say why
+	}
+	shown := map[string]bool{}
+	var order []string
+	for _, d := range targets {
+		app := d.App(topic)
+		if app == nil {
+			continue
+		}
+		n := sim.Notification{Topic: topic, Payload: payload}
+		for _, p := range sim.RenderAll(d, app, n) {
+			for _, b := range p.Buttons {
+				if b.System || shown[b.ID] {
+					continue
+				}
+				shown[b.ID] = true
+				order = append(order, b.ID)
+			}
+		}
+	}
+	if shown[id] {
+		return nil
+	}
+	if len(order) == 0 {
+		return usageErr("--tap %q: no device shows an action for this payload; expected default or dismiss", id)
+	}
+	return usageErr("--tap %q: no device shows that action; expected one of %s, default, dismiss", id, strings.Join(order, ", "))
+}
+
+// printDelivery prints APNs' answer and every context's screen for one device.
+func printDelivery(w io.Writer, world *sim.World, d *sim.Device, res sim.Response) {
+	fmt.Fprintf(w, "%s  %s, iOS %s\n", d.Name, d.Model, d.Version)
+	if !res.Sent() {
+		line := fmt.Sprintf("  APNs       %d %s  apns-id %s", res.Status, res.Reason, res.ApnsID)
+		if !res.Timestamp.IsZero() {
+			line += "  timestamp " + strconv.FormatInt(res.Timestamp.UnixMilli(), 10)
+		}
+		fmt.Fprintln(w, line)
+		return
+	}
+	fmt.Fprintf(w, "  APNs       %d  apns-id %s\n", res.Status, res.ApnsID)
+	delivered, err := world.Notifications(d.Name)
+	if err != nil {
+		fmt.Fprintf(w, "  device     %v\n", err)
+		return
+	}
+	i := slices.IndexFunc(delivered, func(n sim.Delivered) bool { return n.ApnsID == res.ApnsID })
+	if i < 0 {
+		fmt.Fprintln(w, "  device     nothing delivered")
+		return
+	}
+	for _, p := range delivered[i].Presentations {
+		fmt.Fprintf(w, "  %-20s %s\n", p.Context, screenLine(p))
+	}
+}
+
+// screenLine is one Presentation on one line: style, text and buttons.
+func screenLine(p sim.Presentation) string {
+	if p.Style == sim.StyleNone || p.Style == sim.StyleForegroundSilent {
+		s := "(nothing shown)"
+		if p.Style == sim.StyleForegroundSilent {
+			s = "(no UI: handed to the running app)"
+		}
+		if len(p.Notes) > 0 {
+			s += "  " + p.Notes[0]
+		}
+		return s
+	}
+	var parts []string
+	if p.Title != "" {
+		parts = append(parts, strconv.Quote(p.Title))
+	}
+	if p.Subtitle != "" {
+		parts = append(parts, strconv.Quote(p.Subtitle))
+	}
+	parts = append(parts, strconv.Quote(p.Body))
+	line := strings.Join(parts, " / ")
+	if len(p.Buttons) == 0 {
+		return line + "  (no buttons)"
+	}
+	var bs []string
+	for _, b := range p.Buttons {
+		label := b.Title
+		if b.Destructive {
+			label += " (destructive)"
+		}
+		if b.TextInput {
+			label += " (text)"
+		}
+		bs = append(bs, "["+label+"]")
+	}
+	return line + "  " + strings.Join(bs, " ")
+}
+
+// printTap prints the events that followed a tap, or why it could not be
+// done on this device.
+func printTap(w io.Writer, log *sim.EventLog, mark uint64, id string, err error) {
+	if err != nil {
+		var unknown *sim.UnknownActionError
+		var unavailable *sim.ActionNotAvailableError
+		if errors.As(err, &unknown) || errors.As(err, &unavailable) {
+			fmt.Fprintf(w, "  tap %-16s not possible here: %v\n", id, err)
+			return
+		}
+		fmt.Fprintf(w, "  tap %-16s error: %v\n", id, err)
+		return
+	}
+	fmt.Fprintf(w, "  tap %s\n", id)
+	events, _ := log.Since(mark, maxEvents)
+	for _, ev := range events {
+		fmt.Fprintf(w, "    #%-4d %-18s %s\n", ev.Seq, ev.Kind, ev.Message)
+	}
+}

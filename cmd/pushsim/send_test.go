@@ -1,0 +1,137 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runCLI runs pushsim in-process, as a user would from a shell.
+func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+const pollPayload = `{"aps":{"alert":"Lunch at noon?","category":"poll"}}`
+
+// section returns the lines printed for one device.
+func section(out, device string) string {
+	var b strings.Builder
+	in := false
+	for _, line := range strings.Split(out, "\n") {
+		if !strings.HasPrefix(line, " ") {
+			in = strings.HasPrefix(line, device+" ")
+		}
+		if in {
+			b.WriteString(line + "\n")
+		}
+	}
+	return b.String()
+}
+
+func TestSendPollShowsButtonsPerVersion(t *testing.T) {
+	code, out, errOut := runCLI(t, pollPayload, "send", "-")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
+	}
+	ios8 := section(out, "ios8")
+	if !strings.Contains(ios8, "APNs       200") || !strings.Contains(ios8, "[OK] [NOK]") {
+		t.Errorf("ios8 should be accepted and show OK/NOK:\n%s", ios8)
+	}
+	ios7 := section(out, "ios7")
+	if !strings.Contains(ios7, "APNs       200") || strings.Contains(ios7, "[OK]") {
+		t.Errorf("ios7 should be accepted and show no custom actions:\n%s", ios7)
+	}
+	if !strings.Contains(ios7, "[Close] [View]") {
+		t.Errorf("ios7's alert should be the legacy Close/View alert:\n%s", ios7)
+	}
+}
+
+func TestSendTapOKCallsCompletionHandler(t *testing.T) {
+	code, out, errOut := runCLI(t, pollPayload, "send", "-", "--device", "ios8", "--tap", "OK")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
+	}
+	for _, want := range []string{"tap OK", "handleActionWithIdentifier", "completion"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestSendEventsAreJSONLines(t *testing.T) {
+	code, out, errOut := runCLI(t, pollPayload, "send", "-", "--device", "ios10", "--tap", "NOK", "--events")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
+	}
+	var kinds []string
+	var lastSeq float64
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var ev map[string]any
+		if err := json.Unmarshal([]byte(line), &ev); err != nil {
+			t.Fatalf("not a JSON line: %q: %v", line, err)
+		}
+		seq, _ := ev["seq"].(float64)
+		if seq <= lastSeq {
+			t.Errorf("sequence not increasing: %v after %v", seq, lastSeq)
+		}
+		lastSeq = seq
+		kinds = append(kinds, ev["kind"].(string))
+	}
+	joined := strings.Join(kinds, ",")
+	for _, want := range []string{"request", "delivered", "action", "completion"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("events %s lack %q", joined, want)
+		}
+	}
+}
+
+func TestSendBadInput(t *testing.T) {
+	dir := t.TempDir()
+	broken := filepath.Join(dir, "broken.json")
+	if err := os.WriteFile(broken, []byte("{\n \"aps\": {\"alert\": }\n}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	simctl := filepath.Join(dir, "poll.apns")
+	if err := os.WriteFile(simctl, []byte(`{"Simulator Target Bundle":"com.other.app","aps":{"alert":"hi"}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		stdin    string
+		args     []string
+		wantCode int
+		wantErr  string
+	}{
+		{"missing file", "", []string{"send", filepath.Join(dir, "nope.json")}, 2, "nope.json: no such file"},
+		{"invalid JSON names line and column", "", []string{"send", broken}, 2, "broken.json:2:19:"},
+		{"unknown device", pollPayload, []string{"send", "-", "--device", "ios99"}, 2, `--device "ios99": no such device; expected one of ios6, ios7`},
+		{"unknown tap id", pollPayload, []string{"send", "-", "--tap", "MAYBE"}, 2, `--tap "MAYBE": no device shows that action; expected one of OK, NOK`},
+		{"no payload", "", []string{"send"}, 2, "expected"},
+		{"Apple rejects: exit 1, not a usage error", "{}", []string{"send", "-", "--device", "ios8", "--priority", "7"}, 1, ""},
+		{"simctl target bundle is the topic", "", []string{"send", simctl, "--device", "ios8"}, 1, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := runCLI(t, tt.stdin, tt.args...)
+			if code != tt.wantCode {
+				t.Fatalf("exit %d, want %d; stdout:\n%s\nstderr:\n%s", code, tt.wantCode, out, errOut)
+			}
+			if !strings.Contains(errOut, tt.wantErr) {
+				t.Errorf("stderr %q lacks %q", errOut, tt.wantErr)
+			}
+			if strings.Contains(errOut, "goroutine ") || strings.Contains(errOut, "panic") {
+				t.Errorf("stack trace on stderr:\n%s", errOut)
+			}
+			if tt.wantCode == 2 && strings.Count(strings.TrimSpace(errOut), "\n") > 0 && !strings.Contains(errOut, "Usage") {
+				t.Errorf("want one line on stderr, got:\n%s", errOut)
+			}
+		})
+	}
+}

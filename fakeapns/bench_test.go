@@ -1,0 +1,103 @@
+package fakeapns
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"testing"
+)
+
+// nopWriter is the cheapest ResponseWriter, so the benchmarks measure the
+// handler, not a recorder.
+type nopWriter struct {
+	h      http.Header
+	status int
+}
+
+func (w *nopWriter) Header() http.Header         { return w.h }
+func (w *nopWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (w *nopWriter) WriteHeader(s int)           { w.status = s }
+
+// benchRequest is a valid alert push on one connection.
+func benchRequest(b *testing.B, k *SigningKey) (*http.Request, *bytes.Reader) {
+	body := bytes.NewReader([]byte(payload))
+	r := &http.Request{
+		Method: "POST", URL: &url.URL{Path: "/3/device/" + tokOK}, ProtoMajor: 2,
+		Header: http.Header{
+			"Authorization":  {bearer(b, k, epoch)},
+			"Apns-Topic":     {topic},
+			"Apns-Push-Type": {"alert"},
+			"Apns-Id":        {"123e4567-e89b-12d3-a456-426614174000"},
+		},
+		Body: io.NopCloser(body), ContentLength: int64(len(payload)),
+	}
+	return r.WithContext(connContext(context.Background(), nil)), body
+}
+
+// BenchmarkHandler is one accepted request through the whole handler:
+// JWT (cached), validation, routing, the Record, the response.
+func BenchmarkHandler(b *testing.B) {
+	s, k := fuzzServer(b)
+	r, body := benchRequest(b, k)
+	w := &nopWriter{h: http.Header{}}
+	b.ReportAllocs()
+	for b.Loop() {
+		body.Seek(0, io.SeekStart)
+		clear(w.h)
+		s.ServeHTTP(w, r)
+		if w.status != http.StatusOK {
+			b.Fatalf("status %d", w.status)
+		}
+	}
+}
+
+// BenchmarkValidate is steps 5–7 of apns.md#U01 on an authenticated
+// request: headers, body, token format.
+func BenchmarkValidate(b *testing.B) {
+	s, k := fuzzServer(b)
+	r, _ := benchRequest(b, k)
+	body := []byte(payload)
+	b.ReportAllocs()
+	for b.Loop() {
+		q := request{r: r, body: body, apnsIDValid: true, key: k.Info()}
+		q.n.Token, q.n.Topic, q.n.PushType = tokOK, topic, "alert"
+		if rej := s.checkHeaders(&q); rej != nil {
+			b.Fatal(rej)
+		}
+		if rej := s.checkBody(&q); rej != nil {
+			b.Fatal(rej)
+		}
+		if rej := s.checkToken(&q); rej != nil {
+			b.Fatal(rej)
+		}
+	}
+}
+
+// BenchmarkJWTVerifyUncached is a full ES256 verification of a new token.
+func BenchmarkJWTVerifyUncached(b *testing.B) {
+	s, k := fuzzServer(b)
+	raw := bearer(b, k, epoch)[len("bearer "):]
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := verifyJWT(s.parser, raw, s.lookupKey); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkJWTVerifyCached is step 4 of apns.md#U01 for a token already
+// verified on this connection: the hot path.
+func BenchmarkJWTVerifyCached(b *testing.B) {
+	s, k := fuzzServer(b)
+	r, _ := benchRequest(b, k)
+	cs := connFrom(r.Context())
+	b.ReportAllocs()
+	for b.Loop() {
+		q := request{r: r, conn: cs, now: epoch}
+		if rej := s.checkAuth(&q); rej != nil {
+			b.Fatal(rej)
+		}
+	}
+}

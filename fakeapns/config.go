@@ -1,0 +1,165 @@
+package fakeapns
+
+import (
+	"errors"
+	"fmt"
+	"log"
+	"net"
+	"time"
+)
+
+// Config configures one server = one environment (apns.md#D03).
+type Config struct {
+	// Environment is the environment this server stands for; default
+	// Development (the sandbox host, apns.md#T01).
+	Environment Environment
+	// Addr is the TLS listen address, default "127.0.0.1:0". With Listener
+	// set, Addr is ignored.
+	Addr string
+	// Listener, when set, is served with TLS instead of listening on Addr;
+	// the caller keeps the port it opened. Close closes it.
+	Listener net.Listener
+	// H2CAddr is an optional listen address for cleartext HTTP/2 with prior
+	// knowledge (apns.md#T04); "" means no h2c listener.
+	H2CAddr string
+	// Router receives accepted notifications; nil means an empty
+	// MemoryRouter, which answers BadDeviceToken to everything.
+	Router Router
+	// Observer receives a Record of every request; may be nil.
+	Observer Observer
+	// Now is the clock for iat checks, the 20-minute rule, timestamps and
+	// Record times; default time.Now.
+	Now func() time.Time
+	// CA signs the server certificate and client certificates; generated
+	// when nil.
+	CA *CA
+	// Hosts are extra names or IPs for the server certificate, added to
+	// 127.0.0.1, ::1 and localhost.
+	Hosts []string
+	// Keys are token-signing keys registered at start (see RegisterKey).
+	Keys []KeyInfo
+	// Faults are fault rules installed at start (see Faults).
+	Faults []FaultRule
+	// FaultSeed seeds the random numbers of fault probabilities and random
+	// latencies, so a run is reproducible.
+	FaultSeed uint64
+	// MaxPayload is the body limit of every push type but VoIP; default
+	// 4096 (apns.md#P03).
+	MaxPayload int
+	// MaxVoIPPayload is the body limit of VoIP pushes; default 5120
+	// (apns.md#P03, H06).
+	MaxVoIPPayload int
+	// MaxConcurrentStreams is SETTINGS_MAX_CONCURRENT_STREAMS; default 1000
+	// (apns.md#U06).
+	MaxConcurrentStreams int
+	// IdleTimeout closes idle connections with GOAWAY after this long
+	// (apns.md#U04); 0, the default, never does (apns.md#T13).
+	IdleTimeout time.Duration
+	// ShutdownTimeout bounds how long Close waits for in-flight requests
+	// before cutting connections; default 5 s.
+	ShutdownTimeout time.Duration
+	// TokenCacheSize bounds the verified-token cache; default 4096 entries.
+	TokenCacheSize int
+	// ErrorLog receives connection-level errors (TLS handshakes, HTTP/2
+	// framing); nil discards them.
+	ErrorLog *log.Logger
+	// Choices are the fake's answers where Apple is silent (apns.md
+	// section 10).
+	Choices Choices
+}
+
+// Choices gathers the fake's decisions on the unconfirmed points of
+// apns.md section 10, so each can change in one place. Zero values mean
+// the reference's stated choice.
+type Choices struct {
+	// EnvironmentKeyReason answers a token signed by a key scoped to the
+	// other environment: BadEnvironmentKeyInToken by default (apns.md#U11),
+	// or ReasonBadEnvironmentKeyIDInToken, the documented spelling.
+	EnvironmentKeyReason Reason
+	// TopicSuffixReason answers a push type whose topic lacks the suffix the
+	// type needs, e.g. voip without ".voip" (apns.md#H05–H13). Apple names
+	// no reason; the default is BadTopic.
+	TopicSuffixReason Reason
+	// MaxIATSkew is how far in the future an iat may be (apns.md#U19);
+	// default 5 min.
+	MaxIATSkew time.Duration
+	// TokenLifetime is the age beyond which a provider token is expired
+	// (apns.md#A05); default 1 h.
+	TokenLifetime time.Duration
+	// TokenChangeInterval is the minimum time between two changes of the
+	// bearer on one connection (apns.md#A05, U20); default 20 min.
+	TokenChangeInterval time.Duration
+}
+
+// Documented defaults.
+const (
+	defaultAddr                 = "127.0.0.1:0"
+	defaultMaxPayload           = 4096 // apns.md#P03
+	defaultMaxVoIPPayload       = 5120 // apns.md#P03, H06
+	defaultMaxConcurrentStreams = 1000 // apns.md#U06
+	defaultShutdownTimeout      = 5 * time.Second
+	defaultTokenCacheSize       = 4096
+	defaultMaxIATSkew           = 5 * time.Minute  // apns.md#U19
+	defaultTokenLifetime        = time.Hour        // apns.md#A05
+	defaultTokenChangeInterval  = 20 * time.Minute // apns.md#A05, U20
+)
+
+// normalize fills defaults and rejects impossible settings.
+func (c Config) normalize() (Config, error) {
+	switch c.Environment {
+	case "":
+		c.Environment = Development
+	case Development, Production:
+	default:
+		return c, fmt.Errorf("fakeapns: config: unknown environment %q (want %q or %q)", c.Environment, Development, Production)
+	}
+	if c.Addr == "" && c.Listener == nil {
+		c.Addr = defaultAddr
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	def := func(v *int, d int, name string) error {
+		if *v < 0 {
+			return fmt.Errorf("fakeapns: config: negative %s %d", name, *v)
+		}
+		if *v == 0 {
+			*v = d
+		}
+		return nil
+	}
+	err := errors.Join(
+		def(&c.MaxPayload, defaultMaxPayload, "MaxPayload"),
+		def(&c.MaxVoIPPayload, defaultMaxVoIPPayload, "MaxVoIPPayload"),
+		def(&c.MaxConcurrentStreams, defaultMaxConcurrentStreams, "MaxConcurrentStreams"),
+		def(&c.TokenCacheSize, defaultTokenCacheSize, "TokenCacheSize"),
+	)
+	if err != nil {
+		return c, err
+	}
+	if c.ShutdownTimeout <= 0 {
+		c.ShutdownTimeout = defaultShutdownTimeout
+	}
+	ch := &c.Choices
+	if ch.EnvironmentKeyReason == "" {
+		ch.EnvironmentKeyReason = ReasonBadEnvironmentKeyInToken // apns.md#U11
+	}
+	if ch.TopicSuffixReason == "" {
+		ch.TopicSuffixReason = ReasonBadTopic
+	}
+	for _, r := range []Reason{ch.EnvironmentKeyReason, ch.TopicSuffixReason} {
+		if !r.Known() {
+			return c, fmt.Errorf("fakeapns: config: choice %q is not an APNs reason", r)
+		}
+	}
+	if ch.MaxIATSkew <= 0 {
+		ch.MaxIATSkew = defaultMaxIATSkew
+	}
+	if ch.TokenLifetime <= 0 {
+		ch.TokenLifetime = defaultTokenLifetime
+	}
+	if ch.TokenChangeInterval <= 0 {
+		ch.TokenChangeInterval = defaultTokenChangeInterval
+	}
+	return c, nil
+}

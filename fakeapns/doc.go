@@ -1,0 +1,24 @@
+// Package fakeapns is a fake Apple Push Notification service: the HTTP/2
+// provider API (POST /3/device/{token}) answering every request with
+// Apple's status code and reason string, as gathered in
+// shared/reference/apns.md, whose row ids the code cites (apns.md#E11).
+//
+// It speaks HTTP/2 over TLS (ALPN h2, certificates from its own CA) and
+// h2c with prior knowledge; it authenticates with ES256 provider tokens
+// (JWT) or client certificates; it hands each accepted notification to a
+// Router and every request, accepted or not, to an Observer; and fault
+// rules make it fail on purpose.
+//
+// In a Go test it is one line, like net/http/httptest:
+//
+//	func TestPush(t *testing.T) {
+//		srv := fakeapns.NewServer(t) // closed by t.Cleanup
+//		srv.Router().(*fakeapns.MemoryRouter).Add(token, "com.example.app", fakeapns.Development)
+//		resp, err := srv.Client().Push(&apns2.Notification{DeviceToken: token, Topic: "com.example.app", Payload: payload})
+//		...
+//	}
+//
+// The order in which a request's problems are found is one table,
+// checkOrder (apns.md#U01); the fake's other choices where Apple is silent
+// are in Choices.
+package fakeapns

@@ -1,0 +1,160 @@
+package fakeapns
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// FaultRule makes the server misbehave for matching requests: answer with
+// a status and reason, wait, or both. Empty match fields match anything.
+//
+// Two reasons also act on the connection: Shutdown answers 503 and sends
+// GOAWAY (apns.md#E57, T11), IdleTimeout answers 400 and closes the
+// connection the same way (apns.md#E18, U04).
+type FaultRule struct {
+	// ID names the rule; Add assigns one when empty.
+	ID string `json:"id,omitempty"`
+	// Token matches the device token, case-insensitively (apns.md#U17).
+	Token string `json:"token,omitempty"`
+	// Topic matches apns-topic exactly.
+	Topic string `json:"topic,omitempty"`
+	// PushType matches apns-push-type exactly.
+	PushType string `json:"push_type,omitempty"`
+	// Reason is the answer; empty means no error (latency only).
+	Reason Reason `json:"reason,omitempty"`
+	// Status overrides Reason.Status() when non-zero.
+	Status int `json:"status,omitempty"`
+	// Timestamp is the 410 timestamp (apns.md#E03); zero means the time of
+	// the request.
+	Timestamp time.Time `json:"timestamp,omitzero"`
+	// Latency delays the answer.
+	Latency time.Duration `json:"latency,omitempty"`
+	// LatencyMax, when above Latency, makes the delay uniformly random in
+	// [Latency, LatencyMax].
+	LatencyMax time.Duration `json:"latency_max,omitempty"`
+	// Count, when positive, limits the rule to the next Count requests it
+	// fires on; the rule is then removed.
+	Count int `json:"count,omitempty"`
+	// Probability, when strictly between 0 and 1, is the chance that the
+	// rule fires on a matching request; otherwise it always fires.
+	Probability float64 `json:"probability,omitempty"`
+}
+
+func (f FaultRule) validate() error {
+	switch {
+	case f.Reason != "" && !f.Reason.Known():
+		return fmt.Errorf("fakeapns: fault %q: unknown reason %q", f.ID, f.Reason)
+	case f.Status != 0 && (f.Status < 200 || f.Status > 599):
+		return fmt.Errorf("fakeapns: fault %q: status %d out of range", f.ID, f.Status)
+	case f.Status != 0 && f.Status != 200 && f.Reason == "":
+		// apns.md#E02: every APNs error carries a reason.
+		return fmt.Errorf("fakeapns: fault %q: status %d needs a reason (apns.md#E02)", f.ID, f.Status)
+	case f.Latency < 0 || f.LatencyMax < 0:
+		return fmt.Errorf("fakeapns: fault %q: negative latency", f.ID)
+	case f.Count < 0:
+		return fmt.Errorf("fakeapns: fault %q: negative count", f.ID)
+	case f.Probability < 0 || f.Probability > 1:
+		return fmt.Errorf("fakeapns: fault %q: probability %v outside [0, 1]", f.ID, f.Probability)
+	case f.Reason == "" && f.Latency == 0 && f.LatencyMax == 0:
+		return fmt.Errorf("fakeapns: fault %q: neither a reason nor a latency", f.ID)
+	}
+	return nil
+}
+
+func (f FaultRule) matches(token, topic, pushType string) bool {
+	return (f.Token == "" || strings.EqualFold(f.Token, token)) &&
+		(f.Topic == "" || f.Topic == topic) &&
+		(f.PushType == "" || f.PushType == pushType)
+}
+
+// Faults holds a server's fault rules; safe for concurrent use. Rules are
+// tried in the order they were added; the first that fires wins.
+type Faults struct {
+	mu     sync.Mutex
+	rules  []FaultRule
+	rng    *rand.Rand
+	nextID int
+}
+
+func newFaults(seed uint64) *Faults {
+	return &Faults{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+}
+
+// Add installs a rule and returns it with its ID.
+func (fs *Faults) Add(f FaultRule) (FaultRule, error) {
+	if err := f.validate(); err != nil {
+		return f, err
+	}
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	if f.ID == "" {
+		fs.nextID++
+		f.ID = "fault-" + strconv.Itoa(fs.nextID)
+	}
+	for _, r := range fs.rules {
+		if r.ID == f.ID {
+			return f, fmt.Errorf("fakeapns: fault %q already exists", f.ID)
+		}
+	}
+	fs.rules = append(fs.rules, f)
+	return f, nil
+}
+
+// Remove deletes the rule with id and reports whether it existed.
+func (fs *Faults) Remove(id string) bool {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	for i, r := range fs.rules {
+		if r.ID == id {
+			fs.rules = append(fs.rules[:i], fs.rules[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
+// List returns a copy of the rules, Count showing what is left.
+func (fs *Faults) List() []FaultRule {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	return append([]FaultRule(nil), fs.rules...)
+}
+
+// Clear removes every rule.
+func (fs *Faults) Clear() {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	fs.rules = nil
+}
+
+// fire returns the rule that fires for a request, with its drawn latency.
+func (fs *Faults) fire(token, topic, pushType string) (FaultRule, time.Duration, bool) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	for i := range fs.rules {
+		r := &fs.rules[i]
+		if !r.matches(token, topic, pushType) {
+			continue
+		}
+		if r.Probability > 0 && r.Probability < 1 && fs.rng.Float64() >= r.Probability {
+			continue
+		}
+		fired := *r
+		delay := r.Latency
+		if r.LatencyMax > r.Latency {
+			delay += time.Duration(fs.rng.Int64N(int64(r.LatencyMax - r.Latency + 1)))
+		}
+		if r.Count > 0 {
+			r.Count--
+			if r.Count == 0 {
+				fs.rules = append(fs.rules[:i], fs.rules[i+1:]...)
+			}
+		}
+		return fired, delay, true
+	}
+	return FaultRule{}, 0, false
+}

@@ -1,0 +1,168 @@
+package fakeapns
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"golang.org/x/net/http2"
+)
+
+const (
+	topic     = "com.example.app"
+	tokOK     = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+	tokVoIP   = "1111111111111111111111111111111111111111111111111111111111111111"
+	tokProd   = "2222222222222222222222222222222222222222222222222222222222222222"
+	tokGone   = "3333333333333333333333333333333333333333333333333333333333333333"
+	tokExpire = "4444444444444444444444444444444444444444444444444444444444444444"
+	tokOther  = "5555555555555555555555555555555555555555555555555555555555555555"
+	tokBroken = "6666666666666666666666666666666666666666666666666666666666666666"
+	payload   = `{"aps":{"alert":"hi"}}`
+)
+
+// epoch is the fake clock's start; tests never read the wall clock.
+var epoch = time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
+
+// fakeClock is a settable clock.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock() *fakeClock { return &fakeClock{t: epoch} }
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// goneAt is when tokGone's app was uninstalled.
+var goneAt = epoch.Add(-time.Hour)
+
+// testRouter is the MemoryRouter every table uses, plus a token whose
+// lookup fails with a plain error (apns.md#E55).
+func testRouter() Router {
+	m := NewMemoryRouter()
+	m.SetUninstallGrace(0)
+	m.Add(tokOK, topic, Development)
+	m.Add(tokVoIP, topic+".voip", Development)
+	m.Add(tokProd, topic, Production)
+	m.Add(tokGone, topic, Development)
+	m.Uninstall(tokGone, goneAt)
+	m.Add(tokExpire, topic, Development)
+	m.Expire(tokExpire, goneAt)
+	m.Add(tokOther, "com.example.other", Development)
+	return RouterFunc(func(ctx context.Context, n Notification) error {
+		if n.Token == tokBroken {
+			return errors.New("database is on fire")
+		}
+		return m.Route(ctx, n)
+	})
+}
+
+// signJWT makes a provider token with any alg, kid, iss and iat.
+func signJWT(t testing.TB, method jwt.SigningMethod, key any, kid, iss string, iat time.Time) string {
+	t.Helper()
+	tok := jwt.NewWithClaims(method, jwt.MapClaims{"iss": iss, "iat": iat.Unix()})
+	tok.Header["kid"] = kid
+	s, err := tok.SignedString(key)
+	if err != nil {
+		t.Fatalf("sign JWT: %v", err)
+	}
+	return s
+}
+
+// bearer signs a valid token with k at the clock's time.
+func bearer(t testing.TB, k *SigningKey, iat time.Time) string {
+	return "bearer " + signJWT(t, jwt.SigningMethodES256, k.Private, k.KeyID, k.TeamID, iat)
+}
+
+// result is what a test compares: Apple's status, reason and timestamp.
+type result struct {
+	Status    int
+	Reason    Reason
+	Timestamp int64 // ms, 410 only
+}
+
+// rawResult adds what only a raw client sees.
+type rawResult struct {
+	result
+	ApnsID   string
+	UniqueID bool
+}
+
+// h2Client is a raw net/http HTTP/2 client over TLS (tlsCfg set) or h2c.
+func h2Client(tlsCfg *tls.Config) (*http.Client, *http2.Transport) {
+	tr := &http2.Transport{TLSClientConfig: tlsCfg}
+	if tlsCfg == nil {
+		tr.AllowHTTP = true
+		tr.DialTLSContext = func(ctx context.Context, network, addr string, _ *tls.Config) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, network, addr)
+		}
+	}
+	return &http.Client{Transport: tr}, tr
+}
+
+// send posts one raw request; header values are sent as given, repeated
+// keys as repeated fields.
+func send(t testing.TB, c *http.Client, base, method, path string, h http.Header, body string) rawResult {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), method, base+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("new request: %v", err)
+	}
+	req.Header = h
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("read body: %v", err)
+	}
+	var out rawResult
+	out.Status = resp.StatusCode
+	out.ApnsID = resp.Header.Get("apns-id")
+	out.UniqueID = resp.Header.Get("apns-unique-id") != ""
+	if resp.StatusCode != http.StatusOK {
+		if ct := resp.Header.Get("content-type"); ct != "application/json" {
+			t.Errorf("content-type %q, want application/json (apns.md#E02)", ct)
+		}
+		var eb struct {
+			Reason    Reason `json:"reason"`
+			Timestamp *int64 `json:"timestamp"`
+		}
+		if err := json.Unmarshal(b, &eb); err != nil {
+			t.Fatalf("error body %q is not JSON (apns.md#E62): %v", b, err)
+		}
+		out.Reason = eb.Reason
+		if eb.Timestamp != nil {
+			out.Timestamp = *eb.Timestamp
+		}
+	} else if len(b) != 0 {
+		t.Errorf("200 with body %q (apns.md#E01)", b)
+	}
+	return out
+}
+
+// pubKey is a shorthand for tests registering scoped keys.
+func pubKey(k *SigningKey) *ecdsa.PublicKey { return &k.Private.PublicKey }

@@ -1,0 +1,171 @@
+package fakeapns
+
+import (
+	"context"
+	"crypto/tls"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// TestHTTP1Refused checks that HTTP/1.1 gets a clear refusal on both
+// listeners (apns.md#T03), and that TLS offers only h2 (apns.md#T04).
+func TestHTTP1Refused(t *testing.T) {
+	f := newFixture(t)
+	tlsCfg := f.ts.ClientTLSConfig()
+	tlsCfg.NextProtos = []string{"http/1.1"}
+	tr := &http.Transport{TLSClientConfig: tlsCfg}
+	defer tr.CloseIdleConnections()
+	c := &http.Client{Transport: tr}
+	type got struct {
+		Status int
+		Says   bool
+	}
+	var gs []got
+	for _, base := range []string{f.ts.URL(), f.ts.H2CURL()} {
+		resp, err := c.Post(base+"/3/device/"+tokOK, "application/json", strings.NewReader(payload))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		gs = append(gs, got{resp.StatusCode, strings.Contains(string(b), "HTTP/2 only")})
+	}
+	want := []got{{505, true}, {505, true}}
+	if diff := cmp.Diff(want, gs); diff != "" {
+		t.Errorf("(-want +got)\n%s", diff)
+	}
+
+	conn, err := tls.Dial("tcp", strings.TrimPrefix(f.ts.URL(), "https://"), &tls.Config{RootCAs: f.ts.CertPool(), NextProtos: []string{"h2", "http/1.1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if p := conn.ConnectionState().NegotiatedProtocol; p != "h2" {
+		t.Errorf("ALPN chose %q, want h2", p)
+	}
+}
+
+// TestRecords checks what the Observer sees, for an accepted and a
+// rejected request.
+func TestRecords(t *testing.T) {
+	f := newFixture(t)
+	c, tr := h2Client(f.ts.ClientTLSConfig())
+	defer tr.CloseIdleConnections()
+	const id = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
+	h := f.header(t, map[string][]string{"apns-id": {id}, "apns-priority": {"5"}, "apns-expiration": {"2000000000"}, "apns-collapse-id": {"c1"}})
+	send(t, c, f.ts.URL(), "POST", "/3/device/"+tokOK, h, payload)
+	// The same bearer: a new one on this connection would be
+	// TooManyProviderTokenUpdates (apns.md#U20).
+	send(t, c, f.ts.URL(), "POST", "/3/device/"+tokOK, f.header(t, map[string][]string{"apns-id": {id}, "apns-priority": {"3"}, "authorization": h["Authorization"]}), payload)
+	got := []Record{<-f.records, <-f.records}
+	k := f.ts.Key
+	n := &Notification{
+		ApnsID: id, Token: tokOK, Topic: topic, PushType: "alert", Priority: 5,
+		Expiration: time.Unix(2000000000, 0).UTC(), CollapseID: "c1", Payload: []byte(payload),
+		Environment: Development, Auth: Identity{Method: AuthToken, TeamID: k.TeamID, KeyID: k.KeyID},
+		ReceivedAt: epoch,
+	}
+	want := []Record{
+		{Environment: Development, ReceivedAt: epoch, Method: "POST", Path: "/3/device/" + tokOK, Payload: []byte(payload), Status: 200, ApnsID: id, Notification: n},
+		{Environment: Development, ReceivedAt: epoch, Method: "POST", Path: "/3/device/" + tokOK, Payload: []byte(payload), Status: 400, Reason: ReasonBadPriority, ApnsID: id},
+	}
+	opts := cmp.Options{
+		cmpopts.IgnoreFields(Record{}, "RemoteAddr", "Header", "Latency", "UniqueID"),
+	}
+	if diff := cmp.Diff(want, got, opts); diff != "" {
+		t.Errorf("(-want +got)\n%s", diff)
+	}
+	for _, r := range got {
+		if r.UniqueID == "" || r.Header.Get("apns-topic") != topic {
+			t.Errorf("record lacks unique id or headers: %+v", r)
+		}
+	}
+}
+
+// TestCloseDrains checks that Close lets an in-flight request finish
+// (apns.md#T11: GOAWAY, not a cut).
+func TestCloseDrains(t *testing.T) {
+	arrived, release := make(chan struct{}), make(chan struct{})
+	router := RouterFunc(func(ctx context.Context, n Notification) error {
+		close(arrived)
+		<-release
+		return nil
+	})
+	f := newFixture(t, WithRouter(router))
+	c, tr := h2Client(f.ts.ClientTLSConfig())
+	defer tr.CloseIdleConnections()
+	done := make(chan rawResult)
+	go func() { done <- send(t, c, f.ts.URL(), "POST", "/3/device/"+tokOK, f.header(t, nil), payload) }()
+	<-arrived
+	closed := make(chan error)
+	go func() { closed <- f.ts.Close() }()
+	close(release)
+	if got := (<-done).Status; got != 200 {
+		t.Errorf("in-flight request got %d, want 200", got)
+	}
+	if err := <-closed; err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	if err := f.ts.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+}
+
+// TestContextCancelStops checks that cancelling Start's context stops the
+// server, and that Listener is used when given.
+func TestContextCancelStops(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	s, err := Start(ctx, Config{Listener: ln})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := s.URL(), "https://"+ln.Addr().String(); got != want {
+		t.Errorf("URL %q, want %q", got, want)
+	}
+	cancel()
+	if err := s.Close(); err != nil { // waits for the cancel-triggered close
+		t.Fatal(err)
+	}
+	if conn, err := net.Dial("tcp", ln.Addr().String()); err == nil {
+		conn.Close()
+		t.Error("still accepting after cancel")
+	}
+}
+
+// TestConfigErrors checks bad configurations fail with clear errors.
+func TestConfigErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  Config
+		want string
+	}{
+		{"environment", Config{Environment: "staging"}, "unknown environment"},
+		{"negative", Config{MaxPayload: -1}, "negative MaxPayload"},
+		{"choice", Config{Choices: Choices{TopicSuffixReason: "Nope"}}, "not an APNs reason"},
+		{"key", Config{Keys: []KeyInfo{{KeyID: "K"}}}, "empty team id"},
+		{"fault", Config{Faults: []FaultRule{{Reason: "Nope"}}}, "unknown reason"},
+		{"addr", Config{Addr: "256.0.0.1:99999"}, "listen"},
+	}
+	for _, tc := range tests {
+		s, err := Start(t.Context(), tc.cfg)
+		if err == nil {
+			s.Close()
+			t.Errorf("%s: Start accepted %+v", tc.name, tc.cfg)
+			continue
+		}
+		if !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %q lacks %q", tc.name, err, tc.want)
+		}
+	}
+}

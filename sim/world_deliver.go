@@ -1,0 +1,251 @@
+package sim
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/google/uuid"
+)
+
+// Push types whose notifications never reach the app's alert UI: they go
+// to PushKit, ActivityKit, WidgetKit and friends (apns.md#H05–H13).
+var nonAlertPushTypes = map[string]bool{
+	"location": true, "voip": true, "complication": true, "fileprovider": true, "mdm": true,
+	"liveactivity": true, "pushtotalk": true, "widgets": true, "controls": true,
+}
+
+// simctlTargetKey names the app in a simctl payload (apns.md#S03).
+const simctlTargetKey = "Simulator Target Bundle"
+
+// simctlMaxPayload is simctl push's size limit (apns.md#S02).
+const simctlMaxPayload = 4096
+
+// Deliver injects a notification straight into a device, like `xcrun
+// simctl push` (apns.md#S06): no APNs, no token or environment check
+// (S05). bundleID may be empty when the payload names the app with
+// "Simulator Target Bundle" (S03). n.ApnsID and n.ReceivedAt are filled
+// when empty.
+func (w *World) Deliver(ctx context.Context, device, bundleID string, n Notification) (Delivered, error) {
+	if err := ctx.Err(); err != nil {
+		return Delivered{}, fmt.Errorf("push to %s: %w", device, err)
+	}
+	if bundleID == "" {
+		if raw, ok := n.Payload.Custom[simctlTargetKey]; ok {
+			_ = json.Unmarshal(raw, &bundleID) // a non-string leaves it empty: UnknownAppError below
+		}
+	}
+	if len(n.Payload.Raw) > simctlMaxPayload {
+		return Delivered{}, &InjectError{Device: device, Why: fmt.Sprintf("payload is %d bytes, over simctl's %d (apns.md#S02)", len(n.Payload.Raw), simctlMaxPayload)}
+	}
+	if len(n.Payload.Raw) > 0 {
+		if _, ok := lookupPath(n.Payload.Raw, "aps"); !ok {
+			return Delivered{}, &InjectError{Device: device, Why: `payload has no "aps" dictionary (apns.md#S02)`}
+		}
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	ds, a, err := w.lookup(device, bundleID)
+	if err != nil {
+		return Delivered{}, err
+	}
+	if a.Uninstalled {
+		return Delivered{}, &InjectError{Device: device, Why: fmt.Sprintf("%s is uninstalled", a.BundleID)}
+	}
+	if n.ApnsID == "" {
+		n.ApnsID = uuid.NewString()
+	}
+	if n.ReceivedAt.IsZero() {
+		n.ReceivedAt = w.clock.Now()
+	}
+	if n.Topic == "" {
+		n.Topic = a.BundleID
+	}
+	if n.Priority == 0 {
+		n.Priority = 10
+	}
+	d := w.deliver(nil, ds, a, n, " (injected like simctl push, apns.md#S06)")
+	if d == nil {
+		return Delivered{ApnsID: n.ApnsID, Device: device, App: a.BundleID, Notification: n, ReceivedAt: n.ReceivedAt}, nil
+	}
+	out := *d
+	out.Presentations = append([]Presentation(nil), d.Presentations...)
+	return out, nil
+}
+
+// DeliverPayload parses body and injects it as Deliver does.
+func (w *World) DeliverPayload(ctx context.Context, device, bundleID string, body []byte) (Delivered, error) {
+	p, err := ParsePayload(body)
+	if err != nil {
+		return Delivered{}, fmt.Errorf("push to %s: %w", device, err)
+	}
+	return w.Deliver(ctx, device, bundleID, Notification{Payload: p})
+}
+
+// deliver puts n on the device and logs what the device does with it. It
+// returns the stored notification, or nil when nothing was stored. Called
+// with w.mu held.
+func (w *World) deliver(batch *[]Event, ds *deviceState, a *App, n Notification, via string) *Delivered {
+	dev := ds.dev
+	base := Event{Device: dev.Name, App: a.BundleID, Token: a.Token, ApnsID: n.ApnsID}
+	ev := base
+	ev.Kind, ev.Message = EventDelivered, fmt.Sprintf("delivered to %s on %s (iOS %s)%s", a.BundleID, dev.Name, dev.Version, via)
+	w.emit(batch, ev)
+	if a.Uninstalled {
+		ds.dead[a.BundleID] = true
+		ev = base
+		ev.Kind, ev.Message = EventSuppressed, a.BundleID+" is uninstalled: dropped, and the token is now invalid (apns.md#D06)"
+		w.emit(batch, ev)
+		return nil
+	}
+	if n.CollapseID != "" {
+		w.collapse(batch, ds, a, n)
+	}
+	if nonAlertPushTypes[n.PushType] {
+		ev = base
+		ev.Kind, ev.Message = EventNote, fmt.Sprintf("push type %s is handled by its own framework, not shown as an alert (apns.md#H05–H13)", n.PushType)
+		w.emit(batch, ev)
+		return nil
+	}
+	aps := n.Payload.Aps
+	if aps.Badge != nil {
+		ds.badges[a.BundleID] = *aps.Badge // apns.md#P07
+	}
+	d := &Delivered{ApnsID: n.ApnsID, Device: dev.Name, App: a.BundleID, Notification: n, ReceivedAt: n.ReceivedAt}
+	if aps.Alert == nil {
+		d.State = NotificationSilent
+		w.wake(batch, ds, a, d, base)
+		w.store(ds, d)
+		return d
+	}
+	caps := CapabilitiesOf(dev.Version)
+	d.Presentations = make([]Presentation, len(caps.Contexts))
+	for i, c := range caps.Contexts {
+		d.Presentations[i] = Render(dev, a, n, c)
+	}
+	e := eraOf(dev.Version)
+	ev = base
+	ev.Kind = EventSuppressed
+	switch {
+	case a.Permission == PermissionDenied:
+		ev.Message = "notifications denied by the user: nothing shown (apns.md#V52)"
+	case a.Permission == PermissionNotDetermined && e.AskPermission:
+		ev.Message = "the app never asked to show notifications: nothing shown (apns.md#V08, V40)"
+	case a.Permission == PermissionProvisional && !e.Provisional:
+		ev.Message = fmt.Sprintf("provisional authorization needs iOS 12, this is iOS %s: nothing shown (apns.md#V48)", dev.Version)
+	case a.ChatOpen:
+		ev.Message = "the chat screen is open: the app shows no notification (seed 002, ASAPP)"
+	case a.State == AppForeground && !caps.ForegroundUI:
+		ev.Callback = e.Remote
+		ev.Message = "app in the foreground: no alert, banner or sound; the app is told with state active (apns.md#V24)"
+	case a.State == AppForeground && a.Handler.WillPresent == WillPresentNone:
+		ev.Callback = string(CallbackWillPresent)
+		ev.Message = "app in the foreground and its willPresent returns no options: nothing shown (apns.md#V45)"
+	default:
+		ev.Kind = EventPresented
+		ev.Context = primaryContext(dev, a, caps)
+		if a.State == AppForeground {
+			ev.Callback = string(CallbackWillPresent) // apns.md#V45
+		}
+		for i := range d.Presentations {
+			if d.Presentations[i].Context == ev.Context {
+				ev.Presentation = &d.Presentations[i]
+			}
+		}
+		ev.Message = presentedLine(ev.Context, ev.Presentation)
+		if a.Permission == PermissionProvisional {
+			ev.Message += " (provisional: delivered quietly, apns.md#V48)"
+		}
+	}
+	d.State = NotificationSuppressed
+	if ev.Kind == EventPresented {
+		d.State = NotificationShown
+	}
+	w.emit(batch, ev)
+	w.store(ds, d)
+	return d
+}
+
+// primaryContext is where the user first sees the notification.
+func primaryContext(dev *Device, a *App, caps Capabilities) Context {
+	want := []Context{ContextBanner, ContextAlert}
+	switch {
+	case a.Permission == PermissionProvisional:
+		want = []Context{ContextNotificationCenter} // apns.md#V48
+	case a.State == AppForeground:
+		want = []Context{ContextForeground} // apns.md#V45
+	case dev.Locked:
+		want = []Context{ContextLockScreen}
+	}
+	for _, c := range want {
+		if hasContext(&caps, c) {
+			return c
+		}
+	}
+	return caps.Contexts[0]
+}
+
+func presentedLine(c Context, p *Presentation) string {
+	if p == nil {
+		return fmt.Sprintf("shown (%s)", c)
+	}
+	ids := make([]string, len(p.Buttons))
+	for i, b := range p.Buttons {
+		ids[i] = b.ID
+	}
+	text := p.Body
+	if p.Title != "" {
+		text = p.Title + ": " + text
+	}
+	return fmt.Sprintf("shown as %s: %q buttons %v", p.Style, text, ids)
+}
+
+// wake handles a push without an alert. Called with w.mu held.
+func (w *World) wake(batch *[]Event, ds *deviceState, a *App, d *Delivered, base Event) {
+	aps := d.Notification.Payload.Aps
+	e := eraOf(ds.dev.Version)
+	ev := base
+	ev.Kind = EventSuppressed
+	switch {
+	case aps.ContentAvailable != 1:
+		ev.Message = "no alert: badge and sound only, nothing shown (apns.md#U23)"
+	case e.Fetch == "":
+		ev.Message = fmt.Sprintf("content-available needs iOS 7, this is iOS %s: the app is not woken (apns.md#P11)", ds.dev.Version)
+	case a.State == AppForceQuit:
+		ev.Message = "the user force-quit the app: no background launch until it is opened (apns.md#C05)"
+	default:
+		if a.State == AppNotRunning {
+			w.setState(batch, ds, a, AppBackground, "launched in the background for a silent push")
+		}
+		ev.Kind, ev.Callback, ev.Action = EventWake, e.Fetch, KeyFetch
+		ev.Message = fmt.Sprintf("silent push: app woken in the %s, %s has %s to complete (apns.md#C05)", a.State, e.Fetch, w.limit)
+		w.emit(batch, ev)
+		s, route := a.Handler.Script(KeyFetch, d.Notification.Payload)
+		w.runScript(batch, ds, a, d, response{key: KeyFetch, callback: e.Fetch, completion: true, route: route}, s)
+		return
+	}
+	w.emit(batch, ev)
+}
+
+// collapse removes a notification with the same collapse id that n
+// replaces (apns.md#H19). Called with w.mu held.
+func (w *World) collapse(batch *[]Event, ds *deviceState, a *App, n Notification) {
+	for i, old := range ds.notes {
+		if old.App == a.BundleID && old.Notification.CollapseID == n.CollapseID {
+			ds.notes = append(ds.notes[:i], ds.notes[i+1:]...)
+			w.emit(batch, Event{Kind: EventNote, Device: ds.dev.Name, App: a.BundleID, ApnsID: n.ApnsID,
+				Message: fmt.Sprintf("replaces %s (same apns-collapse-id %q, apns.md#H19)", old.ApnsID, n.CollapseID)})
+			return
+		}
+	}
+}
+
+// store keeps d, dropping the oldest notifications past the bound.
+func (w *World) store(ds *deviceState, d *Delivered) {
+	if len(ds.notes) >= w.maxNotes {
+		drop := len(ds.notes) - w.maxNotes + 1
+		clear(ds.notes[:drop])
+		ds.notes = ds.notes[drop:]
+	}
+	ds.notes = append(ds.notes, d)
+}

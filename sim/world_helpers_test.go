@@ -1,0 +1,78 @@
+package sim
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/pushsim/pushsim/fakeapns"
+)
+
+var t0 = time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
+
+// testWorld is the default fleet on a virtual clock.
+func testWorld(t testing.TB, mutate ...func([]*Device)) (*World, *VirtualClock) {
+	t.Helper()
+	fleet := DefaultFleet()
+	for _, m := range mutate {
+		m(fleet)
+	}
+	clock := NewVirtualClock(t0)
+	w := NewWorld(WorldConfig{Fleet: fleet, Clock: clock, Log: NewEventLogClock(1000, clock)})
+	t.Cleanup(func() { _ = w.Close() })
+	return w, clock
+}
+
+// push sends body to the default app on device through Route and Observe,
+// as fakeapns would, and returns the apns id.
+func push(t testing.TB, w *World, device, apnsID, body string, opts ...func(*fakeapns.Notification)) error {
+	t.Helper()
+	n := fakeapns.Notification{
+		ApnsID: apnsID, Token: DeviceToken(device, DefaultBundleID), Topic: DefaultBundleID,
+		PushType: "alert", Priority: 10, Payload: []byte(body), Environment: fakeapns.Development,
+		ReceivedAt: w.clock.Now(),
+	}
+	for _, o := range opts {
+		o(&n)
+	}
+	err := w.Route(context.Background(), n)
+	rec := fakeapns.Record{Environment: n.Environment, ReceivedAt: n.ReceivedAt, Method: "POST",
+		Path: "/3/device/" + n.Token, Payload: n.Payload, Status: 200, ApnsID: apnsID, Notification: &n}
+	if rej, ok := err.(*fakeapns.Rejection); ok {
+		rec.Status, rec.Reason, rec.Timestamp = rej.Reason.Status(), rej.Reason, rej.Timestamp
+	} else if err != nil {
+		t.Fatalf("Route: %v", err)
+	}
+	w.Observe(rec)
+	return err
+}
+
+// brief is an event reduced to what tests compare.
+type brief struct {
+	Kind     EventKind
+	Action   string `json:",omitempty"`
+	Callback string `json:",omitempty"`
+	Message  string
+}
+
+func briefs(events []Event) []brief {
+	out := make([]brief, len(events))
+	for i, e := range events {
+		out[i] = brief{Kind: e.Kind, Action: e.Action, Callback: e.Callback, Message: e.Message}
+	}
+	return out
+}
+
+func kinds(events []Event) []EventKind {
+	out := make([]EventKind, len(events))
+	for i, e := range events {
+		out[i] = e.Kind
+	}
+	return out
+}
+
+// logSince returns the log's events after seq.
+func logSince(w *World, seq uint64) []Event {
+	ev, _ := w.Log().Since(seq, 0)
+	return ev
+}
