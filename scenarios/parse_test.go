@@ -1,5 +1,3 @@
-//go:build wave2
-
 package scenarios
 
 import (

@@ -33,6 +33,8 @@ var version = "dev"
 type cli struct {
 	// Subcommands: one field each (send, serve, run, matrix, lint, tui).
 	Send    sendCmd          `cmd:"" help:"Send one notification to the simulated devices (or, with --real, to Apple)."`
+	Run     runCmd           `cmd:"" help:"Replay scenario files (YAML) against the simulated flow; exit 1 when one fails."`
+	Lint    lintCmd          `cmd:"" help:"Check a payload against every iOS version: findings with rule, severity, versions and a fix."`
 	Version kong.VersionFlag `help:"Print the version and exit."`
 }
 
