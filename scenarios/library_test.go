@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestLibrary runs every scenario of the shipped library: each must pass.
@@ -27,4 +29,27 @@ func TestLibrary(t *testing.T) {
 		}
 	}
 	t.Log("\n" + report.String())
+}
+
+// TestEmbeddedLibrary: the embedded copy loads the same scenarios as the
+// files on disk.
+func TestEmbeddedLibrary(t *testing.T) {
+	disk, err := Load("library")
+	if err != nil {
+		t.Fatal(err)
+	}
+	embedded, err := LoadFS(Library(), "library")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := func(list []*Scenario) []string {
+		var out []string
+		for _, s := range list {
+			out = append(out, s.Name)
+		}
+		return out
+	}
+	if diff := cmp.Diff(names(disk), names(embedded)); diff != "" {
+		t.Errorf("embedded library (-disk +embedded):\n%s", diff)
+	}
 }
