@@ -28,7 +28,7 @@ func TestBrokenCopies(t *testing.T) {
 		{Name: "poll broken on iOS 7", Where: "testdata/broken/poll-ios7-buttons.yaml:14:5",
 			Diff: []string{`-`, `"OK"`, `+`, `"Close"`, `"View"`}},
 		{Name: "watchdog broken", Where: "testdata/broken/watchdog-expects-completion.yaml:16:5",
-			Diff: []string{`- 	`, `completion device="ios15" action="OK"`, `watchdog ios15: completion handler never called`}},
+			Diff: []string{`completion device="ios15" action="OK"`, `watchdog ios15: completion handler never called`}},
 		{Name: "wrong environment broken", Where: "testdata/broken/wrong-status.yaml:12:5",
 			Diff: []string{`200,`, `400,`, `"BadDeviceToken"`}},
 	}

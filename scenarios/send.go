@@ -14,7 +14,6 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/sideshow/apns2"
 	"github.com/sideshow/apns2/token"
-	"golang.org/x/net/http2"
 
 	"github.com/pushsim/pushsim/fakeapns"
 	"github.com/pushsim/pushsim/sim"
@@ -255,12 +254,16 @@ func expiredClient(url string, roots *x509.CertPool, k *fakeapns.SigningKey) (se
 type rawClient struct{ c *apns2.Client }
 
 func newRawClient(url string, roots *x509.CertPool, tok *token.Token) *rawClient {
+	// The same transport as sim.NewProvider: net/http's HTTP/2 only
+	// (apns.md#T03).
 	dialer := &net.Dialer{Timeout: 20 * time.Second, KeepAlive: 15 * time.Second}
-	tr := &http2.Transport{
-		TLSClientConfig: &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12},
-		DialTLSContext: func(ctx context.Context, network, addr string, c *tls.Config) (net.Conn, error) {
-			return (&tls.Dialer{NetDialer: dialer, Config: c}).DialContext(ctx, network, addr)
-		},
+	protocols := new(http.Protocols)
+	protocols.SetHTTP2(true)
+	tr := &http.Transport{
+		TLSClientConfig:     &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12},
+		DialContext:         dialer.DialContext,
+		TLSHandshakeTimeout: 20 * time.Second,
+		Protocols:           protocols,
 	}
 	c := &apns2.Client{Token: tok, HTTPClient: &http.Client{Transport: tr, Timeout: 30 * time.Second}, Host: strings.TrimRight(url, "/")}
 	return &rawClient{c: c}
