@@ -59,7 +59,7 @@ var enums = map[reflect.Type][]string{
 
 // fieldEnums are closed sets of plain string fields, by YAML key.
 var fieldEnums = map[string][]string{
-	"auth":  AuthModes,
+	"auth": AuthModes,
 }
 
 // descriptions of the step kinds and of fields whose meaning is not
