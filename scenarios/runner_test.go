@@ -144,3 +144,19 @@ steps:
 		t.Fatalf("exec scenario failed: %s", res.Failure)
 	}
 }
+
+// TestCompanionFiles: payload_file (a simctl .apns file, whose target
+// bundle becomes the topic) and fleet_file are read next to the scenario;
+// a *.fleet.yaml is not taken for a scenario.
+func TestCompanionFiles(t *testing.T) {
+	list, err := Load("testdata/files")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 1 {
+		t.Fatalf("loaded %d scenarios, want 1 (the fleet file is not one)", len(list))
+	}
+	if res := RunOne(context.Background(), list[0], Options{}); !res.Passed {
+		t.Errorf("failed: %s", res.Failure)
+	}
+}

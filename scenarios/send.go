@@ -185,6 +185,9 @@ func (r *run) sender(auth string, env fakeapns.Environment, topic string) (sende
 	var s sender
 	switch auth {
 	case AuthJWT:
+		if srv == r.h.Server {
+			return r.h.Provider, nil // the harness's own provider; closed with it
+		}
 		cfg := base
 		cfg.Key, cfg.KeyID, cfg.TeamID = hk.Private, hk.KeyID, hk.TeamID
 		s, err = sim.NewProvider(cfg)
