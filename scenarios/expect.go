@@ -126,21 +126,27 @@ func (r *run) screenOf(dev string, e *ScreenExpect) (want, got screenView, err e
 	if e.State != "" {
 		got.State = string(d.State)
 	}
-	if e.Context == "" {
-		if e.Style != "" || e.Title != nil || e.Subtitle != nil || e.Body != nil || e.Sound != nil ||
-			e.Slider != nil || e.Badge != nil || e.Buttons != nil || e.ButtonIDs != nil || e.Destructive != nil || len(e.Notes) > 0 {
-			return want, got, failf("", "expect_screen on %s needs a context to compare what is drawn (%s)", dev, contextsOf(d))
-		}
+	drawn := e.Style != "" || e.Title != nil || e.Subtitle != nil || e.Body != nil || e.Sound != nil ||
+		e.Slider != nil || e.Badge != nil || e.Buttons != nil || e.ButtonIDs != nil || e.Destructive != nil || len(e.Notes) > 0
+	if !drawn {
 		return want, got, nil
+	}
+	ctx := e.Context
+	if ctx == "" {
+		// No context named: where the device showed it on arrival.
+		if ctx = r.shownIn(dev, d.ApnsID); ctx == "" {
+			return want, got, failf("", "%s did not show notification %s on arrival (state %s); name a context to check one of %s", dev, d.ApnsID, d.State, contextsOf(d))
+		}
+		want.Context, got.Context = ctx, ctx
 	}
 	var p *sim.Presentation
 	for i := range d.Presentations {
-		if d.Presentations[i].Context == e.Context {
+		if d.Presentations[i].Context == ctx {
 			p = &d.Presentations[i]
 		}
 	}
 	if p == nil {
-		return want, got, failf("", "%s has no %s context; it has %s", dev, e.Context, contextsOf(d))
+		return want, got, failf("", "%s has no %s context; it has %s", dev, ctx, contextsOf(d))
 	}
 	str := func(w *string, g string, wd, gd *string) {
 		if w != nil {
@@ -195,6 +201,19 @@ func (r *run) screenOf(dev string, e *ScreenExpect) (want, got screenView, err e
 		}
 	}
 	return want, got, nil
+}
+
+// shownIn is the context a notification was presented in when it
+// arrived, from the event log; "" when it was not presented.
+func (r *run) shownIn(device, apnsID string) sim.Context {
+	events, _ := r.log.Since(0, 0)
+	for i := len(events) - 1; i >= 0; i-- {
+		ev := events[i]
+		if ev.Kind == sim.EventPresented && ev.Device == device && ev.ApnsID == apnsID {
+			return ev.Context
+		}
+	}
+	return ""
 }
 
 func nonNil(s []string) []string {

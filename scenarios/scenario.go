@@ -208,7 +208,9 @@ type ResponseExpect struct {
 // ScreenExpect checks what a device shows for a notification in one
 // context. Only the fields given are compared.
 type ScreenExpect struct {
-	Target  `yaml:",inline"`
+	Target `yaml:",inline"`
+	// Context is where to look; by default where the notification was
+	// shown when it arrived (banner, lock screen, ...).
 	Context sim.Context `yaml:"context,omitempty" json:"context,omitempty"`
 	// ApnsID picks the notification; the newest on the device by default.
 	ApnsID   string  `yaml:"apns_id,omitempty" json:"apns_id,omitempty"`
