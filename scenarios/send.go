@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -167,7 +168,10 @@ func otherEnv(env fakeapns.Environment) fakeapns.Environment {
 }
 
 // sender returns (and caches) the provider for an auth mode, an
-// environment and, for certificates, a topic.
+// environment and, for certificates, a topic. Every one is an apns2
+// client over net/http's HTTP/2, as sim.Provider builds it, but with
+// connections the run can close outright: a connection left half-closed
+// would make the fake's graceful shutdown wait for it.
 func (r *run) sender(auth string, env fakeapns.Environment, topic string) (sender, error) {
 	key := auth + "|" + string(env)
 	if auth == AuthCert || auth == AuthCertWrongEnv {
@@ -181,16 +185,11 @@ func (r *run) sender(auth string, env fakeapns.Environment, topic string) (sende
 		return nil, err
 	}
 	hk := r.h.Key
-	base := sim.ProviderConfig{Endpoint: srv.URL(), RootCAs: srv.CertPool(), Timeout: 30 * time.Second}
+	url, roots := srv.URL(), srv.CertPool()
 	var s sender
 	switch auth {
 	case AuthJWT:
-		if srv == r.h.Server {
-			return r.h.Provider, nil // the harness's own provider; closed with it
-		}
-		cfg := base
-		cfg.Key, cfg.KeyID, cfg.TeamID = hk.Private, hk.KeyID, hk.TeamID
-		s, err = sim.NewProvider(cfg)
+		s = newRawClient(url, roots, &token.Token{AuthKey: hk.Private, KeyID: hk.KeyID, TeamID: hk.TeamID}, nil)
 	case AuthCert, AuthCertWrongEnv:
 		certEnv := env
 		if auth == AuthCertWrongEnv {
@@ -200,26 +199,23 @@ func (r *run) sender(auth string, env fakeapns.Environment, topic string) (sende
 		if cerr != nil {
 			return nil, fmt.Errorf("issuing a client certificate for %s: %w", topic, cerr)
 		}
-		cfg := base
-		cfg.Certificate = &cert
-		s, err = sim.NewProvider(cfg)
+		s = newRawClient(url, roots, nil, &cert)
 	case AuthUnknownKey, AuthWrongKey:
 		other, kerr := fakeapns.GenerateSigningKey("", "")
 		if kerr != nil {
 			return nil, fmt.Errorf("generating a key: %w", kerr)
 		}
-		cfg := base
-		cfg.Key, cfg.KeyID, cfg.TeamID = other.Private, other.KeyID, other.TeamID
+		tok := &token.Token{AuthKey: other.Private, KeyID: other.KeyID, TeamID: other.TeamID}
 		if auth == AuthWrongKey {
 			// The registered key id and team, signed by another key: the
 			// signature cannot be verified (apns.md#E34).
-			cfg.KeyID, cfg.TeamID = hk.KeyID, hk.TeamID
+			tok.KeyID, tok.TeamID = hk.KeyID, hk.TeamID
 		}
-		s, err = sim.NewProvider(cfg)
+		s = newRawClient(url, roots, tok, nil)
 	case AuthExpiredJWT:
-		s, err = expiredClient(srv.URL(), srv.CertPool(), hk)
+		s, err = expiredClient(url, roots, hk)
 	case AuthNone:
-		s = newRawClient(srv.URL(), srv.CertPool(), nil)
+		s = newRawClient(url, roots, nil, nil)
 	default:
 		return nil, fmt.Errorf("unknown auth %q", auth)
 	}
@@ -249,27 +245,48 @@ func expiredClient(url string, roots *x509.CertPool, k *fakeapns.SigningKey) (se
 		return nil, fmt.Errorf("signing an expired token: %w", err)
 	}
 	tok := &token.Token{AuthKey: k.Private, KeyID: k.KeyID, TeamID: k.TeamID, IssuedAt: now.Unix(), Bearer: bearer}
-	return newRawClient(url, roots, tok), nil
+	return newRawClient(url, roots, tok, nil), nil
 }
 
-// rawClient sends with an apns2.Client built here, for tokens sim.Provider
-// does not make (none, or a hand-made bearer).
-type rawClient struct{ c *apns2.Client }
+// rawClient is an apns2 client with a token, a certificate or neither,
+// whose connections it tracks so Close can end them all.
+type rawClient struct {
+	c     *apns2.Client
+	mu    sync.Mutex
+	conns map[net.Conn]struct{}
+}
 
-func newRawClient(url string, roots *x509.CertPool, tok *token.Token) *rawClient {
+func newRawClient(url string, roots *x509.CertPool, tok *token.Token, cert *tls.Certificate) *rawClient {
+	rc := &rawClient{conns: map[net.Conn]struct{}{}}
+	tlsConfig := &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
+	c := &apns2.Client{Token: tok, Host: strings.TrimRight(url, "/")}
+	if cert != nil {
+		tlsConfig.Certificates = []tls.Certificate{*cert}
+		c.Certificate = *cert
+	}
+	dialer := &net.Dialer{Timeout: 20 * time.Second, KeepAlive: 15 * time.Second}
 	// The same transport as sim.NewProvider: net/http's HTTP/2 only
 	// (apns.md#T03).
-	dialer := &net.Dialer{Timeout: 20 * time.Second, KeepAlive: 15 * time.Second}
 	protocols := new(http.Protocols)
 	protocols.SetHTTP2(true)
 	tr := &http.Transport{
-		TLSClientConfig:     &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12},
-		DialContext:         dialer.DialContext,
+		TLSClientConfig: tlsConfig,
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			conn, err := dialer.DialContext(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			rc.mu.Lock()
+			rc.conns[conn] = struct{}{}
+			rc.mu.Unlock()
+			return conn, nil
+		},
 		TLSHandshakeTimeout: 20 * time.Second,
 		Protocols:           protocols,
 	}
-	c := &apns2.Client{Token: tok, HTTPClient: &http.Client{Transport: tr, Timeout: 30 * time.Second}, Host: strings.TrimRight(url, "/")}
-	return &rawClient{c: c}
+	c.HTTPClient = &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	rc.c = c
+	return rc
 }
 
 // Send posts req through apns2 and converts its answer.
@@ -291,5 +308,14 @@ func (rc *rawClient) Send(ctx context.Context, req sim.Request) (sim.Response, e
 	return out, nil
 }
 
-// Close drops the client's connections.
-func (rc *rawClient) Close() { rc.c.CloseIdleConnections() }
+// Close ends every connection the client opened, idle or not: the run is
+// over and nothing is in flight.
+func (rc *rawClient) Close() {
+	rc.c.CloseIdleConnections()
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	for conn := range rc.conns {
+		_ = conn.Close()
+	}
+	clear(rc.conns)
+}
