@@ -24,6 +24,10 @@ type Options struct {
 	Verbose bool
 	// LogSize is each scenario's event-log ring; 0 means 10000 events.
 	LogSize int
+	// Watch, when set, is called once per scenario with its event log
+	// before the first step, so a UI can follow a replay live (subscribe
+	// to the log; do not block).
+	Watch func(s *Scenario, log *sim.EventLog)
 }
 
 // Result is the outcome of one scenario.
@@ -130,6 +134,9 @@ func RunOne(ctx context.Context, s *Scenario, opts Options) (res Result) {
 		res.Failure = &Failure{File: s.File, Message: err.Error()}
 		res.Wall = time.Since(start)
 		return res
+	}
+	if opts.Watch != nil {
+		opts.Watch(s, r.log)
 	}
 	defer func() {
 		res.Virtual = r.clock.Now().Sub(r.start)
