@@ -98,7 +98,7 @@ func (rc *recorder) add(ev sim.Event) {
 	case sim.EventPresented:
 		rc.screen(ev)
 	case sim.EventSuppressed:
-		rc.steps = append(rc.steps, Step{ExpectScreen: &ScreenExpect{Target: Target{Device: ev.Device, App: ev.App}, ApnsID: "", State: string(sim.NotificationSuppressed)}})
+		rc.steps = append(rc.steps, Step{ExpectScreen: &ScreenExpect{Target: Target{Device: ev.Device, App: ev.App}, State: string(sim.NotificationSuppressed)}})
 	case sim.EventDismissed:
 		rc.user(ev, Step{Dismiss: &TapStep{Target: Target{Device: ev.Device}}})
 	case sim.EventAction:
@@ -114,8 +114,8 @@ func (rc *recorder) add(ev sim.Event) {
 		if ev.Text != "" {
 			st = Step{Reply: &TapStep{Target: Target{Device: ev.Device}, Action: action, Text: ev.Text}}
 		}
-		// An unlock or app-state change logged just before the action is
-		// part of the same tap.
+		// An unlock logged just before the action is part of the same
+		// tap (apns.md#V33).
 		prefix := rc.prefix
 		rc.prefix = nil
 		rc.user(ev, st)
