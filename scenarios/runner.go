@@ -388,8 +388,13 @@ func (r *run) tap(t *TapStep, action, text string) error {
 		case t.Error == "" && err != nil:
 			return fmt.Errorf("%s: %w", dev, err)
 		}
+		// One device's webhooks finish before the next device is tapped,
+		// so the log's order is the same on every run.
+		if err := r.idle(); err != nil {
+			return err
+		}
 	}
-	return r.idle()
+	return nil
 }
 
 // set changes device and app state on each target device.

@@ -109,8 +109,11 @@ func (r *run) send(e *SendStep) error {
 			backoff *= 2
 		}
 		r.last = append(r.last, res)
+		if err := r.idle(); err != nil { // keep the log's order stable
+			return err
+		}
 	}
-	return r.idle()
+	return nil
 }
 
 func nameOr(name, token string) string {
