@@ -31,7 +31,12 @@ type realClock struct{}
 
 func (realClock) Now() time.Time { return time.Now() }
 
-func (realClock) AfterFunc(d time.Duration, f func()) Timer { return time.AfterFunc(d, f) }
+func (realClock) AfterFunc(d time.Duration, f func()) Timer {
+	if f == nil {
+		f = func() {}
+	}
+	return time.AfterFunc(d, f)
+}
 
 // VirtualClock is a Clock that moves only when Advance is called. It is
 // safe for concurrent use.
@@ -62,6 +67,9 @@ func (c *VirtualClock) AfterFunc(d time.Duration, f func()) Timer {
 	defer c.mu.Unlock()
 	if d < 0 {
 		d = 0
+	}
+	if f == nil {
+		f = func() {}
 	}
 	c.seq++
 	t := &virtualTimer{clock: c, at: c.now.Add(d), seq: c.seq, f: f, index: -1}

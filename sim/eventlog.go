@@ -57,6 +57,17 @@ type Event struct {
 	Message string `json:"message"`
 }
 
+// EventReader is the read side of the event log: what the TUI, `serve`
+// and the scenario runner need, so they can be handed a fake in tests.
+type EventReader interface {
+	Since(seq uint64, max int) (events []Event, missed uint64)
+	Last() uint64
+	Wait(ctx context.Context, after uint64) error
+	Subscribe() (ch <-chan struct{}, cancel func())
+}
+
+var _ EventReader = (*EventLog)(nil)
+
 // DefaultEventLogCapacity is the ring size used when NewEventLog is given
 // a capacity <= 0.
 const DefaultEventLogCapacity = 10000
@@ -142,6 +153,12 @@ func (l *EventLog) Last() uint64 {
 // all of them). missed counts the events after seq that were overwritten
 // before this call, so a reader that fell behind knows how many it lost.
 func (l *EventLog) Since(seq uint64, max int) (events []Event, missed uint64) {
+	return l.AppendSince(nil, seq, max)
+}
+
+// AppendSince is Since appending to dst, so that a reader polling in a
+// loop can reuse one buffer.
+func (l *EventLog) AppendSince(dst []Event, seq uint64, max int) (events []Event, missed uint64) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	oldest := l.last - uint64(len(l.ring)) + 1 // Seq at l.start
@@ -150,18 +167,18 @@ func (l *EventLog) Since(seq uint64, max int) (events []Event, missed uint64) {
 		seq = oldest - 1
 	}
 	if seq >= l.last {
-		return nil, missed
+		return dst, missed
 	}
 	n := int(l.last - seq)
 	if max > 0 && n > max {
 		n = max
 	}
-	events = make([]Event, n)
-	first := l.start + int(seq+1-oldest)
-	for i := range events {
-		events[i] = l.ring[(first+i)%len(l.ring)]
-	}
-	return events, missed
+	// Copy at most two contiguous runs of the ring.
+	first := (l.start + int(seq+1-oldest)) % len(l.ring)
+	end := min(first+n, len(l.ring))
+	dst = append(dst, l.ring[first:end]...)
+	dst = append(dst, l.ring[:n-(end-first)]...)
+	return dst, missed
 }
 
 // Wait returns nil once an event with Seq > after exists, or ctx's error

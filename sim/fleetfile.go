@@ -44,6 +44,7 @@ type FleetError struct {
 	Msg          string
 }
 
+// Error implements error.
 func (e *FleetError) Error() string {
 	if e.Line == 0 {
 		return fmt.Sprintf("%s: %s", e.File, e.Msg)
@@ -274,6 +275,13 @@ func positioned(data []byte, filename, path, msg string) error {
 			break
 		}
 		if node, ferr := p.FilterFile(f); ferr == nil && node != nil {
+			// A mapping's own token is its first colon; point at its
+			// first key instead, where the reader looks.
+			if m, ok := node.(*ast.MappingNode); ok && len(m.Values) > 0 {
+				node = m.Values[0].Key
+			} else if mv, ok := node.(*ast.MappingValueNode); ok {
+				node = mv.Key
+			}
 			pos := node.GetToken().Position
 			return &FleetError{File: filename, Line: pos.Line, Column: pos.Column, Msg: msg}
 		}

@@ -62,6 +62,14 @@ func (m Match) Matches(p Payload) bool {
 		return true
 	}
 	raw, ok := lookupPath(p.Raw, m.Key)
+	if len(p.Raw) == 0 {
+		// A Payload built in code has no Raw: start from its custom keys.
+		first, rest, nested := strings.Cut(m.Key, ".")
+		raw, ok = p.Custom[first]
+		if ok && nested {
+			raw, ok = lookupPath(raw, rest)
+		}
+	}
 	if !ok {
 		return false
 	}

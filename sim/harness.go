@@ -54,7 +54,7 @@ func StartHarness(ctx context.Context, cfg HarnessConfig) (*Harness, error) {
 	if log == nil {
 		log = NewEventLog(cfg.LogSize)
 	}
-	world := NewWorld(WorldConfig{Fleet: cfg.Fleet, Clock: cfg.Clock, Log: log, HTTPClient: cfg.HTTPClient})
+	world := NewWorld(WorldConfig{Fleet: cfg.Fleet, Clock: cfg.Clock, Log: log, HTTPClient: cfg.HTTPClient, Lint: LintDelivery})
 	key, err := fakeapns.GenerateSigningKey("", "")
 	if err != nil {
 		world.Close()
@@ -95,4 +95,18 @@ func (h *Harness) Close() error {
 		errs = append(errs, h.World.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// LintDelivery is the World's lint hook: the warnings and errors of Lint
+// for the one device and app a notification reached, as event messages.
+func LintDelivery(d *Device, a *App, n Notification) []string {
+	findings := Lint(n.Payload.Raw, LintTarget{App: a, Versions: []Version{d.Version}, PushType: n.PushType, Priority: n.Priority, Topic: n.Topic})
+	var out []string
+	for _, f := range findings {
+		if f.Severity == SeverityInfo {
+			continue
+		}
+		out = append(out, fmt.Sprintf("%s %s: %s", f.Severity, f.Rule, f.Message))
+	}
+	return out
 }

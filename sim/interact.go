@@ -116,7 +116,7 @@ func resolveAction(dev *Device, a *App, d *Delivered, action, text string) (tapK
 				}
 				return tapAction, b, nil
 			}
-			if !seen[b.ID] {
+			if !b.System && !seen[b.ID] {
 				seen[b.ID] = true
 				shown = append(shown, b.ID)
 			}
@@ -128,7 +128,11 @@ func resolveAction(dev *Device, a *App, d *Delivered, action, text string) (tapK
 			if act.ID != action {
 				continue
 			}
-			why := fmt.Sprintf("no context of iOS %s shows it (only %d actions fit, apns.md#V31, U15)", dev.Version, caps.MaxActions[ContextAlert])
+			most := 0
+			for _, n := range caps.MaxActions {
+				most = max(most, n)
+			}
+			why := fmt.Sprintf("no context of iOS %s shows it (at most %d actions fit, apns.md#V31, U15)", dev.Version, most)
 			switch {
 			case !caps.Actions:
 				why = fmt.Sprintf("iOS %s has no custom actions, they arrived in iOS 8 (apns.md#V21)", dev.Version)

@@ -48,7 +48,7 @@ func (w *World) Route(ctx context.Context, n fakeapns.Notification) error {
 	if suffix, checked := routedTopicSuffix[n.PushType]; checked && n.Topic != a.BundleID+suffix {
 		return fakeapns.Reject(fakeapns.ReasonDeviceTokenNotForTopic) // apns.md#D04
 	}
-	if a.Uninstalled && (w.unregNow || ref.ds.dead[a.BundleID]) {
+	if a.Uninstalled && (w.unregNow || ref.ds.dead[a]) {
 		return &fakeapns.Rejection{Reason: fakeapns.ReasonUnregistered, Timestamp: a.UninstalledAt}
 	}
 	return nil
@@ -74,7 +74,9 @@ func (w *World) Observe(r fakeapns.Record) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	ref, known := w.byToken[token]
-	ev := Event{Time: r.ReceivedAt, ApnsID: r.ApnsID, Token: token, Status: r.Status, Reason: string(r.Reason)}
+	// Events take the World's clock, not r.ReceivedAt, so that a scenario
+	// on a virtual clock keeps one timeline.
+	ev := Event{ApnsID: r.ApnsID, Token: token, Status: r.Status, Reason: string(r.Reason)}
 	if known {
 		ev.Device, ev.App = ref.ds.dev.Name, ref.app.BundleID
 	}
@@ -108,7 +110,7 @@ func (w *World) Observe(r fakeapns.Record) {
 	}
 	w.deliver(nil, ref.ds, ref.app, Notification{
 		ApnsID: n.ApnsID, Topic: n.Topic, PushType: n.PushType, Priority: n.Priority,
-		CollapseID: n.CollapseID, Payload: payload, ReceivedAt: r.ReceivedAt,
+		CollapseID: n.CollapseID, Payload: payload, ReceivedAt: w.clock.Now(),
 	}, "")
 }
 

@@ -47,6 +47,11 @@ type WorldConfig struct {
 	// accepted (and dropped by the device) and later ones get 410
 	// (apns.md#D06, U21).
 	UnregisterImmediately bool
+	// Lint, when set, checks every delivered notification against the
+	// device it reached; each message becomes an EventLint. It must be pure
+	// (it runs under the World's lock). The CLI wires the package's lint
+	// here.
+	Lint func(d *Device, a *App, n Notification) []string
 }
 
 // NotificationState is where a delivered notification stands.
@@ -97,6 +102,7 @@ type World struct {
 	webhookTimeout time.Duration
 	maxNotes       int
 	unregNow       bool
+	lint           func(d *Device, a *App, n Notification) []string
 
 	ctx    context.Context // cancelled by Close; parents webhooks
 	cancel context.CancelFunc
@@ -118,7 +124,7 @@ type deviceState struct {
 	dev    *Device
 	notes  []*Delivered // oldest first
 	badges map[string]int
-	dead   map[string]bool // bundle id → token answered 410 (apns.md#D06)
+	dead   map[*App]bool // installs whose token now answers 410 (apns.md#D06)
 }
 
 type tokenRef struct {
@@ -133,7 +139,7 @@ func NewWorld(cfg WorldConfig) *World {
 	w := &World{
 		clock: cfg.Clock, log: cfg.Log, client: cfg.HTTPClient,
 		limit: cfg.WatchdogLimit, webhookTimeout: cfg.WebhookTimeout,
-		maxNotes: cfg.MaxNotifications, unregNow: cfg.UnregisterImmediately,
+		maxNotes: cfg.MaxNotifications, unregNow: cfg.UnregisterImmediately, lint: cfg.Lint,
 		byName: map[string]*deviceState{}, byToken: map[string]tokenRef{},
 		pending: map[uint64]*handling{}, timers: map[*trackedTimer]struct{}{},
 	}
@@ -166,7 +172,7 @@ func NewWorld(cfg WorldConfig) *World {
 			w.emit(nil, Event{Kind: EventError, Device: d.Name, Message: fmt.Sprintf("device name %q used twice: the second is left out", d.Name)})
 			continue
 		}
-		ds := &deviceState{dev: cloneDevice(d), badges: map[string]int{}, dead: map[string]bool{}}
+		ds := &deviceState{dev: cloneDevice(d), badges: map[string]int{}, dead: map[*App]bool{}}
 		apps := ds.dev.Apps[:0]
 		for _, a := range ds.dev.Apps {
 			a.Token = strings.ToLower(a.Token) // apns.md#U17
@@ -362,138 +368,6 @@ func (w *World) Notifications(device string) ([]Delivered, error) {
 	return out, nil
 }
 
-// SetLocked locks or unlocks a device.
-func (w *World) SetLocked(device string, locked bool) error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	ds, err := w.device(device)
-	if err != nil {
-		return err
-	}
-	ds.dev.Locked = locked
-	msg := "device unlocked"
-	if locked {
-		msg = "device locked"
-	}
-	w.emit(nil, Event{Kind: EventNote, Device: device, Message: msg})
-	return nil
-}
-
-var appStates = []string{string(AppNotRunning), string(AppBackground), string(AppForeground), string(AppForceQuit)}
-
-// SetAppState changes an app's run state.
-func (w *World) SetAppState(device, bundleID string, s AppState) error {
-	if !oneOf(string(s), appStates) {
-		return &InvalidValueError{Field: "app state", Value: string(s), Allowed: appStates}
-	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	ds, a, err := w.lookup(device, bundleID)
-	if err != nil {
-		return err
-	}
-	w.setState(nil, ds, a, s, "set")
-	return nil
-}
-
-// setState changes a's state and logs the change. Called with w.mu held.
-func (w *World) setState(batch *[]Event, ds *deviceState, a *App, s AppState, why string) {
-	if a.State == s {
-		return
-	}
-	old := a.State
-	a.State = s
-	if s != AppForeground {
-		a.ChatOpen = false // the chat screen is not visible any more
-	}
-	w.emit(batch, Event{Kind: EventAppState, Device: ds.dev.Name, App: a.BundleID,
-		Message: fmt.Sprintf("%s: %s → %s (%s)", a.BundleID, old, s, why)})
-}
-
-var permissions = []string{string(PermissionNotDetermined), string(PermissionDenied), string(PermissionAuthorized), string(PermissionProvisional)}
-
-// SetPermission changes an app's notification authorization.
-func (w *World) SetPermission(device, bundleID string, p Permission) error {
-	if !oneOf(string(p), permissions) {
-		return &InvalidValueError{Field: "permission", Value: string(p), Allowed: permissions}
-	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	ds, a, err := w.lookup(device, bundleID)
-	if err != nil {
-		return err
-	}
-	a.Permission = p
-	w.emit(nil, Event{Kind: EventNote, Device: ds.dev.Name, App: a.BundleID, Message: fmt.Sprintf("%s: permission %s", a.BundleID, p)})
-	return nil
-}
-
-// SetChatOpen marks the app's chat screen visible or not (seed 002: no
-// notification is shown while the chat is visible). Opening the chat
-// brings the app to the foreground.
-func (w *World) SetChatOpen(device, bundleID string, open bool) error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	ds, a, err := w.lookup(device, bundleID)
-	if err != nil {
-		return err
-	}
-	if open {
-		w.setState(nil, ds, a, AppForeground, "chat opened")
-	}
-	a.ChatOpen = open
-	msg := "chat screen closed"
-	if open {
-		msg = "chat screen open: notifications are not shown"
-	}
-	w.emit(nil, Event{Kind: EventNote, Device: ds.dev.Name, App: a.BundleID, Message: a.BundleID + ": " + msg})
-	return nil
-}
-
-// Uninstall removes an app: its notifications disappear and its token dies
-// on APNs' schedule (apns.md#D06, U21).
-func (w *World) Uninstall(device, bundleID string) error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	ds, a, err := w.lookup(device, bundleID)
-	if err != nil {
-		return err
-	}
-	if a.Uninstalled {
-		return nil
-	}
-	a.Uninstalled, a.UninstalledAt = true, w.clock.Now()
-	a.State, a.ChatOpen = AppNotRunning, false
-	kept := ds.notes[:0]
-	for _, n := range ds.notes {
-		if n.App != bundleID {
-			kept = append(kept, n)
-		}
-	}
-	clear(ds.notes[len(kept):])
-	ds.notes = kept
-	delete(ds.badges, bundleID)
-	w.emit(nil, Event{Kind: EventNote, Device: ds.dev.Name, App: bundleID, Token: a.Token,
-		Message: fmt.Sprintf("%s uninstalled; its token stops working after the next push (apns.md#D06)", bundleID)})
-	return nil
-}
-
-// Reset clears every device's notifications and badges and cancels
-// pending completion handlers; the fleet and app states stay.
-func (w *World) Reset() {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	for t := range w.timers {
-		w.stopTimer(t)
-	}
-	clear(w.pending)
-	for _, ds := range w.devices {
-		ds.notes = nil
-		clear(ds.badges)
-	}
-	w.emit(nil, Event{Kind: EventNote, Message: "world reset: notifications cleared"})
-}
-
 // lookup returns a device and one of its apps. Called with w.mu held.
 func (w *World) lookup(device, bundleID string) (*deviceState, *App, error) {
 	ds, err := w.device(device)
@@ -514,49 +388,4 @@ func oneOf(s string, set []string) bool {
 		}
 	}
 	return false
-}
-
-// cloneDevice deep-copies d so that the World and its callers never share
-// mutable state.
-func cloneDevice(d *Device) *Device {
-	c := *d
-	c.Apps = make([]*App, len(d.Apps))
-	for i, a := range d.Apps {
-		c.Apps[i] = cloneApp(a)
-	}
-	return &c
-}
-
-func cloneApp(a *App) *App {
-	c := *a
-	c.Categories = nil
-	for _, cat := range a.Categories {
-		cat.Actions = append([]Action(nil), cat.Actions...)
-		cat.MinimalActions = append([]Action(nil), cat.MinimalActions...)
-		c.Categories = append(c.Categories, cat)
-	}
-	if a.Strings != nil {
-		c.Strings = make(map[string]string, len(a.Strings))
-		for k, v := range a.Strings {
-			c.Strings[k] = v
-		}
-	}
-	c.Handler.Actions = cloneScripts(a.Handler.Actions)
-	c.Handler.Routes = nil
-	for _, r := range a.Handler.Routes {
-		r.Actions = cloneScripts(r.Actions)
-		c.Handler.Routes = append(c.Handler.Routes, r)
-	}
-	return &c
-}
-
-func cloneScripts(m map[string]Script) map[string]Script {
-	if m == nil {
-		return nil
-	}
-	c := make(map[string]Script, len(m))
-	for k, v := range m {
-		c[k] = v
-	}
-	return c
 }

@@ -77,7 +77,7 @@ func (w *World) Deliver(ctx context.Context, device, bundleID string, n Notifica
 func (w *World) DeliverPayload(ctx context.Context, device, bundleID string, body []byte) (Delivered, error) {
 	p, err := ParsePayload(body)
 	if err != nil {
-		return Delivered{}, fmt.Errorf("push to %s: %w", device, err)
+		return Delivered{}, &PayloadError{Device: device, Err: err}
 	}
 	return w.Deliver(ctx, device, bundleID, Notification{Payload: p})
 }
@@ -92,11 +92,18 @@ func (w *World) deliver(batch *[]Event, ds *deviceState, a *App, n Notification,
 	ev.Kind, ev.Message = EventDelivered, fmt.Sprintf("delivered to %s on %s (iOS %s)%s", a.BundleID, dev.Name, dev.Version, via)
 	w.emit(batch, ev)
 	if a.Uninstalled {
-		ds.dead[a.BundleID] = true
+		ds.dead[a] = true
 		ev = base
 		ev.Kind, ev.Message = EventSuppressed, a.BundleID+" is uninstalled: dropped, and the token is now invalid (apns.md#D06)"
 		w.emit(batch, ev)
 		return nil
+	}
+	if w.lint != nil {
+		for _, msg := range w.lint(dev, a, n) {
+			ev = base
+			ev.Kind, ev.Message = EventLint, msg
+			w.emit(batch, ev)
+		}
 	}
 	if n.CollapseID != "" {
 		w.collapse(batch, ds, a, n)

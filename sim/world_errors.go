@@ -11,6 +11,7 @@ type UnknownDeviceError struct {
 	Known []string
 }
 
+// Error implements error.
 func (e *UnknownDeviceError) Error() string {
 	return fmt.Sprintf("unknown device %q (devices: %s)", e.Name, strings.Join(e.Known, ", "))
 }
@@ -21,6 +22,7 @@ type UnknownAppError struct {
 	Known            []string
 }
 
+// Error implements error.
 func (e *UnknownAppError) Error() string {
 	if e.BundleID == "" {
 		return fmt.Sprintf("device %q: no bundle id given and none in the payload (apps: %s)", e.Device, strings.Join(e.Known, ", "))
@@ -37,6 +39,7 @@ type UnknownNotificationError struct {
 	State NotificationState
 }
 
+// Error implements error.
 func (e *UnknownNotificationError) Error() string {
 	switch {
 	case e.ApnsID == "":
@@ -56,6 +59,7 @@ type UnknownActionError struct {
 	Shown []string
 }
 
+// Error implements error.
 func (e *UnknownActionError) Error() string {
 	return fmt.Sprintf("device %q: notification %s has no action %q (it shows: %s)", e.Device, e.ApnsID, e.Action, strings.Join(e.Shown, ", "))
 }
@@ -66,6 +70,7 @@ type ActionNotAvailableError struct {
 	Device, Action, Why string
 }
 
+// Error implements error.
 func (e *ActionNotAvailableError) Error() string {
 	return fmt.Sprintf("device %q: action %q is not available: %s", e.Device, e.Action, e.Why)
 }
@@ -77,6 +82,7 @@ type InvalidValueError struct {
 	Allowed      []string
 }
 
+// Error implements error.
 func (e *InvalidValueError) Error() string {
 	return fmt.Sprintf("invalid %s %q (want one of: %s)", e.Field, e.Value, strings.Join(e.Allowed, ", "))
 }
@@ -86,6 +92,23 @@ type InjectError struct {
 	Device, Why string
 }
 
+// Error implements error.
 func (e *InjectError) Error() string {
 	return fmt.Sprintf("cannot push to device %q: %s", e.Device, e.Why)
 }
+
+// PayloadError: a payload that cannot be parsed (invalid JSON, a
+// malformed loc-args list, a badge that is not a number...). Err is
+// ParsePayload's error, a *SyntaxError for invalid JSON.
+type PayloadError struct {
+	Device string
+	Err    error
+}
+
+// Error implements error.
+func (e *PayloadError) Error() string {
+	return fmt.Sprintf("push to %s: invalid payload: %v", e.Device, e.Err)
+}
+
+// Unwrap returns the parser's error.
+func (e *PayloadError) Unwrap() error { return e.Err }

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -76,3 +77,7 @@ func logSince(w *World, seq uint64) []Event {
 	ev, _ := w.Log().Since(seq, 0)
 	return ev
 }
+
+type atomicCounter struct{ n atomic.Int64 }
+
+func (c *atomicCounter) inc() int { return int(c.n.Add(1)) }

@@ -63,7 +63,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		kong.Description("Simulate interactive iOS push notifications: a fake APNs, devices of every iOS version, scenarios, real sends."),
 		kong.UsageOnError(),
 		kong.Writers(stdout, stderr),
-		kong.Vars{"version": version, "default_bundle": sim.DefaultBundleID, "profile_dir": profileDir()},
+		kong.Vars{"version": version, "default_bundle": sim.DefaultBundleID, "profile_dir": sim.ProfileDir()},
 		kong.Exit(func(int) {}),
 	)
 	if err != nil {

@@ -2,19 +2,11 @@ package main
 
 import (
 	"bufio"
-	"crypto/tls"
-	"crypto/x509"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
-
-	"github.com/sideshow/apns2"
 
 	"github.com/pushsim/pushsim/fakeapns"
 	"github.com/pushsim/pushsim/sim"
@@ -38,201 +30,62 @@ type realFlags struct {
 
 	Endpoint string `placeholder:"URL" env:"PUSHSIM_ENDPOINT" help:"Send to this APNs-compatible server instead of Apple (e.g. pushsim serve)." group:"real"`
 	CA       string `placeholder:"FILE" env:"PUSHSIM_CA_FILE" help:"PEM CA certificate that signs --endpoint's certificate." group:"real"`
-	Profile  string `placeholder:"NAME" env:"PUSHSIM_PROFILE" help:"Read missing credentials from ${profile_dir}/NAME.json." group:"real"`
+	Profile  string `placeholder:"NAME" env:"PUSHSIM_PROFILE" help:"Read missing credentials from ${profile_dir}/NAME.json (or a path)." group:"real"`
 
 	Force bool `help:"Send even when lint reports an error." group:"real"`
 	Yes   bool `help:"Confirm a production send without asking (required when stdin is not a terminal)." group:"real"`
 }
 
-// profile is a credentials file: the same names as the flags.
-type profile struct {
-	Environment     string `json:"environment"` // "sandbox" or "production"
-	Topic           string `json:"topic"`
-	Token           string `json:"token"`
-	Key             string `json:"key"`
-	KeyID           string `json:"key_id"`
-	TeamID          string `json:"team_id"`
-	Cert            string `json:"cert"`
-	CertKey         string `json:"cert_key"`
-	CertPasswordEnv string `json:"cert_password_env"`
-	Endpoint        string `json:"endpoint"`
-	CA              string `json:"ca"`
-}
-
-// profileDir is where --profile NAME is looked up.
-func profileDir() string {
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		return filepath.Join("~", ".config", "pushsim", "profiles")
+// target turns the flags (already merged with their PUSHSIM_ twins by
+// kong) and the profile into a sim.RealTarget; explicit values win.
+func (f *realFlags) target(topic *string, stderr io.Writer) (sim.RealTarget, error) {
+	t := sim.RealTarget{
+		Token: f.Token, Endpoint: f.Endpoint, CAFile: f.CA,
+		KeyFile: f.Key, KeyID: f.KeyID, TeamID: f.TeamID,
+		CertFile: f.Cert, CertKeyFile: f.CertKey,
 	}
-	return filepath.Join(dir, "pushsim", "profiles")
-}
-
-// applyProfile fills the flags left empty from the profile file.
-func (f *realFlags) applyProfile(topic *string) error {
-	if f.Profile == "" {
-		return nil
-	}
-	path := f.Profile
-	if !strings.ContainsAny(path, `/\`) {
-		path = filepath.Join(profileDir(), path+".json")
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return usageErr("--profile %s: no such profile (%s)", f.Profile, path)
-		}
-		return usageErr("--profile %s: %v", f.Profile, err)
-	}
-	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
-		fmt.Fprintf(os.Stderr, "%s: warning: %s is readable by other users; chmod 600 it\n", programName, path)
-	}
-	var p profile
-	dec := json.NewDecoder(strings.NewReader(string(data)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p); err != nil {
-		return usageErr("%s: %v; expected a JSON object with environment, topic, token, key, key_id, team_id, cert, cert_key, cert_password_env, endpoint, ca", path, err)
-	}
-	fill := func(dst *string, v string) {
-		if *dst == "" {
-			*dst = v
-		}
-	}
-	fill(topic, p.Topic)
-	fill(&f.Token, p.Token)
-	fill(&f.Key, p.Key)
-	fill(&f.KeyID, p.KeyID)
-	fill(&f.TeamID, p.TeamID)
-	fill(&f.Cert, p.Cert)
-	fill(&f.CertKey, p.CertKey)
-	fill(&f.CertPasswordEnv, p.CertPasswordEnv)
-	fill(&f.Endpoint, p.Endpoint)
-	fill(&f.CA, p.CA)
-	if !f.Sandbox && !f.Production {
-		switch p.Environment {
-		case "sandbox", "development":
-			f.Sandbox = true
-		case "production":
-			f.Production = true
-		case "":
-		default:
-			return usageErr("%s: environment %q; expected sandbox or production", path, p.Environment)
-		}
-	}
-	return nil
-}
-
-var hexToken = regexp.MustCompile(`^[0-9a-fA-F]+$`)
-
-// providerConfig checks the real-send flags and loads the credentials.
-func (f *realFlags) providerConfig(stderr io.Writer) (sim.ProviderConfig, fakeapns.Environment, error) {
-	var cfg sim.ProviderConfig
-	env := fakeapns.Development
 	switch {
 	case f.Production:
-		env = fakeapns.Production
-	case !f.Sandbox:
-		return cfg, env, usageErr("--real needs --sandbox or --production")
+		t.Environment = fakeapns.Production
+	case f.Sandbox:
+		t.Environment = fakeapns.Development
 	}
-	// apns.md#U17: 32–200 hex characters, even length.
-	if f.Token == "" {
-		return cfg, env, usageErr("--token: missing; expected the device token in hex")
-	}
-	if l := len(f.Token); !hexToken.MatchString(f.Token) || l%2 != 0 || l < 32 || l > 200 {
-		return cfg, env, usageErr("--token: %q is not a device token; expected an even number (32–200) of hex digits", abbreviate(f.Token))
-	}
-	cfg.Endpoint = apns2.HostDevelopment
-	if env == fakeapns.Production {
-		cfg.Endpoint = apns2.HostProduction
-	}
-	if f.Endpoint != "" {
-		cfg.Endpoint = f.Endpoint
-	}
-	if f.CA != "" {
-		pemData, err := os.ReadFile(f.CA)
-		if err != nil {
-			return cfg, env, usageErr("--ca %s: %v", f.CA, rootCause(err))
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pemData) {
-			return cfg, env, usageErr("--ca %s: no PEM certificate in it", f.CA)
-		}
-		cfg.RootCAs = pool
-	}
-	switch {
-	case f.Key != "" && f.Cert != "":
-		return cfg, env, usageErr("--key and --cert: choose token auth or certificate auth, not both")
-	case f.Key != "":
-		key, err := sim.LoadAuthKey(f.Key)
-		if err != nil {
-			return cfg, env, &exitError{code: exitUsage, err: err}
-		}
-		for _, w := range key.Warnings {
-			fmt.Fprintf(stderr, "%s: warning: %s\n", programName, w)
-		}
-		if f.KeyID == "" {
-			f.KeyID = sim.KeyIDFromFileName(f.Key)
-		}
-		if f.KeyID == "" {
-			return cfg, env, usageErr("--key-id: missing; expected the 10-character key id (it is in the file name AuthKey_<KEYID>.p8)")
-		}
-		if err := sim.CheckKeyID("--key-id", f.KeyID); err != nil {
-			return cfg, env, &exitError{code: exitUsage, err: err}
-		}
-		if f.TeamID == "" {
-			return cfg, env, usageErr("--team-id: missing; expected your 10-character team id (Membership page of your Apple developer account)")
-		}
-		if err := sim.CheckKeyID("--team-id", f.TeamID); err != nil {
-			return cfg, env, &exitError{code: exitUsage, err: err}
-		}
-		cfg.Key, cfg.KeyID, cfg.TeamID = key.Private, f.KeyID, f.TeamID
-	case f.Cert != "":
-		now := time.Now()
-		cert, err := loadCert(f, now)
-		if err != nil {
-			return cfg, env, err
-		}
-		cfg.Certificate = &cert
-	default:
-		return cfg, env, usageErr("no credentials: give --key AuthKey_X.p8 --key-id ID --team-id ID, or --cert FILE.p12, or --cert FILE.pem --cert-key FILE.pem")
-	}
-	return cfg, env, nil
-}
-
-func loadCert(f *realFlags, now time.Time) (tls.Certificate, error) {
-	if f.CertKey != "" {
-		c, err := sim.LoadCertPEM(f.Cert, f.CertKey, now)
-		if err != nil {
-			return c, &exitError{code: exitUsage, err: err}
-		}
-		return c, nil
-	}
-	password := ""
 	if f.CertPasswordEnv != "" {
 		v, ok := os.LookupEnv(f.CertPasswordEnv)
 		if !ok {
-			return tls.Certificate{}, usageErr("--cert-password-env %s: that environment variable is not set", f.CertPasswordEnv)
+			return t, usageErr("--cert-password-env %s: that environment variable is not set", f.CertPasswordEnv)
 		}
-		password = v
+		t.CertPassword = v
 	}
-	c, err := sim.LoadP12(f.Cert, password, now)
-	if err != nil {
-		return c, &exitError{code: exitUsage, err: err}
+	if f.Profile != "" {
+		p, warnings, err := sim.LoadProfile(f.Profile)
+		for _, w := range warnings {
+			fmt.Fprintf(stderr, "%s: warning: %s\n", programName, w)
+		}
+		if err != nil {
+			return t, &exitError{code: exitUsage, err: err}
+		}
+		if err := p.Fill(&t, topic); err != nil {
+			return t, &exitError{code: exitUsage, err: err}
+		}
 	}
-	return c, nil
+	if t.Environment == "" {
+		return t, usageErr("--real needs --sandbox or --production")
+	}
+	return t, nil
 }
 
 // confirmProduction asks before a production send: --yes when stdin is not
 // a terminal, otherwise an explicit "yes" typed at the prompt.
-func (f *realFlags) confirmProduction(e *env, topic string) error {
-	if !f.Production || f.Yes {
+func (f *realFlags) confirmProduction(e *env, env fakeapns.Environment, topic string) error {
+	if env != fakeapns.Production || f.Yes {
 		return nil
 	}
 	file, ok := e.stdin.(*os.File)
 	if !ok || !isTerminal(file) {
 		return usageErr("--production: sending to real users' devices needs --yes when stdin is not a terminal")
 	}
-	fmt.Fprintf(e.stderr, "Send to PRODUCTION (%s, token %s)? Type yes to send: ", topic, abbreviate(f.Token))
+	fmt.Fprintf(e.stderr, "Send to PRODUCTION (%s, token %s)? Type yes to send: ", topic, sim.Abbreviate(f.Token))
 	line, _ := bufio.NewReader(file).ReadString('\n')
 	if strings.TrimSpace(strings.ToLower(line)) != "yes" {
 		return usageErr("production send not confirmed")
@@ -245,40 +98,32 @@ func isTerminal(f *os.File) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
-// abbreviate shortens a token for messages: a device token is not a
-// secret, but a wall of hex helps nobody.
-func abbreviate(s string) string {
-	if len(s) <= 16 {
-		return s
-	}
-	return s[:8] + "…" + s[len(s)-8:]
-}
-
-func rootCause(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
-
 // runReal sends the payload to Apple (or --endpoint) through the same
 // Provider the simulator uses, and explains APNs' answer.
 func (c *sendCmd) runReal(e *env, pf sim.PayloadFile, topic string) error {
-	if err := c.applyProfile(&topic); err != nil {
+	if len(c.Device) > 0 || c.Tap != "" || c.Events {
+		return usageErr("--device, --tap and --events are for the simulator; drop them with --real")
+	}
+	t, err := c.target(&topic, e.stderr)
+	if err != nil {
 		return err
 	}
 	if topic == "" {
 		return usageErr("--topic: missing; expected the app's bundle id")
 	}
-	cfg, envName, err := c.providerConfig(e.stderr)
-	if err != nil {
-		return err
+	c.Token = t.Token
+	cfg, warnings, err := t.ProviderConfig(time.Now())
+	for _, w := range warnings {
+		fmt.Fprintf(e.stderr, "%s: warning: %s\n", programName, w)
 	}
+	if err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	envName := t.Environment
 	if err := c.lintBeforeSend(e, pf.Body, topic); err != nil {
 		return err
 	}
-	if err := c.confirmProduction(e, topic); err != nil {
+	if err := c.confirmProduction(e, envName, topic); err != nil {
 		return err
 	}
 	prov, err := sim.NewProvider(cfg)

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/x509"
+	"encoding/pem"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -169,6 +171,118 @@ func TestRealSendExplainsClassicMistakes(t *testing.T) {
 			}
 			if strings.Contains(out+errOut, "PRIVATE KEY") || strings.Contains(out+errOut, "eyJ") {
 				t.Errorf("a secret leaked into the output:\n%s%s", out, errOut)
+			}
+		})
+	}
+}
+
+// writeCertPair writes a client certificate the fake issued, as PEM files.
+func writeCertPair(t *testing.T, rt *realTarget, topic string, env fakeapns.Environment) (certFile, keyFile string) {
+	t.Helper()
+	cert, err := rt.srv.IssueClientCertificate(topic, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalPKCS8PrivateKey(cert.PrivateKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Certificate[0]}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return certFile, keyFile
+}
+
+func TestRealSendWithCertificate(t *testing.T) {
+	dev := startRealTarget(t, fakeapns.Development)
+	base := []string{"send", "-", "--real", "--sandbox", "--endpoint", dev.srv.URL(), "--ca", dev.caFile,
+		"--token", sim.DeviceToken("ios8", sim.DefaultBundleID), "--topic", sim.DefaultBundleID}
+
+	good, goodKey := writeCertPair(t, dev, sim.DefaultBundleID, fakeapns.Development)
+	code, out, errOut := runCLI(t, pollPayload, append(base, "--cert", good, "--cert-key", goodKey)...)
+	if code != 0 || !strings.Contains(out, "status          200") {
+		t.Fatalf("certificate send: exit %d\n%s%s", code, out, errOut)
+	}
+
+	// A certificate for the other environment: Apple's 403 and an explanation (apns.md#E31).
+	prod, prodKey := writeCertPair(t, dev, sim.DefaultBundleID, fakeapns.Production)
+	code, out, _ = runCLI(t, pollPayload, append(base, "--cert", prod, "--cert-key", prodKey)...)
+	if code != 1 || !strings.Contains(out, "BadCertificateEnvironment") || !strings.Contains(out, "other environment") {
+		t.Errorf("wrong-environment certificate: exit %d\n%s", code, out)
+	}
+
+	// A certificate for another app's topic (apns.md#A12, U04).
+	other, otherKey := writeCertPair(t, dev, "com.other.app", fakeapns.Development)
+	code, out, _ = runCLI(t, pollPayload, append(base, "--cert", other, "--cert-key", otherKey)...)
+	if code != 1 || !strings.Contains(out, "TopicDisallowed") {
+		t.Errorf("wrong-topic certificate: exit %d\n%s", code, out)
+	}
+}
+
+func TestRealSendProfileAndEnvironment(t *testing.T) {
+	dev := startRealTarget(t, fakeapns.Development)
+	dir := t.TempDir()
+	profile := filepath.Join(dir, "dev.json")
+	body := `{"environment":"sandbox","topic":"` + sim.DefaultBundleID + `","token":"` + sim.DeviceToken("ios8", sim.DefaultBundleID) +
+		`","key":"` + dev.p8File + `","team_id":"TEAM123456","endpoint":"` + dev.srv.URL() + `","ca":"` + dev.caFile + `"}`
+	if err := os.WriteFile(profile, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, pollPayload, "send", "-", "--real", "--profile", profile)
+	if code != 0 || !strings.Contains(out, "status          200") {
+		t.Fatalf("profile send: exit %d\n%s%s", code, out, errOut)
+	}
+	// A flag wins over the profile: a wrong team id from the flag is used.
+	code, _, errOut = runCLI(t, pollPayload, "send", "-", "--real", "--profile", profile, "--team-id", "bad")
+	if code != 2 || !strings.Contains(errOut, "--team-id") {
+		t.Errorf("flag over profile: exit %d, stderr %q", code, errOut)
+	}
+	// The environment twin is read when the flag is absent.
+	t.Setenv("PUSHSIM_TEAM_ID", "ALSOBAD")
+	code, _, errOut = runCLI(t, pollPayload, "send", "-", "--real", "--profile", profile)
+	if code != 2 || !strings.Contains(errOut, `"ALSOBAD"`) {
+		t.Errorf("environment over profile: exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestRealSendBadCredentials(t *testing.T) {
+	dev := startRealTarget(t, fakeapns.Development)
+	dir := t.TempDir()
+	notKey := filepath.Join(dir, "AuthKey_ABCDE12345.p8")
+	if err := os.WriteFile(notKey, []byte("not a key"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base := func(extra ...string) []string {
+		return append([]string{"send", "-", "--real", "--sandbox", "--endpoint", dev.srv.URL(), "--ca", dev.caFile,
+			"--token", sim.DeviceToken("ios8", sim.DefaultBundleID), "--topic", sim.DefaultBundleID}, extra...)
+	}
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"missing key file", base("--key", filepath.Join(dir, "nope.p8"), "--team-id", "TEAM123456"), "nope.p8: no such file"},
+		{"not a p8", base("--key", notKey, "--team-id", "TEAM123456"), "not a PEM file"},
+		{"wrong p12 password", base("--cert", dev.caFile), "not a readable PKCS#12"},
+		{"no credentials", base(), "none given"},
+		{"no environment", []string{"send", "-", "--real", "--token", sim.DeviceToken("ios8", sim.DefaultBundleID)}, "--sandbox or --production"},
+		{"sim flags with --real", base("--tap", "OK"), "for the simulator"},
+		{"unreachable endpoint", []string{"send", "-", "--real", "--sandbox", "--endpoint", "https://127.0.0.1:1", "--key", dev.p8File,
+			"--team-id", "TEAM123456", "--token", sim.DeviceToken("ios8", sim.DefaultBundleID), "--topic", "x"}, "is the network up"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errOut := runCLI(t, pollPayload, tt.args...)
+			if code != 2 || !strings.Contains(errOut, tt.want) {
+				t.Errorf("exit %d, stderr %q; want 2 and %q", code, errOut, tt.want)
+			}
+			if strings.Count(strings.TrimSpace(errOut), "\n") > 0 {
+				t.Errorf("want one line on stderr, got:\n%s", errOut)
 			}
 		})
 	}

@@ -105,7 +105,7 @@ func (c *sendCmd) Run(e *env) error {
 			anyRejected = true
 		}
 		if !c.Events {
-			printDelivery(e.stdout, h.World, d, res)
+			printDelivery(e.stdout, h.World, h.Log, d, res)
 		}
 		if c.Tap == "" || !res.Sent() {
 			continue
@@ -196,7 +196,7 @@ func checkTap(targets []*sim.Device, topic string, body []byte, id string) error
 }
 
 // printDelivery prints APNs' answer and every context's screen for one device.
-func printDelivery(w io.Writer, world *sim.World, d *sim.Device, res sim.Response) {
+func printDelivery(w io.Writer, world *sim.World, log *sim.EventLog, d *sim.Device, res sim.Response) {
 	fmt.Fprintf(w, "%s  %s, iOS %s\n", d.Name, d.Model, d.Version)
 	if !res.Sent() {
 		line := fmt.Sprintf("  APNs       %d %s  apns-id %s", res.Status, res.Reason, res.ApnsID)
@@ -219,6 +219,12 @@ func printDelivery(w io.Writer, world *sim.World, d *sim.Device, res sim.Respons
 	}
 	for _, p := range delivered[i].Presentations {
 		fmt.Fprintf(w, "  %-20s %s\n", p.Context, screenLine(p))
+	}
+	events, _ := log.Since(0, maxEvents)
+	for _, ev := range events {
+		if ev.Kind == sim.EventLint && ev.ApnsID == res.ApnsID {
+			fmt.Fprintf(w, "  lint       %s\n", ev.Message)
+		}
 	}
 }
 
@@ -243,6 +249,9 @@ func screenLine(p sim.Presentation) string {
 	}
 	parts = append(parts, strconv.Quote(p.Body))
 	line := strings.Join(parts, " / ")
+	if p.Slider != "" {
+		line += "  (" + p.Slider + ")"
+	}
 	if len(p.Buttons) == 0 {
 		return line + "  (no buttons)"
 	}

@@ -1,0 +1,233 @@
+package sim
+
+import "fmt"
+
+// SetLocked locks or unlocks a device.
+func (w *World) SetLocked(device string, locked bool) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	ds, err := w.device(device)
+	if err != nil {
+		return err
+	}
+	ds.dev.Locked = locked
+	msg := "device unlocked"
+	if locked {
+		msg = "device locked"
+	}
+	w.emit(nil, Event{Kind: EventNote, Device: device, Message: msg})
+	return nil
+}
+
+var appStates = []string{string(AppNotRunning), string(AppBackground), string(AppForeground), string(AppForceQuit)}
+
+// SetAppState changes an app's run state.
+func (w *World) SetAppState(device, bundleID string, s AppState) error {
+	if !oneOf(string(s), appStates) {
+		return &InvalidValueError{Field: "app state", Value: string(s), Allowed: appStates}
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	ds, a, err := w.lookup(device, bundleID)
+	if err != nil {
+		return err
+	}
+	w.setState(nil, ds, a, s, "set")
+	return nil
+}
+
+// setState changes a's state and logs the change. Called with w.mu held.
+func (w *World) setState(batch *[]Event, ds *deviceState, a *App, s AppState, why string) {
+	if a.State == s {
+		return
+	}
+	old := a.State
+	a.State = s
+	if s != AppForeground {
+		a.ChatOpen = false // the chat screen is not visible any more
+	}
+	w.emit(batch, Event{Kind: EventAppState, Device: ds.dev.Name, App: a.BundleID,
+		Message: fmt.Sprintf("%s: %s → %s (%s)", a.BundleID, old, s, why)})
+}
+
+var permissions = []string{string(PermissionNotDetermined), string(PermissionDenied), string(PermissionAuthorized), string(PermissionProvisional)}
+
+// SetPermission changes an app's notification authorization.
+func (w *World) SetPermission(device, bundleID string, p Permission) error {
+	if !oneOf(string(p), permissions) {
+		return &InvalidValueError{Field: "permission", Value: string(p), Allowed: permissions}
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	ds, a, err := w.lookup(device, bundleID)
+	if err != nil {
+		return err
+	}
+	a.Permission = p
+	w.emit(nil, Event{Kind: EventNote, Device: ds.dev.Name, App: a.BundleID, Message: fmt.Sprintf("%s: permission %s", a.BundleID, p)})
+	return nil
+}
+
+// SetChatOpen marks the app's chat screen visible or not (seed 002: no
+// notification is shown while the chat is visible). Opening the chat
+// brings the app to the foreground.
+func (w *World) SetChatOpen(device, bundleID string, open bool) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	ds, a, err := w.lookup(device, bundleID)
+	if err != nil {
+		return err
+	}
+	if open {
+		w.setState(nil, ds, a, AppForeground, "chat opened")
+	}
+	a.ChatOpen = open
+	msg := "chat screen closed"
+	if open {
+		msg = "chat screen open: notifications are not shown"
+	}
+	w.emit(nil, Event{Kind: EventNote, Device: ds.dev.Name, App: a.BundleID, Message: a.BundleID + ": " + msg})
+	return nil
+}
+
+// Uninstall removes an app: its notifications disappear and its token dies
+// on APNs' schedule (apns.md#D06, U21).
+func (w *World) Uninstall(device, bundleID string) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	ds, a, err := w.lookup(device, bundleID)
+	if err != nil {
+		return err
+	}
+	if a.Uninstalled {
+		return nil
+	}
+	a.Uninstalled, a.UninstalledAt = true, w.clock.Now()
+	a.State, a.ChatOpen = AppNotRunning, false
+	kept := ds.notes[:0]
+	for _, n := range ds.notes {
+		if n.App != bundleID {
+			kept = append(kept, n)
+		}
+	}
+	clear(ds.notes[len(kept):])
+	ds.notes = kept
+	delete(ds.badges, bundleID)
+	w.emit(nil, Event{Kind: EventNote, Device: ds.dev.Name, App: bundleID, Token: a.Token,
+		Message: fmt.Sprintf("%s uninstalled; its token stops working after the next push (apns.md#D06)", bundleID)})
+	return nil
+}
+
+// Reset clears every device's notifications and badges and cancels
+// pending completion handlers; the fleet and app states stay.
+func (w *World) Reset() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for t := range w.timers {
+		w.stopTimer(t)
+	}
+	clear(w.pending)
+	for _, ds := range w.devices {
+		ds.notes = nil
+		clear(ds.badges)
+	}
+	w.emit(nil, Event{Kind: EventNote, Message: "world reset: notifications cleared"})
+}
+
+// cloneDevice deep-copies d so that the World and its callers never share
+// mutable state.
+func cloneDevice(d *Device) *Device {
+	c := *d
+	c.Apps = make([]*App, 0, len(d.Apps))
+	for _, a := range d.Apps {
+		if a != nil {
+			c.Apps = append(c.Apps, cloneApp(a))
+		}
+	}
+	return &c
+}
+
+func cloneApp(a *App) *App {
+	c := *a
+	c.Categories = nil
+	for _, cat := range a.Categories {
+		cat.Actions = append([]Action(nil), cat.Actions...)
+		cat.MinimalActions = append([]Action(nil), cat.MinimalActions...)
+		c.Categories = append(c.Categories, cat)
+	}
+	if a.Strings != nil {
+		c.Strings = make(map[string]string, len(a.Strings))
+		for k, v := range a.Strings {
+			c.Strings[k] = v
+		}
+	}
+	c.Handler.Actions = cloneScripts(a.Handler.Actions)
+	c.Handler.Routes = nil
+	for _, r := range a.Handler.Routes {
+		r.Actions = cloneScripts(r.Actions)
+		c.Handler.Routes = append(c.Handler.Routes, r)
+	}
+	return &c
+}
+
+func cloneScripts(m map[string]Script) map[string]Script {
+	if m == nil {
+		return nil
+	}
+	c := make(map[string]Script, len(m))
+	for k, v := range m {
+		c[k] = v
+	}
+	return c
+}
+
+// Install puts app on a device. Installing over an uninstalled copy is a
+// reinstall: the app gets a new token (apns.md#D05) and the old one keeps
+// answering 410 Unregistered (D06). Empty fields get the fleet file's
+// defaults; an empty token is derived with DeviceToken, counting
+// reinstalls so that each install has its own.
+func (w *World) Install(device string, app App) error {
+	a := cloneApp(&app)
+	if a.BundleID == "" {
+		return &InvalidValueError{Field: "bundle id", Value: "", Allowed: []string{"a non-empty bundle id"}}
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	ds, err := w.device(device)
+	if err != nil {
+		return err
+	}
+	old := ds.dev.App(a.BundleID)
+	if old != nil && !old.Uninstalled {
+		return &InvalidValueError{Field: "install", Value: a.BundleID + " on " + device, Allowed: []string{"an app not installed yet"}}
+	}
+	if a.Token == "" {
+		a.Token = DeviceToken(device, a.BundleID)
+		for n := 2; w.byToken[a.Token].app != nil; n++ {
+			a.Token = DeviceToken(device, fmt.Sprintf("%s#%d", a.BundleID, n))
+		}
+	}
+	tmp := &Device{Name: device, Version: ds.dev.Version, Apps: []*App{a}}
+	applyDefaults(tmp)
+	if path, msg := validateApp("app", a); msg != "" {
+		return fmt.Errorf("install %s on %s: %s: %s", a.BundleID, device, path, msg)
+	}
+	if prev, dup := w.byToken[a.Token]; dup {
+		return fmt.Errorf("install %s on %s: token already belongs to %s on %s", a.BundleID, device, prev.app.BundleID, prev.ds.dev.Name)
+	}
+	if old != nil {
+		// The old install stays reachable by its token only, as a
+		// tombstone that answers 410.
+		for i, x := range ds.dev.Apps {
+			if x == old {
+				ds.dev.Apps = append(ds.dev.Apps[:i], ds.dev.Apps[i+1:]...)
+				break
+			}
+		}
+	}
+	ds.dev.Apps = append(ds.dev.Apps, a)
+	w.byToken[a.Token] = tokenRef{ds: ds, app: a}
+	w.emit(nil, Event{Kind: EventNote, Device: device, App: a.BundleID, Token: a.Token,
+		Message: fmt.Sprintf("%s installed with token %s", a.BundleID, a.Token)})
+	return nil
+}
