@@ -10,39 +10,32 @@ import (
 	"github.com/pushsim/pushsim/sim"
 )
 
-// respView is the part of an APNs answer an expect_response compares.
-type respView struct {
-	Device    string
-	Status    int
-	Reason    string
-	Timestamp bool
-	Attempts  int
-}
-
-// expectResponse checks the previous send step's answers.
+// expectResponse checks the previous send step's answers. Each answer is
+// compared as a map of the fields the step names, so the diff shows only
+// those.
 func (r *run) expectResponse(e *ResponseExpect) error {
 	if len(r.last) == 0 {
 		return failf("", "no send step came before this expect_response")
 	}
-	var want, got []respView
+	var want, got []map[string]any
 	for _, res := range r.last {
 		if e.Device != "" && res.Device != e.Device {
 			continue
 		}
 		fin := res.final()
-		w := respView{Device: res.Device, Status: e.Status, Attempts: e.Attempts}
-		g := respView{Device: res.Device}
+		w := map[string]any{"device": res.Device}
+		g := map[string]any{"device": res.Device}
 		if e.Status != 0 {
-			g.Status = fin.Status
+			w["status"], g["status"] = e.Status, fin.Status
 		}
 		if e.Reason != nil {
-			w.Reason, g.Reason = *e.Reason, fin.Reason
+			w["reason"], g["reason"] = *e.Reason, fin.Reason
 		}
 		if e.Timestamp != nil {
-			w.Timestamp, g.Timestamp = *e.Timestamp, !fin.Timestamp.IsZero()
+			w["timestamp"], g["timestamp"] = *e.Timestamp, !fin.Timestamp.IsZero()
 		}
 		if e.Attempts != 0 {
-			g.Attempts = len(res.Responses)
+			w["attempts"], g["attempts"] = e.Attempts, len(res.Responses)
 		}
 		want, got = append(want, w), append(got, g)
 	}

@@ -30,7 +30,7 @@ func TestBrokenCopies(t *testing.T) {
 		{Name: "watchdog broken", Where: "testdata/broken/watchdog-expects-completion.yaml:16:5",
 			Diff: []string{`completion device="ios15" action="OK"`, `watchdog ios15: completion handler never called`}},
 		{Name: "wrong environment broken", Where: "testdata/broken/wrong-status.yaml:12:5",
-			Diff: []string{`200,`, `400,`, `"BadDeviceToken"`}},
+			Diff: []string{`int(200)`, `int(400)`, `"BadDeviceToken"`}},
 	}
 	var got []outcome
 	for i, r := range results {
