@@ -48,30 +48,13 @@ func (r *run) expectResponse(e *ResponseExpect) error {
 	return nil
 }
 
-// screenView is the part of a delivered notification an expect_screen
-// compares.
-type screenView struct {
-	Device    string
-	Context   sim.Context
-	Style     string
-	Title     string
-	Subtitle  string
-	Body      string
-	Sound     string
-	Slider    string
-	Badge     *int
-	Buttons   []string
-	ButtonIDs []string
-	// Destructive lists the ids of destructive buttons.
-	Destructive []string
-	Notes       []string
-	State       string
-	Count       int
-}
+// view is the part of something checked that a step names: one entry per
+// field compared, so a diff shows only those.
+type view = map[string]any
 
 // expectScreen checks what each target device shows.
 func (r *run) expectScreen(e *ScreenExpect) error {
-	var want, got []screenView
+	var want, got []view
 	for _, dev := range r.targets(e.Target) {
 		w, g, err := r.screenOf(dev, e)
 		if err != nil {
@@ -85,7 +68,8 @@ func (r *run) expectScreen(e *ScreenExpect) error {
 	return nil
 }
 
-func (r *run) screenOf(dev string, e *ScreenExpect) (want, got screenView, err error) {
+func (r *run) screenOf(dev string, e *ScreenExpect) (want, got view, err error) {
+	want, got = view{"device": dev}, view{"device": dev}
 	notes, err := r.world.Notifications(dev)
 	if err != nil {
 		return want, got, err
@@ -93,14 +77,12 @@ func (r *run) screenOf(dev string, e *ScreenExpect) (want, got screenView, err e
 	if e.App != "" {
 		notes = slices.DeleteFunc(notes, func(d sim.Delivered) bool { return d.App != e.App })
 	}
-	want = screenView{Device: dev, Context: e.Context, State: e.State}
-	got = screenView{Device: dev, Context: e.Context}
 	if e.Count != nil {
-		want.Count, got.Count = *e.Count, len(notes)
+		want["count"], got["count"] = *e.Count, len(notes)
 	}
-	needNote := e.State != "" || e.Context != "" || e.Style != "" || e.Title != nil || e.Subtitle != nil ||
-		e.Body != nil || e.Sound != nil || e.Slider != nil || e.Badge != nil || e.Buttons != nil || e.ButtonIDs != nil || e.Destructive != nil || len(e.Notes) > 0
-	if !needNote {
+	drawn := e.Style != "" || e.Title != nil || e.Subtitle != nil || e.Body != nil || e.Sound != nil ||
+		e.Slider != nil || e.Badge != nil || e.Buttons != nil || e.ButtonIDs != nil || e.Destructive != nil || len(e.Notes) > 0
+	if !drawn && e.State == "" && e.Context == "" {
 		return want, got, nil
 	}
 	var d *sim.Delivered
@@ -117,10 +99,8 @@ func (r *run) screenOf(dev string, e *ScreenExpect) (want, got screenView, err e
 		return want, got, failf("", "%s holds no notification", dev)
 	}
 	if e.State != "" {
-		got.State = string(d.State)
+		want["state"], got["state"] = e.State, string(d.State)
 	}
-	drawn := e.Style != "" || e.Title != nil || e.Subtitle != nil || e.Body != nil || e.Sound != nil ||
-		e.Slider != nil || e.Badge != nil || e.Buttons != nil || e.ButtonIDs != nil || e.Destructive != nil || len(e.Notes) > 0
 	if !drawn {
 		return want, got, nil
 	}
@@ -130,8 +110,8 @@ func (r *run) screenOf(dev string, e *ScreenExpect) (want, got screenView, err e
 		if ctx = r.shownIn(dev, d.ApnsID); ctx == "" {
 			return want, got, failf("", "%s did not show notification %s on arrival (state %s); name a context to check one of %s", dev, d.ApnsID, d.State, contextsOf(d))
 		}
-		want.Context, got.Context = ctx, ctx
 	}
+	want["context"], got["context"] = ctx, ctx
 	var p *sim.Presentation
 	for i := range d.Presentations {
 		if d.Presentations[i].Context == ctx {
@@ -141,57 +121,53 @@ func (r *run) screenOf(dev string, e *ScreenExpect) (want, got screenView, err e
 	if p == nil {
 		return want, got, failf("", "%s has no %s context; it has %s", dev, ctx, contextsOf(d))
 	}
-	str := func(w *string, g string, wd, gd *string) {
+	str := func(key string, w *string, g string) {
 		if w != nil {
-			*wd, *gd = *w, g
+			want[key], got[key] = *w, g
 		}
 	}
 	if e.Style != "" {
-		want.Style, got.Style = e.Style, string(p.Style)
+		want["style"], got["style"] = e.Style, string(p.Style)
 	}
-	str(e.Title, p.Title, &want.Title, &got.Title)
-	str(e.Subtitle, p.Subtitle, &want.Subtitle, &got.Subtitle)
-	str(e.Body, p.Body, &want.Body, &got.Body)
-	str(e.Sound, p.Sound, &want.Sound, &got.Sound)
-	str(e.Slider, p.Slider, &want.Slider, &got.Slider)
+	str("title", e.Title, p.Title)
+	str("subtitle", e.Subtitle, p.Subtitle)
+	str("body", e.Body, p.Body)
+	str("sound", e.Sound, p.Sound)
+	str("slider", e.Slider, p.Slider)
 	if e.Badge != nil {
-		want.Badge, got.Badge = e.Badge, p.Badge
-	}
-	if e.Buttons != nil {
-		want.Buttons, got.Buttons = nonNil(*e.Buttons), []string{}
-		for _, b := range p.Buttons {
-			got.Buttons = append(got.Buttons, b.Title)
+		want["badge"], got["badge"] = *e.Badge, "none"
+		if p.Badge != nil {
+			got["badge"] = *p.Badge
 		}
 	}
-	if e.ButtonIDs != nil {
-		want.ButtonIDs, got.ButtonIDs = nonNil(*e.ButtonIDs), []string{}
-		for _, b := range p.Buttons {
-			got.ButtonIDs = append(got.ButtonIDs, b.ID)
+	buttons := func(key string, w *[]string, pick func(sim.Button) (string, bool)) {
+		if w == nil {
+			return
 		}
-	}
-	if e.Destructive != nil {
-		want.Destructive, got.Destructive = nonNil(*e.Destructive), []string{}
+		g := []string{}
 		for _, b := range p.Buttons {
-			if b.Destructive {
-				got.Destructive = append(got.Destructive, b.ID)
+			if v, ok := pick(b); ok {
+				g = append(g, v)
 			}
 		}
+		want[key], got[key] = nonNil(*w), g
 	}
+	buttons("buttons", e.Buttons, func(b sim.Button) (string, bool) { return b.Title, true })
+	buttons("button_ids", e.ButtonIDs, func(b sim.Button) (string, bool) { return b.ID, true })
+	buttons("destructive", e.Destructive, func(b sim.Button) (string, bool) { return b.ID, b.Destructive })
 	if len(e.Notes) > 0 {
-		want.Notes = e.Notes
+		var found []string
 		for _, n := range e.Notes {
-			found := ""
+			f := "(not among: " + strings.Join(p.Notes, " | ") + ")"
 			for _, pn := range p.Notes {
 				if strings.Contains(pn, n) {
-					found = n
+					f = n
 					break
 				}
 			}
-			if found == "" {
-				found = "(not among: " + strings.Join(p.Notes, " | ") + ")"
-			}
-			got.Notes = append(got.Notes, found)
+			found = append(found, f)
 		}
+		want["notes"], got["notes"] = e.Notes, found
 	}
 	return want, got, nil
 }
