@@ -152,7 +152,7 @@ func RunOne(ctx context.Context, s *Scenario, opts Options) (res Result) {
 	for i := range s.Steps {
 		st := &s.Steps[i]
 		res.Steps = i + 1
-		err := r.step(i, st)
+		err := r.safeStep(i, st)
 		if opts.Verbose {
 			res.Log = append(res.Log, r.describe(i, st, err))
 		}
@@ -271,6 +271,17 @@ func (s *Scenario) freshFleet() ([]*sim.Device, error) {
 		out[i] = c
 	}
 	return out, nil
+}
+
+// safeStep runs a step; a panic (a bug, never the file's fault) fails
+// this scenario instead of the whole run.
+func (r *run) safeStep(i int, st *Step) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("internal error (please report): %v", p)
+		}
+	}()
+	return r.step(i, st)
 }
 
 // step runs step i.
