@@ -160,3 +160,21 @@ func TestCompanionFiles(t *testing.T) {
 		t.Errorf("failed: %s", res.Failure)
 	}
 }
+
+// TestIsolation: copies of one scenario run in parallel without seeing
+// each other's faults, devices or clocks.
+func TestIsolation(t *testing.T) {
+	list, err := Load("library/storm-429.yaml", "library/unregistered.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var many []*Scenario
+	for range 3 {
+		many = append(many, list...)
+	}
+	for _, r := range Run(context.Background(), many, Options{Parallel: len(many)}) {
+		if !r.Passed {
+			t.Errorf("%s failed in parallel: %s", r.Name, r.Failure)
+		}
+	}
+}
