@@ -298,6 +298,8 @@ func (r *run) exec(e *ExecStep) error {
 // limitedBuffer keeps the first maxExecOutput bytes written to it.
 type limitedBuffer struct{ bytes.Buffer }
 
+// Write keeps what fits and reports everything written, so the command
+// never blocks or fails on a full buffer.
 func (b *limitedBuffer) Write(p []byte) (int, error) {
 	if room := maxExecOutput - b.Len(); room > 0 {
 		if len(p) > room {

@@ -26,6 +26,7 @@ type FileError struct {
 	Msg          string
 }
 
+// Error is "file:line:col: message", the form editors and CI link to.
 func (e *FileError) Error() string {
 	if e.Line > 0 {
 		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
@@ -216,6 +217,7 @@ func findScalar(node ast.Node, v string) *token.Position {
 // visitFunc adapts a function to ast.Visitor.
 type visitFunc func(ast.Node) bool
 
+// Visit walks into n while f says so.
 func (f visitFunc) Visit(n ast.Node) ast.Visitor {
 	if f(n) {
 		return f

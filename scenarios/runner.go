@@ -95,6 +95,7 @@ type mismatch struct {
 	diff string
 }
 
+// Error is the one-line message; the diff travels beside it.
 func (m *mismatch) Error() string { return m.msg }
 
 func failf(diff, format string, a ...any) error {
