@@ -265,6 +265,7 @@ func (s *Scenario) parseFleet(body, node ast.Node, data []byte) error {
 		if s.dir != "" && !filepath.IsAbs(name) {
 			name = filepath.Join(s.dir, name)
 		}
+		fdata = bytes.ReplaceAll(fdata, []byte(WebhookVar), []byte(webhookSentinel))
 		devices, err := sim.ParseFleet(fdata, name)
 		if err != nil {
 			return &FileError{File: s.File, Msg: err.Error()}

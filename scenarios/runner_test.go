@@ -146,18 +146,20 @@ steps:
 }
 
 // TestCompanionFiles: payload_file (a simctl .apns file, whose target
-// bundle becomes the topic) and fleet_file are read next to the scenario;
-// a *.fleet.yaml is not taken for a scenario.
+// bundle becomes the topic) and fleet_file (with ${WEBHOOK_URL}) are read
+// next to the scenario; a *.fleet.yaml is not taken for a scenario.
 func TestCompanionFiles(t *testing.T) {
 	list, err := Load("testdata/files")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(list) != 1 {
-		t.Fatalf("loaded %d scenarios, want 1 (the fleet file is not one)", len(list))
+	if len(list) != 2 {
+		t.Fatalf("loaded %d scenarios, want 2 (fleet files are not scenarios)", len(list))
 	}
-	if res := RunOne(context.Background(), list[0], Options{}); !res.Passed {
-		t.Errorf("failed: %s", res.Failure)
+	for _, r := range Run(context.Background(), list, Options{}) {
+		if !r.Passed {
+			t.Errorf("%s failed: %s", r.Name, r.Failure)
+		}
 	}
 }
 
