@@ -1,0 +1,111 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/x509"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/serve"
+)
+
+// TestServeHelperProcess is not a test: TestServeSignal runs the test
+// binary again with it, and it becomes "pushsim" with the arguments after
+// "--", so that the real main and its signal handling run.
+func TestServeHelperProcess(t *testing.T) {
+	if os.Getenv("PUSHSIM_HELPER_PROCESS") != "1" {
+		t.Skip("helper process for TestServeSignal")
+	}
+	for i, a := range os.Args {
+		if a == "--" {
+			os.Args = append([]string{programName}, os.Args[i+1:]...)
+			break
+		}
+	}
+	main()
+}
+
+// TestServeSignal runs "pushsim serve" as a process, sends through it,
+// then stops it with SIGTERM: exit status 0 and the record file flushed.
+func TestServeSignal(t *testing.T) {
+	dir := t.TempDir()
+	record := filepath.Join(dir, "events.jsonl")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestServeHelperProcess$", "--",
+		"serve", "--listen", "127.0.0.1:0", "--api", "127.0.0.1:0", "--state-dir", filepath.Join(dir, "state"), "--record", record)
+	cmd.Env = append(os.Environ(), "PUSHSIM_HELPER_PROCESS=1")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill() }() // in case the test fails before SIGTERM
+	lines := bufio.NewScanner(stderr)
+	var banner []string
+	for lines.Scan() {
+		banner = append(banner, lines.Text())
+		if strings.Contains(lines.Text(), "Ctrl-C stops.") {
+			break
+		}
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "state", serve.InfoFile))
+	if err != nil {
+		t.Fatalf("%v; stderr so far:\n%s", err, strings.Join(banner, "\n"))
+	}
+	var info serve.Info
+	if err := json.Unmarshal(data, &info); err != nil {
+		t.Fatal(err)
+	}
+	send(t, info)
+
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	var rest []string
+	for lines.Scan() {
+		rest = append(rest, lines.Text())
+	}
+	if err := cmd.Wait(); err != nil { // an *exec.ExitError for a status other than 0
+		t.Fatalf("after SIGTERM: %v\n%s", err, strings.Join(rest, "\n"))
+	}
+	events, err := os.ReadFile(record)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(events), `"kind":"request"`) || !strings.Contains(string(events), `"kind":"delivered"`) {
+		t.Errorf("record file after SIGTERM:\n%s", events)
+	}
+}
+
+// send posts one notification with apns2 and the written credentials.
+func send(t *testing.T, info serve.Info) {
+	t.Helper()
+	key, err := sim.LoadAuthKey(info.KeyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	caPEM, err := os.ReadFile(info.CAFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AppendCertsFromPEM(caPEM)
+	p, err := sim.NewProvider(sim.ProviderConfig{Endpoint: info.APNsURL, RootCAs: roots, Key: key.Private, KeyID: info.KeyID, TeamID: info.TeamID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	res, err := p.Send(context.Background(), sim.Request{Token: info.Devices[0].Apps[0].Token, Topic: info.Devices[0].Apps[0].BundleID,
+		Payload: []byte(`{"aps":{"alert":"before the signal"}}`)})
+	if err != nil || !res.Sent() {
+		t.Fatalf("send: %+v, %v", res, err)
+	}
+}

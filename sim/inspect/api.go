@@ -1,0 +1,216 @@
+// Package inspect is the inspection and control API of "pushsim serve":
+// JSON over HTTP under /api/v1/, on a listener of its own, never mixed
+// with the emulated APNs routes (STYLE.md section 5). It shows what
+// arrived (accepted and rejected requests with the Presentations of each
+// iOS version), the fleet and the event log, and lets a client tap
+// buttons, change device state, inject faults and reset.
+package inspect
+
+import (
+	_ "embed"
+	"errors"
+	"fmt"
+	"net/http"
+	"path"
+	"sync"
+	"time"
+
+	"github.com/pushsim/pushsim/fakeapns"
+	"github.com/pushsim/pushsim/sim"
+)
+
+// Prefix is the path under which every route of the API lives.
+const Prefix = "/api/v1/"
+
+// DefaultMaxWait caps the wait of a long poll (GET events?wait=).
+const DefaultMaxWait = 2 * time.Minute
+
+// maxBody bounds request bodies: the API's bodies are small JSON objects.
+const maxBody = 1 << 20
+
+//go:embed openapi.json
+var openAPI []byte
+
+// OpenAPI returns the OpenAPI 3 document of the API, as served at
+// /api/v1/openapi.json.
+func OpenAPI() []byte { return append([]byte(nil), openAPI...) }
+
+// Config configures an API.
+type Config struct {
+	// World is the simulated fleet; required.
+	World *sim.World
+	// Log is the event log; nil means World.Log().
+	Log *sim.EventLog
+	// Records holds what the fake APNs servers saw; nil means an empty
+	// store (GET notifications then lists nothing).
+	Records *Records
+	// Faults are the fault rules of each fake APNs environment; an
+	// environment without an entry cannot get faults.
+	Faults map[fakeapns.Environment]*fakeapns.Faults
+	// Info is served at GET /api/v1/info, e.g. the content of pushsim.json.
+	Info any
+	// MaxWait caps long polls; zero means DefaultMaxWait.
+	MaxWait time.Duration
+	// Heartbeat is the interval of SSE keep-alive comments; zero means 15 s.
+	Heartbeat time.Duration
+}
+
+// API serves the inspection and control routes. Create it with New; it is
+// safe for concurrent use.
+type API struct {
+	world     *sim.World
+	log       *sim.EventLog
+	records   *Records
+	faults    *faultSet
+	info      any
+	maxWait   time.Duration
+	heartbeat time.Duration
+	mux       *http.ServeMux
+
+	// done ends long polls and event streams when the API closes, since
+	// http.Server.Shutdown waits for handlers rather than cancelling them.
+	done      chan struct{}
+	closeOnce sync.Once
+
+	mu    sync.Mutex
+	floor uint64 // events up to this Seq were cleared by POST reset
+}
+
+// New builds an API from cfg.
+func New(cfg Config) (*API, error) {
+	if cfg.World == nil {
+		return nil, errors.New("inspect: no world")
+	}
+	a := &API{
+		world:     cfg.World,
+		log:       cfg.Log,
+		records:   cfg.Records,
+		faults:    newFaultSet(cfg.Faults),
+		info:      cfg.Info,
+		maxWait:   cfg.MaxWait,
+		heartbeat: cfg.Heartbeat,
+		done:      make(chan struct{}),
+	}
+	if a.log == nil {
+		a.log = cfg.World.Log()
+	}
+	if a.records == nil {
+		a.records = NewRecords(0, cfg.World)
+	}
+	if a.maxWait <= 0 {
+		a.maxWait = DefaultMaxWait
+	}
+	if a.heartbeat <= 0 {
+		a.heartbeat = 15 * time.Second
+	}
+	a.mux = a.routes()
+	return a, nil
+}
+
+// Close ends every long poll and event stream in progress and makes new
+// ones return at once. It is idempotent.
+func (a *API) Close() {
+	a.closeOnce.Do(func() { close(a.done) })
+}
+
+// ServeHTTP implements http.Handler. A panic in a handler becomes a 500
+// JSON answer instead of a dropped connection.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			writeError(w, http.StatusInternalServerError, fmt.Sprintf("internal error: %v", v))
+		}
+	}()
+	// ServeMux would redirect an unclean path (a "..", a doubled or
+	// trailing slash) with an HTML body; no route of the API has one.
+	if p := r.URL.Path; p == "" || path.Clean(p) != p {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("no route %s %q; see %sopenapi.json", r.Method, p, Prefix))
+		return
+	}
+	a.mux.ServeHTTP(w, r)
+}
+
+// route is one method+path of the API.
+type route struct {
+	method, path string
+	h            http.HandlerFunc
+}
+
+func (a *API) routes() *http.ServeMux {
+	table := []route{
+		{"GET", "openapi.json", a.getOpenAPI},
+		{"GET", "info", a.getInfo},
+		{"GET", "devices", a.getDevices},
+		{"GET", "devices/{name}", a.getDevice},
+		{"PATCH", "devices/{name}", a.patchDevice},
+		{"GET", "notifications", a.getNotifications},
+		{"POST", "devices/{name}/notifications/{apns_id}/actions", a.postAction},
+		{"GET", "events", a.getEvents},
+		{"GET", "events/stream", a.streamEvents},
+		{"GET", "faults", a.getFaults},
+		{"POST", "faults", a.postFault},
+		{"DELETE", "faults/{id}", a.deleteFault},
+		{"POST", "reset", a.postReset},
+	}
+	mux := http.NewServeMux()
+	allowed := map[string][]string{}
+	var order []string
+	for _, rt := range table {
+		mux.HandleFunc(rt.method+" "+Prefix+rt.path, rt.h)
+		if _, seen := allowed[rt.path]; !seen {
+			order = append(order, rt.path)
+		}
+		allowed[rt.path] = append(allowed[rt.path], rt.method)
+	}
+	// A method-less pattern loses to the method patterns above, so it only
+	// catches the wrong methods: 405 with a JSON body, not ServeMux's text.
+	for _, p := range order {
+		methods := allowed[p]
+		mux.HandleFunc(Prefix+p, func(w http.ResponseWriter, r *http.Request) {
+			for _, m := range methods {
+				w.Header().Add("Allow", m)
+			}
+			writeError(w, http.StatusMethodNotAllowed, fmt.Sprintf("method %s not allowed on %s (allowed: %v)", r.Method, r.URL.Path, methods))
+		})
+	}
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("no route %s %s; see %sopenapi.json", r.Method, r.URL.Path, Prefix))
+	})
+	return mux
+}
+
+func (a *API) getOpenAPI(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(openAPI)
+}
+
+func (a *API) getInfo(w http.ResponseWriter, _ *http.Request) {
+	if a.info == nil {
+		writeJSON(w, http.StatusOK, map[string]any{})
+		return
+	}
+	writeJSON(w, http.StatusOK, a.info)
+}
+
+// postReset clears notifications (on the devices and in the request
+// records), events and faults; the fleet and the credentials stay. Event
+// sequence numbers keep growing, so a client polling with since= is not
+// confused: the cleared events are simply no longer served.
+func (a *API) postReset(w http.ResponseWriter, _ *http.Request) {
+	a.world.Reset()
+	a.records.Clear()
+	a.faults.clear()
+	a.mu.Lock()
+	a.floor = a.log.Last()
+	a.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{"reset": true, "last_event": a.floorSeq()})
+}
+
+func (a *API) floorSeq() uint64 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.floor
+}

@@ -1,0 +1,241 @@
+package inspect
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pushsim/pushsim/fakeapns"
+	"github.com/pushsim/pushsim/sim"
+)
+
+// NotificationView is one request as GET notifications shows it: what the
+// backend sent, what the fake APNs answered and, for accepted requests,
+// what each context of the device's iOS version shows.
+type NotificationView struct {
+	Seq         uint64               `json:"seq"`
+	ReceivedAt  time.Time            `json:"received_at"`
+	Environment fakeapns.Environment `json:"environment"`
+	RemoteAddr  string               `json:"remote_addr,omitempty"`
+	Method      string               `json:"method"`
+	Path        string               `json:"path"`
+	Headers     http.Header          `json:"headers"`
+	// Payload is the body when it is JSON; PayloadText when it is not.
+	Payload     json.RawMessage    `json:"payload,omitempty"`
+	PayloadText string             `json:"payload_text,omitempty"`
+	Status      int                `json:"status"`
+	Reason      fakeapns.Reason    `json:"reason,omitempty"`
+	Timestamp   time.Time          `json:"timestamp,omitzero"`
+	ApnsID      string             `json:"apns_id"`
+	UniqueID    string             `json:"apns_unique_id,omitempty"`
+	LatencyMS   float64            `json:"latency_ms"`
+	Token       string             `json:"token,omitempty"`
+	Topic       string             `json:"topic,omitempty"`
+	PushType    string             `json:"push_type,omitempty"`
+	Auth        *fakeapns.Identity `json:"auth,omitempty"`
+	Device      string             `json:"device,omitempty"`
+	App         string             `json:"app,omitempty"`
+	// State is where the notification stands on the device now (shown,
+	// suppressed, silent, dismissed, acted); empty when it is not (or no
+	// longer) on the device.
+	State  sim.NotificationState `json:"state,omitempty"`
+	Action string                `json:"action,omitempty"`
+	// Presentations has one entry per context of the device's iOS
+	// version, as rendered when the notification arrived.
+	Presentations []sim.Presentation `json:"presentations,omitempty"`
+	// Lint holds the warnings and errors of the payload for this device's
+	// iOS version and app, from the event log (EventLint).
+	Lint []string `json:"lint,omitempty"`
+	// Fleet, with ?fleet=true, is the same notification rendered on every
+	// device of the fleet that has the app: one entry per iOS version.
+	Fleet []FleetView `json:"fleet,omitempty"`
+}
+
+// FleetView is what one device of the fleet would show for a
+// notification, in every context of its iOS version.
+type FleetView struct {
+	Device        string             `json:"device"`
+	IOS           string             `json:"ios"`
+	Locked        bool               `json:"locked,omitempty"`
+	Presentations []sim.Presentation `json:"presentations"`
+}
+
+// notificationsBody is the answer of GET notifications.
+type notificationsBody struct {
+	Notifications []NotificationView `json:"notifications"`
+}
+
+func (a *API) getNotifications(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := Filter{Device: q.Get("device"), Token: q.Get("token"), ApnsID: q.Get("apns_id")}
+	if f.Device != "" {
+		if _, err := a.world.Device(f.Device); err != nil {
+			writeWorldError(w, err)
+			return
+		}
+	}
+	fleet := false
+	if v := q.Get("fleet"); v != "" {
+		var err error
+		if fleet, err = strconv.ParseBool(v); err != nil {
+			writeFieldError(w, http.StatusBadRequest, "fleet", fmt.Sprintf("fleet: %q is not true or false", v))
+			return
+		}
+	}
+	var devices []sim.DeviceView
+	if fleet {
+		devices = a.world.Devices()
+	}
+	entries := a.records.List(f)
+	lint := a.lintByApnsID()
+	// What is on each device is read once per device, not per request.
+	onDevice := map[string]map[string]sim.Delivered{}
+	out := make([]NotificationView, 0, len(entries))
+	for _, e := range entries {
+		v := view(e)
+		if e.Record.Accepted() && e.Device != "" {
+			byID, ok := onDevice[e.Device]
+			if !ok {
+				byID = map[string]sim.Delivered{}
+				if ds, err := a.world.Notifications(e.Device); err == nil {
+					for _, d := range ds {
+						byID[strings.ToLower(d.ApnsID)] = d
+					}
+				}
+				onDevice[e.Device] = byID
+			}
+			v.Lint = lint[strings.ToLower(e.Record.ApnsID)]
+			if d, ok := byID[strings.ToLower(e.Record.ApnsID)]; ok {
+				v.State, v.Action, v.Presentations = d.State, d.Action, d.Presentations
+				if fleet {
+					v.Fleet = fleetViews(devices, d)
+				}
+			}
+		}
+		out = append(out, v)
+	}
+	writeJSON(w, http.StatusOK, notificationsBody{Notifications: out})
+}
+
+// lintByApnsID gathers the lint messages of the event log (since the
+// last reset) by lower-case apns-id, reading the log in bounded pages.
+func (a *API) lintByApnsID() map[string][]string {
+	out := map[string][]string{}
+	buf := make([]sim.Event, 0, 512)
+	for since := a.floorSeq(); ; {
+		events, _ := a.log.AppendSince(buf[:0], since, cap(buf))
+		for _, e := range events {
+			if e.Kind == sim.EventLint && e.ApnsID != "" {
+				id := strings.ToLower(e.ApnsID)
+				out[id] = append(out[id], e.Message)
+			}
+		}
+		if len(events) < cap(buf) {
+			return out
+		}
+		since, buf = events[len(events)-1].Seq, events
+	}
+}
+
+// fleetViews renders d on every device that has its app, with the pure
+// Render (DESIGN.md "Render is pure"): each device as it is now.
+func fleetViews(devices []sim.DeviceView, d sim.Delivered) []FleetView {
+	var out []FleetView
+	for i := range devices {
+		dev := &devices[i].Device
+		app := dev.App(d.App)
+		if app == nil || app.Uninstalled {
+			continue
+		}
+		out = append(out, FleetView{Device: dev.Name, IOS: dev.Version.String(), Locked: dev.Locked,
+			Presentations: sim.RenderAll(dev, app, d.Notification)})
+	}
+	return out
+}
+
+// view turns a stored request into its JSON view.
+func view(e Entry) NotificationView {
+	r := e.Record
+	v := NotificationView{
+		Seq: e.Seq, ReceivedAt: r.ReceivedAt, Environment: r.Environment, RemoteAddr: r.RemoteAddr,
+		Method: r.Method, Path: r.Path, Headers: redact(r.Header),
+		Status: r.Status, Reason: r.Reason, Timestamp: r.Timestamp,
+		ApnsID: r.ApnsID, UniqueID: r.UniqueID,
+		LatencyMS: float64(r.Latency.Microseconds()) / 1000,
+		Token:     recordToken(r), Device: e.Device, App: e.App,
+	}
+	if len(r.Payload) > 0 {
+		if json.Valid(r.Payload) {
+			v.Payload = json.RawMessage(r.Payload)
+		} else {
+			v.PayloadText = string(r.Payload)
+		}
+	}
+	if n := r.Notification; n != nil {
+		v.Topic, v.PushType = n.Topic, n.PushType
+		auth := n.Auth
+		v.Auth = &auth
+	} else {
+		v.Topic, v.PushType = r.Header.Get("apns-topic"), r.Header.Get("apns-push-type")
+	}
+	return v
+}
+
+// redact copies h, cutting the signature off a provider token: the header
+// and claims (kid, iss, iat) are what one debugs, while the signature
+// would let anyone who reads the API replay the token for an hour.
+func redact(h http.Header) http.Header {
+	out := h.Clone()
+	for i, v := range out.Values("Authorization") {
+		if dot := strings.LastIndexByte(v, '.'); dot > 0 && strings.Count(v, ".") == 2 {
+			out["Authorization"][i] = v[:dot+1] + "(signature redacted)"
+		}
+	}
+	return out
+}
+
+// LatestNotification, used as the apns_id of a tap, stands for the newest
+// notification the device still shows.
+const LatestNotification = "latest"
+
+// ActionRequest is the body of POST devices/{name}/notifications/{apns_id}/actions.
+type ActionRequest struct {
+	// Action is an action identifier, "default" (tap on the body) or
+	// "dismiss".
+	Action string `json:"action"`
+	// Text is the typed reply of a text-input action (iOS 9+).
+	Text string `json:"text,omitempty"`
+}
+
+// actionBody is the answer of a tap: the events that followed at once.
+type actionBody struct {
+	Events []sim.Event `json:"events"`
+}
+
+func (a *API) postAction(w http.ResponseWriter, r *http.Request) {
+	var req ActionRequest
+	if err := decodeBody(w, r, &req); err != nil {
+		writeBodyError(w, err)
+		return
+	}
+	if req.Action == "" {
+		writeFieldError(w, http.StatusBadRequest, "action", `missing: an action identifier, "default" or "dismiss"`)
+		return
+	}
+	id := r.PathValue("apns_id")
+	if id == LatestNotification {
+		id = "" // the World's word for the newest notification shown
+	}
+	events, err := a.world.Tap(r.Context(), r.PathValue("name"), id, req.Action, req.Text)
+	if err != nil {
+		writeWorldError(w, err)
+		return
+	}
+	if events == nil {
+		events = []sim.Event{}
+	}
+	writeJSON(w, http.StatusOK, actionBody{Events: events})
+}
