@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -26,7 +27,7 @@ var errUnknownKey = errors.New("unknown key id")
 // non-ES256 tokens (apns.md#A03), DER signatures (apns.md#A04, U18; jwt/v5
 // accepts only the 64-byte r‖s form), unknown kids, and an iss that is not
 // the key's team (apns.md#A02).
-func verifyJWT(parser *jwt.Parser, raw string, lookup func(kid string) (KeyInfo, bool)) (providerToken, error) {
+func verifyJWT(parser *jwt.Parser, raw string, lookup func(kid string) (KeyInfo, bool)) (*providerToken, error) {
 	var claims jwt.RegisteredClaims
 	var key KeyInfo
 	_, err := parser.ParseWithClaims(raw, &claims, func(t *jwt.Token) (any, error) {
@@ -39,15 +40,15 @@ func verifyJWT(parser *jwt.Parser, raw string, lookup func(kid string) (KeyInfo,
 		return k.Public, nil
 	})
 	if err != nil {
-		return providerToken{}, fmt.Errorf("provider token: %w", err)
+		return nil, fmt.Errorf("provider token: %w", err)
 	}
 	if claims.IssuedAt == nil {
-		return providerToken{}, errors.New("provider token: no iat claim (apns.md#A02)")
+		return nil, errors.New("provider token: no iat claim (apns.md#A02)")
 	}
 	if claims.Issuer != key.TeamID {
-		return providerToken{}, fmt.Errorf("provider token: iss %q is not the team %q of key %s (apns.md#A02)", claims.Issuer, key.TeamID, key.KeyID)
+		return nil, fmt.Errorf("provider token: iss %q is not the team %q of key %s (apns.md#A02)", claims.Issuer, key.TeamID, key.KeyID)
 	}
-	return providerToken{key: key, issuedAt: claims.IssuedAt.Time}, nil
+	return &providerToken{key: key, issuedAt: claims.IssuedAt.Time}, nil
 }
 
 // newJWTParser accepts ES256 only (apns.md#A03). Time claims are checked by
@@ -62,21 +63,21 @@ func newJWTParser() *jwt.Parser {
 // without bookkeeping on the hot path.
 type tokenCache struct {
 	mu  sync.RWMutex
-	m   map[string]providerToken
+	m   map[string]*providerToken // pointers keep checkAuth's stack frame small
 	max int
 }
 
-func (c *tokenCache) get(raw string) (providerToken, bool) {
+func (c *tokenCache) get(raw string) (*providerToken, bool) {
 	c.mu.RLock()
 	t, ok := c.m[raw]
 	c.mu.RUnlock()
 	return t, ok
 }
 
-func (c *tokenCache) put(raw string, t providerToken) {
+func (c *tokenCache) put(raw string, t *providerToken) {
 	c.mu.Lock()
 	if c.m == nil || len(c.m) >= c.max {
-		c.m = make(map[string]providerToken, min(c.max, 64))
+		c.m = make(map[string]*providerToken, min(c.max, 64))
 	}
 	c.m[raw] = t
 	c.mu.Unlock()
@@ -109,18 +110,21 @@ type certResult struct {
 	reason  Reason // BadCertificate when verification failed
 }
 
-type connKey struct{}
+// connKey is the context key of a connection's state: a typed nil
+// pointer, which compares as one machine word; a struct{} key costs an
+// interface comparison call on every lookup, measurable on the hot path.
+func connKey() any { return (*connState)(nil) }
 
 // connContext attaches a fresh connState to each accepted connection.
 func connContext(ctx context.Context, _ net.Conn) context.Context {
-	return context.WithValue(ctx, connKey{}, &connState{})
+	return context.WithValue(ctx, connKey(), &connState{})
 }
 
 // connFrom returns the connection's state, or a throwaway one for requests
 // served without a connection context (in-process Handler use), where the
 // per-connection rules cannot apply.
 func connFrom(ctx context.Context) *connState {
-	if cs, ok := ctx.Value(connKey{}).(*connState); ok {
+	if cs, ok := ctx.Value(connKey()).(*connState); ok && cs != nil {
 		return cs
 	}
 	return &connState{}
@@ -182,6 +186,7 @@ func (s *Server) checkAuth(q *request) *Rejection {
 	cs.bearer, cs.teamID, cs.keyID = raw, tok.key.TeamID, tok.key.KeyID
 	q.n.Auth = Identity{Method: AuthToken, TeamID: tok.key.TeamID, KeyID: tok.key.KeyID}
 	q.key = tok.key
+	q.authed = true
 	return nil
 }
 
@@ -194,11 +199,12 @@ func (s *Server) checkCertificate(q *request) *Rejection {
 		return Reject(cs.cert.reason) // apns.md#A13, E30
 	}
 	b := cs.cert.binding
-	if !containsEnv(b.envs, s.cfg.Environment) {
+	if !slices.Contains(b.envs, s.cfg.Environment) {
 		return Reject(ReasonBadCertificateEnvironment) // apns.md#A13, E31
 	}
 	q.n.Auth = Identity{Method: AuthCertificate, Subject: b.subject}
 	q.cert = &cs.cert.binding
+	q.authed = true
 	return nil
 }
 
@@ -221,15 +227,6 @@ func (s *Server) verifyCertificate(chain []*x509.Certificate, now time.Time) cer
 		return certResult{reason: ReasonBadCertificate}
 	}
 	return certResult{binding: b}
-}
-
-func containsEnv(envs []Environment, e Environment) bool {
-	for _, x := range envs {
-		if x == e {
-			return true
-		}
-	}
-	return false
 }
 
 // lookupKey finds a registered key by key id.

@@ -114,7 +114,9 @@ func TestRevokedKey(t *testing.T) {
 
 // TestCertificates covers certificate auth (apns.md#A12–A14).
 func TestCertificates(t *testing.T) {
-	f := newFixture(t)
+	// Certificates are valid around the wall clock, so the server checks
+	// them against it.
+	f := newFixture(t, WithClock(time.Now))
 	otherCA, err := NewCA()
 	if err != nil {
 		t.Fatal(err)
@@ -131,7 +133,7 @@ func TestCertificates(t *testing.T) {
 	prodOnly := issue(ca, ClientCertSpec{Topic: topic, Environments: []Environment{Production}})
 	multi := issue(ca, ClientCertSpec{Topic: topic, ExtraTopics: []string{topic + ".voip", topic + ".location-query"}})
 	foreign := issue(otherCA, ClientCertSpec{Topic: topic})
-	expired := issue(ca, ClientCertSpec{Topic: topic, NotAfter: epoch.Add(-time.Minute)})
+	expired := issue(ca, ClientCertSpec{Topic: topic, NotAfter: time.Now().Add(-time.Minute)})
 	viaServer, err := f.ts.IssueClientCertificate(topic)
 	if err != nil {
 		t.Fatal(err)

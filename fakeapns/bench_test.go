@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
+	"time"
 )
 
 // nopWriter is the cheapest ResponseWriter, so the benchmarks measure the
@@ -99,5 +102,54 @@ func BenchmarkJWTVerifyCached(b *testing.B) {
 		if rej := s.checkAuth(&q); rej != nil {
 			b.Fatal(rej)
 		}
+	}
+}
+
+// BenchmarkRoundTripH2C compares, over real h2c connections on loopback,
+// a bare handler that reads the body and answers 200 with the fake's
+// accepted push (the b/a of the load script, in-process).
+func BenchmarkRoundTripH2C(b *testing.B) {
+	k := fuzzKey(b)
+	s, err := Start(b.Context(), Config{H2CAddr: "127.0.0.1:0", Keys: []KeyInfo{k.Info()}, Router: testRouter()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	bare := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.WriteHeader(http.StatusOK)
+	}), Protocols: s.h2cSrv.Protocols, HTTP2: s.h2cSrv.HTTP2}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	go func() { _ = bare.Serve(ln) }()
+	defer bare.Close()
+	// The fake checks iat against the wall clock here.
+	auth := bearer(b, k, time.Now())
+	for _, tc := range []struct{ name, url string }{{"bare", "http://" + ln.Addr().String()}, {"fake", s.H2CURL()}} {
+		b.Run(tc.name, func(b *testing.B) {
+			c, tr := h2Client(nil)
+			defer tr.CloseIdleConnections()
+			b.ReportAllocs()
+			b.SetParallelism(50)
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					req, _ := http.NewRequest("POST", tc.url+"/3/device/"+tokOK, strings.NewReader(payload))
+					req.Header = http.Header{"Authorization": {auth}, "Apns-Topic": {topic}, "Apns-Push-Type": {"alert"}}
+					resp, err := c.Do(req)
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					_, _ = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != 200 {
+						b.Errorf("status %d", resp.StatusCode)
+						return
+					}
+				}
+			})
+		})
 	}
 }

@@ -43,6 +43,9 @@ type Config struct {
 	// FaultSeed seeds the random numbers of fault probabilities and random
 	// latencies, so a run is reproducible.
 	FaultSeed uint64
+	// RateLimit answers TooManyRequests to a token pushed to too often
+	// (apns.md#U22); off by default.
+	RateLimit RateLimit
 	// MaxPayload is the body limit of every push type but VoIP; default
 	// 4096 (apns.md#P03).
 	MaxPayload int

@@ -13,7 +13,7 @@
 //
 //	func TestPush(t *testing.T) {
 //		srv := fakeapns.NewServer(t) // closed by t.Cleanup
-//		srv.Router().(*fakeapns.MemoryRouter).Add(token, "com.example.app", fakeapns.Development)
+//		token := srv.AddToken("", "com.example.app")
 //		resp, err := srv.Client().Push(&apns2.Notification{DeviceToken: token, Topic: "com.example.app", Payload: payload})
 //		...
 //	}

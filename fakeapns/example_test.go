@@ -29,6 +29,7 @@ func Example() {
 	defer srv.Close()
 
 	client := srv.APNS2Client(key)
+	defer client.CloseIdleConnections() // before srv.Close: no GOAWAY wait
 	for _, tok := range []string{token, "ffff0000ffff0000ffff0000ffff0000"} {
 		resp, err := client.Push(&apns2.Notification{
 			DeviceToken: tok,
@@ -44,4 +45,3 @@ func Example() {
 	// 200 sent=true reason=""
 	// 400 sent=false reason="BadDeviceToken"
 }
-

@@ -131,8 +131,9 @@ func (fs *Faults) Clear() {
 	fs.rules = nil
 }
 
-// fire returns the rule that fires for a request, with its drawn latency.
-func (fs *Faults) fire(token, topic, pushType string) (FaultRule, time.Duration, bool) {
+// fire returns a copy of the rule that fires for a request, with its drawn
+// latency, or nil. A pointer keeps the hot path's stack frames small.
+func (fs *Faults) fire(token, topic, pushType string) (*FaultRule, time.Duration) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	for i := range fs.rules {
@@ -143,7 +144,8 @@ func (fs *Faults) fire(token, topic, pushType string) (FaultRule, time.Duration,
 		if r.Probability > 0 && r.Probability < 1 && fs.rng.Float64() >= r.Probability {
 			continue
 		}
-		fired := *r
+		fired := new(FaultRule)
+		*fired = *r
 		delay := r.Latency
 		if r.LatencyMax > r.Latency {
 			delay += time.Duration(fs.rng.Int64N(int64(r.LatencyMax - r.Latency + 1)))
@@ -154,7 +156,7 @@ func (fs *Faults) fire(token, topic, pushType string) (FaultRule, time.Duration,
 				fs.rules = append(fs.rules[:i], fs.rules[i+1:]...)
 			}
 		}
-		return fired, delay, true
+		return fired, delay
 	}
-	return FaultRule{}, 0, false
+	return nil, 0
 }

@@ -117,8 +117,8 @@ func TestFaultSeed(t *testing.T) {
 		}
 		var out []time.Duration
 		for range 64 {
-			_, d, ok := fs.fire(tokOK, topic, "alert")
-			if !ok {
+			f, d := fs.fire(tokOK, topic, "alert")
+			if f == nil {
 				d = -1
 			}
 			out = append(out, d)
@@ -185,9 +185,9 @@ func TestShutdownFaultGoAway(t *testing.T) {
 			var dials atomic.Int32
 			tlsCfg := f.ts.ClientTLSConfig()
 			c, tr := h2Client(tlsCfg)
-			tr.DialTLSContext = func(ctx context.Context, network, addr string, cfg *tls.Config) (net.Conn, error) {
+			tr.DialTLSContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
 				dials.Add(1)
-				d := tls.Dialer{Config: cfg}
+				d := tls.Dialer{Config: tlsCfg}
 				return d.DialContext(ctx, network, addr)
 			}
 			defer tr.CloseIdleConnections()

@@ -5,11 +5,10 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/google/uuid"
 )
 
 // request is one request on its way through the checks.
@@ -20,8 +19,8 @@ type request struct {
 	body []byte
 	// apnsIDValid is false when apns-id was sent but is not a UUID.
 	apnsIDValid bool
-	// authed is set once step 4 passed: apns-unique-id may then be sent
-	// (apns.md#U09).
+	// authed is set by step 4 when it passes: apns-unique-id may then be
+	// sent (apns.md#U09).
 	authed    bool
 	closeConn bool
 	key       KeyInfo      // the token's key, token auth only
@@ -29,6 +28,8 @@ type request struct {
 	rule      *pushTypeRule
 	routed    bool // the Router was consulted
 	n         Notification
+	// hv backs the response's header values, saving an allocation each.
+	hv [3]string
 }
 
 // step is one row of the check order.
@@ -51,6 +52,7 @@ var checkOrder = [...]step{
 	{"body", (*Server).checkBody},                    // U01 (6)
 	{"device token", (*Server).checkToken},           // U01 (7)
 	{"router", (*Server).checkRouter},                // U01 (7)
+	{"rate limit", (*Server).checkRate},              // U01 (8)
 }
 
 // ServeHTTP answers one provider-API request exactly as APNs would.
@@ -67,21 +69,22 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	q.body = s.readBody(r)
 
 	var rej *Rejection
-	for _, st := range checkOrder {
+	var check string
+	for _, st := range &checkOrder { // &: ranging over the array itself would copy it onto the stack
 		if rej = st.check(s, q); rej != nil {
+			check = st.name
 			break
-		}
-		if st.name == "authentication" {
-			q.authed = true
 		}
 	}
 	if rej != nil && rej.Reason.Status() == 0 {
 		rej = &Rejection{Reason: ReasonInternalServerError} // a Router's unknown reason
 	}
 	if rej != nil && rej.Reason.Status() == http.StatusGone && rej.Timestamp.IsZero() {
-		rej.Timestamp = q.now // apns.md#E03: a 410 always has a timestamp
+		withTime := *rej           // the Router's value is not ours to change
+		withTime.Timestamp = q.now // apns.md#E03: a 410 always has a timestamp
+		rej = &withTime
 	}
-	s.respond(w, q, rej, start)
+	s.respond(w, q, rej, check, start)
 }
 
 // requestApnsID returns the id to answer with: the client's when it is a
@@ -89,12 +92,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func requestApnsID(h http.Header) (string, bool) {
 	v, ok := h["Apns-Id"]
 	if !ok {
-		return uuid.NewString(), true
+		return newUUID(), true
 	}
 	if len(v) == 1 && validUUID(v[0]) {
 		return v[0], true
 	}
-	return uuid.NewString(), false
+	return newUUID(), false
 }
 
 // validUUID accepts the canonical 8-4-4-4-12 form in either case
@@ -132,7 +135,7 @@ func (s *Server) readBody(r *http.Request) []byte {
 	limit := int64(max(s.cfg.MaxPayload, s.cfg.MaxVoIPPayload)) + 1
 	size := int64(512)
 	if r.ContentLength > 0 {
-		size = min(r.ContentLength, limit)
+		size = min(r.ContentLength+1, limit) // +1: room to see EOF without growing
 	}
 	buf := make([]byte, 0, size)
 	lr := io.LimitReader(r.Body, limit)
@@ -197,8 +200,8 @@ func first(v []string) string {
 
 // checkFaults applies the first fault rule that fires.
 func (s *Server) checkFaults(q *request) *Rejection {
-	f, delay, ok := s.faults.fire(q.n.Token, q.n.Topic, q.n.PushType)
-	if !ok {
+	f, delay := s.faults.fire(q.n.Token, q.n.Topic, q.n.PushType)
+	if f == nil {
 		return nil
 	}
 	if delay > 0 {
@@ -236,7 +239,7 @@ func (s *Server) checkHeaders(q *request) *Rejection {
 	q.rule = rule
 	q.n.Priority = 10 // apns.md#H17: the default
 	if v, ok := h["Apns-Priority"]; ok {
-		switch v[0] {
+		switch first(v) { // first: in-process callers may pass empty slices
 		case "10":
 		case "5":
 			q.n.Priority = 5
@@ -250,7 +253,7 @@ func (s *Server) checkHeaders(q *request) *Rejection {
 		return Reject(ReasonBadPriority) // apns.md#H04, U05
 	}
 	if v, ok := h["Apns-Expiration"]; ok {
-		sec, valid := parseExpiration(v[0])
+		sec, valid := parseExpiration(first(v))
 		if !valid {
 			return Reject(ReasonBadExpirationDate) // apns.md#H16, E12, U07
 		}
@@ -297,7 +300,7 @@ func (s *Server) checkTopic(q *request) *Rejection {
 		return Reject(s.cfg.Choices.TopicSuffixReason) // apns.md#H05–H13
 	}
 	if q.cert != nil {
-		if q.rule.tokenOnly || !containsString(q.cert.topics, q.n.Topic) {
+		if q.rule.tokenOnly || !slices.Contains(q.cert.topics, q.n.Topic) {
 			return Reject(ReasonTopicDisallowed) // apns.md#A12, A14, U04, U14
 		}
 		return nil
@@ -322,15 +325,6 @@ func validTopic(t string) bool {
 		}
 	}
 	return true
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // checkBody is step 6 of apns.md#U01.

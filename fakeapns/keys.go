@@ -8,6 +8,8 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -17,9 +19,9 @@ import (
 // KeyInfo is a registered token-signing key: what the server needs to
 // verify provider tokens signed with it (apns.md#A01, A02, A10).
 type KeyInfo struct {
-	KeyID  string
-	TeamID string
-	Public *ecdsa.PublicKey
+	KeyID  string           // the JWT header's kid (apns.md#A01)
+	TeamID string           // the JWT's iss (apns.md#A02)
+	Public *ecdsa.PublicKey // P-256 (apns.md#A03)
 	// Environments scopes a team key to sandbox or production
 	// (apns.md#A10); empty means every environment, like pre-2025 keys.
 	Environments []Environment
@@ -71,9 +73,9 @@ func (k KeyInfo) allowsTopic(topic string) bool {
 // SigningKey is a provider's private token-signing key, the content of an
 // AuthKey_<KeyID>.p8 file with its key id and team id (apns.md#A07).
 type SigningKey struct {
-	KeyID   string
-	TeamID  string
-	Private *ecdsa.PrivateKey
+	KeyID   string            // 10 characters, the kid (apns.md#A01)
+	TeamID  string            // 10 characters, the iss (apns.md#A02)
+	Private *ecdsa.PrivateKey // P-256 (apns.md#A07)
 }
 
 // GenerateSigningKey makes a new P-256 key. Empty ids are replaced by random
@@ -120,6 +122,20 @@ func (k *SigningKey) PEM() ([]byte, error) {
 		return nil, fmt.Errorf("fakeapns: encode signing key %s: %w", k.KeyID, err)
 	}
 	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), nil
+}
+
+// WriteP8 writes the key to dir/AuthKey_<KeyID>.p8 (mode 0600), the name
+// Apple's download uses, and returns the path.
+func (k *SigningKey) WriteP8(dir string) (string, error) {
+	b, err := k.PEM()
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, "AuthKey_"+k.KeyID+".p8")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		return "", fmt.Errorf("fakeapns: write signing key: %w", err)
+	}
+	return path, nil
 }
 
 // Info is the public half, ready for Server.RegisterKey, with no scope.

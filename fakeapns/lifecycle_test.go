@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -74,7 +75,7 @@ func TestRecords(t *testing.T) {
 	}
 	want := []Record{
 		{Environment: Development, ReceivedAt: epoch, Method: "POST", Path: "/3/device/" + tokOK, Payload: []byte(payload), Status: 200, ApnsID: id, Notification: n},
-		{Environment: Development, ReceivedAt: epoch, Method: "POST", Path: "/3/device/" + tokOK, Payload: []byte(payload), Status: 400, Reason: ReasonBadPriority, ApnsID: id},
+		{Environment: Development, ReceivedAt: epoch, Method: "POST", Path: "/3/device/" + tokOK, Payload: []byte(payload), Status: 400, Reason: ReasonBadPriority, Check: "headers", ApnsID: id},
 	}
 	opts := cmp.Options{
 		cmpopts.IgnoreFields(Record{}, "RemoteAddr", "Header", "Latency", "UniqueID"),
@@ -167,5 +168,45 @@ func TestConfigErrors(t *testing.T) {
 		if !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: error %q lacks %q", tc.name, err, tc.want)
 		}
+	}
+}
+
+// TestNoGoroutineLeak checks that a server and its clients leave no
+// goroutine behind once closed. It waits for goroutines to finish exiting,
+// but asserts nothing about how long that takes.
+func TestNoGoroutineLeak(t *testing.T) {
+	before := runtime.NumGoroutine()
+	s, err := Start(t.Context(), Config{H2CAddr: "127.0.0.1:0", Router: testRouter()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := GenerateSigningKey("", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RegisterKey(key.Info()); err != nil {
+		t.Fatal(err)
+	}
+	client := s.APNS2Client(key)
+	for range 3 {
+		if _, err := client.PushWithContext(t.Context(), alert(tokOK)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, tr := h2Client(nil)
+	send(t, c, s.H2CURL(), "POST", "/3/device/"+tokOK, http.Header{}, payload)
+	client.CloseIdleConnections()
+	tr.CloseIdleConnections()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	after := runtime.NumGoroutine()
+	for i := 0; i < 200 && after > before; i++ {
+		time.Sleep(10 * time.Millisecond)
+		after = runtime.NumGoroutine()
+	}
+	if after > before {
+		buf := make([]byte, 1<<16)
+		t.Errorf("%d goroutines before, %d after Close:\n%s", before, after, buf[:runtime.Stack(buf, true)])
 	}
 }

@@ -2,6 +2,8 @@ package fakeapns
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"strings"
 	"sync"
 	"time"
@@ -114,4 +116,12 @@ func errOrNil(r *Rejection) error {
 		return nil
 	}
 	return r
+}
+
+// RandomDeviceToken returns 32 random bytes in lowercase hex, the shape of
+// an iOS device token (apns.md#D02).
+func RandomDeviceToken() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails (Go 1.24+).
+	return hex.EncodeToString(b)
 }

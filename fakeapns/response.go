@@ -4,13 +4,11 @@ import (
 	"net/http"
 	"strconv"
 	"time"
-
-	"github.com/google/uuid"
 )
 
 // respond records the outcome, hands the Record to the Observer, then
 // writes Apple's response (apns.md#E01–E05).
-func (s *Server) respond(w http.ResponseWriter, q *request, rej *Rejection, start time.Time) {
+func (s *Server) respond(w http.ResponseWriter, q *request, rej *Rejection, check string, start time.Time) {
 	rec := Record{
 		Environment: s.cfg.Environment,
 		ReceivedAt:  q.now,
@@ -23,12 +21,11 @@ func (s *Server) respond(w http.ResponseWriter, q *request, rej *Rejection, star
 		ApnsID:      q.n.ApnsID,
 	}
 	if q.routed {
-		n := q.n
-		rec.Notification = &n
+		rec.Notification = &q.n // q is not touched after this
 	}
 	// apns.md#E05, U09: development only, once authentication passed.
 	if s.cfg.Environment == Development && q.authed {
-		rec.UniqueID = uuid.NewString()
+		rec.UniqueID = newUUID()
 	}
 	if rej != nil {
 		rec.Status = rej.Status
@@ -36,6 +33,7 @@ func (s *Server) respond(w http.ResponseWriter, q *request, rej *Rejection, star
 			rec.Status = rej.Reason.Status()
 		}
 		rec.Reason = rej.Reason
+		rec.Check = check
 		if rej.Reason.Status() == http.StatusGone {
 			rec.Timestamp = rej.Timestamp
 		}
@@ -46,14 +44,15 @@ func (s *Server) respond(w http.ResponseWriter, q *request, rej *Rejection, star
 	}
 
 	h := w.Header()
-	h["Apns-Id"] = []string{rec.ApnsID} // apns.md#E04, U08
+	q.hv = [3]string{rec.ApnsID, rec.UniqueID, "close"}
+	h["Apns-Id"] = q.hv[0:1:1] // apns.md#E04, U08
 	if rec.UniqueID != "" {
-		h["Apns-Unique-Id"] = []string{rec.UniqueID}
+		h["Apns-Unique-Id"] = q.hv[1:2:2]
 	}
 	if q.closeConn {
 		// net/http's HTTP/2 server turns this into GOAWAY and a close once
 		// the connection's streams are done (apns.md#T11).
-		h["Connection"] = []string{"close"}
+		h["Connection"] = q.hv[2:3:3]
 	}
 	if rej == nil {
 		w.WriteHeader(http.StatusOK) // apns.md#E01: no body

@@ -102,21 +102,26 @@ func (f RouterFunc) Route(ctx context.Context, n Notification) error { return f(
 // Record is what the server saw and answered for one request, accepted or
 // rejected. Every request produces exactly one Record.
 type Record struct {
-	Environment Environment   `json:"environment"`
-	ReceivedAt  time.Time     `json:"received_at"`
-	RemoteAddr  string        `json:"remote_addr"`
-	Method      string        `json:"method"`
-	Path        string        `json:"path"`
-	Header      http.Header   `json:"header"`
-	Payload     []byte        `json:"payload,omitempty"`
-	Status      int           `json:"status"`
-	Reason      Reason        `json:"reason,omitempty"`
-	Timestamp   time.Time     `json:"timestamp,omitzero"` // 410 only
-	ApnsID      string        `json:"apns_id"`
-	UniqueID    string        `json:"apns_unique_id,omitempty"`
-	Latency     time.Duration `json:"latency"`
+	Environment Environment `json:"environment"`
+	ReceivedAt  time.Time   `json:"received_at"`
+	RemoteAddr  string      `json:"remote_addr"`
+	Method      string      `json:"method"`
+	Path        string      `json:"path"`
+	Header      http.Header `json:"header"`
+	Payload     []byte      `json:"payload,omitempty"`
+	Status      int         `json:"status"`
+	Reason      Reason      `json:"reason,omitempty"`
+	Timestamp   time.Time   `json:"timestamp,omitzero"` // 410 only
+	// Check names the check that refused the request, e.g.
+	// "authentication" or "router" (the order is apns.md#U01's); empty
+	// when accepted.
+	Check    string        `json:"check,omitempty"`
+	ApnsID   string        `json:"apns_id"`
+	UniqueID string        `json:"apns_unique_id,omitempty"`
+	Latency  time.Duration `json:"latency"`
 	// Notification is set when the request reached the Router (accepted, or
-	// refused by the Router); nil when an earlier check rejected it.
+	// refused by the Router or the rate limit after it); nil when an
+	// earlier check rejected it. Deliver only when Accepted().
 	Notification *Notification `json:"notification,omitempty"`
 }
 

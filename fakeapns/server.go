@@ -15,7 +15,6 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/sideshow/apns2"
-	"golang.org/x/net/http2"
 )
 
 // Server is one fake APNs environment: a TLS HTTP/2 listener, optionally
@@ -29,6 +28,7 @@ type Server struct {
 	faults   *Faults
 	parser   *jwt.Parser
 	cache    tokenCache
+	rate     rateLimiter
 	errorLog *log.Logger
 
 	keysMu sync.RWMutex
@@ -57,6 +57,7 @@ func newServer(cfg Config) (*Server, error) {
 		faults:   newFaults(cfg.FaultSeed),
 		parser:   newJWTParser(),
 		cache:    tokenCache{max: cfg.TokenCacheSize},
+		rate:     rateLimiter{limit: cfg.RateLimit},
 		keys:     make(map[string]KeyInfo),
 		errorLog: cfg.ErrorLog,
 	}
@@ -241,7 +242,7 @@ func (s *Server) IssueClientCertificate(topic string, envs ...Environment) (tls.
 func (s *Server) APNS2Client(key *SigningKey) *apns2.Client {
 	c := apns2.NewTokenClient(key.Token())
 	c.Host = s.URL()
-	c.HTTPClient = &http.Client{Transport: &http2.Transport{TLSClientConfig: s.ClientTLSConfig()}}
+	c.HTTPClient = &http.Client{Transport: newH2Transport(s.ClientTLSConfig())}
 	return c
 }
 

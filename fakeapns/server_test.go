@@ -208,6 +208,34 @@ func TestReferenceRows(t *testing.T) {
 			})
 		}
 	}
+
+	// Done-when check: every reason of apns.md section 4 is answered
+	// either by a row above (as recorded by the Observer) or by the test
+	// named here.
+	elsewhere := map[Reason]string{
+		ReasonBadCertificate:              "TestCertificates",
+		ReasonBadCertificateEnvironment:   "TestCertificates",
+		ReasonUnrelatedKeyIDInToken:       "TestConnectionRules",
+		ReasonTooManyProviderTokenUpdates: "TestConnectionRules",
+		ReasonBadEnvironmentKeyIDInToken:  "TestEnvironmentKeySpelling",
+		ReasonIdleTimeout:                 "TestFaultReasons",
+		ReasonForbidden:                   "TestFaultReasons",
+		ReasonTooManyRequests:             "TestFaultReasons, TestRateLimit",
+		ReasonServiceUnavailable:          "TestFaultReasons",
+		ReasonShutdown:                    "TestFaultReasons",
+	}
+	seen := map[Reason]bool{}
+	for len(f.records) > 0 {
+		seen[(<-f.records).Reason] = true
+	}
+	for _, r := range Reasons() {
+		if !seen[r] && elsewhere[r] == "" {
+			t.Errorf("no test triggers %s", r)
+		}
+		if seen[r] && elsewhere[r] != "" {
+			t.Errorf("%s is triggered here; drop it from the elsewhere list", r)
+		}
+	}
 }
 
 // preAuth reports whether reason is decided before authentication

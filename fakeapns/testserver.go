@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/sideshow/apns2"
-	"golang.org/x/net/http2"
 )
 
 // Option adjusts the Config of a TestServer.
@@ -41,8 +40,9 @@ type TestServer struct {
 	// Key is registered with the server; Client signs with it.
 	Key *SigningKey
 
+	t          testing.TB
 	mu         sync.Mutex
-	transports []*http2.Transport
+	transports []*http.Transport
 }
 
 // NewServer starts a TestServer or fails the test.
@@ -60,13 +60,29 @@ func NewServer(t testing.TB, opts ...Option) *TestServer {
 	if err != nil {
 		t.Fatalf("fakeapns.NewServer: %v", err)
 	}
-	ts := &TestServer{Server: s, Key: key}
+	ts := &TestServer{Server: s, Key: key, t: t}
 	t.Cleanup(func() {
 		if err := ts.Close(); err != nil {
 			t.Errorf("fakeapns: close test server: %v", err)
 		}
 	})
 	return ts
+}
+
+// AddToken registers a device token for topic in the server's
+// environment and returns it; an empty token is replaced by a random one.
+// It fails the test unless the server uses its default MemoryRouter.
+func (ts *TestServer) AddToken(token, topic string) string {
+	ts.t.Helper()
+	m, ok := ts.Router().(*MemoryRouter)
+	if !ok {
+		ts.t.Fatalf("fakeapns: AddToken needs the default MemoryRouter, the server has a %T", ts.Router())
+	}
+	if token == "" {
+		token = RandomDeviceToken()
+	}
+	m.Add(token, topic, ts.Environment())
+	return token
 }
 
 // Close closes the clients' idle connections, then the server.
@@ -85,7 +101,7 @@ func (ts *TestServer) HTTPClient(tlsCfg *tls.Config) *http.Client {
 	if tlsCfg == nil {
 		tlsCfg = ts.ClientTLSConfig()
 	}
-	tr := &http2.Transport{TLSClientConfig: tlsCfg}
+	tr := newH2Transport(tlsCfg)
 	ts.mu.Lock()
 	ts.transports = append(ts.transports, tr)
 	ts.mu.Unlock()
@@ -107,4 +123,16 @@ func (ts *TestServer) CertificateClient(cert tls.Certificate) *apns2.Client {
 	tlsCfg.Certificates = []tls.Certificate{cert}
 	c := &apns2.Client{Host: ts.URL(), Certificate: cert, HTTPClient: ts.HTTPClient(tlsCfg)}
 	return c
+}
+
+// newH2Transport is an HTTP/2-only client transport: over TLS when tlsCfg
+// is set, else h2c with prior knowledge (apns.md#T03, T04).
+func newH2Transport(tlsCfg *tls.Config) *http.Transport {
+	var p http.Protocols
+	if tlsCfg != nil {
+		p.SetHTTP2(true)
+	} else {
+		p.SetUnencryptedHTTP2(true)
+	}
+	return &http.Transport{TLSClientConfig: tlsCfg, Protocols: &p, ForceAttemptHTTP2: true}
 }

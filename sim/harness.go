@@ -100,7 +100,7 @@ func (h *Harness) Close() error {
 // LintDelivery is the World's lint hook: the warnings and errors of Lint
 // for the one device and app a notification reached, as event messages.
 func LintDelivery(d *Device, a *App, n Notification) []string {
-	findings := Lint(n.Payload.Raw, LintTarget{App: a, Versions: []Version{d.Version}, PushType: n.PushType, Priority: n.Priority, Topic: n.Topic})
+	findings := LintPayload(n.Payload, LintTarget{App: a, Versions: []Version{d.Version}, PushType: n.PushType, Priority: n.Priority, Topic: n.Topic})
 	var out []string
 	for _, f := range findings {
 		if f.Severity == SeverityInfo {

@@ -80,11 +80,22 @@ func Lint(payload []byte, target LintTarget) []Finding {
 			return l.findings()
 		}
 	}
-	l.size(len(payload))
-	l.keys(&p)
-	l.pushType(&p)
-	l.text(&p)
-	l.category(&p)
+	return l.rules(&p, len(payload))
+}
+
+// LintPayload is Lint for a payload already parsed without error, such as
+// one a device received: it skips the second parse on the delivery path.
+func LintPayload(p Payload, target LintTarget) []Finding {
+	return newLinter(target).rules(&p, len(p.Raw))
+}
+
+// rules runs every rule that reads a parsed payload.
+func (l *linter) rules(p *Payload, size int) []Finding {
+	l.size(size)
+	l.keys(p)
+	l.pushType(p)
+	l.text(p)
+	l.category(p)
 	return l.findings()
 }
 

@@ -1,0 +1,28 @@
+package fakeapns
+
+import (
+	"encoding/binary"
+	"math/rand/v2"
+)
+
+// newUUID returns a random (version 4) UUID in lowercase canonical form,
+// for apns-id and apns-unique-id (apns.md#E04, U09). math/rand/v2's global
+// generator is ChaCha8 seeded by the runtime: unpredictable enough for ids,
+// without a system call or a lock per id, which matters on the hot path.
+func newUUID() string {
+	var u [16]byte
+	binary.BigEndian.PutUint64(u[:8], rand.Uint64()&^0xf000|0x4000)     // version 4
+	binary.BigEndian.PutUint64(u[8:], rand.Uint64()&^(0x3<<62)|0x2<<62) // variant 10
+	const hexDigits = "0123456789abcdef"
+	var b [36]byte
+	j := 0
+	for i, x := range u {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			b[j] = '-'
+			j++
+		}
+		b[j], b[j+1] = hexDigits[x>>4], hexDigits[x&0xf]
+		j += 2
+	}
+	return string(b[:])
+}
