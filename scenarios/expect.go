@@ -1,0 +1,295 @@
+package scenarios
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/pushsim/pushsim/sim"
+)
+
+// expectResponse checks the previous send step's answers. Each answer is
+// compared as a map of the fields the step names, so the diff shows only
+// those.
+func (r *run) expectResponse(e *ResponseExpect) error {
+	if len(r.last) == 0 {
+		return failf("", "no send step came before this expect_response")
+	}
+	var want, got []map[string]any
+	for _, res := range r.last {
+		if e.Device != "" && res.Device != e.Device {
+			continue
+		}
+		fin := res.final()
+		w := map[string]any{"device": res.Device}
+		g := map[string]any{"device": res.Device}
+		if e.Status != 0 {
+			w["status"], g["status"] = e.Status, fin.Status
+		}
+		if e.Reason != nil {
+			w["reason"], g["reason"] = *e.Reason, fin.Reason
+		}
+		if e.Timestamp != nil {
+			w["timestamp"], g["timestamp"] = *e.Timestamp, !fin.Timestamp.IsZero()
+		}
+		if e.Attempts != 0 {
+			w["attempts"], g["attempts"] = e.Attempts, len(res.Responses)
+		}
+		want, got = append(want, w), append(got, g)
+	}
+	if len(want) == 0 {
+		return failf("", "the previous send step did not send to %s", e.Device)
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		return failf(d, "APNs answered differently")
+	}
+	return nil
+}
+
+// view is the part of something checked that a step names: one entry per
+// field compared, so a diff shows only those.
+type view = map[string]any
+
+// expectScreen checks what each target device shows.
+func (r *run) expectScreen(e *ScreenExpect) error {
+	var want, got []view
+	for _, dev := range r.targets(e.Target) {
+		w, g, err := r.screenOf(dev, e)
+		if err != nil {
+			return err
+		}
+		want, got = append(want, w), append(got, g)
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		return failf(d, "the screen differs")
+	}
+	return nil
+}
+
+func (r *run) screenOf(dev string, e *ScreenExpect) (want, got view, err error) {
+	want, got = view{"device": dev}, view{"device": dev}
+	notes, err := r.world.Notifications(dev)
+	if err != nil {
+		return want, got, err
+	}
+	if e.App != "" {
+		notes = slices.DeleteFunc(notes, func(d sim.Delivered) bool { return d.App != e.App })
+	}
+	if e.Count != nil {
+		want["count"], got["count"] = *e.Count, len(notes)
+	}
+	drawn := e.Style != "" || e.Title != nil || e.Subtitle != nil || e.Body != nil || e.Sound != nil ||
+		e.Slider != nil || e.Badge != nil || e.Buttons != nil || e.ButtonIDs != nil || e.Destructive != nil || len(e.Notes) > 0
+	if !drawn && e.State == "" && e.Context == "" {
+		return want, got, nil
+	}
+	var d *sim.Delivered
+	for i := len(notes) - 1; i >= 0; i-- {
+		if e.ApnsID == "" || notes[i].ApnsID == e.ApnsID {
+			d = &notes[i]
+			break
+		}
+	}
+	if d == nil {
+		if e.ApnsID != "" {
+			return want, got, failf("", "%s holds no notification %s", dev, e.ApnsID)
+		}
+		return want, got, failf("", "%s holds no notification", dev)
+	}
+	if e.State != "" {
+		want["state"], got["state"] = e.State, string(d.State)
+	}
+	if !drawn {
+		return want, got, nil
+	}
+	ctx := e.Context
+	if ctx == "" {
+		// No context named: where the device showed it on arrival.
+		if ctx = r.shownIn(dev, d.ApnsID); ctx == "" {
+			return want, got, failf("", "%s did not show notification %s on arrival (state %s); name a context to check one of %s", dev, d.ApnsID, d.State, contextsOf(d))
+		}
+	}
+	want["context"], got["context"] = ctx, ctx
+	var p *sim.Presentation
+	for i := range d.Presentations {
+		if d.Presentations[i].Context == ctx {
+			p = &d.Presentations[i]
+		}
+	}
+	if p == nil {
+		return want, got, failf("", "%s has no %s context; it has %s", dev, ctx, contextsOf(d))
+	}
+	str := func(key string, w *string, g string) {
+		if w != nil {
+			want[key], got[key] = *w, g
+		}
+	}
+	if e.Style != "" {
+		want["style"], got["style"] = e.Style, string(p.Style)
+	}
+	str("title", e.Title, p.Title)
+	str("subtitle", e.Subtitle, p.Subtitle)
+	str("body", e.Body, p.Body)
+	str("sound", e.Sound, p.Sound)
+	str("slider", e.Slider, p.Slider)
+	if e.Badge != nil {
+		want["badge"], got["badge"] = *e.Badge, "none"
+		if p.Badge != nil {
+			got["badge"] = *p.Badge
+		}
+	}
+	buttons := func(key string, w *[]string, pick func(sim.Button) (string, bool)) {
+		if w == nil {
+			return
+		}
+		g := []string{}
+		for _, b := range p.Buttons {
+			if v, ok := pick(b); ok {
+				g = append(g, v)
+			}
+		}
+		want[key], got[key] = nonNil(*w), g
+	}
+	buttons("buttons", e.Buttons, func(b sim.Button) (string, bool) { return b.Title, true })
+	buttons("button_ids", e.ButtonIDs, func(b sim.Button) (string, bool) { return b.ID, true })
+	buttons("destructive", e.Destructive, func(b sim.Button) (string, bool) { return b.ID, b.Destructive })
+	if len(e.Notes) > 0 {
+		var found []string
+		for _, n := range e.Notes {
+			f := "(not among: " + strings.Join(p.Notes, " | ") + ")"
+			for _, pn := range p.Notes {
+				if strings.Contains(pn, n) {
+					f = n
+					break
+				}
+			}
+			found = append(found, f)
+		}
+		want["notes"], got["notes"] = e.Notes, found
+	}
+	return want, got, nil
+}
+
+// shownIn is the context a notification was presented in when it
+// arrived, from the event log; "" when it was not presented.
+func (r *run) shownIn(device, apnsID string) sim.Context {
+	events, _ := r.log.Since(0, 0)
+	for i := len(events) - 1; i >= 0; i-- {
+		ev := events[i]
+		if ev.Kind == sim.EventPresented && ev.Device == device && ev.ApnsID == apnsID {
+			return ev.Context
+		}
+	}
+	return ""
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func contextsOf(d *sim.Delivered) string {
+	var cs []string
+	for _, p := range d.Presentations {
+		cs = append(cs, string(p.Context))
+	}
+	return strings.Join(cs, ", ")
+}
+
+// expectLint lints a payload and compares the findings.
+func (r *run) expectLint(e *LintExpect) error {
+	body, _, err := r.payload(e.Payload, e.PayloadFile)
+	if err != nil {
+		return err
+	}
+	target := sim.LintTarget{PushType: e.PushType, Priority: e.Priority, Topic: e.Topic}
+	bundle := e.App
+	if bundle == "" {
+		bundle = sim.DefaultBundleID
+	}
+	for _, d := range r.devices {
+		if a := d.App(bundle); a != nil {
+			target.App = a
+			break
+		}
+	}
+	if target.App == nil {
+		return fmt.Errorf("expect_lint: no device of the fleet has the app %q", bundle)
+	}
+	if e.IOS != "" {
+		if target.Versions, err = ParseVersionRange(e.IOS); err != nil {
+			return err
+		}
+	} else {
+		for _, d := range r.devices {
+			if !slices.Contains(target.Versions, d.Version) {
+				target.Versions = append(target.Versions, d.Version)
+			}
+		}
+	}
+	findings := sim.Lint(body, target)
+	used := make([]bool, len(findings))
+	var want, got []string
+	for _, m := range e.Findings {
+		want = append(want, m.line(m.Severity, m.Versions))
+		line := m.Rule + " (missing)"
+		for i, f := range findings {
+			if !used[i] && m.matches(f) {
+				used[i] = true
+				line = m.line(fieldIf(m.Severity, string(f.Severity)), fieldIf(m.Versions, f.Versions))
+				break
+			}
+		}
+		if strings.HasSuffix(line, "(missing)") {
+			// The same rule with another severity or range reads better in
+			// the diff than "missing".
+			for i, f := range findings {
+				if !used[i] && f.Rule == m.Rule {
+					used[i] = true
+					line = m.line(fieldIf(m.Severity, string(f.Severity)), fieldIf(m.Versions, f.Versions))
+					break
+				}
+			}
+		}
+		got = append(got, line)
+	}
+	if e.Exact {
+		for i, f := range findings {
+			if !used[i] {
+				got = append(got, FindingMatch{Rule: f.Rule}.line(string(f.Severity), f.Versions)+": "+f.Message)
+			}
+		}
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		return failf(d, "lint findings differ")
+	}
+	return nil
+}
+
+func fieldIf(want, got string) string {
+	if want == "" {
+		return ""
+	}
+	return got
+}
+
+func (m FindingMatch) matches(f sim.Finding) bool {
+	return m.Rule == f.Rule &&
+		(m.Severity == "" || m.Severity == string(f.Severity)) &&
+		(m.Versions == "" || m.Versions == f.Versions)
+}
+
+func (m FindingMatch) line(severity, versions string) string {
+	s := m.Rule
+	if severity != "" {
+		s += " " + severity
+	}
+	if versions != "" {
+		s += " on " + versions
+	}
+	return s
+}

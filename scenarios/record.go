@@ -1,0 +1,343 @@
+package scenarios
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/goccy/go-yaml"
+
+	"github.com/pushsim/pushsim/sim"
+)
+
+// RecordOptions says how Record turns a live session into a scenario.
+type RecordOptions struct {
+	// Name and Description of the scenario written.
+	Name, Description string
+	// Fleet is the session's fleet as it was when the stretch began; it is
+	// written into the scenario. Nil leaves the default fleet.
+	Fleet []*sim.Device
+	// Payload returns the body sent with an apns-id; PayloadsFromWorld
+	// reads it from the world's devices. A request whose body is unknown
+	// is recorded with an empty aps dictionary.
+	Payload func(apnsID string) ([]byte, bool)
+}
+
+// PayloadsFromWorld looks up a delivered notification's body by apns-id
+// on every device of w.
+func PayloadsFromWorld(w *sim.World) func(string) ([]byte, bool) {
+	return func(apnsID string) ([]byte, bool) {
+		for _, d := range w.Devices() {
+			notes, err := w.Notifications(d.Name)
+			if err != nil {
+				continue
+			}
+			for _, n := range notes {
+				if n.ApnsID == apnsID && len(n.Notification.Payload.Raw) > 0 {
+					return n.Notification.Payload.Raw, true
+				}
+			}
+		}
+		return nil, false
+	}
+}
+
+// Record turns a stretch of the event log into a scenario: each request
+// becomes a send step with an expect_response; what the device shows, an
+// expect_screen; each tap, reply, dismissal or state change, a step of its
+// own; what followed it (actions, completions, watchdogs, webhooks, deep
+// links), an expect_events; and the time between them, advance steps. The
+// result replays with Run against the same fleet.
+func Record(events []sim.Event, opts RecordOptions) *Scenario {
+	rec := &recorder{opts: opts, lastSend: -1}
+	for _, ev := range events {
+		rec.add(ev)
+	}
+	rec.flush()
+	s := &Scenario{Name: opts.Name, Description: opts.Description, Steps: rec.steps}
+	if s.Name == "" {
+		s.Name = "recorded session"
+	}
+	if opts.Fleet != nil {
+		s.Fleet = &sim.FleetFile{Devices: opts.Fleet}
+		s.devices = opts.Fleet
+	}
+	return s
+}
+
+// recorder accumulates steps; pending holds the consequences of the last
+// user step until the next one.
+type recorder struct {
+	opts    RecordOptions
+	steps   []Step
+	clock   time.Time // time of the last step written
+	pending []EventMatch
+	until   time.Time // time of the latest pending consequence
+	prefix  []sim.Event
+	// lastSend is the index of the latest send step until a delivery
+	// tells its time, else -1.
+	lastSend int
+}
+
+// Kinds that are consequences of a user step rather than steps.
+var consequenceKinds = map[sim.EventKind]bool{
+	sim.EventAction: true, sim.EventCompletion: true, sim.EventDoubleCompletion: true,
+	sim.EventWatchdog: true, sim.EventWebhook: true, sim.EventDeepLink: true,
+	sim.EventUnlock: true, sim.EventWake: true,
+}
+
+func (rc *recorder) add(ev sim.Event) {
+	switch ev.Kind {
+	case sim.EventRequest, sim.EventRejected:
+		rc.flush()
+		rc.lastSend = -1
+		rc.send(ev)
+	case sim.EventDelivered:
+		rc.sendTime(ev.Time)
+	case sim.EventPresented:
+		rc.screen(ev)
+	case sim.EventSuppressed:
+		rc.steps = append(rc.steps, Step{ExpectScreen: &ScreenExpect{Target: Target{Device: ev.Device, App: ev.App}, State: string(sim.NotificationSuppressed)}})
+	case sim.EventDismissed:
+		rc.user(ev, Step{Dismiss: &TapStep{Target: Target{Device: ev.Device}}})
+	case sim.EventAction:
+		if ev.Action == sim.UNNotificationDismissActionIdentifier {
+			rc.consequence(ev) // told of a dismissal recorded just before
+			return
+		}
+		action := ev.Action
+		if action == sim.UNNotificationDefaultActionIdentifier {
+			action = sim.KeyDefault
+		}
+		st := Step{Tap: &TapStep{Target: Target{Device: ev.Device}, Action: action}}
+		if ev.Text != "" {
+			st = Step{Reply: &TapStep{Target: Target{Device: ev.Device}, Action: action, Text: ev.Text}}
+		}
+		// An unlock logged just before the action is part of the same
+		// tap (apns.md#V33).
+		prefix := rc.prefix
+		rc.prefix = nil
+		rc.user(ev, st)
+		for _, p := range prefix {
+			rc.consequence(p)
+		}
+		rc.consequence(ev)
+	case sim.EventUnlock:
+		rc.prefix = append(rc.prefix, ev)
+	case sim.EventAppState:
+		// Other changes of app state follow from taps, set steps and
+		// watchdogs, which the replay plays again.
+		if st, ok := setFromAppState(ev); ok {
+			rc.user(ev, st)
+		}
+	case sim.EventNote:
+		if st, ok := setFromNote(ev); ok {
+			rc.user(ev, st)
+		}
+	default:
+		if consequenceKinds[ev.Kind] {
+			rc.consequence(ev)
+		}
+	}
+}
+
+// user writes a user step at ev's time, after the pending expectations
+// and the time that passed.
+func (rc *recorder) user(ev sim.Event, st Step) {
+	rc.flush()
+	rc.advanceTo(ev.Time)
+	rc.steps = append(rc.steps, st)
+}
+
+// consequence adds an expectation for ev to the pending expect_events.
+func (rc *recorder) consequence(ev sim.Event) {
+	m := EventMatch{Kind: ev.Kind, Device: ev.Device}
+	switch ev.Kind {
+	case sim.EventAction:
+		m.Action, m.Callback = ev.Action, ev.Callback
+		if ev.Text != "" {
+			t := ev.Text
+			m.Text = &t
+		}
+	case sim.EventCompletion, sim.EventDoubleCompletion, sim.EventUnlock:
+		m.Action = ev.Action
+	case sim.EventWebhook:
+		m.HTTPStatus = ev.HTTPStatus
+	case sim.EventDeepLink:
+		m.URL = ev.URL
+	}
+	rc.pending = append(rc.pending, m)
+	if ev.Time.After(rc.until) {
+		rc.until = ev.Time
+	}
+}
+
+// flush writes the pending expectations as one expect_events, advancing
+// the clock to the last of them.
+func (rc *recorder) flush() {
+	for _, p := range rc.prefix {
+		rc.consequence(p)
+	}
+	rc.prefix = nil
+	if len(rc.pending) == 0 {
+		return
+	}
+	e := &EventsExpect{Events: rc.pending}
+	if d := roundUp(rc.until.Sub(rc.clock)); d > 0 && !rc.clock.IsZero() {
+		dd := Duration(d)
+		e.Within = &dd
+		rc.clock = rc.clock.Add(d)
+	}
+	rc.steps = append(rc.steps, Step{ExpectEvents: e})
+	rc.pending = nil
+}
+
+// advanceTo writes an advance step for the time since the last step.
+func (rc *recorder) advanceTo(t time.Time) {
+	if t.IsZero() {
+		return
+	}
+	if rc.clock.IsZero() {
+		rc.clock = t
+		return
+	}
+	if d := t.Sub(rc.clock); d >= time.Millisecond {
+		dd := Duration(d.Round(time.Millisecond))
+		rc.steps = append(rc.steps, Step{Advance: &dd})
+		rc.clock = rc.clock.Add(time.Duration(dd))
+	}
+}
+
+// roundUp rounds a wait up to the millisecond, so the events it waits for
+// are due when the replay checks them.
+func roundUp(d time.Duration) time.Duration {
+	if r := d % time.Millisecond; r != 0 {
+		d += time.Millisecond - r
+	}
+	return d
+}
+
+// send writes a send step and what APNs answered. Request events carry
+// the server's (wall) time, so they do not move the recorded clock.
+func (rc *recorder) send(ev sim.Event) {
+	st := &SendStep{Target: Target{Device: ev.Device}}
+	if ev.Device == "" {
+		st.Token = ev.Token
+	}
+	if ev.Device != "" && ev.App != "" {
+		st.App = ev.App
+	}
+	var body []byte
+	if rc.opts.Payload != nil && ev.ApnsID != "" {
+		body, _ = rc.opts.Payload(ev.ApnsID)
+	}
+	var payload map[string]any
+	if len(body) == 0 || json.Unmarshal(body, &payload) != nil || payload == nil {
+		payload = map[string]any{"aps": map[string]any{}}
+	}
+	st.Payload = payload
+	status := ev.Status
+	if status == 0 && ev.Kind == sim.EventRequest {
+		status = 200
+	}
+	reason := ev.Reason
+	rc.lastSend = len(rc.steps)
+	rc.steps = append(rc.steps, Step{Send: st}, Step{ExpectResponse: &ResponseExpect{Status: status, Reason: &reason}})
+}
+
+// sendTime places the time that passed before the latest send, now that
+// its delivery (stamped by the world's clock) tells when it happened.
+func (rc *recorder) sendTime(t time.Time) {
+	i := rc.lastSend
+	rc.lastSend = -1
+	if i < 0 || t.IsZero() {
+		return
+	}
+	if rc.clock.IsZero() {
+		rc.clock = t
+		return
+	}
+	if d := t.Sub(rc.clock); d >= time.Millisecond {
+		dd := Duration(d.Round(time.Millisecond))
+		rc.steps = append(rc.steps[:i], append([]Step{{Advance: &dd}}, rc.steps[i:]...)...)
+		rc.clock = rc.clock.Add(time.Duration(dd))
+	}
+}
+
+// screen writes what a delivery showed in its primary context.
+func (rc *recorder) screen(ev sim.Event) {
+	e := &ScreenExpect{Target: Target{Device: ev.Device}, Context: ev.Context}
+	if p := ev.Presentation; p != nil {
+		if e.Context == "" {
+			e.Context = p.Context
+		}
+		e.Style = string(p.Style)
+		body := p.Body
+		e.Body = &body
+		if p.Title != "" {
+			title := p.Title
+			e.Title = &title
+		}
+		buttons := []string{}
+		for _, b := range p.Buttons {
+			buttons = append(buttons, b.Title)
+		}
+		e.Buttons = &buttons
+	}
+	if e.Context == "" {
+		e.State = string(sim.NotificationShown)
+	}
+	rc.steps = append(rc.steps, Step{ExpectScreen: e})
+}
+
+// setFromNote recognises the notes sim.World logs for the user's changes
+// of device and app state. The wording is sim's; the round-trip test
+// catches a change.
+func setFromNote(ev sim.Event) (Step, bool) {
+	yes, no := true, false
+	t := Target{Device: ev.Device, App: ev.App}
+	switch {
+	case ev.Message == "device locked":
+		return Step{Set: &SetStep{Target: Target{Device: ev.Device}, Locked: &yes}}, true
+	case ev.Message == "device unlocked":
+		return Step{Set: &SetStep{Target: Target{Device: ev.Device}, Locked: &no}}, true
+	case ev.ApnsID == "" && ev.Message == ev.App+": chat screen open: notifications are not shown":
+		// With an apns-id the same note comes from a handler script.
+		return Step{Set: &SetStep{Target: t, ChatOpen: &yes}}, true
+	case strings.HasSuffix(ev.Message, ": chat screen closed"):
+		return Step{Set: &SetStep{Target: t, ChatOpen: &no}}, true
+	case strings.Contains(ev.Message, " uninstalled;"):
+		return Step{Set: &SetStep{Target: t, Uninstalled: true}}, true
+	}
+	if p, ok := strings.CutPrefix(ev.Message, ev.App+": permission "); ok && ev.App != "" {
+		perm := sim.Permission(p)
+		return Step{Set: &SetStep{Target: t, Permission: &perm}}, true
+	}
+	return Step{}, false
+}
+
+// setFromAppState recognises an app-state change the user asked for
+// (World.SetAppState logs the reason "set").
+func setFromAppState(ev sim.Event) (Step, bool) {
+	rest, ok := strings.CutSuffix(ev.Message, " (set)")
+	if !ok {
+		return Step{}, false
+	}
+	i := strings.LastIndex(rest, "→ ")
+	if i < 0 {
+		return Step{}, false
+	}
+	s := sim.AppState(strings.TrimSpace(rest[i+len("→ "):]))
+	return Step{Set: &SetStep{Target: Target{Device: ev.Device, App: ev.App}, AppState: &s}}, true
+}
+
+// Marshal writes the scenario as a YAML file that Parse reads back.
+func (s *Scenario) Marshal() ([]byte, error) {
+	out, err := yaml.MarshalWithOptions(s, yaml.UseLiteralStyleIfMultiline(true))
+	if err != nil {
+		return nil, fmt.Errorf("writing scenario %s: %w", s.Name, err)
+	}
+	header := "# yaml-language-server: $schema=https://raw.githubusercontent.com/pushsim/pushsim/main/scenarios/scenario.schema.json\n"
+	return append([]byte(header), out...), nil
+}

@@ -1,0 +1,372 @@
+package scenarios
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/pushsim/pushsim/fakeapns"
+	"github.com/pushsim/pushsim/sim"
+)
+
+// Scenario is one scenario file: a fleet and the steps played against it.
+type Scenario struct {
+	// Name identifies the scenario in reports; it defaults to the file name
+	// without its extension.
+	Name        string `yaml:"name,omitempty" json:"name"`
+	Description string `yaml:"description,omitempty" json:"description,omitempty"`
+	// Environment is the fake APNs' environment; development by default
+	// (apns.md#D03).
+	Environment fakeapns.Environment `yaml:"environment,omitempty" json:"environment,omitempty"`
+	// Start is the virtual clock's start time; a fixed default keeps runs
+	// reproducible.
+	Start time.Time `yaml:"start,omitempty" json:"start,omitzero"`
+	// Fleet is the devices, in the fleet-file schema (sim.FleetFile);
+	// nil means the default fleet.
+	Fleet *sim.FleetFile `yaml:"fleet,omitempty" json:"fleet,omitempty"`
+	// FleetFile is a fleet file to read instead, relative to the scenario.
+	FleetFile string `yaml:"fleet_file,omitempty" json:"fleet_file,omitempty"`
+	// Webhook configures the loopback receiver that ${WEBHOOK_URL} points
+	// at.
+	Webhook *WebhookSpec `yaml:"webhook,omitempty" json:"webhook,omitempty"`
+	Steps   []Step       `yaml:"steps" json:"steps"`
+
+	// File is where the scenario was read from ("" when built in code).
+	File string `yaml:"-" json:"file,omitempty"`
+	// devices is the parsed fleet, ready to copy for each run.
+	devices []*sim.Device
+	// dir resolves payload_file and fleet_file paths.
+	dir string
+	// readFile reads files relative to dir (the OS, or an fs.FS).
+	readFile func(name string) ([]byte, error)
+}
+
+// DefaultStart is the virtual time every scenario starts at unless it says
+// otherwise.
+var DefaultStart = time.Date(2026, time.January, 1, 9, 0, 0, 0, time.UTC)
+
+// WebhookSpec configures the per-scenario webhook receiver.
+type WebhookSpec struct {
+	// Status is what the receiver answers; 200 by default.
+	Status int `yaml:"status,omitempty" json:"status,omitempty"`
+}
+
+// Step is one step of a scenario. Exactly one field is set; its YAML key
+// is the step's kind.
+type Step struct {
+	Send           *SendStep       `yaml:"send,omitempty" json:"send,omitempty"`
+	ExpectResponse *ResponseExpect `yaml:"expect_response,omitempty" json:"expect_response,omitempty"`
+	ExpectScreen   *ScreenExpect   `yaml:"expect_screen,omitempty" json:"expect_screen,omitempty"`
+	Tap            *TapStep        `yaml:"tap,omitempty" json:"tap,omitempty"`
+	Dismiss        *TapStep        `yaml:"dismiss,omitempty" json:"dismiss,omitempty"`
+	Reply          *TapStep        `yaml:"reply,omitempty" json:"reply,omitempty"`
+	Set            *SetStep        `yaml:"set,omitempty" json:"set,omitempty"`
+	Advance        *Duration       `yaml:"advance,omitempty" json:"advance,omitempty"`
+	ExpectEvents   *EventsExpect   `yaml:"expect_events,omitempty" json:"expect_events,omitempty"`
+	Fault          *FaultStep      `yaml:"fault,omitempty" json:"fault,omitempty"`
+	Exec           *ExecStep       `yaml:"exec,omitempty" json:"exec,omitempty"`
+	ExpectLint     *LintExpect     `yaml:"expect_lint,omitempty" json:"expect_lint,omitempty"`
+
+	// Line and Column locate the step in its file (1-based; 0 when built
+	// in code).
+	Line   int `yaml:"-" json:"line,omitempty"`
+	Column int `yaml:"-" json:"column,omitempty"`
+}
+
+// StepKinds are the step keys, in the order the file format documents
+// them.
+var StepKinds = []string{
+	"send", "expect_response", "expect_screen", "tap", "dismiss", "reply", "set",
+	"advance", "expect_events", "fault", "exec", "expect_lint",
+}
+
+// Kind returns the step's key, or "" when no field or several are set.
+func (s *Step) Kind() string {
+	kinds := s.kinds()
+	if len(kinds) != 1 {
+		return ""
+	}
+	return kinds[0]
+}
+
+func (s *Step) kinds() []string {
+	var k []string
+	add := func(set bool, name string) {
+		if set {
+			k = append(k, name)
+		}
+	}
+	add(s.Send != nil, "send")
+	add(s.ExpectResponse != nil, "expect_response")
+	add(s.ExpectScreen != nil, "expect_screen")
+	add(s.Tap != nil, "tap")
+	add(s.Dismiss != nil, "dismiss")
+	add(s.Reply != nil, "reply")
+	add(s.Set != nil, "set")
+	add(s.Advance != nil, "advance")
+	add(s.ExpectEvents != nil, "expect_events")
+	add(s.Fault != nil, "fault")
+	add(s.Exec != nil, "exec")
+	add(s.ExpectLint != nil, "expect_lint")
+	return k
+}
+
+// Devices is a list of device names; the YAML scalar "all" (or a single
+// name) is accepted too.
+type Devices []string
+
+// UnmarshalYAML reads a name, "all", or a list of names.
+func (d *Devices) UnmarshalYAML(unmarshal func(any) error) error {
+	var one string
+	if err := unmarshal(&one); err == nil {
+		*d = Devices{one}
+		return nil
+	}
+	var many []string
+	if err := unmarshal(&many); err != nil {
+		return fmt.Errorf("expected a device name, \"all\" or a list of device names")
+	}
+	*d = many
+	return nil
+}
+
+// AllDevices is the Devices value that stands for the whole fleet.
+const AllDevices = "all"
+
+// Target names where a step applies: one device, or several.
+type Target struct {
+	Device  string  `yaml:"device,omitempty" json:"device,omitempty"`
+	Devices Devices `yaml:"devices,omitempty" json:"devices,omitempty"`
+	// App is the bundle id; the device's first app by default.
+	App string `yaml:"app,omitempty" json:"app,omitempty"`
+}
+
+// SendStep sends one notification per target device through apns2 over
+// HTTP/2 to the in-process fake APNs.
+type SendStep struct {
+	Target `yaml:",inline"`
+	// Token overrides the device token (e.g. a malformed one).
+	Token string `yaml:"token,omitempty" json:"token,omitempty"`
+	// Payload is the body: a YAML mapping (sent as JSON) or a string of
+	// JSON sent byte for byte.
+	Payload any `yaml:"payload,omitempty" json:"payload,omitempty"`
+	// PayloadFile is a JSON or simctl .apns file, relative to the scenario.
+	PayloadFile string `yaml:"payload_file,omitempty" json:"payload_file,omitempty"`
+	// APNs headers (apns.md section 2).
+	Topic      string `yaml:"topic,omitempty" json:"topic,omitempty"`
+	PushType   string `yaml:"push_type,omitempty" json:"push_type,omitempty"`
+	Priority   int    `yaml:"priority,omitempty" json:"priority,omitempty"`
+	Expiration int64  `yaml:"expiration,omitempty" json:"expiration,omitempty"`
+	CollapseID string `yaml:"collapse_id,omitempty" json:"collapse_id,omitempty"`
+	ApnsID     string `yaml:"apns_id,omitempty" json:"apns_id,omitempty"`
+	// Auth is how the provider authenticates: one of AuthModes.
+	Auth string `yaml:"auth,omitempty" json:"auth,omitempty"`
+	// Environment is the APNs host to send to: the scenario's environment
+	// by default; the other one reaches a second fake server that shares
+	// the fleet (apns.md#T01, D03).
+	Environment fakeapns.Environment `yaml:"environment,omitempty" json:"environment,omitempty"`
+	// Retry resends on 429 and 5xx answers, as a careful backend does
+	// (apns.md#E06).
+	Retry *RetrySpec `yaml:"retry,omitempty" json:"retry,omitempty"`
+}
+
+// RetrySpec is a backend's retry policy: up to Attempts sends in all,
+// waiting Backoff (doubled each time) on the virtual clock in between.
+type RetrySpec struct {
+	Attempts int      `yaml:"attempts" json:"attempts"`
+	Backoff  Duration `yaml:"backoff,omitempty" json:"backoff,omitempty"`
+}
+
+// Auth modes of a send step.
+const (
+	AuthJWT          = "jwt"            // the harness key, fresh token (apns.md#A01)
+	AuthCert         = "cert"           // a client certificate for the topic (apns.md#A12)
+	AuthCertWrongEnv = "cert-wrong-env" // a certificate of the other environment (apns.md#A13)
+	AuthExpiredJWT   = "expired-jwt"    // iat two hours old (apns.md#A05, E32)
+	AuthUnknownKey   = "unknown-key"    // a key APNs does not know (apns.md#E34)
+	AuthWrongKey     = "wrong-key"      // the right key id, signed by another key (apns.md#E34)
+	AuthNone         = "none"           // no token, no certificate (apns.md#H01, E35)
+)
+
+// AuthModes lists the valid values of SendStep.Auth.
+var AuthModes = []string{AuthJWT, AuthCert, AuthCertWrongEnv, AuthExpiredJWT, AuthUnknownKey, AuthWrongKey, AuthNone}
+
+// ResponseExpect checks APNs' answers to the previous send step. Only the
+// fields given are compared.
+type ResponseExpect struct {
+	// Device picks one device's answer; every answer by default.
+	Device string `yaml:"device,omitempty" json:"device,omitempty"`
+	Status int    `yaml:"status,omitempty" json:"status,omitempty"`
+	// Reason is Apple's reason string; "" (explicitly) means none.
+	Reason *string `yaml:"reason,omitempty" json:"reason,omitempty"`
+	// Timestamp: whether a 410's timestamp is present (apns.md#E03).
+	Timestamp *bool `yaml:"timestamp,omitempty" json:"timestamp,omitempty"`
+	// Attempts is how many sends a retry policy made.
+	Attempts int `yaml:"attempts,omitempty" json:"attempts,omitempty"`
+}
+
+// ScreenExpect checks what a device shows for a notification in one
+// context. Only the fields given are compared.
+type ScreenExpect struct {
+	Target `yaml:",inline"`
+	// Context is where to look; by default where the notification was
+	// shown when it arrived (banner, lock screen, ...).
+	Context sim.Context `yaml:"context,omitempty" json:"context,omitempty"`
+	// ApnsID picks the notification; the newest on the device by default.
+	ApnsID   string  `yaml:"apns_id,omitempty" json:"apns_id,omitempty"`
+	Style    string  `yaml:"style,omitempty" json:"style,omitempty"`
+	Title    *string `yaml:"title,omitempty" json:"title,omitempty"`
+	Subtitle *string `yaml:"subtitle,omitempty" json:"subtitle,omitempty"`
+	Body     *string `yaml:"body,omitempty" json:"body,omitempty"`
+	Sound    *string `yaml:"sound,omitempty" json:"sound,omitempty"`
+	Slider   *string `yaml:"slider,omitempty" json:"slider,omitempty"`
+	Badge    *int    `yaml:"badge,omitempty" json:"badge,omitempty"`
+	// Buttons are the button titles in screen order; [] means none.
+	Buttons *[]string `yaml:"buttons,omitempty" json:"buttons,omitempty"`
+	// ButtonIDs are the identifiers behind the buttons, in screen order.
+	ButtonIDs *[]string `yaml:"button_ids,omitempty" json:"button_ids,omitempty"`
+	// Destructive are the identifiers of the buttons drawn destructive
+	// (red), in screen order; [] means none.
+	Destructive *[]string `yaml:"destructive,omitempty" json:"destructive,omitempty"`
+	// Notes must each appear within one of the presentation's notes.
+	Notes []string `yaml:"notes,omitempty" json:"notes,omitempty"`
+	// State is the notification's state: shown, suppressed, silent,
+	// dismissed or acted.
+	State string `yaml:"state,omitempty" json:"state,omitempty"`
+	// Count is how many notifications the device holds.
+	Count *int `yaml:"count,omitempty" json:"count,omitempty"`
+}
+
+// TapStep is the user answering a notification: tap (an action id,
+// "default" for the body), dismiss, or reply (a text-input action with
+// text).
+type TapStep struct {
+	Target `yaml:",inline"`
+	ApnsID string `yaml:"apns_id,omitempty" json:"apns_id,omitempty"`
+	Action string `yaml:"action,omitempty" json:"action,omitempty"`
+	Text   string `yaml:"text,omitempty" json:"text,omitempty"`
+	// Error, when set, expects the interaction to be refused with a
+	// message containing this text (e.g. no such button on iOS 7).
+	Error string `yaml:"error,omitempty" json:"error,omitempty"`
+}
+
+// SetStep changes the state of a device or an app.
+type SetStep struct {
+	Target     `yaml:",inline"`
+	Locked     *bool           `yaml:"locked,omitempty" json:"locked,omitempty"`
+	AppState   *sim.AppState   `yaml:"app_state,omitempty" json:"app_state,omitempty"`
+	Permission *sim.Permission `yaml:"permission,omitempty" json:"permission,omitempty"`
+	ChatOpen   *bool           `yaml:"chat_open,omitempty" json:"chat_open,omitempty"`
+	// Uninstalled removes the app (apns.md#D06).
+	Uninstalled bool `yaml:"uninstalled,omitempty" json:"uninstalled,omitempty"`
+}
+
+// EventsExpect checks the event log since the previous expect_events step
+// (or the start).
+type EventsExpect struct {
+	// Within advances the virtual clock by this much first; the events
+	// must have happened by then.
+	Within *Duration `yaml:"within,omitempty" json:"within,omitempty"`
+	// Ordered: the events must appear in this order (the default); other
+	// events may come in between.
+	Ordered *bool        `yaml:"ordered,omitempty" json:"ordered,omitempty"`
+	Events  []EventMatch `yaml:"events,omitempty" json:"events,omitempty"`
+	// Absent are events that must not have happened.
+	Absent []EventMatch `yaml:"absent,omitempty" json:"absent,omitempty"`
+}
+
+// EventMatch matches one event; only the fields given are compared.
+type EventMatch struct {
+	Kind     sim.EventKind `yaml:"kind" json:"kind"`
+	Device   string        `yaml:"device,omitempty" json:"device,omitempty"`
+	App      string        `yaml:"app,omitempty" json:"app,omitempty"`
+	Action   string        `yaml:"action,omitempty" json:"action,omitempty"`
+	Text     *string       `yaml:"text,omitempty" json:"text,omitempty"`
+	Callback string        `yaml:"callback,omitempty" json:"callback,omitempty"`
+	Context  sim.Context   `yaml:"context,omitempty" json:"context,omitempty"`
+	URL      string        `yaml:"url,omitempty" json:"url,omitempty"`
+	// Status is the HTTP status of a request event or an exec's exit
+	// status.
+	Status     *int   `yaml:"status,omitempty" json:"status,omitempty"`
+	Reason     string `yaml:"reason,omitempty" json:"reason,omitempty"`
+	HTTPStatus int    `yaml:"http_status,omitempty" json:"http_status,omitempty"`
+	// Message must appear within the event's message.
+	Message string `yaml:"message,omitempty" json:"message,omitempty"`
+	// Body must be a subset of the event's text read as JSON (a webhook
+	// body).
+	Body any `yaml:"body,omitempty" json:"body,omitempty"`
+}
+
+// FaultStep installs a fault rule on the fake APNs (fakeapns.FaultRule).
+type FaultStep struct {
+	Device   string `yaml:"device,omitempty" json:"device,omitempty"`
+	App      string `yaml:"app,omitempty" json:"app,omitempty"`
+	Token    string `yaml:"token,omitempty" json:"token,omitempty"`
+	Topic    string `yaml:"topic,omitempty" json:"topic,omitempty"`
+	PushType string `yaml:"push_type,omitempty" json:"push_type,omitempty"`
+	// Reason is Apple's reason; Status defaults to the reason's status.
+	Reason      string   `yaml:"reason,omitempty" json:"reason,omitempty"`
+	Status      int      `yaml:"status,omitempty" json:"status,omitempty"`
+	Count       int      `yaml:"count,omitempty" json:"count,omitempty"`
+	Probability float64  `yaml:"probability,omitempty" json:"probability,omitempty"`
+	Latency     Duration `yaml:"latency,omitempty" json:"latency,omitempty"`
+}
+
+// ExecStep runs an external command (the user's own backend sender) with
+// the fake's address and credentials in its environment.
+type ExecStep struct {
+	// Command is the program and its arguments; a string runs through
+	// "sh -c".
+	Command any               `yaml:"command" json:"command"`
+	Env     map[string]string `yaml:"env,omitempty" json:"env,omitempty"`
+	// Timeout bounds the command's wall time; 30 s by default.
+	Timeout Duration `yaml:"timeout,omitempty" json:"timeout,omitempty"`
+}
+
+// LintExpect lints a payload and checks the findings.
+type LintExpect struct {
+	Payload     any    `yaml:"payload,omitempty" json:"payload,omitempty"`
+	PayloadFile string `yaml:"payload_file,omitempty" json:"payload_file,omitempty"`
+	// App is the bundle id whose categories are checked; the first device's
+	// app with that id in the fleet (the default app by default).
+	App string `yaml:"app,omitempty" json:"app,omitempty"`
+	// IOS is a version range such as "7-18", "8", "10+" or "<8"; the
+	// fleet's versions by default.
+	IOS      string `yaml:"ios,omitempty" json:"ios,omitempty"`
+	PushType string `yaml:"push_type,omitempty" json:"push_type,omitempty"`
+	Priority int    `yaml:"priority,omitempty" json:"priority,omitempty"`
+	Topic    string `yaml:"topic,omitempty" json:"topic,omitempty"`
+	// Findings must each be found; with Exact, nothing else may be.
+	Findings []FindingMatch `yaml:"findings,omitempty" json:"findings,omitempty"`
+	Exact    bool           `yaml:"exact,omitempty" json:"exact,omitempty"`
+}
+
+// FindingMatch matches one lint finding; only the fields given are
+// compared.
+type FindingMatch struct {
+	Rule     string `yaml:"rule" json:"rule"`
+	Severity string `yaml:"severity,omitempty" json:"severity,omitempty"`
+	Versions string `yaml:"versions,omitempty" json:"versions,omitempty"`
+}
+
+// Duration is a time.Duration written as "31s" or "1m30s".
+type Duration time.Duration
+
+// D returns d as a time.Duration.
+func (d Duration) D() time.Duration { return time.Duration(d) }
+
+// UnmarshalText reads a Go duration.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(strings.TrimSpace(string(b)))
+	if err != nil {
+		return fmt.Errorf("invalid duration %q: want e.g. 500ms, 31s or 2m", string(b))
+	}
+	if v < 0 {
+		return fmt.Errorf("invalid duration %q: must not be negative", string(b))
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalText writes d as a Go duration.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }

@@ -1,0 +1,324 @@
+package scenarios
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/sideshow/apns2"
+	"github.com/sideshow/apns2/token"
+
+	"github.com/pushsim/pushsim/fakeapns"
+	"github.com/pushsim/pushsim/sim"
+)
+
+// sender is a provider: sim.Provider, or a raw apns2 client for the auth
+// variants sim.Provider does not build.
+type sender interface {
+	Send(ctx context.Context, req sim.Request) (sim.Response, error)
+	Close()
+}
+
+// sendResult is the answers one device got for one send step.
+type sendResult struct {
+	Device    string
+	Responses []sim.Response // one per attempt
+}
+
+func (s sendResult) final() sim.Response { return s.Responses[len(s.Responses)-1] }
+
+// send plays a send step: one request per target device (or the raw
+// token), through apns2 over HTTP/2 to the fake APNs.
+func (r *run) send(e *SendStep) error {
+	body, target, err := r.payload(e.Payload, e.PayloadFile)
+	if err != nil {
+		return err
+	}
+	env := e.Environment
+	if env == "" {
+		env = r.h.Server.Environment()
+	}
+	auth := e.Auth
+	if auth == "" {
+		auth = AuthJWT
+	}
+	type dest struct{ device, token, topic string }
+	var dests []dest
+	for _, dev := range r.targets(e.Target) {
+		a, err := r.app(dev, e.App)
+		if err != nil {
+			return err
+		}
+		d := dest{device: dev, token: a.Token, topic: a.BundleID}
+		if e.Token != "" {
+			d.token = e.Token
+		}
+		dests = append(dests, d)
+	}
+	if len(dests) == 0 {
+		if e.Token == "" {
+			return errors.New("send: no device matched")
+		}
+		dests = append(dests, dest{token: e.Token, topic: sim.DefaultBundleID})
+	}
+	r.last = r.last[:0]
+	for _, d := range dests {
+		topic := d.topic
+		switch {
+		case e.Topic != "":
+			topic = e.Topic
+		case target != "":
+			topic = target // a simctl file's "Simulator Target Bundle", apns.md#S03
+		}
+		snd, err := r.sender(auth, env, topic)
+		if err != nil {
+			return err
+		}
+		req := sim.Request{
+			Token: d.token, Topic: topic, PushType: e.PushType, Priority: e.Priority,
+			CollapseID: e.CollapseID, ApnsID: e.ApnsID, Payload: body,
+		}
+		if e.Expiration != 0 {
+			req.Expiration = time.Unix(e.Expiration, 0)
+		}
+		res := sendResult{Device: d.device}
+		attempts, backoff := 1, time.Duration(0)
+		if e.Retry != nil {
+			attempts, backoff = e.Retry.Attempts, e.Retry.Backoff.D()
+		}
+		for a := 1; ; a++ {
+			resp, err := snd.Send(r.ctx, req)
+			if err != nil {
+				return fmt.Errorf("send to %s: %w", nameOr(d.device, d.token), err)
+			}
+			res.Responses = append(res.Responses, resp)
+			// A backend retries what Apple says may be retried
+			// (apns.md#E06): 429 TooManyRequests and server errors.
+			if a >= attempts || !(resp.Status == http.StatusTooManyRequests || resp.Status >= 500) {
+				break
+			}
+			r.clock.Advance(backoff)
+			backoff *= 2
+		}
+		r.last = append(r.last, res)
+		if err := r.idle(); err != nil { // keep the log's order stable
+			return err
+		}
+	}
+	return nil
+}
+
+func nameOr(name, token string) string {
+	if name != "" {
+		return name
+	}
+	return "token " + token
+}
+
+// payload returns the bytes to send and a simctl file's target bundle.
+func (r *run) payload(inline any, file string) ([]byte, string, error) {
+	if file == "" {
+		b, err := payloadBytes(inline)
+		return b, "", err
+	}
+	data, err := r.s.readFile(file)
+	if err != nil {
+		return nil, "", fmt.Errorf("payload_file: %w", err)
+	}
+	body, target, err := sim.SplitSimctlPayload(data)
+	if err != nil {
+		return nil, "", fmt.Errorf("payload_file %s: %w", file, err)
+	}
+	return body, target, nil
+}
+
+// server returns the fake APNs of env: the harness's, or a second server
+// of the other environment that routes to the same world, so a token sent
+// to the wrong host gets Apple's answer (apns.md#D03).
+func (r *run) server(env fakeapns.Environment) (*fakeapns.Server, error) {
+	if env == r.h.Server.Environment() {
+		return r.h.Server, nil
+	}
+	if r.other == nil {
+		srv, err := fakeapns.Start(r.ctx, fakeapns.Config{
+			Environment: env, Router: r.world, Observer: r.world, CA: r.h.Server.CA(),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("starting the %s server: %w", env, err)
+		}
+		if err := srv.RegisterKey(r.h.Key.Info()); err != nil {
+			srv.Close()
+			return nil, fmt.Errorf("registering the key on the %s server: %w", env, err)
+		}
+		r.other = srv
+	}
+	return r.other, nil
+}
+
+func otherEnv(env fakeapns.Environment) fakeapns.Environment {
+	if env == fakeapns.Production {
+		return fakeapns.Development
+	}
+	return fakeapns.Production
+}
+
+// sender returns (and caches) the provider for an auth mode, an
+// environment and, for certificates, a topic. Every one is an apns2
+// client over net/http's HTTP/2, as sim.Provider builds it, but with
+// connections the run can close outright: a connection left half-closed
+// would make the fake's graceful shutdown wait for it.
+func (r *run) sender(auth string, env fakeapns.Environment, topic string) (sender, error) {
+	key := auth + "|" + string(env)
+	if auth == AuthCert || auth == AuthCertWrongEnv {
+		key += "|" + topic
+	}
+	if s, ok := r.senders[key]; ok {
+		return s, nil
+	}
+	srv, err := r.server(env)
+	if err != nil {
+		return nil, err
+	}
+	hk := r.h.Key
+	url, roots := srv.URL(), srv.CertPool()
+	var s sender
+	switch auth {
+	case AuthJWT:
+		s = newRawClient(url, roots, &token.Token{AuthKey: hk.Private, KeyID: hk.KeyID, TeamID: hk.TeamID}, nil)
+	case AuthCert, AuthCertWrongEnv:
+		certEnv := env
+		if auth == AuthCertWrongEnv {
+			certEnv = otherEnv(env) // apns.md#A13, E31
+		}
+		cert, cerr := srv.IssueClientCertificate(topic, certEnv)
+		if cerr != nil {
+			return nil, fmt.Errorf("issuing a client certificate for %s: %w", topic, cerr)
+		}
+		s = newRawClient(url, roots, nil, &cert)
+	case AuthUnknownKey, AuthWrongKey:
+		other, kerr := fakeapns.GenerateSigningKey("", "")
+		if kerr != nil {
+			return nil, fmt.Errorf("generating a key: %w", kerr)
+		}
+		tok := &token.Token{AuthKey: other.Private, KeyID: other.KeyID, TeamID: other.TeamID}
+		if auth == AuthWrongKey {
+			// The registered key id and team, signed by another key: the
+			// signature cannot be verified (apns.md#E34).
+			tok.KeyID, tok.TeamID = hk.KeyID, hk.TeamID
+		}
+		s = newRawClient(url, roots, tok, nil)
+	case AuthExpiredJWT:
+		s, err = expiredClient(url, roots, hk)
+	case AuthNone:
+		s = newRawClient(url, roots, nil, nil)
+	default:
+		return nil, fmt.Errorf("unknown auth %q", auth)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("provider for auth %s: %w", auth, err)
+	}
+	r.senders[key] = s
+	return s, nil
+}
+
+// expiredClient is an apns2 client whose bearer was issued two hours ago
+// (apns.md#A05, E32). apns2 stamps iat from the wall clock and would
+// regenerate an old token, so the bearer is signed here with golang-jwt
+// and handed to apns2 as a token it believes fresh (IssuedAt = now): it
+// then sends that bearer unchanged. The fake checks iat against the wall
+// clock too (the harness leaves fakeapns.Config.Now unset), so "two hours
+// ago" is measured on the same clock.
+func expiredClient(url string, roots *x509.CertPool, k *fakeapns.SigningKey) (sender, error) {
+	now := time.Now()
+	jt := jwt.NewWithClaims(jwt.SigningMethodES256, jwt.MapClaims{
+		"iss": k.TeamID,
+		"iat": now.Add(-2 * time.Hour).Unix(),
+	})
+	jt.Header["kid"] = k.KeyID
+	bearer, err := jt.SignedString(k.Private)
+	if err != nil {
+		return nil, fmt.Errorf("signing an expired token: %w", err)
+	}
+	tok := &token.Token{AuthKey: k.Private, KeyID: k.KeyID, TeamID: k.TeamID, IssuedAt: now.Unix(), Bearer: bearer}
+	return newRawClient(url, roots, tok, nil), nil
+}
+
+// rawClient is an apns2 client with a token, a certificate or neither,
+// whose connections it tracks so Close can end them all.
+type rawClient struct {
+	c     *apns2.Client
+	mu    sync.Mutex
+	conns map[net.Conn]struct{}
+}
+
+func newRawClient(url string, roots *x509.CertPool, tok *token.Token, cert *tls.Certificate) *rawClient {
+	rc := &rawClient{conns: map[net.Conn]struct{}{}}
+	tlsConfig := &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
+	c := &apns2.Client{Token: tok, Host: strings.TrimRight(url, "/")}
+	if cert != nil {
+		tlsConfig.Certificates = []tls.Certificate{*cert}
+		c.Certificate = *cert
+	}
+	dialer := &net.Dialer{Timeout: 20 * time.Second, KeepAlive: 15 * time.Second}
+	// The same transport as sim.NewProvider: net/http's HTTP/2 only
+	// (apns.md#T03).
+	protocols := new(http.Protocols)
+	protocols.SetHTTP2(true)
+	tr := &http.Transport{
+		TLSClientConfig: tlsConfig,
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			conn, err := dialer.DialContext(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			rc.mu.Lock()
+			rc.conns[conn] = struct{}{}
+			rc.mu.Unlock()
+			return conn, nil
+		},
+		TLSHandshakeTimeout: 20 * time.Second,
+		Protocols:           protocols,
+	}
+	c.HTTPClient = &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	rc.c = c
+	return rc
+}
+
+// Send posts req through apns2 and converts its answer.
+func (rc *rawClient) Send(ctx context.Context, req sim.Request) (sim.Response, error) {
+	n := &apns2.Notification{
+		DeviceToken: req.Token, Topic: req.Topic, PushType: apns2.EPushType(req.PushType),
+		Priority: req.Priority, Expiration: req.Expiration, CollapseID: req.CollapseID,
+		ApnsID: req.ApnsID, Payload: req.Payload,
+	}
+	start := time.Now()
+	res, err := rc.c.PushWithContext(ctx, n)
+	if err != nil {
+		return sim.Response{}, fmt.Errorf("send to %s: %w", rc.c.Host, err)
+	}
+	out := sim.Response{Status: res.StatusCode, Reason: res.Reason, ApnsID: res.ApnsID, UniqueID: res.ApnsUniqueID, Latency: time.Since(start)}
+	if !res.Timestamp.IsZero() && res.Timestamp.Unix() != 0 {
+		out.Timestamp = res.Timestamp.Time
+	}
+	return out, nil
+}
+
+// Close ends every connection the client opened, idle or not: the run is
+// over and nothing is in flight.
+func (rc *rawClient) Close() {
+	rc.c.CloseIdleConnections()
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	for conn := range rc.conns {
+		_ = conn.Close()
+	}
+	clear(rc.conns)
+}

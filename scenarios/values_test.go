@@ -1,0 +1,98 @@
+package scenarios
+
+import (
+	"context"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/pushsim/pushsim/sim"
+)
+
+func TestParseVersionRange(t *testing.T) {
+	majors := func(vs []sim.Version) []string {
+		var out []string
+		for _, v := range vs {
+			out = append(out, v.String())
+		}
+		return out
+	}
+	tests := []struct {
+		in   string
+		want []string
+		bad  bool
+	}{
+		{in: "7-9", want: []string{"7.0", "8.0", "9.0"}},
+		{in: "7..9", want: []string{"7.0", "8.0", "9.0"}},
+		{in: "8.2–10", want: []string{"8.2", "9.0", "10.0"}},
+		{in: "16+", want: []string{"16.0", "17.0", "18.0"}},
+		{in: "<5", want: []string{"3.0", "4.0"}},
+		{in: "<=4", want: []string{"3.0", "4.0"}},
+		{in: "9.3", want: []string{"9.3"}},
+		{in: "all", want: []string{"3.0", "4.0", "5.0", "6.0", "7.0", "8.0", "9.0", "10.0", "11.0", "12.0", "13.0", "14.0", "15.0", "16.0", "17.0", "18.0"}},
+		{in: "9-7", bad: true},
+		{in: "<3", bad: true},
+		{in: "x", bad: true},
+		{in: "1-2-3", bad: true},
+	}
+	for _, tt := range tests {
+		got, err := ParseVersionRange(tt.in)
+		if (err != nil) != tt.bad {
+			t.Errorf("ParseVersionRange(%q) error = %v, want error %v", tt.in, err, tt.bad)
+			continue
+		}
+		if diff := cmp.Diff(tt.want, majors(got)); diff != "" {
+			t.Errorf("ParseVersionRange(%q) (-want +got):\n%s", tt.in, diff)
+		}
+	}
+}
+
+func TestSubset(t *testing.T) {
+	got := map[string]any{"action": "OK", "n": float64(3), "userInfo": map[string]any{"txn": "T-1", "x": []any{1.0, "a"}}}
+	tests := []struct {
+		name string
+		want any
+		ok   bool
+	}{
+		{"key", map[string]any{"action": "OK"}, true},
+		{"nested", map[string]any{"userInfo": map[string]any{"txn": "T-1"}}, true},
+		{"number kinds", map[string]any{"n": uint64(3)}, true},
+		{"list", map[string]any{"userInfo": map[string]any{"x": []any{uint64(1), "a"}}}, true},
+		{"wrong value", map[string]any{"action": "NOK"}, false},
+		{"missing key", map[string]any{"text": ""}, false},
+		{"short list", map[string]any{"userInfo": map[string]any{"x": []any{1.0}}}, false},
+	}
+	for _, tt := range tests {
+		if ok := subset(tt.want, got); ok != tt.ok {
+			t.Errorf("%s: subset = %v, want %v", tt.name, ok, tt.ok)
+		}
+	}
+}
+
+func TestMatchEvents(t *testing.T) {
+	events := []sim.Event{
+		{Kind: sim.EventAction, Device: "a"},
+		{Kind: sim.EventCompletion, Device: "b"},
+		{Kind: sim.EventCompletion, Device: "a"},
+	}
+	ms := []EventMatch{{Kind: sim.EventCompletion, Device: "a"}, {Kind: sim.EventAction}, {Kind: sim.EventCompletion}}
+	if diff := cmp.Diff([]int{2, -1, -1}, matchEvents(ms, events, true)); diff != "" {
+		t.Errorf("ordered (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]int{2, 0, 1}, matchEvents(ms, events, false)); diff != "" {
+		t.Errorf("unordered (-want +got):\n%s", diff)
+	}
+}
+
+// TestWatch: a UI can follow a replay's log.
+func TestWatch(t *testing.T) {
+	s, err := Parse("w.yaml", []byte("fleet:\n  devices: [{name: a, ios: \"17.0\"}]\nsteps:\n  - send: {device: a, payload: {aps: {alert: hi}}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log *sim.EventLog
+	res := RunOne(context.Background(), s, Options{Watch: func(_ *Scenario, l *sim.EventLog) { log = l }})
+	if !res.Passed || log == nil || log.Last() == 0 {
+		t.Fatalf("passed %v, watched log %v", res.Passed, log)
+	}
+}
