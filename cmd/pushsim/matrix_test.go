@@ -14,7 +14,7 @@ import (
 
 const matrixPoll = `{"aps":{"alert":"Lunch poll: pizza today?","category":"poll"}}`
 
-func writeFile(t *testing.T, name, body string) string {
+func writeTemp(t *testing.T, name, body string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), name)
 	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
@@ -37,7 +37,7 @@ func TestMatrixText(t *testing.T) {
 }
 
 func TestMatrixJSON(t *testing.T) {
-	path := writeFile(t, "poll.apns", `{"Simulator Target Bundle":"com.pushsim.demo",`+matrixPoll[1:])
+	path := writeTemp(t, "poll.apns", `{"Simulator Target Bundle":"com.pushsim.demo",`+matrixPoll[1:])
 	code, out, errs := runCLI(t, "", "matrix", path, "--json")
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %s", code, errs)
@@ -71,7 +71,7 @@ func TestMatrixJSON(t *testing.T) {
 }
 
 func TestMatrixErrors(t *testing.T) {
-	bad := writeFile(t, "bad.json", "{\"aps\": {\n  \"alert\": }\n}")
+	bad := writeTemp(t, "bad.json", "{\"aps\": {\n  \"alert\": }\n}")
 	tests := []struct {
 		name     string
 		args     []string
@@ -95,7 +95,7 @@ func TestMatrixErrors(t *testing.T) {
 // TestMatrixFindingsPerDevice: a finding about pre-8 devices appears under
 // iOS 7 and not under iOS 8; an app missing from a device is said.
 func TestMatrixFindingsPerDevice(t *testing.T) {
-	fleet := writeFile(t, "fleet.yaml", `devices:
+	fleet := writeTemp(t, "fleet.yaml", `devices:
   - {name: ios7, model: iPhone 4S, ios: "7.1"}
   - {name: ios8, model: iPhone 6, ios: "8.4"}
 `)
