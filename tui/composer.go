@@ -64,7 +64,7 @@ func newComposerPane(c *Common) *composerPane {
 	ta.CharLimit = 0
 	ta.MaxHeight = 0
 	ta.SetStyles(textarea.DefaultStyles(c.Styles.IsDark))
-	cp := &composerPane{Common: c, editor: ta, templates: Templates()}
+	cp := &composerPane{Common: c, editor: ta, templates: append(Templates(), LibraryTemplates()...)}
 	cp.SetText(cp.templates[0].Text())
 	return cp
 }

@@ -436,3 +436,17 @@ func TestBackgroundColour(t *testing.T) {
 		t.Errorf("a black background left light styles")
 	}
 }
+
+// TestLibraryTemplates: the shipped scenario library gives templates, and
+// each is valid in the composer.
+func TestLibraryTemplates(t *testing.T) {
+	lib := LibraryTemplates()
+	if len(lib) < 5 {
+		t.Fatalf("%d library templates, want one per library scenario", len(lib))
+	}
+	for _, tp := range lib {
+		if _, err := ParseDraft(tp.Text()); err != nil {
+			t.Errorf("%s: %v\n%s", tp.Name, err, tp.Text())
+		}
+	}
+}
