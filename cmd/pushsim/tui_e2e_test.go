@@ -180,3 +180,14 @@ func testTUIServe(t *testing.T, bin string) {
 	s.keys("q")
 	s.waitFor("exit=0")
 }
+
+// TestTUINeedsATerminal: with no terminal (CI, a pipe) the default command
+// says so and exits 2 rather than failing to open /dev/tty.
+func TestTUINeedsATerminal(t *testing.T) {
+	for _, args := range [][]string{nil, {"tui"}, {"--app", "com.example"}} {
+		code, _, errs := runCLI(t, "", args...)
+		if code != exitUsage || !strings.Contains(errs, "needs a terminal") {
+			t.Errorf("pushsim %v: exit %d, stderr %q", args, code, errs)
+		}
+	}
+}
