@@ -170,7 +170,7 @@ func (m *Model) saveRecording(quit bool) tea.Cmd {
 		if ok && rec.mark != nil {
 			err = sw.WriteRecording(*rec.mark, path, "recorded "+rec.started.UTC().Format("2006-01-02 15:04:05"))
 		} else {
-			err = WriteScenario(path, &rec)
+			err = writeScenario(path, &rec)
 		}
 		return savedMsg{path: path, err: err, quit: quit}
 	}

@@ -82,7 +82,7 @@ type SendOutcome struct {
 // ScenarioWriter is a Backend that writes a stretch of its own event log
 // as a scenario file with scenarios.Record, so that what a backend sent
 // while recording is in it too. For other Backends the TUI writes the file
-// from what it did itself (WriteScenario).
+// from what it did itself (writeScenario).
 type ScenarioWriter interface {
 	// RecordStart marks where a recording begins: the log's position and
 	// the fleet as it is then.

@@ -93,8 +93,10 @@ func recorded(kind string) bool {
 	return false
 }
 
-// WriteScenario writes a recording as a scenario file for `pushsim run`.
-func WriteScenario(path string, r *recorder) error {
+// writeScenario writes a recording as a scenario file for `pushsim run`,
+// from what the TUI itself did: the fallback for a Backend that is not a
+// ScenarioWriter.
+func writeScenario(path string, r *recorder) error {
 	data, err := yaml.MarshalWithOptions(scenarioOf(r), yaml.Indent(2), yaml.IndentSequence(true), yaml.UseLiteralStyleIfMultiline(true))
 	if err != nil {
 		return fmt.Errorf("recording: %w", err)

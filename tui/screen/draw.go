@@ -141,15 +141,3 @@ func meta(b *builder, p sim.Presentation) {
 		b.text(strings.Join(parts, " · "), b.st.Dim)
 	}
 }
-
-// Summary is one line describing p for narrow places: style and buttons.
-func Summary(p sim.Presentation) string {
-	if p.Style == sim.StyleNone || p.Style == "" {
-		return fmt.Sprintf("%s: nothing shown", p.Context)
-	}
-	labels := make([]string, len(p.Buttons))
-	for i, bt := range p.Buttons {
-		labels[i] = ButtonLabel(i, bt)
-	}
-	return strings.TrimSpace(fmt.Sprintf("%s: %s %s", p.Context, p.Style, strings.Join(labels, " ")))
-}
