@@ -97,6 +97,16 @@ func applyDefaults(d *Device) {
 		d.Apps = []*App{DefaultApp(fakeapns.Development, DeviceToken(d.Name, DefaultBundleID))}
 		return
 	}
+	// YAML anchors and aliases let several devices share one apps list;
+	// each device gets its own copies so that tokens are derived per device.
+	apps := make([]*App, len(d.Apps))
+	for i, a := range d.Apps {
+		if a != nil {
+			cp := *a
+			apps[i] = &cp
+		}
+	}
+	d.Apps = apps
 	for _, a := range d.Apps {
 		if a == nil {
 			continue

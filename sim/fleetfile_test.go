@@ -166,3 +166,18 @@ func FuzzParseFleet(f *testing.F) {
 		_ = w.Devices()
 	})
 }
+
+// TestParseFleetAliasedApps: devices sharing an apps list through a YAML
+// alias still get a token each.
+func TestParseFleetAliasedApps(t *testing.T) {
+	data := []byte("devices:\n  - name: a\n    ios: \"8.4\"\n    apps: &apps\n      - bundle_id: com.example.app\n  - name: b\n    ios: \"10.3\"\n    apps: *apps\n")
+	fleet, err := ParseFleet(data, "aliases.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := []string{fleet[0].Apps[0].Token, fleet[1].Apps[0].Token}
+	want := []string{DeviceToken("a", "com.example.app"), DeviceToken("b", "com.example.app")}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("tokens (-want +got):\n%s", diff)
+	}
+}
