@@ -209,6 +209,7 @@ func (w *World) Install(device string, app App) error {
 	}
 	tmp := &Device{Name: device, Version: ds.dev.Version, Apps: []*App{a}}
 	applyDefaults(tmp)
+	a = tmp.Apps[0] // applyDefaults works on a copy
 	if path, msg := validateApp("app", a); msg != "" {
 		return fmt.Errorf("install %s on %s: %s: %s", a.BundleID, device, path, msg)
 	}
