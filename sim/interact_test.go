@@ -74,7 +74,7 @@ func TestTap(t *testing.T) {
 		{name: "iOS 6 View button, app in background (apns.md#V25)", device: "ios6", body: poll, action: ButtonView,
 			want: []act{appState, {Kind: EventAction, Action: KeyDefault, Callback: string(CallbackDidReceiveRemote) + " (state inactive)"}}},
 		{name: "iOS 7 body tap, app not running: launch then fetch handler", device: "ios7", state: AppNotRunning, body: poll, action: KeyDefault,
-			want: append([]act{appState}, told(KeyDefault, "", CallbackLaunch+", then "+CallbackDidReceiveRemoteFetch)...)},
+			want: append([]act{appState}, told(KeyDefault, "", CallbackLaunch+", then "+string(CallbackFetch))...)},
 		{name: "iOS 6 Close: no callback (apns.md#V27)", device: "ios6", body: poll, action: ButtonClose,
 			want: []act{{Kind: EventDismissed}}},
 		{name: "iOS 9 dismiss: no callback (apns.md#V27)", device: "ios9", body: fraud, action: KeyDismiss,

@@ -215,7 +215,7 @@ const (
 	// content-available wake (apns.md#V24, P11, C05).
 	CallbackFetch Callback = "application:didReceiveRemoteNotification:fetchCompletionHandler:"
 	// CallbackWillPresent: iOS 10+ foreground app (apns.md#V45, C04).
-	CallbackWillPresent Callback = "userNotificationCenter:willPresent:withCompletionHandler:"
+	CallbackWillPresent Callback = "userNotificationCenter(_:willPresent:withCompletionHandler:)"
 )
 
 // Presentation is what a device's screen shows for one notification in

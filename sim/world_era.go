@@ -16,11 +16,10 @@ const (
 
 // Callback names, as the app's source spells them.
 const (
-	CallbackDidReceiveRemoteFetch = "application:didReceiveRemoteNotification:fetchCompletionHandler:"                             // apns.md#C05
-	CallbackLaunch                = "application:didFinishLaunchingWithOptions: (UIApplicationLaunchOptionsRemoteNotificationKey)" // apns.md#V26
-	CallbackHandleAction          = "application:handleActionWithIdentifier:forRemoteNotification:completionHandler:"              // apns.md#V34
-	CallbackHandleActionResponse  = "application:handleActionWithIdentifier:forRemoteNotification:withResponseInfo:completionHandler:"
-	CallbackDidReceiveResponse    = "userNotificationCenter(_:didReceive:withCompletionHandler:)" // apns.md#V46
+	CallbackLaunch               = "application:didFinishLaunchingWithOptions: (UIApplicationLaunchOptionsRemoteNotificationKey)" // apns.md#V26
+	CallbackHandleAction         = "application:handleActionWithIdentifier:forRemoteNotification:completionHandler:"              // apns.md#V34
+	CallbackHandleActionResponse = "application:handleActionWithIdentifier:forRemoteNotification:withResponseInfo:completionHandler:"
+	CallbackDidReceiveResponse   = "userNotificationCenter(_:didReceive:withCompletionHandler:)" // apns.md#V46
 )
 
 // era is one row of the app-API table.
@@ -52,15 +51,15 @@ var eraTable = []struct {
 	from Version
 	era  era
 }{
-	{Version{12, 0}, era{Remote: CallbackDidReceiveRemoteFetch, RemoteComplete: true, Fetch: CallbackDidReceiveRemoteFetch,
+	{Version{12, 0}, era{Remote: string(CallbackFetch), RemoteComplete: true, Fetch: string(CallbackFetch),
 		Response: CallbackDidReceiveResponse, AskPermission: true, Provisional: true}},
-	{Version{10, 0}, era{Remote: CallbackDidReceiveRemoteFetch, RemoteComplete: true, Fetch: CallbackDidReceiveRemoteFetch,
+	{Version{10, 0}, era{Remote: string(CallbackFetch), RemoteComplete: true, Fetch: string(CallbackFetch),
 		Response: CallbackDidReceiveResponse, AskPermission: true}},
-	{Version{9, 0}, era{Remote: CallbackDidReceiveRemoteFetch, RemoteComplete: true, Fetch: CallbackDidReceiveRemoteFetch,
+	{Version{9, 0}, era{Remote: string(CallbackFetch), RemoteComplete: true, Fetch: string(CallbackFetch),
 		Action: CallbackHandleActionResponse, ResponseInfo: true, AskPermission: true}},
-	{Version{8, 0}, era{Remote: CallbackDidReceiveRemoteFetch, RemoteComplete: true, Fetch: CallbackDidReceiveRemoteFetch,
+	{Version{8, 0}, era{Remote: string(CallbackFetch), RemoteComplete: true, Fetch: string(CallbackFetch),
 		Action: CallbackHandleAction, AskPermission: true}},
-	{Version{7, 0}, era{Remote: CallbackDidReceiveRemoteFetch, RemoteComplete: true, Fetch: CallbackDidReceiveRemoteFetch}},
+	{Version{7, 0}, era{Remote: string(CallbackFetch), RemoteComplete: true, Fetch: string(CallbackFetch)}},
 	{Version{3, 0}, era{Remote: string(CallbackDidReceiveRemote)}},
 }
 
