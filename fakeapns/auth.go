@@ -135,12 +135,17 @@ func (s *Server) checkAuth(q *request) *Rejection {
 	if tlsState := q.r.TLS; tlsState != nil && len(tlsState.PeerCertificates) > 0 {
 		return s.checkCertificate(q)
 	}
-	auth := q.r.Header["Authorization"]
-	if len(auth) == 0 || auth[0] == "" {
+	var value string
+	if auth := q.r.Header["Authorization"]; len(auth) > 0 {
+		// Trimmed: clients and proxies drop trailing blanks, so "bearer "
+		// arrives as "bearer", and must still read as "no token".
+		value = strings.TrimSpace(auth[0])
+	}
+	if value == "" {
 		return Reject(ReasonMissingProviderToken) // apns.md#H01, E35
 	}
-	scheme, raw, ok := strings.Cut(auth[0], " ")
-	if !ok || !strings.EqualFold(scheme, "bearer") {
+	scheme, raw, _ := strings.Cut(value, " ")
+	if !strings.EqualFold(scheme, "bearer") {
 		return Reject(ReasonInvalidProviderToken) // apns.md#H01, E34
 	}
 	raw = strings.TrimSpace(raw)

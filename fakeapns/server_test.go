@@ -99,6 +99,8 @@ func rows(t *testing.T, f *fixture) []row {
 		{id: "H20/E17", set: map[string][]string{"apns-topic": {topic, topic}}, want: bad(ReasonDuplicateHeaders)},
 		{id: "H01/E35", set: map[string][]string{"authorization": nil}, want: bad(ReasonMissingProviderToken)},
 		{id: "E35 empty bearer", set: map[string][]string{"authorization": {"bearer "}}, want: bad(ReasonMissingProviderToken)},
+		{id: "E35 bare bearer", set: map[string][]string{"authorization": {"bearer"}}, want: bad(ReasonMissingProviderToken)}, // what "bearer " becomes once clients trim the value
+		{id: "E35 blank", set: map[string][]string{"authorization": {" "}}, want: bad(ReasonMissingProviderToken)},
 		{id: "E34 scheme", set: map[string][]string{"authorization": {"Basic dXNlcjpwYXNz"}}, want: bad(ReasonInvalidProviderToken)},
 		{id: "E34 garbage", set: map[string][]string{"authorization": {"bearer not.a.jwt"}}, want: bad(ReasonInvalidProviderToken)},
 		{id: "A03 HS256", set: map[string][]string{"authorization": jwtWith(jwt.SigningMethodHS256, []byte("secret"), k.KeyID, k.TeamID, now)}, want: bad(ReasonInvalidProviderToken)},
