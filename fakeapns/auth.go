@@ -181,7 +181,15 @@ func (s *Server) checkAuth(q *request) *Rejection {
 	}
 	switch {
 	case cs.bearer == "":
-		cs.changedAt = q.now // apns.md#U20: the first bearer is free
+		// apns.md#U20: the first bearer is free. Its 20 minutes run from
+		// when it was made, not from when it reached this connection:
+		// apns2 shares one token across connections and refreshes it at
+		// iat+50 min (apns.md#A06), so a connection opened late in a
+		// token's life must still accept that refresh.
+		cs.changedAt = q.now
+		if tok.issuedAt.Before(q.now) {
+			cs.changedAt = tok.issuedAt
+		}
 	case cs.bearer != raw:
 		if q.now.Sub(cs.changedAt) < ch.TokenChangeInterval {
 			return Reject(ReasonTooManyProviderTokenUpdates) // apns.md#A05, E53, U20

@@ -49,6 +49,14 @@ func TestConnectionRules(t *testing.T) {
 			{key: k, iatAgo: 19 * time.Minute, want: ok},
 			{advance: time.Minute, key: k, want: ok},
 		}},
+		// apns2 shares one token across connections and refreshes it at
+		// iat+50 min (apns.md#A06): a connection opened late in a token's
+		// life must accept that refresh.
+		{"A06/U20 refresh of a token older than the connection", []step{
+			{key: k, iatAgo: 45 * time.Minute, want: ok},
+			{advance: 5 * time.Minute, key: k, want: ok},
+			{advance: time.Minute, key: k, want: bad(ReasonTooManyProviderTokenUpdates)},
+		}},
 		{"A05 expiry on a connection", []step{{key: k, want: ok}, {advance: 61 * time.Minute, key: k, iatAgo: 61 * time.Minute, want: bad(ReasonExpiredProviderToken)}}},
 	}
 	for _, tc := range tests {
