@@ -191,3 +191,48 @@ func TestCertificates(t *testing.T) {
 		})
 	}
 }
+
+// TestTopicKeyScope checks what a topic-specific key covers (apns.md#A10,
+// U04): its bundle id and that bundle's push-type topics (apns.md#H05–H13),
+// not another app whose bundle id merely starts with it.
+func TestTopicKeyScope(t *testing.T) {
+	f := newFixture(t)
+	scoped := func(bundle string) *SigningKey {
+		k, err := GenerateSigningKey("", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		info := k.Info()
+		info.Topics = []string{bundle}
+		if err := f.ts.RegisterKey(info); err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	appKey, prefixKey := scoped(topic), scoped("com.example")
+	tests := []struct {
+		id   string
+		key  *SigningKey
+		set  map[string][]string
+		path string
+		want result
+	}{
+		{"A10 own bundle", appKey, nil, "/3/device/" + tokOK, result{Status: 200}},
+		{"A10/H06 own bundle's voip topic", appKey, map[string][]string{"apns-topic": {topic + ".voip"}, "apns-push-type": {"voip"}}, "/3/device/" + tokVoIP, result{Status: 200}},
+		{"A10/U04 another app under the key's bundle id", prefixKey, nil, "/3/device/" + tokOK, result{Status: 400, Reason: ReasonTopicDisallowed}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.id, func(t *testing.T) {
+			c, tr := h2Client(f.ts.ClientTLSConfig())
+			defer tr.CloseIdleConnections()
+			set := map[string][]string{"authorization": {bearer(t, tc.key, f.clock.Now())}}
+			for k, v := range tc.set {
+				set[k] = v
+			}
+			got := send(t, c, f.ts.URL(), "POST", tc.path, f.header(t, set), payload).result
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("(-want +got)\n%s", diff)
+			}
+		})
+	}
+}

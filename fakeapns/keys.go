@@ -56,14 +56,16 @@ func (k KeyInfo) allowsEnvironment(env Environment) bool {
 }
 
 // allowsTopic reports whether a topic-specific key covers topic
-// (apns.md#A10, U04). A bundle id covers its suffixed topics, since a
-// topic-specific key is bound to one app, not to one push type.
+// (apns.md#A10, U04). A bundle id covers its push-type topics
+// (apns.md#H05–H13), since a topic-specific key is bound to one app, not to
+// one push type; it does not cover another app whose bundle id merely
+// starts with it ("com.example" is not "com.example.app").
 func (k KeyInfo) allowsTopic(topic string) bool {
 	if len(k.Topics) == 0 {
 		return true
 	}
 	for _, t := range k.Topics {
-		if topic == t || strings.HasPrefix(topic, t+".") {
+		if rest, ok := strings.CutPrefix(topic, t); ok && (rest == "" || isPushTypeSuffix(rest)) {
 			return true
 		}
 	}

@@ -27,6 +27,17 @@ var pushTypes = map[string]*pushTypeRule{
 	"controls":     {suffix: ".push-type.controls", tokenOnly: true},     // apns.md#H13, U14
 }
 
+// isPushTypeSuffix reports whether s is the topic suffix of a push type
+// (apns.md#H05–H13), e.g. ".voip".
+func isPushTypeSuffix(s string) bool {
+	for _, r := range pushTypes {
+		if r.suffix != "" && r.suffix == s {
+			return true
+		}
+	}
+	return false
+}
+
 // lookupPushType returns the rule of a push type, nil for unknown ones.
 func lookupPushType(t string) *pushTypeRule {
 	return pushTypes[t]
