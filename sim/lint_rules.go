@@ -15,7 +15,7 @@ func (l *linter) size(n int) {
 	}
 	if n > limit {
 		l.add("payload-too-large", SeverityError, "P03",
-			fmt.Sprintf("payload is %d bytes, over APNs' %d-byte limit: 400 PayloadTooLarge (apns.md#E52)", n, limit),
+			fmt.Sprintf("payload is %d bytes, over APNs' %d-byte limit: 413 PayloadTooLarge (apns.md#E52)", n, limit),
 			"shorten the text or move data behind an id the app fetches", nil)
 		return
 	}

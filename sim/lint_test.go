@@ -225,3 +225,16 @@ func TestLintActionsCutRows(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+// TestLintPayloadTooLargeStatus: the finding quotes Apple's status for an
+// oversized body, 413 (apns.md#E52, P03), not a 400.
+func TestLintPayloadTooLargeStatus(t *testing.T) {
+	body := `{"aps":{"alert":"` + strings.Repeat("a", 4100) + `"}}`
+	got := Lint([]byte(body), LintTarget{})
+	want := []Finding{{Rule: "payload-too-large", Severity: SeverityError, Versions: "all", Row: "P03",
+		Message: fmt.Sprintf("payload is %d bytes, over APNs' 4096-byte limit: 413 PayloadTooLarge (apns.md#E52)", len(body)),
+		Fix:     "shorten the text or move data behind an id the app fetches"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
