@@ -40,6 +40,7 @@ func TestBadInputOneLine(t *testing.T) {
 		{"matrix: binary garbage", []string{"matrix", garbage}, "garbage.json:1:1: invalid character"},
 		{"matrix: missing fleet", []string{"matrix", poll, "--fleet", missing}, "--fleet: " + missing + ": no such file; expected a YAML fleet file"},
 		{"matrix: fleet is a directory", []string{"matrix", poll, "--fleet", dir}, "--fleet: " + dir + ": is a directory; expected a YAML fleet file"},
+		{"send: --text without --tap", []string{"send", poll, "--text", "On my way"}, `--text "On my way": types a reply only with --tap`},
 		{"lint: missing fleet", []string{"lint", poll, "--fleet", missing}, "--fleet: " + missing + ": no such file; expected a YAML fleet file"},
 	}
 	for _, tt := range tests {

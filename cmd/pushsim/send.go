@@ -55,6 +55,9 @@ const maxEvents = 100000
 
 // Run sends the payload and prints what each device shows.
 func (c *sendCmd) Run(e *env) error {
+	if c.Text != "" && c.Tap == "" {
+		return usageErr("--text %q: types a reply only with --tap; expected --tap ID of a text-input action (apns.md#V34, V43)", c.Text)
+	}
 	pf, err := sim.ReadPayloadFile(c.Payload, e.stdin)
 	if err != nil {
 		return usageErr("%v", err)
