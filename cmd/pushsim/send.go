@@ -164,7 +164,11 @@ func deviceNames(fleet []*sim.Device) []string {
 // checkTap refuses a --tap id that no target device would show, before
 // anything is sent.
 func checkTap(targets []*sim.Device, topic string, body []byte, id string) error {
-	if id == "default" || id == "dismiss" {
+	switch id {
+	case sim.KeyDefault, sim.KeyDismiss, sim.UNNotificationDefaultActionIdentifier, sim.UNNotificationDismissActionIdentifier,
+		sim.ButtonView, sim.ButtonClose, sim.ButtonOK:
+		// The body, dismiss, and the legacy alert's View / Close / OK
+		// (apns.md#V20): the device resolves them without a category.
 		return nil
 	}
 	payload, err := sim.ParsePayload(body)
@@ -193,9 +197,9 @@ func checkTap(targets []*sim.Device, topic string, body []byte, id string) error
 		return nil
 	}
 	if len(order) == 0 {
-		return usageErr("--tap %q: no device shows an action for this payload; expected default or dismiss", id)
+		return usageErr("--tap %q: no device shows an action for this payload; expected default, dismiss, or the legacy alert's view, close, ok", id)
 	}
-	return usageErr("--tap %q: no device shows that action; expected one of %s, default, dismiss", id, strings.Join(order, ", "))
+	return usageErr("--tap %q: no device shows that action; expected one of %s, default, dismiss, or the legacy alert's view, close, ok", id, strings.Join(order, ", "))
 }
 
 // printDelivery prints APNs' answer and every context's screen for one device.

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // runCLI runs pushsim in-process, as a user would from a shell.
@@ -131,6 +133,33 @@ func TestSendBadInput(t *testing.T) {
 			}
 			if tt.wantCode == 2 && strings.Count(strings.TrimSpace(errOut), "\n") > 0 && !strings.Contains(errOut, "Usage") {
 				t.Errorf("want one line on stderr, got:\n%s", errOut)
+			}
+		})
+	}
+}
+
+// TestSendTapLegacyButtons: the pre-iOS-8 alert's View opens the app and
+// Close / OK dismiss it (apns.md#V20, V25, V27); --tap accepts their ids.
+func TestSendTapLegacyButtons(t *testing.T) {
+	tests := []struct {
+		payload, tap string
+		want         []string
+	}{
+		{pollPayload, "view", []string{"tap view", "app_state", "didReceiveRemoteNotification", "state inactive"}},
+		{pollPayload, "close", []string{"tap close", "dismissed", "apns.md#V27"}},
+		{`{"aps":{"alert":{"body":"Backup done","action-loc-key":null}}}`, "ok", []string{"tap ok", "dismissed", "apns.md#V27"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.tap, func(t *testing.T) {
+			code, out, errOut := runCLI(t, tt.payload, "send", "-", "--device", "ios7", "--tap", tt.tap)
+			var missing []string
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					missing = append(missing, w)
+				}
+			}
+			if diff := cmp.Diff([]string(nil), missing); code != 0 || diff != "" {
+				t.Errorf("exit %d, stderr %q; output lacks (-want +got):\n%s\n%s", code, errOut, diff, out)
 			}
 		})
 	}
