@@ -59,6 +59,9 @@ func TestArrivalPresentation(t *testing.T) {
 			[]func([]*Device){app("ios7", func(a *App) { a.Permission = PermissionNotDetermined })},
 			`{"aps":{"alert":"Hi"}}`,
 			got{EventPresented, ContextBanner, StyleBanner, "Hi"}},
+		{"title only before iOS 10: nothing drawn, not presented (apns.md#P06)", "ios8", nil,
+			`{"aps":{"alert":{"title":"Only a title"}}}`,
+			got{Kind: EventSuppressed}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

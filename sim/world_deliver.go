@@ -158,6 +158,14 @@ func (w *World) deliver(batch *[]Event, ds *deviceState, a *App, n Notification,
 		if a.Permission == PermissionProvisional {
 			ev.Message += " (provisional: delivered quietly, apns.md#V48)"
 		}
+		if p := ev.Presentation; p != nil && p.Style == StyleNone {
+			// Nothing this version can draw, such as a title-only alert
+			// before iOS 10 (apns.md#P06): not presented anywhere.
+			ev.Kind, ev.Context, ev.Presentation, ev.Message = EventSuppressed, "", nil, "nothing shown"
+			if len(p.Notes) > 0 {
+				ev.Message = p.Notes[0]
+			}
+		}
 	}
 	d.State = NotificationSuppressed
 	if ev.Kind == EventPresented {
