@@ -107,6 +107,11 @@ func (c *sendCmd) Run(e *env) error {
 		if !res.Sent() {
 			anyRejected = true
 		}
+		if c.Tap == "" && res.Sent() {
+			// A silent push's fetch handler resolves (or its watchdog
+			// fires) as it would after a tap (apns.md#C05).
+			clock.Advance(settle)
+		}
 		if !c.Events {
 			printDelivery(e.stdout, h.World, h.Log, d, res)
 		}
@@ -233,6 +238,19 @@ func printDelivery(w io.Writer, world *sim.World, log *sim.EventLog, d *sim.Devi
 			fmt.Fprintf(w, "  lint       %s\n", ev.Message)
 		}
 	}
+	if len(delivered[i].Presentations) > 0 {
+		return
+	}
+	// Nothing to draw (a silent push, badge or sound only): say what the
+	// app was told instead (apns.md#P11, C05, U23).
+	for _, ev := range events {
+		switch ev.Kind {
+		case sim.EventWake, sim.EventSuppressed, sim.EventCompletion, sim.EventDoubleCompletion, sim.EventWatchdog:
+			if ev.ApnsID == res.ApnsID {
+				fmt.Fprintf(w, "  %-20s %s\n", ev.Kind, ev.Message)
+			}
+		}
+	}
 }
 
 // screenLine is one Presentation on one line: style, text and buttons.
@@ -254,7 +272,9 @@ func screenLine(p sim.Presentation) string {
 	if p.Subtitle != "" {
 		parts = append(parts, strconv.Quote(p.Subtitle))
 	}
-	parts = append(parts, strconv.Quote(p.Body))
+	if p.Body != "" || len(parts) == 0 {
+		parts = append(parts, strconv.Quote(p.Body))
+	}
 	line := strings.Join(parts, " / ")
 	if p.Slider != "" {
 		line += "  (" + p.Slider + ")"

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/pushsim/pushsim/sim"
 )
 
 // runCLI runs pushsim in-process, as a user would from a shell.
@@ -162,5 +164,42 @@ func TestSendTapLegacyButtons(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; output lacks (-want +got):\n%s\n%s", code, errOut, diff, out)
 			}
 		})
+	}
+}
+
+// TestSendSilentSaysWhatTheAppIsTold: a push with nothing to draw still
+// prints what the app was told: woken with the fetch handler and its
+// completion from iOS 7, not woken before (apns.md#P11, C05).
+func TestSendSilentSaysWhatTheAppIsTold(t *testing.T) {
+	code, out, errOut := runCLI(t, `{"aps":{"content-available":1}}`, "send", "-",
+		"--device", "ios6", "--device", "ios10", "--push-type", "background", "--priority", "5")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
+	}
+	var got []string
+	for _, line := range strings.Split(out, "\n") {
+		if f := strings.Fields(line); len(f) > 0 && (f[0] == "wake" || f[0] == "completion" || f[0] == "suppressed" || strings.HasPrefix(line, "ios")) {
+			got = append(got, f[0])
+		}
+	}
+	want := []string{"ios6", "suppressed", "ios10", "wake", "completion"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s\n%s", diff, out)
+	}
+}
+
+func TestScreenLine(t *testing.T) {
+	tests := []struct {
+		p    sim.Presentation
+		want string
+	}{
+		{sim.Presentation{Style: sim.StyleBanner, Title: "Only a title"}, `"Only a title"  (no buttons)`},
+		{sim.Presentation{Style: sim.StyleBanner, Title: "Bill", Body: "Due"}, `"Bill" / "Due"  (no buttons)`},
+		{sim.Presentation{Style: sim.StyleBanner}, `""  (no buttons)`},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, screenLine(tt.p)); diff != "" {
+			t.Errorf("%+v (-want +got):\n%s", tt.p, diff)
+		}
 	}
 }
