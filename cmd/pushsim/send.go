@@ -224,15 +224,23 @@ func printDelivery(w io.Writer, world *sim.World, log *sim.EventLog, d *sim.Devi
 		fmt.Fprintf(w, "  device     %v\n", err)
 		return
 	}
+	events, _ := log.Since(0, maxEvents)
 	i := slices.IndexFunc(delivered, func(n sim.Delivered) bool { return n.ApnsID == res.ApnsID })
 	if i < 0 {
-		fmt.Fprintln(w, "  device     nothing delivered")
+		// Say why: APNs took a body the device cannot use (apns.md#U02),
+		// the app is uninstalled, and so on.
+		why := ""
+		for _, ev := range events {
+			if ev.ApnsID == res.ApnsID && (ev.Kind == sim.EventSuppressed || ev.Kind == sim.EventNote || ev.Kind == sim.EventError) {
+				why = ": " + ev.Message
+			}
+		}
+		fmt.Fprintf(w, "  device     nothing delivered%s\n", why)
 		return
 	}
 	for _, p := range delivered[i].Presentations {
 		fmt.Fprintf(w, "  %-20s %s\n", p.Context, screenLine(p))
 	}
-	events, _ := log.Since(0, maxEvents)
 	for _, ev := range events {
 		if ev.Kind == sim.EventLint && ev.ApnsID == res.ApnsID {
 			fmt.Fprintf(w, "  lint       %s\n", ev.Message)

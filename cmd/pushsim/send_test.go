@@ -203,3 +203,23 @@ func TestScreenLine(t *testing.T) {
 		}
 	}
 }
+
+// TestSendUndeliverableSaysWhy: APNs accepts a body whose aps keys have
+// the wrong types, and the device drops it (apns.md#U02); the summary
+// says why instead of a bare "nothing delivered".
+func TestSendUndeliverableSaysWhy(t *testing.T) {
+	code, out, errOut := runCLI(t, `{"aps":{"alert":5}}`, "send", "-", "--device", "ios10")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
+	}
+	want := `  device     nothing delivered: undeliverable: invalid payload: "aps.alert" must be a string or a dictionary (apns.md#P05) (apns.md#U02)`
+	var got string
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, "  device") {
+			got = line
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
