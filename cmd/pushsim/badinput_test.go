@@ -23,6 +23,7 @@ func TestBadInputOneLine(t *testing.T) {
 	garbage := writeTemp(t, "garbage.json", "\x00\x1b[31m\xff\xfe")
 	poll := writeTemp(t, "poll.json", `{"aps":{"alert":"Lunch?","category":"poll"}}`)
 	missing := filepath.Join(dir, "missing.yaml")
+	other := writeTemp(t, "other.apns", `{"Simulator Target Bundle":"com.other.app","aps":{"alert":"hi"}}`)
 	type result struct {
 		Code  int
 		Lines int
@@ -41,6 +42,7 @@ func TestBadInputOneLine(t *testing.T) {
 		{"matrix: missing fleet", []string{"matrix", poll, "--fleet", missing}, "--fleet: " + missing + ": no such file; expected a YAML fleet file"},
 		{"matrix: fleet is a directory", []string{"matrix", poll, "--fleet", dir}, "--fleet: " + dir + ": is a directory; expected a YAML fleet file"},
 		{"send: --text without --tap", []string{"send", poll, "--text", "On my way"}, `--text "On my way": types a reply only with --tap`},
+		{"lint: simctl file for an app not in the fleet", []string{"lint", other}, `other.apns: its Simulator Target Bundle "com.other.app" is not in the fleet; expected one of com.pushsim.demo, or --app`},
 		{"lint: missing fleet", []string{"lint", poll, "--fleet", missing}, "--fleet: " + missing + ": no such file; expected a YAML fleet file"},
 	}
 	for _, tt := range tests {

@@ -114,6 +114,9 @@ func (c *sendCmd) Run(e *env) error {
 		}
 		if !c.Events {
 			printDelivery(e.stdout, h.World, h.Log, d, res)
+			if app == nil {
+				fmt.Fprintf(e.stdout, "  device     %s is not installed on %s: APNs does not know the token pushsim made up for it (--topic picks the app)\n", topic, d.Name)
+			}
 		}
 		if c.Tap == "" || !res.Sent() {
 			continue

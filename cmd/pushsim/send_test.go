@@ -223,3 +223,14 @@ func TestSendUndeliverableSaysWhy(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+// TestSendAppNotInstalled: a topic no device has is answered 400 by APNs
+// (the token is unknown); the summary says the app is not installed
+// rather than leaving a bare BadDeviceToken.
+func TestSendAppNotInstalled(t *testing.T) {
+	code, out, _ := runCLI(t, `{"aps":{"alert":"hi"}}`, "send", "-", "--device", "ios10", "--topic", "com.other.app")
+	want := "  device     com.other.app is not installed on ios10: APNs does not know the token pushsim made up for it (--topic picks the app)"
+	if diff := cmp.Diff([]any{exitFailed, true}, []any{code, strings.Contains(out, want+"\n")}); diff != "" {
+		t.Errorf("exit, has the line (-want +got):\n%s\n%s", diff, out)
+	}
+}
