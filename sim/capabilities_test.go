@@ -82,6 +82,7 @@ func TestArrivalContext(t *testing.T) {
 		perm   Permission
 	}{
 		{"12.0", false, AppBackground, "", ContextNotificationCenter, PermissionProvisional},
+		{"12.0", true, AppBackground, "", ContextNotificationCenter, PermissionProvisional}, // quiet: not on the lock screen (V48)
 		{"17.0", false, AppBackground, "", ContextBanner, ""},
 		{"17.0", true, AppBackground, "", ContextLockScreen, ""},
 		{"17.0", true, AppForeground, "", ContextForeground, ""},

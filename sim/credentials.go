@@ -192,16 +192,19 @@ func containsString(list []string, s string) bool {
 	return false
 }
 
+// credentialExpected says what a credential path should name.
+const credentialExpected = "expected a .p8 key, a .p12 certificate or a PEM file"
+
 func readCredential(path string) ([]byte, error) {
 	data, err := os.ReadFile(path)
 	switch {
 	case err == nil:
 		return data, nil
 	case errors.Is(err, os.ErrNotExist):
-		return nil, &CredentialError{path, "no such file"}
+		return nil, &CredentialError{path, "no such file; " + credentialExpected}
 	case errors.Is(err, os.ErrPermission):
-		return nil, &CredentialError{path, "permission denied"}
+		return nil, &CredentialError{path, "permission denied; expected a file this user can read"}
 	default:
-		return nil, &CredentialError{path, fmt.Sprintf("cannot read: %v", errors.Unwrap(err))}
+		return nil, &CredentialError{path, fmt.Sprintf("cannot read: %v; %s", errors.Unwrap(err), credentialExpected)}
 	}
 }

@@ -54,7 +54,8 @@ func TestLoadAuthKey(t *testing.T) {
 	}{
 		{name: "valid p8", file: writeFile(t, dir, "AuthKey_ABCDE12345.p8", pkcs8PEM(t, p256), 0o600)},
 		{name: "world readable", file: writeFile(t, dir, "open.p8", pkcs8PEM(t, p256), 0o644), wantWarn: true},
-		{name: "missing", file: filepath.Join(dir, "nope.p8"), wantErr: "nope.p8: no such file"},
+		{name: "missing", file: filepath.Join(dir, "nope.p8"), wantErr: "nope.p8: no such file; expected a .p8 key"},
+		{name: "directory", file: dir, wantErr: "is a directory; expected a .p8 key"},
 		{name: "not PEM", file: writeFile(t, dir, "garbage.p8", []byte("hello"), 0o600), wantErr: "not a PEM file"},
 		{name: "SEC1 not PKCS#8", file: writeFile(t, dir, "sec1.p8", pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: sec1}), 0o600), wantErr: `PEM block "EC PRIVATE KEY"`},
 		{name: "RSA", file: writeFile(t, dir, "rsa.p8", pkcs8PEM(t, rsaKey), 0o600), wantErr: "expected an EC P-256 key"},

@@ -53,13 +53,36 @@ func (e *FleetError) Error() string {
 }
 
 // LoadFleet reads a fleet file.
+// An unreadable file's error names it and what was expected, and still
+// matches os.ErrNotExist and the like with errors.Is.
 func LoadFleet(path string) ([]*Device, error) {
+	const expected = "expected a YAML fleet file (devices: [...])"
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return nil, &FleetError{File: path, Msg: "is a directory; " + expected}
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("reading fleet: %w", err)
+		what := "cannot read"
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			what = "no such file"
+		case errors.Is(err, os.ErrPermission):
+			what = "permission denied"
+		}
+		return nil, &fleetReadError{msg: fmt.Sprintf("%s: %s; %s", path, what, expected), err: err}
 	}
 	return ParseFleet(data, path)
 }
+
+// fleetReadError is a fleet file that cannot be read: a one-line message
+// that wraps the os error.
+type fleetReadError struct {
+	msg string
+	err error
+}
+
+func (e *fleetReadError) Error() string { return e.msg }
+func (e *fleetReadError) Unwrap() error { return e.err }
 
 // ParseFleet parses a fleet file's content; filename is used in errors,
 // which carry file:line:col. Unknown keys are errors. Omitted fields get

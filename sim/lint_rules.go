@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/pushsim/pushsim/fakeapns"
 )
 
 // size checks the payload against APNs' limit and the era limits
@@ -15,7 +17,7 @@ func (l *linter) size(n int) {
 	}
 	if n > limit {
 		l.add("payload-too-large", SeverityError, "P03",
-			fmt.Sprintf("payload is %d bytes, over APNs' %d-byte limit: 400 PayloadTooLarge (apns.md#E52)", n, limit),
+			fmt.Sprintf("payload is %d bytes, over APNs' %d-byte limit: 413 PayloadTooLarge (apns.md#E52)", n, limit),
 			"shorten the text or move data behind an id the app fetches", nil)
 		return
 	}
@@ -84,6 +86,14 @@ func (l *linter) pushType(p *Payload) {
 	prio := l.t.Priority
 	if prio == 0 {
 		prio = 10 // apns.md#H17
+	}
+	if prio != 10 && prio != 5 && prio != 1 {
+		l.add("invalid-header", SeverityError, "H17", fmt.Sprintf("apns-priority %d: APNs answers 400 BadPriority (apns.md#E14)", prio),
+			"send apns-priority 10, 5 or 1", nil)
+	}
+	if t := l.t.PushType; t != "" && !slices.Contains(fakeapns.PushTypes(), t) {
+		l.add("invalid-header", SeverityError, "H02", fmt.Sprintf("apns-push-type %q: APNs answers 400 InvalidPushType (apns.md#E19)", t),
+			"send alert, background or another of Apple's push types", nil)
 	}
 	switch {
 	case l.t.PushType == "background" && prio == 10:

@@ -113,6 +113,12 @@ func TestLint(t *testing.T) {
 		{"over the binary-API era limits",
 			`{"aps":{"alert":"` + strings.Repeat("a", 300) + `"}}`, LintTarget{},
 			[]string{"payload-too-large/warning/<8"}},
+		{"priority APNs does not know (apns.md#H17)",
+			`{"aps":{"alert":"x"}}`, LintTarget{PushType: "alert", Priority: 3, Versions: []Version{MustVersion("16.0")}},
+			[]string{"invalid-header/error/all"}},
+		{"push type APNs does not know (apns.md#H02)",
+			`{"aps":{"alert":"x"}}`, LintTarget{PushType: "alrt", Priority: 10, Versions: []Version{MustVersion("16.0")}},
+			[]string{"invalid-header/error/all"}},
 		{"topic for another push type",
 			`{"aps":{}}`, LintTarget{App: app, PushType: "voip", Topic: DefaultBundleID, Priority: 10, Versions: []Version{MustVersion("16.0")}},
 			[]string{"topic-mismatch/warning/all"}},
@@ -222,6 +228,19 @@ func TestLintActionsCutRows(t *testing.T) {
 			Message: `category "many" has 11 actions; expanded shows 10 (cut: A10)`},
 	}
 	if diff := cmp.Diff(want, cut); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// TestLintPayloadTooLargeStatus: the finding quotes Apple's status for an
+// oversized body, 413 (apns.md#E52, P03), not a 400.
+func TestLintPayloadTooLargeStatus(t *testing.T) {
+	body := `{"aps":{"alert":"` + strings.Repeat("a", 4100) + `"}}`
+	got := Lint([]byte(body), LintTarget{})
+	want := []Finding{{Rule: "payload-too-large", Severity: SeverityError, Versions: "all", Row: "P03",
+		Message: fmt.Sprintf("payload is %d bytes, over APNs' 4096-byte limit: 413 PayloadTooLarge (apns.md#E52)", len(body)),
+		Fix:     "shorten the text or move data behind an id the app fetches"}}
+	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }

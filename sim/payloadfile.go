@@ -61,14 +61,26 @@ func ReadPayloadFile(name string, stdin io.Reader) (PayloadFile, error) {
 			return pf, &FileError{Name: name, Msg: openMessage(err)}
 		}
 		defer f.Close()
+		if st, err := f.Stat(); err == nil && st.IsDir() {
+			return pf, &FileError{Name: name, Msg: "is a directory; " + expectedPayloadFile}
+		}
 		r = f
 	}
 	data, err := io.ReadAll(io.LimitReader(r, maxPayloadFile+1))
 	if err != nil {
-		return pf, &FileError{Name: name, Msg: fmt.Sprintf("cannot read: %v", err)}
+		return pf, &FileError{Name: name, Msg: fmt.Sprintf("cannot read: %v; %s", err, expectedPayloadFile)}
 	}
 	if len(data) > maxPayloadFile {
 		return pf, &FileError{Name: name, Msg: fmt.Sprintf("larger than %d bytes: not a notification payload", maxPayloadFile)}
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		// APNs would answer 400 PayloadEmpty (apns.md#P02).
+		return pf, &FileError{Name: name, Msg: `is empty; expected a JSON object such as {"aps":{"alert":"Hello"}} (apns.md#P02)`}
+	}
+	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
+		// JSON text must not start with a byte-order mark (RFC 8259
+		// section 8.1); APNs takes plain UTF-8 (apns.md#P01).
+		return pf, &FileError{Name: name, Msg: "starts with a UTF-8 byte-order mark; expected plain UTF-8 JSON: save the file without BOM (apns.md#P01)"}
 	}
 	body, target, err := SplitSimctlPayload(data)
 	if err != nil {
@@ -113,12 +125,15 @@ func SplitSimctlPayload(data []byte) (body []byte, target string, err error) {
 	return bytes.TrimRight(buf.Bytes(), "\n"), target, nil
 }
 
+// expectedPayloadFile is what a payload argument should be.
+const expectedPayloadFile = "expected a JSON payload file, a simctl .apns file or - for standard input"
+
 func openMessage(err error) string {
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		return "no such file; expected a JSON payload file, a simctl .apns file or - for standard input"
+		return "no such file; " + expectedPayloadFile
 	case errors.Is(err, os.ErrPermission):
-		return "permission denied"
+		return "permission denied; expected a readable payload file"
 	default:
 		return fmt.Sprintf("cannot open: %v", err)
 	}

@@ -23,6 +23,12 @@ func TestReadPayloadFile(t *testing.T) {
 	simctl := write("poll.apns", `{"Simulator Target Bundle":"com.example.app","aps":{"alert":"Lunch?"},"id":7}`)
 	broken := write("broken.json", "{\n  \"aps\": {\"alert\": \"x\",}\n}")
 	array := write("array.json", `[1,2]`)
+	empty := write("empty.json", " \n")
+	bom := write("bom.json", "\xef\xbb\xbf"+`{"aps":{"alert":"hi"}}`)
+	sub := filepath.Join(dir, "sub.json")
+	if err := os.Mkdir(sub, 0o700); err != nil {
+		t.Fatal(err)
+	}
 
 	tests := []struct {
 		name       string
@@ -38,6 +44,9 @@ func TestReadPayloadFile(t *testing.T) {
 		{name: "missing", file: filepath.Join(dir, "nope.json"), wantErr: "nope.json: no such file"},
 		{name: "syntax error has line and column", file: broken, wantErr: "broken.json:2:24: invalid character '}'"},
 		{name: "not an object", file: array, wantErr: "array.json:1:2: payload is not a JSON object"},
+		{name: "directory", file: sub, wantErr: "sub.json: is a directory; expected a JSON payload file"},
+		{name: "empty file", file: empty, wantErr: "empty.json: is empty; expected a JSON object"},
+		{name: "byte-order mark", file: bom, wantErr: "bom.json: starts with a UTF-8 byte-order mark"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

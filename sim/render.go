@@ -33,7 +33,7 @@ func Render(d *Device, a *App, n Notification, ctx Context) Presentation {
 		renderSilent(&p, caps, a, aps)
 		return p
 	}
-	if !allowed(&p, caps, a) {
+	if !allowed(&p, caps, d, a) {
 		return p
 	}
 	p.Badge, p.Sound = aps.Badge, aps.Sound
@@ -91,10 +91,12 @@ func ArrivalContext(d *Device, a *App) Context {
 	switch {
 	case a.State == AppForeground:
 		return ContextForeground
+	case a.Permission == PermissionProvisional && caps.Provisional:
+		// Quiet delivery goes to Notification Center only, locked or not
+		// (apns.md#V48).
+		return ContextNotificationCenter
 	case d.Locked:
 		return ContextLockScreen
-	case a.Permission == PermissionProvisional && caps.Provisional:
-		return ContextNotificationCenter // apns.md#V48
 	case a.AlertStyle == StyleNone && has(ContextNotificationCenter):
 		return ContextNotificationCenter
 	case a.AlertStyle == StyleAlert && has(ContextAlert):
@@ -188,12 +190,15 @@ func renderSilent(p *Presentation, caps *Capabilities, a *App, aps *Aps) {
 }
 
 // allowed applies the app's authorization (apns.md#V40, V48, V52).
-func allowed(p *Presentation, caps *Capabilities, a *App) bool {
+// Before iOS 8 the token registration itself was the prompt, so an app
+// that never asked separately still shows its alerts (apns.md#V08), as
+// the delivery path says.
+func allowed(p *Presentation, caps *Capabilities, d *Device, a *App) bool {
 	switch {
 	case a.Permission == PermissionDenied:
 		p.Notes = append(p.Notes, "notifications denied by the user: nothing shown (apns.md#V52)")
 		return false
-	case a.Permission == PermissionNotDetermined:
+	case a.Permission == PermissionNotDetermined && eraOf(d.Version).AskPermission:
 		p.Notes = append(p.Notes, "the app never obtained permission: nothing shown (apns.md#V40, V52)")
 		return false
 	case a.Permission == PermissionProvisional && !caps.Provisional:

@@ -150,18 +150,21 @@ func (w *World) deliver(batch *[]Event, ds *deviceState, a *App, n Notification,
 		ev.Message = "app in the foreground and its willPresent returns no options: nothing shown (apns.md#V45)"
 	default:
 		ev.Kind = EventPresented
-		ev.Context = primaryContext(dev, a, caps)
+		ev.Context, ev.Presentation = arrivalPresentation(dev, a, d.Presentations)
 		if a.State == AppForeground {
 			ev.Callback = string(CallbackWillPresent) // apns.md#V45
-		}
-		for i := range d.Presentations {
-			if d.Presentations[i].Context == ev.Context {
-				ev.Presentation = &d.Presentations[i]
-			}
 		}
 		ev.Message = presentedLine(ev.Context, ev.Presentation)
 		if a.Permission == PermissionProvisional {
 			ev.Message += " (provisional: delivered quietly, apns.md#V48)"
+		}
+		if p := ev.Presentation; p != nil && p.Style == StyleNone {
+			// Nothing this version can draw, such as a title-only alert
+			// before iOS 10 (apns.md#P06): not presented anywhere.
+			ev.Kind, ev.Context, ev.Presentation, ev.Message = EventSuppressed, "", nil, "nothing shown"
+			if len(p.Notes) > 0 {
+				ev.Message = p.Notes[0]
+			}
 		}
 	}
 	d.State = NotificationSuppressed
@@ -173,23 +176,37 @@ func (w *World) deliver(batch *[]Event, ds *deviceState, a *App, n Notification,
 	return d
 }
 
-// primaryContext is where the user first sees the notification.
-func primaryContext(dev *Device, a *App, caps Capabilities) Context {
-	want := []Context{ContextBanner, ContextAlert}
-	switch {
-	case a.Permission == PermissionProvisional:
-		want = []Context{ContextNotificationCenter} // apns.md#V48
-	case a.State == AppForeground:
-		want = []Context{ContextForeground} // apns.md#V45
-	case dev.Locked:
-		want = []Context{ContextLockScreen}
+// arrivalPresentation is where the user first sees the notification and
+// what is drawn there: the context ArrivalContext picks (the user's alert
+// style, apns.md#V05; the lock screen when locked; Notification Center for
+// provisional delivery, V48). When a quiet rule keeps the notification out
+// of that context (interruption-level passive: no banner, apns.md#V49), it
+// is where it is listed instead: the lock screen of a locked device, else
+// Notification Center.
+func arrivalPresentation(dev *Device, a *App, ps []Presentation) (Context, *Presentation) {
+	find := func(c Context) *Presentation {
+		for i := range ps {
+			if ps[i].Context == c {
+				return &ps[i]
+			}
+		}
+		return nil
 	}
-	for _, c := range want {
-		if hasContext(&caps, c) {
-			return c
+	ctx := ArrivalContext(dev, a)
+	p := find(ctx)
+	if p == nil || p.Style != StyleNone {
+		return ctx, p
+	}
+	fallback := []Context{ContextNotificationCenter}
+	if dev.Locked {
+		fallback = []Context{ContextLockScreen, ContextNotificationCenter}
+	}
+	for _, c := range fallback {
+		if q := find(c); q != nil && q.Style != StyleNone {
+			return c, q
 		}
 	}
-	return caps.Contexts[0]
+	return ctx, p
 }
 
 func presentedLine(c Context, p *Presentation) string {

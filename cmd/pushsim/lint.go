@@ -47,6 +47,9 @@ func (c *lintCmd) Run(e *env) error {
 	}
 	app, known := findApp(fleet, bundle)
 	if app == nil {
+		if c.App == "" {
+			return usageErr("%s: its %s %q is not in the fleet; expected one of %s, or --app", c.Payload, sim.SimulatorTargetBundleKey, bundle, strings.Join(known, ", "))
+		}
 		return usageErr("--app: no app %q in the fleet; it has %s", bundle, strings.Join(known, ", "))
 	}
 	findings := sim.Lint(pf.Body, sim.LintTarget{App: app, Versions: versions, PushType: c.PushType, Priority: c.Priority, Topic: c.Topic})

@@ -70,7 +70,7 @@ func (c *matrixCmd) Run(e *env) error {
 	fleet := sim.DefaultFleet()
 	if c.Fleet != "" {
 		if fleet, err = sim.LoadFleet(c.Fleet); err != nil {
-			return usageErr("%w", err)
+			return usageErr("--fleet: %w", err)
 		}
 	}
 	bundle := c.App

@@ -55,6 +55,9 @@ const maxEvents = 100000
 
 // Run sends the payload and prints what each device shows.
 func (c *sendCmd) Run(e *env) error {
+	if c.Text != "" && c.Tap == "" {
+		return usageErr("--text %q: types a reply only with --tap; expected --tap ID of a text-input action (apns.md#V34, V43)", c.Text)
+	}
 	pf, err := sim.ReadPayloadFile(c.Payload, e.stdin)
 	if err != nil {
 		return usageErr("%v", err)
@@ -104,8 +107,16 @@ func (c *sendCmd) Run(e *env) error {
 		if !res.Sent() {
 			anyRejected = true
 		}
+		if c.Tap == "" && res.Sent() {
+			// A silent push's fetch handler resolves (or its watchdog
+			// fires) as it would after a tap (apns.md#C05).
+			clock.Advance(settle)
+		}
 		if !c.Events {
 			printDelivery(e.stdout, h.World, h.Log, d, res)
+			if app == nil {
+				fmt.Fprintf(e.stdout, "  device     %s is not installed on %s: APNs does not know the token pushsim made up for it (--topic picks the app)\n", topic, d.Name)
+			}
 		}
 		if c.Tap == "" || !res.Sent() {
 			continue
@@ -161,7 +172,11 @@ func deviceNames(fleet []*sim.Device) []string {
 // checkTap refuses a --tap id that no target device would show, before
 // anything is sent.
 func checkTap(targets []*sim.Device, topic string, body []byte, id string) error {
-	if id == "default" || id == "dismiss" {
+	switch id {
+	case sim.KeyDefault, sim.KeyDismiss, sim.UNNotificationDefaultActionIdentifier, sim.UNNotificationDismissActionIdentifier,
+		sim.ButtonView, sim.ButtonClose, sim.ButtonOK:
+		// The body, dismiss, and the legacy alert's View / Close / OK
+		// (apns.md#V20): the device resolves them without a category.
 		return nil
 	}
 	payload, err := sim.ParsePayload(body)
@@ -190,9 +205,9 @@ func checkTap(targets []*sim.Device, topic string, body []byte, id string) error
 		return nil
 	}
 	if len(order) == 0 {
-		return usageErr("--tap %q: no device shows an action for this payload; expected default or dismiss", id)
+		return usageErr("--tap %q: no device shows an action for this payload; expected default, dismiss, or the legacy alert's view, close, ok", id)
 	}
-	return usageErr("--tap %q: no device shows that action; expected one of %s, default, dismiss", id, strings.Join(order, ", "))
+	return usageErr("--tap %q: no device shows that action; expected one of %s, default, dismiss, or the legacy alert's view, close, ok", id, strings.Join(order, ", "))
 }
 
 // printDelivery prints APNs' answer and every context's screen for one device.
@@ -212,18 +227,39 @@ func printDelivery(w io.Writer, world *sim.World, log *sim.EventLog, d *sim.Devi
 		fmt.Fprintf(w, "  device     %v\n", err)
 		return
 	}
+	events, _ := log.Since(0, maxEvents)
 	i := slices.IndexFunc(delivered, func(n sim.Delivered) bool { return n.ApnsID == res.ApnsID })
 	if i < 0 {
-		fmt.Fprintln(w, "  device     nothing delivered")
+		// Say why: APNs took a body the device cannot use (apns.md#U02),
+		// the app is uninstalled, and so on.
+		why := ""
+		for _, ev := range events {
+			if ev.ApnsID == res.ApnsID && (ev.Kind == sim.EventSuppressed || ev.Kind == sim.EventNote || ev.Kind == sim.EventError) {
+				why = ": " + ev.Message
+			}
+		}
+		fmt.Fprintf(w, "  device     nothing delivered%s\n", why)
 		return
 	}
 	for _, p := range delivered[i].Presentations {
 		fmt.Fprintf(w, "  %-20s %s\n", p.Context, screenLine(p))
 	}
-	events, _ := log.Since(0, maxEvents)
 	for _, ev := range events {
 		if ev.Kind == sim.EventLint && ev.ApnsID == res.ApnsID {
 			fmt.Fprintf(w, "  lint       %s\n", ev.Message)
+		}
+	}
+	if len(delivered[i].Presentations) > 0 {
+		return
+	}
+	// Nothing to draw (a silent push, badge or sound only): say what the
+	// app was told instead (apns.md#P11, C05, U23).
+	for _, ev := range events {
+		switch ev.Kind {
+		case sim.EventWake, sim.EventSuppressed, sim.EventCompletion, sim.EventDoubleCompletion, sim.EventWatchdog:
+			if ev.ApnsID == res.ApnsID {
+				fmt.Fprintf(w, "  %-20s %s\n", ev.Kind, ev.Message)
+			}
 		}
 	}
 }
@@ -247,7 +283,9 @@ func screenLine(p sim.Presentation) string {
 	if p.Subtitle != "" {
 		parts = append(parts, strconv.Quote(p.Subtitle))
 	}
-	parts = append(parts, strconv.Quote(p.Body))
+	if p.Body != "" || len(parts) == 0 {
+		parts = append(parts, strconv.Quote(p.Body))
+	}
 	line := strings.Join(parts, " / ")
 	if p.Slider != "" {
 		line += "  (" + p.Slider + ")"

@@ -8,6 +8,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/pushsim/pushsim/sim"
 )
 
 // runCLI runs pushsim in-process, as a user would from a shell.
@@ -133,5 +137,100 @@ func TestSendBadInput(t *testing.T) {
 				t.Errorf("want one line on stderr, got:\n%s", errOut)
 			}
 		})
+	}
+}
+
+// TestSendTapLegacyButtons: the pre-iOS-8 alert's View opens the app and
+// Close / OK dismiss it (apns.md#V20, V25, V27); --tap accepts their ids.
+func TestSendTapLegacyButtons(t *testing.T) {
+	tests := []struct {
+		payload, tap string
+		want         []string
+	}{
+		{pollPayload, "view", []string{"tap view", "app_state", "didReceiveRemoteNotification", "state inactive"}},
+		{pollPayload, "close", []string{"tap close", "dismissed", "apns.md#V27"}},
+		{`{"aps":{"alert":{"body":"Backup done","action-loc-key":null}}}`, "ok", []string{"tap ok", "dismissed", "apns.md#V27"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.tap, func(t *testing.T) {
+			code, out, errOut := runCLI(t, tt.payload, "send", "-", "--device", "ios7", "--tap", tt.tap)
+			var missing []string
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					missing = append(missing, w)
+				}
+			}
+			if diff := cmp.Diff([]string(nil), missing); code != 0 || diff != "" {
+				t.Errorf("exit %d, stderr %q; output lacks (-want +got):\n%s\n%s", code, errOut, diff, out)
+			}
+		})
+	}
+}
+
+// TestSendSilentSaysWhatTheAppIsTold: a push with nothing to draw still
+// prints what the app was told: woken with the fetch handler and its
+// completion from iOS 7, not woken before (apns.md#P11, C05).
+func TestSendSilentSaysWhatTheAppIsTold(t *testing.T) {
+	code, out, errOut := runCLI(t, `{"aps":{"content-available":1}}`, "send", "-",
+		"--device", "ios6", "--device", "ios10", "--push-type", "background", "--priority", "5")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
+	}
+	var got []string
+	for _, line := range strings.Split(out, "\n") {
+		if f := strings.Fields(line); len(f) > 0 && (f[0] == "wake" || f[0] == "completion" || f[0] == "suppressed" || strings.HasPrefix(line, "ios")) {
+			got = append(got, f[0])
+		}
+	}
+	want := []string{"ios6", "suppressed", "ios10", "wake", "completion"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s\n%s", diff, out)
+	}
+}
+
+func TestScreenLine(t *testing.T) {
+	tests := []struct {
+		p    sim.Presentation
+		want string
+	}{
+		{sim.Presentation{Style: sim.StyleBanner, Title: "Only a title"}, `"Only a title"  (no buttons)`},
+		{sim.Presentation{Style: sim.StyleBanner, Title: "Bill", Body: "Due"}, `"Bill" / "Due"  (no buttons)`},
+		{sim.Presentation{Style: sim.StyleBanner}, `""  (no buttons)`},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, screenLine(tt.p)); diff != "" {
+			t.Errorf("%+v (-want +got):\n%s", tt.p, diff)
+		}
+	}
+}
+
+// TestSendUndeliverableSaysWhy: APNs accepts a body whose aps keys have
+// the wrong types, and the device drops it (apns.md#U02); the summary
+// says why instead of a bare "nothing delivered".
+func TestSendUndeliverableSaysWhy(t *testing.T) {
+	code, out, errOut := runCLI(t, `{"aps":{"alert":5}}`, "send", "-", "--device", "ios10")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
+	}
+	want := `  device     nothing delivered: undeliverable: invalid payload: "aps.alert" must be a string or a dictionary (apns.md#P05) (apns.md#U02)`
+	var got string
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, "  device") {
+			got = line
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// TestSendAppNotInstalled: a topic no device has is answered 400 by APNs
+// (the token is unknown); the summary says the app is not installed
+// rather than leaving a bare BadDeviceToken.
+func TestSendAppNotInstalled(t *testing.T) {
+	code, out, _ := runCLI(t, `{"aps":{"alert":"hi"}}`, "send", "-", "--device", "ios10", "--topic", "com.other.app")
+	want := "  device     com.other.app is not installed on ios10: APNs does not know the token pushsim made up for it (--topic picks the app)"
+	if diff := cmp.Diff([]any{exitFailed, true}, []any{code, strings.Contains(out, want+"\n")}); diff != "" {
+		t.Errorf("exit, has the line (-want +got):\n%s\n%s", diff, out)
 	}
 }

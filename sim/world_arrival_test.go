@@ -1,0 +1,89 @@
+package sim
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestArrivalPresentation: the presented event names the context the user
+// first sees the notification in, and carries what that context draws,
+// never an empty presentation.
+func TestArrivalPresentation(t *testing.T) {
+	type got struct {
+		Kind    EventKind
+		Context Context
+		Style   Style
+		Body    string
+	}
+	app := func(device string, f func(*App)) func([]*Device) {
+		return func(fleet []*Device) {
+			for _, d := range fleet {
+				if d.Name == device {
+					f(d.App(DefaultBundleID))
+				}
+			}
+		}
+	}
+	lock := func(device string) func([]*Device) {
+		return func(fleet []*Device) {
+			for _, d := range fleet {
+				if d.Name == device {
+					d.Locked = true
+				}
+			}
+		}
+	}
+	tests := []struct {
+		name   string
+		device string
+		mutate []func([]*Device)
+		body   string
+		want   got
+	}{
+		{"the user chose the alert style (apns.md#V05)", "ios8",
+			[]func([]*Device){app("ios8", func(a *App) { a.AlertStyle = StyleAlert })},
+			`{"aps":{"alert":"Lunch?","category":"poll"}}`,
+			got{EventPresented, ContextAlert, StyleAlert, "Lunch?"}},
+		{"passive: no banner, listed in Notification Center (apns.md#V49)", "ios15", nil,
+			`{"aps":{"alert":"FYI","interruption-level":"passive"}}`,
+			got{EventPresented, ContextNotificationCenter, StyleNotificationCenter, "FYI"}},
+		{"passive on a locked device: the lock screen list", "ios18-locked", nil,
+			`{"aps":{"alert":"FYI","interruption-level":"passive"}}`,
+			got{EventPresented, ContextLockScreen, StyleLockScreen, "FYI"}},
+		{"provisional on a locked device: Notification Center only (apns.md#V48)", "ios17",
+			[]func([]*Device){lock("ios17"), app("ios17", func(a *App) { a.Permission = PermissionProvisional })},
+			`{"aps":{"alert":"Hi"}}`,
+			got{EventPresented, ContextNotificationCenter, StyleNotificationCenter, "Hi"}},
+		{"iOS 7, never asked: registration was the prompt (apns.md#V08)", "ios7",
+			[]func([]*Device){app("ios7", func(a *App) { a.Permission = PermissionNotDetermined })},
+			`{"aps":{"alert":"Hi"}}`,
+			got{EventPresented, ContextBanner, StyleBanner, "Hi"}},
+		{"title only before iOS 10: nothing drawn, not presented (apns.md#P06)", "ios8", nil,
+			`{"aps":{"alert":{"title":"Only a title"}}}`,
+			got{Kind: EventSuppressed}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w, _ := testWorld(t, tt.mutate...)
+			from := w.Log().Last()
+			if err := push(t, w, tt.device, "n1", tt.body); err != nil {
+				t.Fatalf("push: %v", err)
+			}
+			var out []got
+			for _, e := range logSince(w, from) {
+				if e.Kind != EventPresented && e.Kind != EventSuppressed {
+					continue
+				}
+				g := got{Kind: e.Kind, Context: e.Context}
+				if e.Presentation != nil {
+					g.Style, g.Body = e.Presentation.Style, e.Presentation.Body
+				}
+				out = append(out, g)
+			}
+			if diff := cmp.Diff([]got{tt.want}, out); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
