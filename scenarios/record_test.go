@@ -64,6 +64,11 @@ func TestRecordReplays(t *testing.T) {
 	if err := h.World.SetLocked("ios17", true); err != nil {
 		t.Fatal(err)
 	}
+	// Pay now brought the app to the foreground, where it shows nothing
+	// (apns.md#V45); back in the background the fraud alert is shown.
+	if err := h.World.SetAppState("ios17", sim.DefaultBundleID, sim.AppBackground); err != nil {
+		t.Fatal(err)
+	}
 	if err := h.World.SetAppState("ios9", sim.DefaultBundleID, sim.AppForeground); err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +101,7 @@ func TestRecordReplays(t *testing.T) {
 		"tap", "expect_events",
 		"advance", "send", "expect_response", "expect_screen",
 		"reply", "expect_events",
-		"set", "set",
+		"set", "set", "set",
 		"send", "expect_response", "expect_screen",
 		"dismiss", "expect_events",
 	}

@@ -19,9 +19,11 @@ type Handler struct {
 	// When matches the notification's userInfo and that has a script for
 	// the identifier (or "*") handles it.
 	Routes []Route `json:"routes,omitempty" yaml:"routes,omitempty"`
-	// WillPresent is what the app's willPresent returns while it is in the
-	// foreground on iOS 10+ (apns.md#V45): "banner" (the default) or
-	// "none".
+	// WillPresent is a short form of App.ForegroundPresentation: what the
+	// app's willPresent returns while it is in the foreground on iOS 10+
+	// (apns.md#V45): "banner" (banner, sound and badge) or "none". Empty
+	// means none, as for an app with no delegate; ForegroundPresentation,
+	// when set, wins.
 	WillPresent string `json:"will_present,omitempty" yaml:"will_present,omitempty"`
 }
 
@@ -33,9 +35,13 @@ const (
 	KeyAny     = "*"       // any identifier not listed
 )
 
-// WillPresentNone is Handler.WillPresent for an app that shows nothing
-// while in the foreground.
-const WillPresentNone = "none"
+// Handler.WillPresent values.
+const (
+	// WillPresentNone: the app shows nothing while in the foreground.
+	WillPresentNone = "none"
+	// WillPresentBanner: the app shows a banner with sound and badge.
+	WillPresentBanner = "banner"
+)
 
 // Route is a part of the app's code that handles only the notifications
 // its When matches.

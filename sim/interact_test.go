@@ -185,6 +185,9 @@ func TestTapErrors(t *testing.T) {
 			}
 		})
 	}
+	if err := w.SetAppState("ios10", DefaultBundleID, AppBackground); err != nil {
+		t.Fatal(err)
+	}
 	if err := push(t, w, "ios10", "n2", `{"aps":{"alert":"x","category":"chat_message"}}`); err != nil {
 		t.Fatal(err)
 	}

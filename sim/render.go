@@ -228,7 +228,7 @@ func foregroundShows(p *Presentation, caps *Capabilities, a *App, rule *ContextR
 		p.Badge, p.Sound = nil, ""
 		return silent("chat open: the app's willPresent returns none, nothing shown (seed ASAPP; apns.md#V45)")
 	}
-	opts := a.ForegroundPresentation
+	opts := foregroundOptions(a)
 	if !slices.Contains(opts, PresentSound) {
 		p.Sound = ""
 	}
@@ -334,4 +334,18 @@ func legacyButtons(a *App, al *Alert) []Button {
 		{ID: ButtonClose, Title: "Close", System: true},
 		{ID: ButtonView, Title: view, Foreground: true, System: true},
 	}
+}
+
+// foregroundOptions is what the app's willPresent returns while it is in
+// the foreground (apns.md#V45): App.ForegroundPresentation, or for an app
+// that only set handler.will_present, "banner" → banner, sound and badge.
+// Nothing set means none, as for an app with no delegate.
+func foregroundOptions(a *App) []string {
+	if len(a.ForegroundPresentation) > 0 {
+		return a.ForegroundPresentation
+	}
+	if a.Handler.WillPresent == WillPresentBanner {
+		return []string{PresentAlert, PresentBanner, PresentSound, PresentBadge}
+	}
+	return nil
 }

@@ -145,9 +145,10 @@ func (w *World) deliver(batch *[]Event, ds *deviceState, a *App, n Notification,
 	case a.State == AppForeground && !caps.ForegroundUI:
 		ev.Callback = e.Remote
 		ev.Message = "app in the foreground: no alert, banner or sound; the app is told with state active (apns.md#V24)"
-	case a.State == AppForeground && a.Handler.WillPresent == WillPresentNone:
+	case a.State == AppForeground && !foregroundVisible(d.Presentations):
+		// The same answer Render gives for the foreground context.
 		ev.Callback = string(CallbackWillPresent)
-		ev.Message = "app in the foreground and its willPresent returns no options: nothing shown (apns.md#V45)"
+		ev.Message = "app in the foreground and its willPresent returns no banner: nothing shown (apns.md#V45)"
 	default:
 		ev.Kind = EventPresented
 		ev.Context, ev.Presentation = arrivalPresentation(dev, a, d.Presentations)
@@ -272,4 +273,15 @@ func (w *World) store(ds *deviceState, d *Delivered) {
 		ds.notes = ds.notes[drop:]
 	}
 	ds.notes = append(ds.notes, d)
+}
+
+// foregroundVisible reports whether the rendering for the foreground
+// context draws anything (apns.md#V45).
+func foregroundVisible(ps []Presentation) bool {
+	for _, p := range ps {
+		if p.Context == ContextForeground {
+			return p.Style != StyleNone && p.Style != StyleForegroundSilent
+		}
+	}
+	return false
 }

@@ -70,9 +70,18 @@ func TestDelivery(t *testing.T) {
 		{name: "foreground before iOS 10", device: "ios9", body: alert,
 			before: func(w *World) { _ = w.SetAppState("ios9", DefaultBundleID, AppForeground) },
 			want:   []step{req, got, {Kind: EventSuppressed, Callback: string(CallbackFetch), Cites: "V24"}}, wantState: NotificationSuppressed},
-		{name: "foreground iOS 10+: willPresent", device: "ios15", body: alert,
+		{name: "foreground iOS 10+: no willPresent options, nothing shown", device: "ios15", body: alert,
 			before: func(w *World) { _ = w.SetAppState("ios15", DefaultBundleID, AppForeground) },
-			want:   []step{req, got, {Kind: EventPresented, Callback: string(CallbackWillPresent), Context: ContextForeground}}, wantState: NotificationShown},
+			want:   []step{req, got, {Kind: EventSuppressed, Callback: string(CallbackWillPresent), Cites: "V45"}}, wantState: NotificationSuppressed},
+		{name: "foreground iOS 10+: willPresent returns a banner", device: "ios15", body: alert,
+			before: func(w *World) {
+				_ = w.SetAppState("ios15", DefaultBundleID, AppForeground)
+				w.mu.Lock()
+				ds, _ := w.device("ios15")
+				ds.dev.App(DefaultBundleID).Handler.WillPresent = WillPresentBanner
+				w.mu.Unlock()
+			},
+			want: []step{req, got, {Kind: EventPresented, Callback: string(CallbackWillPresent), Context: ContextForeground}}, wantState: NotificationShown},
 		{name: "silent push wakes a background app", device: "ios9", body: silent,
 			want: []step{req, got, {Kind: EventWake, Callback: string(CallbackFetch), Cites: "C05"},
 				{Kind: EventCompletion, Callback: string(CallbackFetch)}}, wantState: NotificationSilent},
