@@ -25,6 +25,10 @@ var routedTopicSuffix = map[string]string{
 	"controls":     ".push-type.controls",
 }
 
+// alertTokenPushTypes are the push types sent to an app's ordinary device
+// token (apns.md#H03, H04, D08; "" is apns2's alert, T16).
+var alertTokenPushTypes = map[string]bool{"": true, "alert": true, "background": true}
+
 // Route implements fakeapns.Router: it finds the app that owns the token
 // and refuses the notification with Apple's reason when it cannot be
 // delivered: unknown token or token of the other environment →
@@ -47,6 +51,13 @@ func (w *World) Route(ctx context.Context, n fakeapns.Notification) error {
 	}
 	if suffix, checked := routedTopicSuffix[n.PushType]; checked && n.Topic != a.BundleID+suffix {
 		return fakeapns.Reject(fakeapns.ReasonDeviceTokenNotForTopic) // apns.md#D04
+	}
+	if !alertTokenPushTypes[n.PushType] {
+		// PushKit (voip, complication, fileprovider), Live Activity,
+		// push-to-talk, location and widget pushes go to tokens of their
+		// own (apns.md#D08), which the simulated apps do not register: the
+		// app's alert token is not registered for that topic (apns.md#D04).
+		return fakeapns.Reject(fakeapns.ReasonDeviceTokenNotForTopic)
 	}
 	if a.Uninstalled && (w.unregNow || ref.ds.dead[a]) {
 		return &fakeapns.Rejection{Reason: fakeapns.ReasonUnregistered, Timestamp: a.UninstalledAt}

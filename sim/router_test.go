@@ -31,9 +31,9 @@ func TestRoute(t *testing.T) {
 			want: fakeapns.Reject(fakeapns.ReasonDeviceTokenNotForTopic)},
 		{name: "voip push type without the suffix", n: func(n *fakeapns.Notification) { n.PushType = "voip" },
 			want: fakeapns.Reject(fakeapns.ReasonDeviceTokenNotForTopic)},
-		{name: "voip push type with the suffix", n: func(n *fakeapns.Notification) {
+		{name: "voip push to the app's alert token (apns.md#D08)", n: func(n *fakeapns.Notification) {
 			n.PushType, n.Topic = "voip", DefaultBundleID+".voip"
-		}},
+		}, want: fakeapns.Reject(fakeapns.ReasonDeviceTokenNotForTopic)},
 		{name: "suffix on an alert push", n: func(n *fakeapns.Notification) { n.Topic = DefaultBundleID + ".voip" },
 			want: fakeapns.Reject(fakeapns.ReasonDeviceTokenNotForTopic)},
 		{name: "uninstalled: first push still accepted (apns.md#D06, U21)",

@@ -98,9 +98,6 @@ func TestDelivery(t *testing.T) {
 			want: []step{req, got, {Kind: EventSuppressed, Cites: "U23"}}, wantState: NotificationSilent},
 		{name: "invalid JSON (apns.md#U02)", device: "ios10", body: `{"aps":`,
 			want: []step{req, {Kind: EventSuppressed, Cites: "U02"}}},
-		{name: "voip push", device: "ios10", body: `{"aps":{}}`,
-			opts: []func(*fakeapns.Notification){func(n *fakeapns.Notification) { n.PushType, n.Topic = "voip", DefaultBundleID+".voip" }},
-			want: []step{req, got, {Kind: EventNote, Cites: "H05–H13"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
