@@ -28,6 +28,7 @@ func TestCompletionOnVirtualClock(t *testing.T) {
 	const s = time.Second
 	tests := []struct {
 		name      string
+		device    string // default ios10
 		state     AppState
 		action    string
 		script    Script
@@ -40,22 +41,30 @@ func TestCompletionOnVirtualClock(t *testing.T) {
 			wantTail: []timed{{5 * s, EventCompletion, "MARK_READ"}}, wantState: AppBackground},
 		{name: "twice (apns.md#U16)", action: "MARK_READ", script: Script{Complete: CompleteTwice, Delay: 2 * s},
 			wantTail: []timed{{2 * s, EventCompletion, "MARK_READ"}, {2 * s, EventDoubleCompletion, "MARK_READ"}}, wantState: AppBackground},
-		{name: "never: watchdog kills a background app (apns.md#C02)", action: "MARK_READ", script: Script{Complete: CompleteNever},
+		{name: "never, iOS 9: watchdog kills a background app (apns.md#C02)", device: "ios9", action: "MARK_READ", script: Script{Complete: CompleteNever},
 			wantTail: []timed{{30 * s, EventWatchdog, "MARK_READ"}, {30 * s, EventAppState, ""}}, wantState: AppNotRunning},
-		{name: "too slow: the watchdog comes first", action: "MARK_READ", script: Script{Delay: 40 * s},
+		{name: "never, iOS 10+: a warning, the app is suspended (apns.md#C03)", action: "MARK_READ", script: Script{Complete: CompleteNever},
+			wantTail: []timed{{30 * s, EventWatchdog, "MARK_READ"}}, wantState: AppBackground},
+		{name: "too slow: the watchdog comes first", device: "ios9", action: "MARK_READ", script: Script{Delay: 40 * s},
 			wantTail: []timed{{30 * s, EventWatchdog, "MARK_READ"}, {30 * s, EventAppState, ""}}, wantState: AppNotRunning},
 		{name: "never, foreground app: a warning only (apns.md#C03)", action: KeyDefault, script: Script{Complete: CompleteNever},
 			wantTail: []timed{{30 * s, EventWatchdog, UNNotificationDefaultActionIdentifier}}, wantState: AppForeground},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			dev := tt.device
+			if dev == "" {
+				dev = "ios10"
+			}
 			w, clock := testWorld(t, func(f []*Device) {
-				f[4].Apps[0].Handler.Actions = map[string]Script{KeyAny: tt.script}
+				for _, d := range f {
+					d.Apps[0].Handler.Actions = map[string]Script{KeyAny: tt.script}
+				}
 			})
-			if err := push(t, w, "ios10", "n1", `{"aps":{"alert":"x","category":"chat_message"}}`); err != nil {
+			if err := push(t, w, dev, "n1", `{"aps":{"alert":"x","category":"chat_message"}}`); err != nil {
 				t.Fatal(err)
 			}
-			evs, err := w.Tap(context.Background(), "ios10", "n1", tt.action, "")
+			evs, err := w.Tap(context.Background(), dev, "n1", tt.action, "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -69,7 +78,7 @@ func TestCompletionOnVirtualClock(t *testing.T) {
 			if diff := cmp.Diff(tt.wantTail, timeline(logSince(w, from))); diff != "" {
 				t.Errorf("after the action (-want +got):\n%s", diff)
 			}
-			dv, _ := w.Device("ios10")
+			dv, _ := w.Device(dev)
 			if dv.Apps[0].State != tt.wantState {
 				t.Errorf("app state %s, want %s", dv.Apps[0].State, tt.wantState)
 			}

@@ -354,11 +354,15 @@ func (w *World) fireWatchdog(id uint64) {
 		ev.Message = fmt.Sprintf("completion handler never called within %s; the app is gone", w.limit)
 	case a.State == AppForeground:
 		ev.Message = fmt.Sprintf("completion handler never called within %s; the app is in the foreground, so the system only logs a warning (apns.md#C03)", w.limit)
+	case h.r.callback == CallbackDidReceiveResponse:
+		// iOS 10+: a warning, and the background-launched app is suspended
+		// when its time runs out; it is not killed (apns.md#C03).
+		ev.Message = fmt.Sprintf("completion handler never called within %s; the system logs a warning and suspends the app (apns.md#C03)", w.limit)
 	default:
 		ev.Message = fmt.Sprintf("completion handler never called within %s; app suspended/killed (0x8badf00d) (apns.md#C02, C05)", w.limit)
 	}
 	w.emit(nil, ev)
-	if err == nil && !a.Uninstalled && a.State == AppBackground {
+	if err == nil && !a.Uninstalled && a.State == AppBackground && h.r.callback != CallbackDidReceiveResponse {
 		w.setState(nil, ds, a, AppNotRunning, "killed by the watchdog (0x8badf00d)")
 	}
 }
