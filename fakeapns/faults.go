@@ -50,6 +50,9 @@ func (f FaultRule) validate() error {
 		return fmt.Errorf("fakeapns: fault %q: unknown reason %q", f.ID, f.Reason)
 	case f.Status != 0 && (f.Status < 200 || f.Status > 599):
 		return fmt.Errorf("fakeapns: fault %q: status %d out of range", f.ID, f.Status)
+	case f.Status == 200 && f.Reason != "":
+		// apns.md#E01: a 200 has an empty body, so it carries no reason.
+		return fmt.Errorf("fakeapns: fault %q: status 200 with reason %q: a success has no reason (apns.md#E01)", f.ID, f.Reason)
 	case f.Status != 0 && f.Status != 200 && f.Reason == "":
 		// apns.md#E02: every APNs error carries a reason.
 		return fmt.Errorf("fakeapns: fault %q: status %d needs a reason (apns.md#E02)", f.ID, f.Status)

@@ -153,6 +153,7 @@ func TestFaultValidation(t *testing.T) {
 	}{
 		{"unknown reason", FaultRule{Reason: "Nope"}},
 		{"status without reason", FaultRule{Status: 500}},
+		{"success with a reason (apns.md#E01)", FaultRule{Status: 200, Reason: ReasonShutdown}},
 		{"nothing to do", FaultRule{Token: tokOK}},
 		{"probability", FaultRule{Reason: ReasonShutdown, Probability: 2}},
 		{"negative count", FaultRule{Reason: ReasonShutdown, Count: -1}},
