@@ -115,7 +115,7 @@ func NewKeyMap() *KeyMap {
 		Lock:        b([]string{"l"}, "l", "lock/unlock"),
 		AppState:    b([]string{"s"}, "s", "app state"),
 		Permission:  b([]string{"p"}, "p", "permission"),
-		Buttons:     b([]string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, "1-4", "tap button"),
+		Buttons:     b([]string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, "1-9", "tap button"),
 		Body:        b([]string{"b"}, "b", "tap body"),
 		Dismiss:     b([]string{"d"}, "d", "dismiss"),
 		Reply:       b([]string{"r"}, "r", "reply (text)"),

@@ -122,9 +122,12 @@ func (f *fleetPane) details(w int) []string {
 	if d.Locked {
 		lock = "locked"
 	}
+	if d.Model != "" { // a fleet file may leave the model out
+		lock = d.Model + " · " + lock
+	}
 	out := []string{
 		f.Styles.Dim.Render(strings.Repeat("─", w)),
-		ansi.Truncate(fmt.Sprintf("%s · %s", d.Model, lock), w, "…"),
+		ansi.Truncate(lock, w, "…"),
 	}
 	a := d.App(f.bundle)
 	if a == nil && len(d.Apps) > 0 {

@@ -80,6 +80,9 @@ func Matrix(cols []Column, o MatrixOptions, st *Styles) string {
 
 func column(c Column, w int, notes bool, st *Styles) string {
 	head := fmt.Sprintf("%s · %s · iOS %s", c.Device, c.Model, c.Version)
+	if c.Model == "" { // a fleet file may leave the model out
+		head = fmt.Sprintf("%s · iOS %s", c.Device, c.Version)
+	}
 	out := []string{st.Header.Render(ansi.Truncate(head, w, "…"))}
 	for _, p := range c.Presentations {
 		f := Draw(p, Options{Width: w, Label: string(p.Context), Notes: notes, Selected: -1}, st)

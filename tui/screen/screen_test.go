@@ -173,3 +173,27 @@ func BenchmarkDraw(b *testing.B) {
 		screen.Draw(uikitAlert, screen.Options{Width: 30, Selected: -1}, &st)
 	}
 }
+
+// TestMatrixHead: a column's heading names the device, its model when the
+// fleet file gives one (a fleet file may omit it), and the iOS version.
+func TestMatrixHead(t *testing.T) {
+	st := screen.NewStyles(true)
+	tests := []struct {
+		name  string
+		model string
+		want  string
+	}{
+		{"with model", "iPhone 15", "support · iPhone 15 · iOS 17.6"},
+		{"without model", "", "support · iOS 17.6"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cols := []screen.Column{{Device: "support", Model: tt.model, Version: sim.MustVersion("17.6")}}
+			out := ansi.Strip(screen.Matrix(cols, screen.MatrixOptions{Width: 60}, &st))
+			head, _, _ := strings.Cut(out, "\n")
+			if diff := cmp.Diff(tt.want, strings.TrimRight(head, " ")); diff != "" {
+				t.Errorf("heading (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
