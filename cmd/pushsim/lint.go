@@ -121,5 +121,13 @@ func writeFindings(e *env, name string, findings []sim.Finding) {
 			fmt.Fprintf(e.stdout, "    fix: %s\n", f.Fix)
 		}
 	}
-	fmt.Fprintf(e.stdout, "%d errors, %d warnings, %d infos\n", counts[sim.SeverityError], counts[sim.SeverityWarning], counts[sim.SeverityInfo])
+	fmt.Fprintf(e.stdout, "%s, %s, %s\n", plural(counts[sim.SeverityError], "error"), plural(counts[sim.SeverityWarning], "warning"), plural(counts[sim.SeverityInfo], "info"))
+}
+
+// plural is "1 error" or "2 errors".
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -126,7 +126,7 @@ func TestLintExitCodes(t *testing.T) {
 		{"warnings only", "", []string{"lint", simctl}, 0,
 			[]string{"warning legacy-text-needs-buttons [iOS <8]", "fix: ", "category-ignored"}, ""},
 		{"error level", `{"aps":{"alert":"x","interruption-level":"urgent"}}`, []string{"lint", "-"}, 1,
-			[]string{"error   invalid-value [iOS 15+]", "1 errors"}, ""},
+			[]string{"error   invalid-value [iOS 15+]", "1 error,"}, ""},
 		{"json", `{"aps":{"alert":"x","category":"nope"}}`, []string{"lint", "-", "--json", "--ios", "8-18"}, 0,
 			[]string{`"rule": "category-unregistered"`, `"versions": "8+"`}, ""},
 		{"unknown app", `{"aps":{}}`, []string{"lint", "-", "--app", "com.example.none"}, 2, nil, `no app "com.example.none"`},
