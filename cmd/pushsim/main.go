@@ -85,12 +85,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if exited >= 0 {
 		return exited // --help or --version already printed
 	}
-	if err != nil {
-		var perr *kong.ParseError
-		if errors.As(err, &perr) {
-			fmt.Fprintf(stderr, "%s: %v\n", programName, err)
-			return exitUsage
-		}
+	if err != nil { // a *kong.ParseError or a flag's own check: bad usage either way
 		fmt.Fprintf(stderr, "%s: %v\n", programName, err)
 		return exitUsage
 	}
