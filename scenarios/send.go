@@ -6,22 +6,17 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
-	"github.com/sideshow/apns2"
 	"github.com/sideshow/apns2/token"
 
 	"github.com/pushsim/pushsim/fakeapns"
 	"github.com/pushsim/pushsim/sim"
 )
 
-// sender is a provider: sim.Provider, or a raw apns2 client for the auth
-// variants sim.Provider does not build.
+// sender is a provider; every one is a sim.Provider.
 type sender interface {
 	Send(ctx context.Context, req sim.Request) (sim.Response, error)
 	Close()
@@ -171,10 +166,9 @@ func otherEnv(env fakeapns.Environment) fakeapns.Environment {
 }
 
 // sender returns (and caches) the provider for an auth mode, an
-// environment and, for certificates, a topic. Every one is an apns2
-// client over net/http's HTTP/2, as sim.Provider builds it, but with
-// connections the run can close outright: a connection left half-closed
-// would make the fake's graceful shutdown wait for it.
+// environment and, for certificates, a topic. Every one is a
+// sim.Provider, whose Close ends its connections outright so that the
+// fake's graceful shutdown does not wait for them.
 func (r *run) sender(auth string, env fakeapns.Environment, topic string) (sender, error) {
 	key := auth + "|" + string(env)
 	if auth == AuthCert || auth == AuthCertWrongEnv {
@@ -192,7 +186,7 @@ func (r *run) sender(auth string, env fakeapns.Environment, topic string) (sende
 	var s sender
 	switch auth {
 	case AuthJWT:
-		s = newRawClient(url, roots, &token.Token{AuthKey: hk.Private, KeyID: hk.KeyID, TeamID: hk.TeamID}, nil)
+		s, err = newSender(url, roots, &token.Token{AuthKey: hk.Private, KeyID: hk.KeyID, TeamID: hk.TeamID}, nil)
 	case AuthCert, AuthCertWrongEnv:
 		certEnv := env
 		if auth == AuthCertWrongEnv {
@@ -202,7 +196,7 @@ func (r *run) sender(auth string, env fakeapns.Environment, topic string) (sende
 		if cerr != nil {
 			return nil, fmt.Errorf("issuing a client certificate for %s: %w", topic, cerr)
 		}
-		s = newRawClient(url, roots, nil, &cert)
+		s, err = newSender(url, roots, nil, &cert)
 	case AuthUnknownKey, AuthWrongKey:
 		other, kerr := fakeapns.GenerateSigningKey("", "")
 		if kerr != nil {
@@ -214,11 +208,11 @@ func (r *run) sender(auth string, env fakeapns.Environment, topic string) (sende
 			// signature cannot be verified (apns.md#E34).
 			tok.KeyID, tok.TeamID = hk.KeyID, hk.TeamID
 		}
-		s = newRawClient(url, roots, tok, nil)
+		s, err = newSender(url, roots, tok, nil)
 	case AuthExpiredJWT:
 		s, err = expiredClient(url, roots, hk)
 	case AuthNone:
-		s = newRawClient(url, roots, nil, nil)
+		s, err = newSender(url, roots, nil, nil)
 	default:
 		return nil, fmt.Errorf("unknown auth %q", auth)
 	}
@@ -248,77 +242,14 @@ func expiredClient(url string, roots *x509.CertPool, k *fakeapns.SigningKey) (se
 		return nil, fmt.Errorf("signing an expired token: %w", err)
 	}
 	tok := &token.Token{AuthKey: k.Private, KeyID: k.KeyID, TeamID: k.TeamID, IssuedAt: now.Unix(), Bearer: bearer}
-	return newRawClient(url, roots, tok, nil), nil
+	return newSender(url, roots, tok, nil)
 }
 
-// rawClient is an apns2 client with a token, a certificate or neither,
-// whose connections it tracks so Close can end them all.
-type rawClient struct {
-	c     *apns2.Client
-	mu    sync.Mutex
-	conns map[net.Conn]struct{}
-}
-
-func newRawClient(url string, roots *x509.CertPool, tok *token.Token, cert *tls.Certificate) *rawClient {
-	rc := &rawClient{conns: map[net.Conn]struct{}{}}
-	tlsConfig := &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
-	c := &apns2.Client{Token: tok, Host: strings.TrimRight(url, "/")}
-	if cert != nil {
-		tlsConfig.Certificates = []tls.Certificate{*cert}
-		c.Certificate = *cert
-	}
-	dialer := &net.Dialer{Timeout: 20 * time.Second, KeepAlive: 15 * time.Second}
-	// The same transport as sim.NewProvider: net/http's HTTP/2 only
-	// (apns.md#T03).
-	protocols := new(http.Protocols)
-	protocols.SetHTTP2(true)
-	tr := &http.Transport{
-		TLSClientConfig: tlsConfig,
-		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			conn, err := dialer.DialContext(ctx, network, addr)
-			if err != nil {
-				return nil, err
-			}
-			rc.mu.Lock()
-			rc.conns[conn] = struct{}{}
-			rc.mu.Unlock()
-			return conn, nil
-		},
-		TLSHandshakeTimeout: 20 * time.Second,
-		Protocols:           protocols,
-	}
-	c.HTTPClient = &http.Client{Transport: tr, Timeout: 30 * time.Second}
-	rc.c = c
-	return rc
-}
-
-// Send posts req through apns2 and converts its answer.
-func (rc *rawClient) Send(ctx context.Context, req sim.Request) (sim.Response, error) {
-	n := &apns2.Notification{
-		DeviceToken: req.Token, Topic: req.Topic, PushType: apns2.EPushType(req.PushType),
-		Priority: req.Priority, Expiration: req.Expiration, CollapseID: req.CollapseID,
-		ApnsID: req.ApnsID, Payload: req.Payload,
-	}
-	start := time.Now()
-	res, err := rc.c.PushWithContext(ctx, n)
-	if err != nil {
-		return sim.Response{}, fmt.Errorf("send to %s: %w", rc.c.Host, err)
-	}
-	out := sim.Response{Status: res.StatusCode, Reason: res.Reason, ApnsID: res.ApnsID, UniqueID: res.ApnsUniqueID, Latency: time.Since(start)}
-	if !res.Timestamp.IsZero() && res.Timestamp.Unix() != 0 {
-		out.Timestamp = res.Timestamp.Time
-	}
-	return out, nil
-}
-
-// Close ends every connection the client opened, idle or not: the run is
-// over and nothing is in flight.
-func (rc *rawClient) Close() {
-	rc.c.CloseIdleConnections()
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	for conn := range rc.conns {
-		_ = conn.Close()
-	}
-	clear(rc.conns)
+// newSender is a sim.Provider for the auth variants: a token as given,
+// a certificate, or none — the same client path as every other send.
+func newSender(url string, roots *x509.CertPool, tok *token.Token, cert *tls.Certificate) (sender, error) {
+	return sim.NewProvider(sim.ProviderConfig{
+		Endpoint: url, RootCAs: roots, Token: tok, Certificate: cert,
+		NoAuth: tok == nil && cert == nil, Timeout: 30 * time.Second,
+	})
 }

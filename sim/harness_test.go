@@ -97,3 +97,46 @@ func TestHarnessRejectsWithAppleReason(t *testing.T) {
 		t.Errorf("last event = %+v, want a rejected request", events)
 	}
 }
+
+// TestProviderAuthVariants: a provider with no credentials gets Apple's
+// MissingProviderToken (apns.md#E35), one with a pre-built token sends it
+// as given, and Close ends the provider's connections.
+func TestProviderAuthVariants(t *testing.T) {
+	ctx := context.Background()
+	h, err := StartHarness(ctx, HarnessConfig{Clock: NewVirtualClock(time.Now())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { h.Close() })
+	req := Request{Token: DeviceToken("ios8", DefaultBundleID), Topic: DefaultBundleID, Payload: []byte(`{"aps":{"alert":"x"}}`)}
+
+	none, err := NewProvider(ProviderConfig{Endpoint: h.Server.URL(), RootCAs: h.Server.CertPool(), NoAuth: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := none.Send(ctx, req)
+	if err != nil || res.Status != 403 || res.Reason != "MissingProviderToken" {
+		t.Errorf("no credentials: %+v %v, want 403 MissingProviderToken", res, err)
+	}
+	none.Close()
+	none.mu.Lock()
+	left := len(none.conns)
+	none.mu.Unlock()
+	if left != 0 {
+		t.Errorf("%d connections left open after Close", left)
+	}
+
+	tok := h.Key.Token()
+	withTok, err := NewProvider(ProviderConfig{Endpoint: h.Server.URL(), RootCAs: h.Server.CertPool(), Token: tok})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer withTok.Close()
+	if res, err := withTok.Send(ctx, req); err != nil || !res.Sent() {
+		t.Errorf("pre-built token: %+v %v, want 200", res, err)
+	}
+
+	if _, err := NewProvider(ProviderConfig{Endpoint: "https://x", NoAuth: true, Token: tok}); err == nil {
+		t.Error("two kinds of credentials accepted")
+	}
+}

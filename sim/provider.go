@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sideshow/apns2"
@@ -29,8 +30,14 @@ type ProviderConfig struct {
 	Key    *ecdsa.PrivateKey
 	KeyID  string
 	TeamID string
+	// Token is token auth with an apns2 token used as given, for a bearer
+	// the caller signed itself (an expired JWT in a scenario, apns.md#E32).
+	Token *token.Token
 	// Certificate auth (apns.md#A12): a client certificate instead of a key.
 	Certificate *tls.Certificate
+	// NoAuth sends with neither a token nor a certificate, as a
+	// misconfigured provider does (apns.md#H01, E35).
+	NoAuth bool
 	// Timeout bounds one request; 0 means apns2's 60 s (apns.md#T15).
 	Timeout time.Duration
 }
@@ -38,29 +45,42 @@ type ProviderConfig struct {
 // Provider sends notifications through sideshow/apns2 over HTTP/2.
 type Provider struct {
 	client *apns2.Client
+
+	mu    sync.Mutex
+	conns map[net.Conn]struct{} // every connection dialled, for Close
 }
 
-// NewProvider builds a Provider. Exactly one of Key and Certificate must be
-// set.
+// NewProvider builds a Provider. Exactly one of Key, Token, Certificate and
+// NoAuth must be set.
 func NewProvider(cfg ProviderConfig) (*Provider, error) {
 	if cfg.Endpoint == "" {
 		return nil, errors.New("provider: no endpoint")
 	}
-	if (cfg.Key == nil) == (cfg.Certificate == nil) {
-		return nil, errors.New("provider: set either a signing key or a client certificate")
+	auths := 0
+	for _, set := range []bool{cfg.Key != nil, cfg.Token != nil, cfg.Certificate != nil, cfg.NoAuth} {
+		if set {
+			auths++
+		}
+	}
+	if auths != 1 {
+		return nil, errors.New("provider: set exactly one of a signing key, a token, a client certificate or NoAuth")
 	}
 	timeout := cfg.Timeout
 	if timeout == 0 {
 		timeout = apns2.HTTPClientTimeout
 	}
 	tlsConfig := &tls.Config{RootCAs: cfg.RootCAs, MinVersion: tls.VersionTLS12}
-	var client *apns2.Client
-	if cfg.Key != nil {
-		client = &apns2.Client{Token: &token.Token{AuthKey: cfg.Key, KeyID: cfg.KeyID, TeamID: cfg.TeamID}}
-	} else {
+	client := &apns2.Client{}
+	switch {
+	case cfg.Key != nil:
+		client.Token = &token.Token{AuthKey: cfg.Key, KeyID: cfg.KeyID, TeamID: cfg.TeamID}
+	case cfg.Token != nil:
+		client.Token = cfg.Token
+	case cfg.Certificate != nil:
 		tlsConfig.Certificates = []tls.Certificate{*cfg.Certificate}
-		client = &apns2.Client{Certificate: *cfg.Certificate}
+		client.Certificate = *cfg.Certificate
 	}
+	p := &Provider{client: client, conns: map[net.Conn]struct{}{}}
 	// apns2's constructors dial with its package-level DialTLS and default
 	// roots; building the transport here keeps every Provider independent
 	// (STYLE.md section 6: no shared mutable package state).
@@ -70,14 +90,43 @@ func NewProvider(cfg ProviderConfig) (*Provider, error) {
 	protocols.SetHTTP2(true)
 	transport := &http.Transport{
 		TLSClientConfig:     tlsConfig,
-		DialContext:         dialer.DialContext,
+		DialContext:         p.track(dialer.DialContext),
 		TLSHandshakeTimeout: 20 * time.Second,
 		Protocols:           protocols,
 		HTTP2:               &http.HTTP2Config{SendPingTimeout: 15 * time.Second}, // apns.md#T15
 	}
 	client.HTTPClient = &http.Client{Transport: transport, Timeout: timeout}
 	client.Host = strings.TrimRight(cfg.Endpoint, "/")
-	return &Provider{client: client}, nil
+	return p, nil
+}
+
+// track wraps dial so that Close can end every connection, busy or idle.
+func (p *Provider) track(dial func(ctx context.Context, network, addr string) (net.Conn, error)) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		conn, err := dial(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		tc := &trackedConn{Conn: conn, p: p}
+		p.mu.Lock()
+		p.conns[tc] = struct{}{}
+		p.mu.Unlock()
+		return tc, nil
+	}
+}
+
+// trackedConn forgets itself when closed, so a long-lived Provider that
+// reconnects does not keep dead connections.
+type trackedConn struct {
+	net.Conn
+	p *Provider
+}
+
+func (c *trackedConn) Close() error {
+	c.p.mu.Lock()
+	delete(c.p.conns, c)
+	c.p.mu.Unlock()
+	return c.Conn.Close()
 }
 
 // Request is one notification to send: the body and the APNs headers.
@@ -140,5 +189,18 @@ func (p *Provider) Send(ctx context.Context, req Request) (Response, error) {
 // Endpoint is the base URL the Provider sends to.
 func (p *Provider) Endpoint() string { return p.client.Host }
 
-// Close drops the Provider's idle connections.
-func (p *Provider) Close() { p.client.CloseIdleConnections() }
+// Close ends the Provider's connections, idle or not: a connection left
+// half-closed would make a server's graceful shutdown wait for it. Sends
+// still in flight fail.
+func (p *Provider) Close() {
+	p.client.CloseIdleConnections()
+	p.mu.Lock()
+	conns := make([]net.Conn, 0, len(p.conns))
+	for conn := range p.conns {
+		conns = append(conns, conn)
+	}
+	p.mu.Unlock()
+	for _, conn := range conns {
+		_ = conn.Close() // a trackedConn removes itself from p.conns
+	}
+}
