@@ -102,15 +102,10 @@ type Event struct {
 	Message string
 }
 
-// Request is one notification to send to one device's app.
+// Request is one notification to send to one device's app: the APNs
+// request itself, and where it is meant to land.
 type Request struct {
-	Device     string
-	BundleID   string
-	Token      string
-	Topic      string
-	PushType   string
-	Priority   int
-	Expiration time.Time
-	CollapseID string
-	Payload    []byte
+	Device   string
+	BundleID string
+	sim.Request
 }

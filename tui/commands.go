@@ -90,8 +90,7 @@ func (m *Model) request(d Device, dr Draft) (Request, error) {
 	if a == nil {
 		return Request{}, fmt.Errorf("%s has no app %s installed", d.Name, m.opts.Bundle)
 	}
-	return Request{Device: d.Name, BundleID: a.BundleID, Token: a.Token, Topic: dr.Topic, PushType: dr.PushType,
-		Priority: dr.Priority, Expiration: dr.Expiration, CollapseID: dr.CollapseID, Payload: dr.Body}, nil
+	return Request{Device: d.Name, BundleID: a.BundleID, Request: dr.apns(a.Token)}, nil
 }
 
 // send sends the composer's draft to the selected device, or to all.
@@ -222,8 +221,7 @@ func (m *Model) sendReal(dr Draft) tea.Cmd {
 		m.dialog = confirmProduction(false)
 		return nil
 	}
-	r := Request{Device: "real", Token: real.Token, Topic: dr.Topic, PushType: dr.PushType, Priority: dr.Priority,
-		Expiration: dr.Expiration, CollapseID: dr.CollapseID, Payload: dr.Body}
+	r := Request{Device: "real", Request: dr.apns(real.Token)}
 	now := m.opts.Now
 	ctx := m.ctx
 	m.status = "sending to Apple…"

@@ -47,6 +47,12 @@ type Draft struct {
 	BodyLine int
 }
 
+// apns is the APNs request the draft makes for one device token.
+func (d Draft) apns(token string) sim.Request {
+	return sim.Request{Token: token, Topic: d.Topic, PushType: d.PushType, Priority: d.Priority,
+		Expiration: d.Expiration, CollapseID: d.CollapseID, Payload: d.Body}
+}
+
 // EditorError is a problem in the editor text at a line and column.
 type EditorError struct {
 	Line, Column int

@@ -55,8 +55,7 @@ func (b SimBackend) Notifications(device string) ([]Shown, error) {
 
 // Send implements Backend.
 func (b SimBackend) Send(ctx context.Context, r Request) (sim.Response, error) {
-	return b.Provider.Send(ctx, sim.Request{Token: r.Token, Topic: r.Topic, PushType: r.PushType, Priority: r.Priority,
-		Expiration: r.Expiration, CollapseID: r.CollapseID, Payload: r.Payload})
+	return b.Provider.Send(ctx, r.Request)
 }
 
 // Tap implements Backend. The events that follow arrive through the log.

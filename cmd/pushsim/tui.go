@@ -109,8 +109,7 @@ func (c *tuiCmd) realSender(stderr io.Writer) (*tui.RealSender, string) {
 		return nil, err.Error()
 	}
 	return &tui.RealSender{Production: t.Environment == fakeapns.Production, Token: t.Token, Send: func(ctx context.Context, r tui.Request) (sim.Response, error) {
-		return p.Send(ctx, sim.Request{Token: r.Token, Topic: r.Topic, PushType: r.PushType, Priority: r.Priority,
-			Expiration: r.Expiration, CollapseID: r.CollapseID, Payload: r.Payload})
+		return p.Send(ctx, r.Request)
 	}}, ""
 }
 
