@@ -100,6 +100,7 @@ func (c *sendCmd) Run(e *env) error {
 		if app != nil {
 			token = app.Token
 		}
+		sendMark := h.Log.Last()
 		res, err := h.Provider.Send(e.ctx, c.request(token, topic, pf.Body))
 		if err != nil {
 			return err
@@ -113,7 +114,8 @@ func (c *sendCmd) Run(e *env) error {
 			clock.Advance(settle)
 		}
 		if !c.Events {
-			printDelivery(e.stdout, h.World, h.Log, d, res)
+			events, _ := h.Log.Since(sendMark, maxEvents) // this send's events only
+			printDelivery(e.stdout, h.World, events, d, res)
 			if app == nil {
 				fmt.Fprintf(e.stdout, "  device     %s is not installed on %s: APNs does not know the token pushsim made up for it (--topic picks the app)\n", topic, d.Name)
 			}
@@ -211,7 +213,7 @@ func checkTap(targets []*sim.Device, topic string, body []byte, id string) error
 }
 
 // printDelivery prints APNs' answer and every context's screen for one device.
-func printDelivery(w io.Writer, world *sim.World, log *sim.EventLog, d *sim.Device, res sim.Response) {
+func printDelivery(w io.Writer, world *sim.World, events []sim.Event, d *sim.Device, res sim.Response) {
 	fmt.Fprintf(w, "%s  %s, iOS %s\n", d.Name, d.Model, d.Version)
 	if !res.Sent() {
 		line := fmt.Sprintf("  APNs       %d %s  apns-id %s", res.Status, res.Reason, res.ApnsID)
@@ -227,7 +229,6 @@ func printDelivery(w io.Writer, world *sim.World, log *sim.EventLog, d *sim.Devi
 		fmt.Fprintf(w, "  device     %v\n", err)
 		return
 	}
-	events, _ := log.Since(0, maxEvents)
 	i := slices.IndexFunc(delivered, func(n sim.Delivered) bool { return n.ApnsID == res.ApnsID })
 	if i < 0 {
 		// Say why: APNs took a body the device cannot use (apns.md#U02),
