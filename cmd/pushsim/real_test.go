@@ -237,6 +237,20 @@ func TestRealSendProfileAndEnvironment(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "status          200") {
 		t.Fatalf("profile send: exit %d\n%s%s", code, out, errOut)
 	}
+	// By name, from the user's config dir (as the README says).
+	config := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", config)
+	named := filepath.Join(config, "pushsim", "profiles", "dev.json")
+	if err := os.MkdirAll(filepath.Dir(named), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(named, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = runCLI(t, pollPayload, "send", "-", "--real", "--profile", "dev")
+	if code != 0 || !strings.Contains(out, "status          200") {
+		t.Fatalf("profile by name: exit %d\n%s%s", code, out, errOut)
+	}
 	// A flag wins over the profile: a wrong team id from the flag is used.
 	code, _, errOut = runCLI(t, pollPayload, "send", "-", "--real", "--profile", profile, "--team-id", "bad")
 	if code != 2 || !strings.Contains(errOut, "--team-id") {
