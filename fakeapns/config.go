@@ -58,6 +58,10 @@ type Config struct {
 	// IdleTimeout closes idle connections with GOAWAY after this long
 	// (apns.md#U04); 0, the default, never does (apns.md#T13).
 	IdleTimeout time.Duration
+	// ReadTimeout bounds how long a request's body may take to arrive
+	// after its headers; what arrived by then is judged as the body. 0
+	// means DefaultReadTimeout; negative means no limit.
+	ReadTimeout time.Duration
 	// ShutdownTimeout bounds how long Close waits for in-flight requests
 	// before cutting connections; default 5 s.
 	ShutdownTimeout time.Duration
@@ -93,6 +97,10 @@ type Choices struct {
 	// bearer on one connection (apns.md#A05, U20); default 20 min.
 	TokenChangeInterval time.Duration
 }
+
+// DefaultReadTimeout is Config.ReadTimeout's default: a body that has not
+// arrived 30 s after its headers never will (apns.md#U70, chosen).
+const DefaultReadTimeout = 30 * time.Second
 
 // Documented defaults.
 const (
@@ -142,6 +150,9 @@ func (c Config) normalize() (Config, error) {
 	}
 	if c.ShutdownTimeout <= 0 {
 		c.ShutdownTimeout = defaultShutdownTimeout
+	}
+	if c.ReadTimeout == 0 {
+		c.ReadTimeout = DefaultReadTimeout
 	}
 	ch := &c.Choices
 	if ch.EnvironmentKeyReason == "" {

@@ -58,6 +58,15 @@ var checkOrder = [...]step{
 // ServeHTTP answers one provider-API request exactly as APNs would.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	s.inflight.Add(1)
+	defer s.inflight.Add(-1)
+	if s.cfg.ReadTimeout > 0 {
+		// A stream whose body never comes is not held forever: the read
+		// ends at the deadline and the body is judged as it arrived. Set
+		// per request, since http.Server.ReadTimeout would also become the
+		// HTTP/2 idle timeout (apns.md#T13: APNs keeps idle connections).
+		_ = http.NewResponseController(w).SetReadDeadline(start.Add(s.cfg.ReadTimeout))
+	}
 	if r.ProtoMajor < 2 {
 		s.refuseHTTP1(w, r, start)
 		return

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -38,6 +39,11 @@ type Server struct {
 	tlsLn, h2cLn   net.Listener
 	serveWG        sync.WaitGroup
 	stopWatch      func() bool
+
+	// inflight counts requests being handled; cut is how many were still
+	// running when a drain ran out and the connections were closed.
+	inflight atomic.Int64
+	cut      int
 
 	closeOnce sync.Once
 	closeErr  error
@@ -187,6 +193,7 @@ func (s *Server) Close() error {
 			}
 			if err := srv.Shutdown(ctx); err != nil {
 				// Draining took too long: cut the remaining connections.
+				s.cut = int(s.inflight.Load())
 				errs = append(errs, fmt.Errorf("fakeapns: shutdown: %w", err), srv.Close())
 			}
 		}
@@ -194,6 +201,17 @@ func (s *Server) Close() error {
 		s.closeErr = errors.Join(errs...)
 	})
 	return s.closeErr
+}
+
+// InFlight is the number of requests being handled now.
+func (s *Server) InFlight() int { return int(s.inflight.Load()) }
+
+// Cut is, after Close, the number of requests (streams) still in flight
+// when the drain ran out and the connections were closed; 0 when every
+// request finished in time.
+func (s *Server) Cut() int {
+	s.closeOnce.Do(func() {}) // orders the read after Close's write
+	return s.cut
 }
 
 // URL is the TLS endpoint, "https://127.0.0.1:PORT"; "" for a server that

@@ -33,7 +33,10 @@ type fixture struct {
 	lastSent string
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t *testing.T) *fixture { return newFixtureWith(t, nil) }
+
+// newFixtureWith is newFixture with the API's Config changed by edit.
+func newFixtureWith(t *testing.T, edit func(*inspect.Config)) *fixture {
 	t.Helper()
 	f := &fixture{clock: sim.NewVirtualClock(time.Now()), tokenOf: map[string]string{}}
 	f.log = sim.NewEventLog(0)
@@ -43,13 +46,17 @@ func newFixture(t *testing.T) *fixture {
 	obs := fakeapns.ObserverFunc(func(r fakeapns.Record) { f.world.Observe(r); records.Observe(r) })
 	f.dev = fakeapns.NewServer(t, fakeapns.WithRouter(f.world), fakeapns.WithObserver(obs))
 	f.prod = fakeapns.NewServer(t, fakeapns.WithRouter(f.world), fakeapns.WithObserver(obs), fakeapns.WithEnvironment(fakeapns.Production))
-	api, err := inspect.New(inspect.Config{
+	cfg := inspect.Config{
 		World: f.world, Log: f.log, Records: records, Info: map[string]string{"hello": "world"},
 		Faults: map[fakeapns.Environment]*fakeapns.Faults{
 			fakeapns.Development: f.dev.Faults(), fakeapns.Production: f.prod.Faults(),
 		},
 		Heartbeat: time.Hour,
-	})
+	}
+	if edit != nil {
+		edit(&cfg)
+	}
+	api, err := inspect.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,6 +94,9 @@ func (f *fixture) call(t *testing.T, method, path, body string, out any) int {
 	req, err := http.NewRequest(method, f.url+path, rd)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if method != "GET" {
+		req.Header.Set("Content-Type", "application/json")
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -104,6 +104,9 @@ func (a *API) setInstalled(dev sim.DeviceView, bundle string, installed bool) er
 		return a.world.Uninstall(dev.Name, bundle)
 	case app == nil || !app.Uninstalled:
 		if app == nil {
+			if len(dev.Apps) >= a.limits.AppsPerDevice {
+				return &limitError{fmt.Sprintf("device %q has %d apps: the limit is %d", dev.Name, len(dev.Apps), a.limits.AppsPerDevice)}
+			}
 			return a.world.Install(dev.Name, sim.App{BundleID: bundle})
 		}
 		return nil
@@ -119,6 +122,11 @@ func (a *API) setInstalled(dev sim.DeviceView, bundle string, installed bool) er
 func writeWorldError(w http.ResponseWriter, err error) { writeWorldFieldError(w, "", err) }
 
 func writeWorldFieldError(w http.ResponseWriter, field string, err error) {
+	var limit *limitError
+	if errors.As(err, &limit) {
+		writeFieldError(w, http.StatusConflict, field, err.Error())
+		return
+	}
 	var (
 		dev    *sim.UnknownDeviceError
 		app    *sim.UnknownAppError
@@ -145,3 +153,8 @@ func writeWorldFieldError(w http.ResponseWriter, field string, err error) {
 		writeFieldError(w, http.StatusInternalServerError, field, err.Error())
 	}
 }
+
+// limitError is a change refused because it would pass one of Limits: 409.
+type limitError struct{ msg string }
+
+func (e *limitError) Error() string { return e.msg }

@@ -1,12 +1,14 @@
 package inspect
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pushsim/pushsim/fakeapns"
 	"github.com/pushsim/pushsim/sim"
@@ -23,21 +25,27 @@ type NotificationView struct {
 	Method      string               `json:"method"`
 	Path        string               `json:"path"`
 	Headers     http.Header          `json:"headers"`
-	// Payload is the body when it is JSON; PayloadText when it is not.
-	Payload     json.RawMessage    `json:"payload,omitempty"`
-	PayloadText string             `json:"payload_text,omitempty"`
-	Status      int                `json:"status"`
-	Reason      fakeapns.Reason    `json:"reason,omitempty"`
-	Timestamp   time.Time          `json:"timestamp,omitzero"`
-	ApnsID      string             `json:"apns_id"`
-	UniqueID    string             `json:"apns_unique_id,omitempty"`
-	LatencyMS   float64            `json:"latency_ms"`
-	Token       string             `json:"token,omitempty"`
-	Topic       string             `json:"topic,omitempty"`
-	PushType    string             `json:"push_type,omitempty"`
-	Auth        *fakeapns.Identity `json:"auth,omitempty"`
-	Device      string             `json:"device,omitempty"`
-	App         string             `json:"app,omitempty"`
+	// Payload is the body when it is valid JSON in valid UTF-8;
+	// PayloadText when it is not. A body that is not valid UTF-8 (APNs
+	// still accepts it when it parses, apns.md#P01) cannot be carried in
+	// JSON as it is: its bytes are in PayloadBase64, PayloadText is a
+	// lossy view (U+FFFD for each bad byte) and PayloadNote says so.
+	Payload       json.RawMessage    `json:"payload,omitempty"`
+	PayloadText   string             `json:"payload_text,omitempty"`
+	PayloadBase64 string             `json:"payload_base64,omitempty"`
+	PayloadNote   string             `json:"payload_note,omitempty"`
+	Status        int                `json:"status"`
+	Reason        fakeapns.Reason    `json:"reason,omitempty"`
+	Timestamp     time.Time          `json:"timestamp,omitzero"`
+	ApnsID        string             `json:"apns_id"`
+	UniqueID      string             `json:"apns_unique_id,omitempty"`
+	LatencyMS     float64            `json:"latency_ms"`
+	Token         string             `json:"token,omitempty"`
+	Topic         string             `json:"topic,omitempty"`
+	PushType      string             `json:"push_type,omitempty"`
+	Auth          *fakeapns.Identity `json:"auth,omitempty"`
+	Device        string             `json:"device,omitempty"`
+	App           string             `json:"app,omitempty"`
 	// State is where the notification stands on the device now (shown,
 	// suppressed, silent, dismissed, acted); empty when it is not (or no
 	// longer) on the device.
@@ -167,12 +175,16 @@ func view(e Entry) NotificationView {
 		LatencyMS: float64(r.Latency.Microseconds()) / 1000,
 		Token:     recordToken(r), Device: e.Device, App: e.App,
 	}
-	if len(r.Payload) > 0 {
-		if json.Valid(r.Payload) {
-			v.Payload = json.RawMessage(r.Payload)
-		} else {
-			v.PayloadText = string(r.Payload)
-		}
+	switch p := r.Payload; {
+	case len(p) == 0:
+	case !utf8.Valid(p):
+		v.PayloadBase64 = base64.StdEncoding.EncodeToString(p)
+		v.PayloadText = strings.ToValidUTF8(string(p), "\uFFFD")
+		v.PayloadNote = invalidUTF8Note
+	case json.Valid(p):
+		v.Payload = json.RawMessage(p)
+	default:
+		v.PayloadText = string(p)
 	}
 	if n := r.Notification; n != nil {
 		v.Topic, v.PushType = n.Topic, n.PushType
@@ -183,6 +195,9 @@ func view(e Entry) NotificationView {
 	}
 	return v
 }
+
+// invalidUTF8Note is the PayloadNote of a body that is not valid UTF-8.
+const invalidUTF8Note = "the body is not valid UTF-8: payload_base64 holds its exact bytes, payload_text a lossy view"
 
 // redact copies h, cutting the signature off a provider token: the header
 // and claims (kid, iss, iat) are what one debugs, while the signature

@@ -37,8 +37,13 @@ func (s *Server) Banner(w io.Writer) {
 		fmt.Fprintf(&b, "    -d %s \\\n", shellQuote(SamplePayload))
 		fmt.Fprintf(&b, "    %s/3/device/%s\n", i.APNsURL, app.Token)
 		fmt.Fprintf(&b, "See what each device shows, then tap OK:\n")
-		fmt.Fprintf(&b, "  curl -s %s/api/v1/notifications\n", i.APIURL)
-		fmt.Fprintf(&b, "  curl -s -X POST -d '{\"action\":\"OK\"}' %s/api/v1/devices/%s/notifications/latest/actions\n", i.APIURL, dev.Name)
+		auth := ""
+		if s.apiToken {
+			// The banner never prints the secret itself.
+			auth = `-H "Authorization: Bearer $PUSHSIM_API_TOKEN" `
+		}
+		fmt.Fprintf(&b, "  curl -s %s%s/api/v1/notifications\n", auth, i.APIURL)
+		fmt.Fprintf(&b, "  curl -s %s--json '{\"action\":\"OK\"}' %s/api/v1/devices/%s/notifications/latest/actions\n", auth, i.APIURL, dev.Name)
 	}
 	fmt.Fprintf(&b, "Device tokens: %s (or GET %s/api/v1/devices). Ctrl-C stops.\n", shortName(s.State.Path(InfoFile)), i.APIURL)
 	_, _ = io.WriteString(w, b.String())

@@ -54,8 +54,24 @@ type Config struct {
 	// Records is how many requests GET notifications keeps; 0 means
 	// inspect.DefaultRecords.
 	Records int
-	// ShutdownTimeout bounds the drain on Close; default 5 s.
+	// ShutdownTimeout is the drain on Close (--drain): how long in-flight
+	// requests get to finish after GOAWAY before the connections are cut;
+	// default 5 s.
 	ShutdownTimeout time.Duration
+	// ReadTimeout bounds how long a request body may take to arrive after
+	// its headers (fakeapns.Config.ReadTimeout); 0 means fakeapns'
+	// default.
+	ReadTimeout time.Duration
+	// APIToken, when set, is required as "Authorization: Bearer TOKEN" on
+	// every API request. An API listening beyond loopback needs one.
+	APIToken string
+	// APINames are host names (besides loopback, the listening address
+	// and localhost) under which the API may be reached; any other Host
+	// is refused (DNS rebinding).
+	APINames []string
+	// Limits bound event streams, long polls, fault rules and apps per
+	// device through the API; zero fields get inspect's defaults.
+	Limits inspect.Limits
 	// ErrorLog receives connection-level errors; nil discards them.
 	ErrorLog *log.Logger
 	// WebhookClient performs the apps' scripted webhooks; nil means a
@@ -78,11 +94,13 @@ type Server struct {
 	apiDone  chan struct{}
 	rec      *recorder
 	timeout  time.Duration
+	apiToken bool // the API needs a bearer token
 	stop     context.CancelFunc
 	unwatch  func() bool // stops watching Start's ctx
 	closeMu  sync.Mutex
 	closed   bool
 	closeErr error
+	stopped  Stopped
 }
 
 // Start writes the state directory, binds every listener, starts the fake
@@ -100,7 +118,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	if fleet == nil {
 		fleet = sim.DefaultFleet()
 	}
-	s := &Server{timeout: cfg.ShutdownTimeout}
+	s := &Server{timeout: cfg.ShutdownTimeout, apiToken: cfg.APIToken != ""}
 	s.Log = sim.NewEventLog(cfg.LogSize)
 	// Lint findings for the device each notification reached go to the
 	// event log and next to the notification in GET notifications.
@@ -141,6 +159,9 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 		return nil, err
 	}
 	cleanup = append(cleanup, func() { _ = apiLn.Close() })
+	if tcp, ok := apiLn.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() && cfg.APIToken == "" {
+		return nil, &NeedTokenError{Addr: cfg.API}
+	}
 
 	s.Records = inspect.NewRecords(cfg.Records, s.World)
 	// The World delivers first, so that the Records entry of an accepted
@@ -172,7 +193,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 			// BadDeviceToken (apns.md#D03) rather than a key error.
 			Keys:            []fakeapns.KeyInfo{s.State.Key.Info()},
 			Hosts:           certHosts(ln.Addr()),
-			ShutdownTimeout: cfg.ShutdownTimeout, ErrorLog: cfg.ErrorLog,
+			ShutdownTimeout: cfg.ShutdownTimeout, ReadTimeout: cfg.ReadTimeout, ErrorLog: cfg.ErrorLog,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("starting the %s fake APNs: %w", env, err)
@@ -196,6 +217,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	}
 	s.API, err = inspect.New(inspect.Config{
 		World: s.World, Log: s.Log, Records: s.Records, Info: s.Info,
+		Names: cfg.APINames, Token: cfg.APIToken, Limits: cfg.Limits,
 		Faults: map[fakeapns.Environment]*fakeapns.Faults{
 			fakeapns.Development: s.Development.Faults(),
 			fakeapns.Production:  s.Production.Faults(),
@@ -224,10 +246,29 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	return s, nil
 }
 
-// Close stops everything gracefully: long polls and event streams end,
-// the fake APNs servers send GOAWAY and drain in-flight requests, pending
-// webhooks get a moment to finish, and the record file is flushed. It is
-// idempotent.
+// NeedTokenError refuses an API that would listen beyond loopback with
+// no --api-token: anyone on the network could tap, reset and inject.
+type NeedTokenError struct{ Addr string }
+
+func (e *NeedTokenError) Error() string {
+	return fmt.Sprintf("--api %s listens beyond loopback: give --api-token TOKEN (PUSHSIM_API_TOKEN) so that only clients with it can use the API", e.Addr)
+}
+
+// Stopped is what Close did.
+type Stopped struct {
+	// Cut is the number of APNs requests (HTTP/2 streams) still running
+	// when the drain ran out, whose connections were closed under them.
+	Cut int
+	// WebhooksCut is true when pending webhooks were abandoned.
+	WebhooksCut bool
+}
+
+// Close stops everything gracefully within the drain (Config.
+// ShutdownTimeout): long polls and event streams end, both fake APNs
+// environments send GOAWAY and let in-flight requests finish, then cut
+// what is left; pending webhooks get what remains of the drain; the record
+// file is flushed. Running out of drain is not an error (see Stopped). It
+// is idempotent.
 func (s *Server) Close() error {
 	s.closeMu.Lock()
 	defer s.closeMu.Unlock()
@@ -241,13 +282,25 @@ func (s *Server) Close() error {
 	var errs []error
 	s.API.Close()
 	if err := s.apiSrv.Shutdown(ctx); err != nil {
-		errs = append(errs, fmt.Errorf("stopping the API: %w", err), s.apiSrv.Close())
+		_ = s.apiSrv.Close() // the API's handlers end with API.Close; a client too slow to read is cut
 	}
 	<-s.apiDone
-	errs = append(errs, s.Development.Close(), s.Production.Close())
+	// Both environments drain at once, within the same drain.
+	var wg sync.WaitGroup
+	envErrs := make([]error, 2)
+	for i, srv := range []*fakeapns.Server{s.Development, s.Production} {
+		wg.Go(func() {
+			if err := srv.Close(); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+				envErrs[i] = err
+			}
+		})
+	}
+	wg.Wait()
+	errs = append(errs, envErrs...)
+	s.stopped.Cut = s.Development.Cut() + s.Production.Cut()
 	s.stop()
 	if err := s.World.WaitIdle(ctx); err != nil {
-		errs = append(errs, err)
+		s.stopped.WebhooksCut = true
 	}
 	errs = append(errs, s.World.Close())
 	if s.rec != nil {
@@ -255,6 +308,13 @@ func (s *Server) Close() error {
 	}
 	s.closeErr = errors.Join(errs...)
 	return s.closeErr
+}
+
+// Stopped reports what Close did; zero before Close.
+func (s *Server) Stopped() Stopped {
+	s.closeMu.Lock()
+	defer s.closeMu.Unlock()
+	return s.stopped
 }
 
 func (s *Server) info(views []sim.DeviceView, devURL, prodURL, apiURL string) Info {
