@@ -140,7 +140,7 @@ func hasContext(caps *Capabilities, ctx Context) bool {
 	return ok
 }
 
-// hasText reports whether the alert has anything the version can draw.
+// HasText reports whether the alert has anything the version can draw.
 func HasText(caps *Capabilities, al *Alert) bool {
 	if al == nil {
 		return false
