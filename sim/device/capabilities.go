@@ -109,6 +109,48 @@ type Capabilities struct {
 	ActionIcons bool `json:"action_icons"`
 	// FilterCriteria: Focus filters (16+, apns.md#P16).
 	FilterCriteria bool `json:"filter_criteria"`
+	// AskPermission: alerts are shown only once the user allowed them
+	// (iOS 8+, apns.md#V08, V40). Before 8 the token registration was the
+	// prompt.
+	AskPermission bool `json:"ask_permission"`
+	// Callbacks are the app-facing API of the version: which delegate
+	// method the app is told through.
+	Callbacks Callbacks `json:"callbacks"`
+}
+
+// Callbacks names the app delegate methods one iOS era calls, as the
+// app's source spells them; "" where the era has none.
+type Callbacks struct {
+	// Remote is how a running app is told of a remote notification before
+	// iOS 10 (and of a body tap, apns.md#V24–V25); the fetch variant from
+	// iOS 7 carries a completion handler (RemoteComplete).
+	Remote         string `json:"remote"`
+	RemoteComplete bool   `json:"remote_complete,omitempty"`
+	// Fetch is the silent-push callback; "" before iOS 7 (apns.md#P11).
+	Fetch string `json:"fetch,omitempty"`
+	// Action is the custom-action callback of iOS 8–9 (apns.md#V34); its
+	// typed text sits in responseInfo when ResponseInfo.
+	Action       string `json:"action,omitempty"`
+	ResponseInfo bool   `json:"response_info,omitempty"`
+	// Response is iOS 10+'s single response callback (apns.md#V46).
+	Response string `json:"response,omitempty"`
+}
+
+// callbacks returns the delegate methods of the era that starts at major.
+func callbacks(major int) Callbacks {
+	fetch := Callbacks{Remote: string(CallbackFetch), RemoteComplete: true, Fetch: string(CallbackFetch)}
+	switch {
+	case major >= 10:
+		fetch.Response = CallbackDidReceiveResponse // apns.md#V46
+	case major >= 9:
+		fetch.Action, fetch.ResponseInfo = CallbackHandleActionResponse, true // apns.md#V33
+	case major >= 8:
+		fetch.Action = CallbackHandleAction // apns.md#V34
+	case major >= 7:
+	default:
+		return Callbacks{Remote: string(CallbackDidReceiveRemote)} // apns.md#V24
+	}
+	return fetch
 }
 
 // contextRules returns the context rules of the era that starts at major,
@@ -205,6 +247,8 @@ func capabilityTable() []Capabilities {
 			Summary:              major >= 15, // apns.md#V15
 			ActionIcons:          major >= 15, // apns.md#V15, V42
 			FilterCriteria:       major >= 16, // apns.md#P16
+			AskPermission:        major >= 8,  // apns.md#V08, V40
+			Callbacks:            callbacks(major),
 		}
 		c.Rules = contextRules(major)
 		switch {
