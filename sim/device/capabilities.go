@@ -331,3 +331,89 @@ func TableRows() []Capabilities { return defaultTable.rows }
 // TableRow returns the row for v without copying. Callers must not modify
 // it.
 func TableRow(v Version) *Capabilities { return defaultTable.row(v) }
+
+// Versions lists one version per major release in r, r.From as written
+// first; without a bound, r starts at the table's first row (iOS 3) or
+// ends at its last (iOS 18).
+func (r Range) Versions() []Version {
+	lo := r.From
+	if lo.IsZero() {
+		lo = defaultTable.rows[0].From
+	}
+	last := defaultTable.rows[len(defaultTable.rows)-1].From.Major
+	if !r.To.IsZero() {
+		last = r.To.Major
+		if r.To.Minor == 0 {
+			last--
+		}
+	}
+	var out []Version
+	for m := max(lo.Major, 1); m <= last; m++ {
+		v := Version{Major: m}
+		if m == lo.Major {
+			v = lo
+		}
+		if r.Contains(v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// PayloadKey is one of Apple's payload keys, with the first iOS version
+// that reads it (earlier versions ignore it) and its apns.md row.
+type PayloadKey struct {
+	Name  string
+	Since Version
+	Row   string
+}
+
+// Reads reports whether the version reads key k.
+func (c *Capabilities) Reads(k PayloadKey) bool { return !c.From.Less(k.Since) }
+
+// ApsKeys are the keys of the aps dictionary (apns.md#P05–P19).
+func ApsKeys() []PayloadKey {
+	return []PayloadKey{
+		{"alert", Version{3, 0}, "P05"},
+		{"badge", Version{3, 0}, "P07"},
+		{"sound", Version{3, 0}, "P08"},
+		{"category", Version{3, 0}, "P10"}, // ignored before 8: lint's category-ignored says so
+		{"content-available", Version{7, 0}, "P11"},
+		{"mutable-content", Version{10, 0}, "P12"},
+		{"thread-id", Version{10, 0}, "P09"},
+		{"target-content-id", Version{13, 0}, "P13"},
+		{"interruption-level", Version{15, 0}, "P14"},
+		{"relevance-score", Version{15, 0}, "P15"},
+		{"filter-criteria", Version{16, 0}, "P16"},
+		{"timestamp", Version{16, 0}, "P17"},
+		{"event", Version{16, 0}, "P17"},
+		{"content-state", Version{16, 0}, "P17"},
+		{"stale-date", Version{16, 0}, "P17"},
+		{"dismissal-date", Version{16, 0}, "P17"},
+		{"attributes-type", Version{16, 0}, "P17"},
+		{"attributes", Version{16, 0}, "P17"},
+		{"content-changed", Version{18, 0}, "P18"},
+		{"url-args", Version{3, 0}, "P19"},
+	}
+}
+
+// AlertKeys are the keys of the aps.alert dictionary (apns.md#P06).
+func AlertKeys() []PayloadKey {
+	return []PayloadKey{
+		{"body", Version{3, 0}, "P06"},
+		{"loc-key", Version{3, 0}, "P06"},
+		{"loc-args", Version{3, 0}, "P06"},
+		{"action-loc-key", Version{3, 0}, "P06"},
+		{"launch-image", Version{4, 0}, "P06"},
+		// The title and subtitle keys: lint's title-unsupported and
+		// subtitle-unsupported report them.
+		{"title", Version{10, 0}, "P06"},
+		{"title-loc-key", Version{10, 0}, "P06"},
+		{"title-loc-args", Version{10, 0}, "P06"},
+		{"subtitle", Version{10, 0}, "P06"},
+		{"subtitle-loc-key", Version{10, 0}, "P06"},
+		{"subtitle-loc-args", Version{10, 0}, "P06"},
+		{"summary-arg", Version{12, 0}, "P06"},
+		{"summary-arg-count", Version{12, 0}, "P06"},
+	}
+}
