@@ -6,7 +6,7 @@ import (
 	"log"
 	"time"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
 	"github.com/pushsim/pushsim/sim/serve"
 )
 
@@ -42,7 +42,7 @@ func (c *serveCmd) Run(e *env) error {
 		return usageErr("--read-timeout %s: must be positive, e.g. 30s", c.ReadTimeout)
 	}
 	if c.Fleet != "" {
-		fleet, err := sim.LoadFleet(c.Fleet)
+		fleet, err := device.LoadFleet(c.Fleet)
 		if err != nil {
 			return usageErr("--fleet: %v", err)
 		}

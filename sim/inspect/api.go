@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/pushsim/pushsim/fakeapns"
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // Prefix is the path under which every route of the API lives.
@@ -39,9 +39,9 @@ func OpenAPI() []byte { return append([]byte(nil), openAPI...) }
 // Config configures an API.
 type Config struct {
 	// World is the simulated fleet; required.
-	World *sim.World
+	World *world.World
 	// Log is the event log; nil means World.Log().
-	Log *sim.EventLog
+	Log *world.EventLog
 	// Records holds what the fake APNs servers saw; nil means an empty
 	// store (GET notifications then lists nothing).
 	Records *Records
@@ -105,8 +105,8 @@ func (l Limits) withDefaults() Limits {
 // API serves the inspection and control routes. Create it with New; it is
 // safe for concurrent use.
 type API struct {
-	world     *sim.World
-	log       *sim.EventLog
+	world     *world.World
+	log       *world.EventLog
 	records   *Records
 	faults    *faultSet
 	info      any

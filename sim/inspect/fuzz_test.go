@@ -9,8 +9,10 @@ import (
 	"time"
 
 	"github.com/pushsim/pushsim/fakeapns"
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/clock"
+	"github.com/pushsim/pushsim/sim/device"
 	"github.com/pushsim/pushsim/sim/inspect"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // FuzzAPI sends arbitrary methods, paths and bodies to the API: whatever
@@ -35,8 +37,8 @@ func FuzzAPI(f *testing.F) {
 	for _, s := range seeds {
 		f.Add(s.method, s.path, s.body)
 	}
-	log := sim.NewEventLog(100)
-	world := sim.NewWorld(sim.WorldConfig{Fleet: sim.DefaultFleet(), Clock: sim.NewVirtualClock(time.Now()), Log: log})
+	log := world.NewEventLog(100)
+	world := world.New(world.Config{Fleet: device.DefaultFleet(), Clock: clock.NewVirtual(time.Now()), Log: log})
 	f.Cleanup(func() { _ = world.Close() })
 	// Long polls end at once, so that a fuzzed wait= cannot stall the run.
 	api, err := inspect.New(inspect.Config{World: world, MaxWait: time.Nanosecond})
@@ -86,11 +88,11 @@ func FuzzNotificationsJSON(f *testing.F) {
 		f.Add([]byte(s), true)
 		f.Add([]byte(s), false)
 	}
-	world := sim.NewWorld(sim.WorldConfig{Fleet: sim.DefaultFleet(), Clock: sim.NewVirtualClock(time.Now()), Log: sim.NewEventLog(100)})
-	f.Cleanup(func() { _ = world.Close() })
+	w := world.New(world.Config{Fleet: device.DefaultFleet(), Clock: clock.NewVirtual(time.Now()), Log: world.NewEventLog(100)})
+	f.Cleanup(func() { _ = w.Close() })
 	f.Fuzz(func(t *testing.T, payload []byte, accepted bool) {
-		records := inspect.NewRecords(1, world)
-		api, err := inspect.New(inspect.Config{World: world, Records: records})
+		records := inspect.NewRecords(1, w)
+		api, err := inspect.New(inspect.Config{World: w, Records: records})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -13,8 +13,9 @@ import (
 
 	"github.com/sideshow/apns2"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
 	"github.com/pushsim/pushsim/sim/inspect"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // raw does one API request over the wire with the given headers (Host
@@ -105,7 +106,7 @@ func TestStateChangeNeedsJSONAndOrigin(t *testing.T) {
 		}
 	}
 	// The refused requests changed nothing: ios10 is not locked.
-	var dev sim.DeviceView
+	var dev world.DeviceView
 	f.call(t, "GET", "devices/ios10", "", &dev)
 	if dev.Locked {
 		t.Error("a refused PATCH locked the device")
@@ -242,7 +243,7 @@ func TestInvalidUTF8Payload(t *testing.T) {
 	f := newFixture(t)
 	payload := []byte("{\"aps\":{\"alert\":\"caf\xe9 \xff\"}}")
 	res, err := f.dev.Client().PushWithContext(context.Background(), &apns2.Notification{
-		DeviceToken: f.tokenOf["ios17"], Topic: sim.DefaultBundleID, Payload: payload,
+		DeviceToken: f.tokenOf["ios17"], Topic: device.DefaultBundleID, Payload: payload,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -278,7 +279,7 @@ func TestDeepPayloadBounded(t *testing.T) {
 	const pushes = 20
 	for range pushes {
 		res, err := f.dev.Client().PushWithContext(context.Background(), &apns2.Notification{
-			DeviceToken: f.tokenOf["ios17"], Topic: sim.DefaultBundleID, Payload: []byte(payload),
+			DeviceToken: f.tokenOf["ios17"], Topic: device.DefaultBundleID, Payload: []byte(payload),
 		})
 		if err != nil || res.StatusCode != 200 {
 			t.Fatalf("push: %v %+v", err, res)

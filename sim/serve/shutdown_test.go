@@ -13,7 +13,8 @@ import (
 	"time"
 
 	"github.com/pushsim/pushsim/fakeapns"
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/provider"
 	"github.com/pushsim/pushsim/sim/serve"
 )
 
@@ -46,7 +47,7 @@ func stalledPush(t testing.TB, c *http.Client, s *serve.Server) (<-chan *stalled
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("apns-topic", sim.DefaultBundleID)
+	req.Header.Set("apns-topic", device.DefaultBundleID)
 	out := make(chan *stalledResult, 1)
 	go func() {
 		res, err := c.Do(req)
@@ -98,7 +99,7 @@ func TestShutdownCutsAfterDrain(t *testing.T) {
 	// One request completes first, so the connection is up and idle
 	// requests are not what is counted.
 	p := providerFromFiles(t, readInfo(t, s.State.Dir), s.Info.APNsURL)
-	if res, err := p.Send(context.Background(), sim.Request{Token: s.Info.Devices[0].Apps[0].Token, Topic: sim.DefaultBundleID, Payload: []byte(`{"aps":{"alert":"hi"}}`)}); err != nil || !res.Sent() {
+	if res, err := p.Send(context.Background(), provider.Request{Token: s.Info.Devices[0].Apps[0].Token, Topic: device.DefaultBundleID, Payload: []byte(`{"aps":{"alert":"hi"}}`)}); err != nil || !res.Sent() {
 		t.Fatalf("send: %+v %v", res, err)
 	}
 	out, pw := stalledPush(t, c, s)

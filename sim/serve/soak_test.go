@@ -14,7 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/provider"
 	"github.com/pushsim/pushsim/sim/serve"
 )
 
@@ -23,7 +24,7 @@ import (
 // a short long poll) and an event stream opened, read and left.
 type soakMix struct {
 	s   *serve.Server
-	p   *sim.Provider
+	p   *provider.Provider
 	api string
 	tok string
 	sse int64 // events read from streams
@@ -32,7 +33,7 @@ type soakMix struct {
 func (m *soakMix) round(tb testing.TB, i int) {
 	ctx := context.Background()
 	send := func(token, payload string) {
-		res, err := m.p.Send(ctx, sim.Request{Token: token, Topic: sim.DefaultBundleID, Payload: []byte(payload)})
+		res, err := m.p.Send(ctx, provider.Request{Token: token, Topic: device.DefaultBundleID, Payload: []byte(payload)})
 		if err != nil {
 			tb.Errorf("send: %v", err)
 			return
