@@ -20,6 +20,8 @@ type serveCmd struct {
 	StateDir         string        `name:"state-dir" env:"PUSHSIM_STATE_DIR" type:"path" placeholder:"DIR" help:"Where ca.pem, the .p8 key, client certificates and pushsim.json are kept (default: <user config dir>/pushsim)."`
 	Fleet            string        `name:"fleet" env:"PUSHSIM_FLEET" type:"existingfile" placeholder:"FILE" help:"YAML fleet (devices and apps) replacing the default fleet."`
 	Record           string        `name:"record" env:"PUSHSIM_RECORD" type:"path" placeholder:"FILE.jsonl" help:"Append every event to this file as JSON lines."`
+	TLSName          []string      `name:"tls-name" env:"PUSHSIM_TLS_NAME" placeholder:"NAME" help:"Another name for the served certificate (repeatable); Apple's hosts, loopback and localhost are always in it."`
+	AppleHosts       bool          `name:"apple-hosts" env:"PUSHSIM_APPLE_HOSTS" help:"For clients with Apple's hosts built in: serve development on 127.0.0.2:443 and production on 127.0.0.3:443, and print the /etc/hosts lines and trust settings."`
 	APIToken         string        `name:"api-token" env:"PUSHSIM_API_TOKEN" placeholder:"TOKEN" help:"Require Authorization: Bearer TOKEN on every API request (required when --api listens beyond loopback)."`
 	APIName          []string      `name:"api-name" env:"PUSHSIM_API_NAME" placeholder:"HOST" help:"A host name the API may be reached under, besides its address and localhost (repeatable); other Host headers are refused (DNS rebinding)."`
 	Drain            time.Duration `default:"5s" env:"PUSHSIM_DRAIN" help:"On SIGINT/SIGTERM: how long in-flight requests get after GOAWAY before their connections are cut."`
@@ -33,7 +35,7 @@ func (c *serveCmd) Run(e *env) error {
 	cfg := serve.Config{
 		Listen: c.Listen, ListenProduction: c.ListenProduction, H2C: c.H2C, API: c.API,
 		StateDir: c.StateDir, RecordFile: c.Record,
-		APIToken: c.APIToken, APINames: c.APIName, ShutdownTimeout: c.Drain, ReadTimeout: c.ReadTimeout,
+		APIToken: c.APIToken, APINames: c.APIName, TLSNames: c.TLSName, AppleHosts: c.AppleHosts, ShutdownTimeout: c.Drain, ReadTimeout: c.ReadTimeout,
 	}
 	if c.Drain <= 0 {
 		return usageErr("--drain %s: must be positive, e.g. 5s", c.Drain)
@@ -52,8 +54,12 @@ func (c *serveCmd) Run(e *env) error {
 		cfg.ErrorLog = log.New(e.stderr, "pushsim serve: ", log.LstdFlags)
 	}
 	srv, err := serve.Start(e.ctx, cfg)
-	var needToken *serve.NeedTokenError
-	if errors.As(err, &needToken) {
+	var (
+		needToken *serve.NeedTokenError
+		badName   *serve.NameError
+		noPerm    *serve.PortPermissionError
+	)
+	if errors.As(err, &needToken) || errors.As(err, &badName) || errors.As(err, &noPerm) {
 		return usageErr("serve: %v", err)
 	}
 	if err != nil {

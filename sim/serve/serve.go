@@ -71,6 +71,15 @@ type Config struct {
 	// and localhost) under which the API may be reached; any other Host
 	// is refused (DNS rebinding).
 	APINames []string
+	// TLSNames are extra names (DNS names or IPs) for the served
+	// certificate, besides loopback, localhost and Apple's hosts; the CA is
+	// constrained to all of them.
+	TLSNames []string
+	// AppleHosts serves development on AppleHostsDevelopment and
+	// production on AppleHostsProduction (port 443 of two loopback
+	// addresses), replacing Listen and ListenProduction, for clients with
+	// Apple's host names built in: map the names there in /etc/hosts.
+	AppleHosts bool
 	// Limits bound event streams, long polls, fault rules and apps per
 	// device through the API; zero fields get inspect's defaults.
 	Limits inspect.Limits
@@ -80,6 +89,14 @@ type Config struct {
 	// plain http.Client.
 	WebhookClient *http.Client
 }
+
+// The addresses of --apple-hosts: port 443, as Apple's hosts (apns.md#T02),
+// on two loopback addresses, one per environment, since both environments
+// answer on the same port.
+const (
+	AppleHostsDevelopment = "127.0.0.2:443"
+	AppleHostsProduction  = "127.0.0.3:443"
+)
 
 // Server is a running "pushsim serve".
 type Server struct {
@@ -96,13 +113,16 @@ type Server struct {
 	apiDone  chan struct{}
 	rec      *recorder
 	timeout  time.Duration
-	apiToken bool // the API needs a bearer token
-	stop     context.CancelFunc
-	unwatch  func() bool // stops watching Start's ctx
-	closeMu  sync.Mutex
-	closed   bool
-	closeErr error
-	stopped  Stopped
+	apiToken bool     // the API needs a bearer token
+	tlsNames []string // the served certificate's names beyond loopback
+	// appleHosts: serving on AppleHostsDevelopment/Production.
+	appleHosts bool
+	stop       context.CancelFunc
+	unwatch    func() bool // stops watching Start's ctx
+	closeMu    sync.Mutex
+	closed     bool
+	closeErr   error
+	stopped    Stopped
 }
 
 // Start writes the state directory, binds every listener, starts the fake
@@ -120,7 +140,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	if fleet == nil {
 		fleet = device.DefaultFleet()
 	}
-	s := &Server{timeout: cfg.ShutdownTimeout, apiToken: cfg.APIToken != ""}
+	s := &Server{timeout: cfg.ShutdownTimeout, apiToken: cfg.APIToken != "", appleHosts: cfg.AppleHosts}
 	s.Log = world.NewEventLog(cfg.LogSize)
 	// Lint findings for the device each notification reached go to the
 	// event log and next to the notification in GET notifications.
@@ -164,6 +184,19 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	if tcp, ok := apiLn.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() && cfg.APIToken == "" {
 		return nil, &NeedTokenError{Addr: cfg.API}
 	}
+	// The served certificate names Apple's hosts, the --tls-name names and
+	// the bound addresses; the CA may vouch for these and nothing else.
+	hosts := append(fakeapns.AppleHosts(), cfg.TLSNames...)
+	hosts = append(hosts, certHosts(devLn.Addr())...)
+	hosts = append(hosts, certHosts(prodLn.Addr())...)
+	s.tlsNames = hosts
+	caChanged, err := s.State.constrainCA(hosts)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.State.writeDerived(caChanged); err != nil {
+		return nil, err
+	}
 
 	s.Records = inspect.NewRecords(cfg.Records, s.World)
 	// The World delivers first, so that the Records entry of an accepted
@@ -194,7 +227,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 			// that a device token sent to the wrong environment gets
 			// BadDeviceToken (apns.md#D03) rather than a key error.
 			Keys:            []fakeapns.KeyInfo{s.State.Key.Info()},
-			Hosts:           certHosts(ln.Addr()),
+			Hosts:           hosts,
 			ShutdownTimeout: cfg.ShutdownTimeout, ReadTimeout: cfg.ReadTimeout, ErrorLog: cfg.ErrorLog,
 		})
 		if err != nil {
@@ -255,6 +288,12 @@ type NeedTokenError struct{ Addr string }
 func (e *NeedTokenError) Error() string {
 	return fmt.Sprintf("--api %s listens beyond loopback: give --api-token TOKEN (PUSHSIM_API_TOKEN) so that only clients with it can use the API", e.Addr)
 }
+
+// NameError is a --tls-name that is not a host name.
+type NameError struct{ Err error }
+
+func (e *NameError) Error() string { return "--tls-name " + e.Err.Error() }
+func (e *NameError) Unwrap() error { return e.Err }
 
 // Stopped is what Close did.
 type Stopped struct {
@@ -331,9 +370,13 @@ func (s *Server) info(views []world.DeviceView, devURL, prodURL, apiURL string) 
 		Devices:            infoDevices(views),
 		ClientCertificates: map[fakeapns.Environment]InfoCert{},
 		StateDir:           s.State.Dir,
+		P12Password:        s.State.P12Password,
+		TrustStoreFile:     s.State.Path(TrustStoreFile),
+		TLSNames:           s.tlsNames,
 	}
 	for env, c := range s.State.Certs {
-		info.ClientCertificates[env] = InfoCert{CertFile: c.CertFile, KeyFile: c.KeyFile, Topics: c.Topics}
+		info.ClientCertificates[env] = InfoCert{CertFile: c.CertFile, KeyFile: c.KeyFile, BundleFile: c.BundleFile,
+			P12File: c.P12File, LegacyP12File: c.LegacyP12File, Topics: c.Topics}
 	}
 	return info
 }
@@ -365,6 +408,14 @@ func fleetTopics(views []world.DeviceView) map[fakeapns.Environment][]string {
 }
 
 func (c Config) withDefaults() (Config, error) {
+	for _, n := range c.TLSNames {
+		if err := ValidTLSName(n); err != nil {
+			return c, &NameError{Err: err}
+		}
+	}
+	if c.AppleHosts {
+		c.Listen, c.ListenProduction = AppleHostsDevelopment, AppleHostsProduction
+	}
 	if c.Listen == "" {
 		c.Listen = DefaultListen
 	}
@@ -426,8 +477,25 @@ func certHosts(addr net.Addr) []string {
 
 func listen(what, addr string) (net.Listener, error) {
 	ln, err := net.Listen("tcp", addr)
+	if errors.Is(err, os.ErrPermission) {
+		return nil, &PortPermissionError{What: what, Addr: addr, Err: err}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	return ln, nil
 }
+
+// PortPermissionError is a listen refused for lack of permission, as for
+// port 443 without privileges.
+type PortPermissionError struct {
+	What, Addr string
+	Err        error
+}
+
+func (e *PortPermissionError) Error() string {
+	return fmt.Sprintf("%s: cannot listen on %s: %v; a port below 1024 needs privileges: run as root, or grant them once with "+
+		"'sudo setcap cap_net_bind_service=+ep $(command -v pushsim)', or forward the port (iptables/pf) to an unprivileged --listen", e.What, e.Addr, e.Err)
+}
+
+func (e *PortPermissionError) Unwrap() error { return e.Err }
