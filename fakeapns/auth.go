@@ -142,11 +142,11 @@ func (s *Server) checkAuth(q *request) *Rejection {
 		value = strings.TrimSpace(auth[0])
 	}
 	if value == "" {
-		return Reject(ReasonMissingProviderToken) // apns.md#H01, E35
+		return RejectWhy(ReasonMissingProviderToken, "no authorization header and no client certificate") // apns.md#H01, E35
 	}
 	scheme, raw, _ := strings.Cut(value, " ")
 	if !strings.EqualFold(scheme, "bearer") {
-		return Reject(ReasonInvalidProviderToken) // apns.md#H01, E34
+		return RejectWhy(ReasonInvalidProviderToken, "authorization scheme %q is not bearer", scheme) // apns.md#H01, E34
 	}
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
@@ -156,28 +156,28 @@ func (s *Server) checkAuth(q *request) *Rejection {
 	if !ok {
 		var err error
 		if tok, err = verifyJWT(s.parser, raw, s.lookupKey); err != nil {
-			return Reject(ReasonInvalidProviderToken) // apns.md#E34, A03, A04, U18
+			return RejectWhy(ReasonInvalidProviderToken, "%v", err) // apns.md#E34, A03, A04, U18
 		}
 		s.cache.put(raw, tok)
 	}
 	ch := &s.cfg.Choices
 	if tok.issuedAt.After(q.now.Add(ch.MaxIATSkew)) {
-		return Reject(ReasonInvalidProviderToken) // apns.md#U19
+		return RejectWhy(ReasonInvalidProviderToken, "iat is %s in the future (more than %s)", tok.issuedAt.Sub(q.now).Round(time.Second), ch.MaxIATSkew) // apns.md#U19
 	}
 	if !tok.key.allowsEnvironment(s.cfg.Environment) {
-		return Reject(ch.EnvironmentKeyReason) // apns.md#A10, E37, E38, U11
+		return RejectWhy(ch.EnvironmentKeyReason, "key %s is not valid for %s", tok.key.KeyID, s.cfg.Environment) // apns.md#A10, E37, E38, U11
 	}
 	cs := q.conn
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	if cs.teamID != "" && cs.teamID != tok.key.TeamID {
-		return Reject(ReasonInvalidProviderToken) // apns.md#A08, U10
+		return RejectWhy(ReasonInvalidProviderToken, "team %s on a connection of team %s", tok.key.TeamID, cs.teamID) // apns.md#A08, U10
 	}
 	if cs.keyID != "" && cs.keyID != tok.key.KeyID {
-		return Reject(ReasonUnrelatedKeyIDInToken) // apns.md#A09, E36
+		return RejectWhy(ReasonUnrelatedKeyIDInToken, "key %s on a connection that used key %s", tok.key.KeyID, cs.keyID) // apns.md#A09, E36
 	}
 	if q.now.Sub(tok.issuedAt) > ch.TokenLifetime {
-		return Reject(ReasonExpiredProviderToken) // apns.md#A05, E32
+		return RejectWhy(ReasonExpiredProviderToken, "iat is %s old (more than %s)", q.now.Sub(tok.issuedAt).Round(time.Second), ch.TokenLifetime) // apns.md#A05, E32
 	}
 	switch {
 	case cs.bearer == "":
@@ -192,7 +192,7 @@ func (s *Server) checkAuth(q *request) *Rejection {
 		}
 	case cs.bearer != raw:
 		if q.now.Sub(cs.changedAt) < ch.TokenChangeInterval {
-			return Reject(ReasonTooManyProviderTokenUpdates) // apns.md#A05, E53, U20
+			return RejectWhy(ReasonTooManyProviderTokenUpdates, "a new token %s after the last change (less than %s)", q.now.Sub(cs.changedAt).Round(time.Second), ch.TokenChangeInterval) // apns.md#A05, E53, U20
 		}
 		cs.changedAt = q.now
 	}

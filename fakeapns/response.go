@@ -34,6 +34,7 @@ func (s *Server) respond(w http.ResponseWriter, q *request, rej *Rejection, chec
 		}
 		rec.Reason = rej.Reason
 		rec.Check = check
+		rec.Detail = rej.Detail
 		if rej.Reason.Status() == http.StatusGone {
 			rec.Timestamp = rej.Timestamp
 		}

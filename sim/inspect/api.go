@@ -48,8 +48,13 @@ type Config struct {
 	// Faults are the fault rules of each fake APNs environment; an
 	// environment without an entry cannot get faults.
 	Faults map[fakeapns.Environment]*fakeapns.Faults
-	// Info is served at GET /api/v1/info, e.g. the content of pushsim.json.
+	// Info is served at GET /api/v1/info, e.g. the content of pushsim.json;
+	// a func() any is called on each request, for content that changes.
 	Info any
+	// OnTokensChanged, when set, is called after a PATCH of a device has
+	// installed or reinstalled an app (a new device token), so that the
+	// files that list tokens can be rewritten before the answer goes out.
+	OnTokensChanged func()
 	// MaxWait caps long polls; zero means DefaultMaxWait.
 	MaxWait time.Duration
 	// Heartbeat is the interval of SSE keep-alive comments; zero means 15 s.
@@ -110,6 +115,7 @@ type API struct {
 	records   *Records
 	faults    *faultSet
 	info      any
+	onTokens  func()
 	maxWait   time.Duration
 	heartbeat time.Duration
 	mux       *http.ServeMux
@@ -141,6 +147,7 @@ func New(cfg Config) (*API, error) {
 		records:   cfg.Records,
 		faults:    newFaultSet(cfg.Faults, cfg.Limits.withDefaults().Faults),
 		info:      cfg.Info,
+		onTokens:  cfg.OnTokensChanged,
 		maxWait:   cfg.MaxWait,
 		heartbeat: cfg.Heartbeat,
 		names:     cfg.Names,
@@ -248,11 +255,14 @@ func (a *API) getOpenAPI(w http.ResponseWriter, _ *http.Request) {
 }
 
 func (a *API) getInfo(w http.ResponseWriter, _ *http.Request) {
-	if a.info == nil {
-		writeJSON(w, http.StatusOK, map[string]any{})
-		return
+	info := a.info
+	if f, ok := info.(func() any); ok {
+		info = f()
 	}
-	writeJSON(w, http.StatusOK, a.info)
+	if info == nil {
+		info = map[string]any{}
+	}
+	writeJSON(w, http.StatusOK, info)
 }
 
 // postReset clears notifications (on the devices and in the request

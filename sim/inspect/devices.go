@@ -87,6 +87,9 @@ func (a *API) patchDevice(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if p.Installed != nil && *p.Installed && a.onTokens != nil {
+		a.onTokens()
+	}
 	dev, err = a.world.Device(name)
 	if err != nil {
 		writeWorldError(w, err)

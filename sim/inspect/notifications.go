@@ -31,22 +31,25 @@ type NotificationView struct {
 	// still accepts it when it parses, apns.md#P01) cannot be carried in
 	// JSON as it is: its bytes are in PayloadBase64, PayloadText is a
 	// lossy view (U+FFFD for each bad byte) and PayloadNote says so.
-	Payload       json.RawMessage    `json:"payload,omitempty"`
-	PayloadText   string             `json:"payload_text,omitempty"`
-	PayloadBase64 string             `json:"payload_base64,omitempty"`
-	PayloadNote   string             `json:"payload_note,omitempty"`
-	Status        int                `json:"status"`
-	Reason        fakeapns.Reason    `json:"reason,omitempty"`
-	Timestamp     time.Time          `json:"timestamp,omitzero"`
-	ApnsID        string             `json:"apns_id"`
-	UniqueID      string             `json:"apns_unique_id,omitempty"`
-	LatencyMS     float64            `json:"latency_ms"`
-	Token         string             `json:"token,omitempty"`
-	Topic         string             `json:"topic,omitempty"`
-	PushType      string             `json:"push_type,omitempty"`
-	Auth          *fakeapns.Identity `json:"auth,omitempty"`
-	Device        string             `json:"device,omitempty"`
-	App           string             `json:"app,omitempty"`
+	Payload       json.RawMessage `json:"payload,omitempty"`
+	PayloadText   string          `json:"payload_text,omitempty"`
+	PayloadBase64 string          `json:"payload_base64,omitempty"`
+	PayloadNote   string          `json:"payload_note,omitempty"`
+	Status        int             `json:"status"`
+	Reason        fakeapns.Reason `json:"reason,omitempty"`
+	// Detail says why a rejected request was refused (e.g. "provider
+	// token: no iat claim"): for the developer, never in APNs' answer.
+	Detail    string             `json:"detail,omitempty"`
+	Timestamp time.Time          `json:"timestamp,omitzero"`
+	ApnsID    string             `json:"apns_id"`
+	UniqueID  string             `json:"apns_unique_id,omitempty"`
+	LatencyMS float64            `json:"latency_ms"`
+	Token     string             `json:"token,omitempty"`
+	Topic     string             `json:"topic,omitempty"`
+	PushType  string             `json:"push_type,omitempty"`
+	Auth      *fakeapns.Identity `json:"auth,omitempty"`
+	Device    string             `json:"device,omitempty"`
+	App       string             `json:"app,omitempty"`
 	// State is where the notification stands on the device now (shown,
 	// suppressed, silent, dismissed, acted); empty when it is not (or no
 	// longer) on the device.
@@ -75,7 +78,15 @@ type FleetView struct {
 // notificationsBody is the answer of GET notifications.
 type notificationsBody struct {
 	Notifications []NotificationView `json:"notifications"`
+	// Next is the since= of the following page.
+	Next uint64 `json:"next"`
+	// Missed counts requests after since that the store dropped (it keeps
+	// --keep-notifications) before they were read.
+	Missed uint64 `json:"missed,omitempty"`
 }
+
+// maxNotificationsPerRead bounds one page of GET notifications.
+const maxNotificationsPerRead = 1000
 
 func (a *API) getNotifications(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
@@ -85,6 +96,20 @@ func (a *API) getNotifications(w http.ResponseWriter, r *http.Request) {
 			writeWorldError(w, err)
 			return
 		}
+	}
+	since, err := uintParam(q.Get("since"))
+	if err != nil {
+		writeFieldError(w, http.StatusBadRequest, "since", "since: "+err.Error())
+		return
+	}
+	limit := maxNotificationsPerRead
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			writeFieldError(w, http.StatusBadRequest, "limit", fmt.Sprintf("limit: %q is not a positive number", v))
+			return
+		}
+		limit = min(n, maxNotificationsPerRead)
 	}
 	fleet := false
 	if v := q.Get("fleet"); v != "" {
@@ -98,7 +123,20 @@ func (a *API) getNotifications(w http.ResponseWriter, r *http.Request) {
 	if fleet {
 		devices = a.world.Devices()
 	}
+	missed := a.records.Missed(since)
 	entries := a.records.List(f)
+	first := 0
+	for first < len(entries) && entries[first].Seq <= since {
+		first++
+	}
+	entries = entries[first:]
+	if len(entries) > limit {
+		entries = entries[:limit]
+	}
+	next := since
+	if len(entries) > 0 {
+		next = entries[len(entries)-1].Seq
+	}
 	lint := a.lintByApnsID()
 	// What is on each device is read once per device, not per request.
 	onDevice := map[string]map[string]world.Delivered{}
@@ -126,7 +164,7 @@ func (a *API) getNotifications(w http.ResponseWriter, r *http.Request) {
 		}
 		out = append(out, v)
 	}
-	writeJSON(w, http.StatusOK, notificationsBody{Notifications: out})
+	writeJSON(w, http.StatusOK, notificationsBody{Notifications: out, Next: next, Missed: missed})
 }
 
 // lintByApnsID gathers the lint messages of the event log (since the
@@ -171,7 +209,7 @@ func view(e Entry) NotificationView {
 	v := NotificationView{
 		Seq: e.Seq, ReceivedAt: r.ReceivedAt, Environment: r.Environment, RemoteAddr: r.RemoteAddr,
 		Method: r.Method, Path: r.Path, Headers: redact(r.Header),
-		Status: r.Status, Reason: r.Reason, Timestamp: r.Timestamp,
+		Status: r.Status, Reason: r.Reason, Detail: r.Detail, Timestamp: r.Timestamp,
 		ApnsID: r.ApnsID, UniqueID: r.UniqueID,
 		LatencyMS: float64(r.Latency.Microseconds()) / 1000,
 		Token:     recordToken(r), Device: e.Device, App: e.App,
@@ -186,6 +224,9 @@ func view(e Entry) NotificationView {
 		v.Payload = json.RawMessage(p)
 	default:
 		v.PayloadText = string(p)
+	}
+	if v.Detail == "" && r.Status != http.StatusOK && r.Check != "" {
+		v.Detail = "refused by the " + r.Check + " check (apns.md#U01)"
 	}
 	if n := r.Notification; n != nil {
 		v.Topic, v.PushType = n.Topic, n.PushType

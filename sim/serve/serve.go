@@ -47,7 +47,7 @@ type Config struct {
 	// StateDir holds the credentials and pushsim.json; default
 	// DefaultStateDir().
 	StateDir string
-	// Fleet replaces the default fleet; nil means device.DefaultFleet().
+	// Fleet replaces the default fleet; nil means DefaultFleet().
 	Fleet []*device.Device
 	// RecordFile, when set, gets every event appended as a JSON line.
 	RecordFile string
@@ -98,8 +98,25 @@ const (
 	AppleHostsProduction  = "127.0.0.3:443"
 )
 
+// ProductionDevice names the device of the default serve fleet whose app
+// is installed for production: a push to it succeeds only on the
+// production environment (apns.md#D03).
+const ProductionDevice = "ios17-production"
+
+// DefaultFleet is the fleet of "pushsim serve" without --fleet: the
+// default fleet plus ProductionDevice, so that a successful production
+// push can be tried without writing a fleet file.
+func DefaultFleet() []*device.Device {
+	fleet := device.DefaultFleet()
+	prod := &device.Device{Name: ProductionDevice, Model: "iPhone 15", Version: device.MustVersion("17.6")}
+	prod.Apps = []*device.App{device.DefaultApp(fakeapns.Production, device.DeviceToken(ProductionDevice, device.DefaultBundleID))}
+	return append(fleet, prod)
+}
+
 // Server is a running "pushsim serve".
 type Server struct {
+	// Info is the content of pushsim.json at start; CurrentInfo has the
+	// tokens as they are now.
 	Info        Info
 	State       *State
 	World       *world.World
@@ -119,10 +136,15 @@ type Server struct {
 	appleHosts bool
 	stop       context.CancelFunc
 	unwatch    func() bool // stops watching Start's ctx
-	closeMu    sync.Mutex
-	closed     bool
-	closeErr   error
-	stopped    Stopped
+	errorLog   *log.Logger
+	// infoMu guards cur, the content of pushsim.json now (the API
+	// rewrites its devices on a reinstall).
+	infoMu   sync.Mutex
+	cur      Info
+	closeMu  sync.Mutex
+	closed   bool
+	closeErr error
+	stopped  Stopped
 }
 
 // Start writes the state directory, binds every listener, starts the fake
@@ -138,9 +160,9 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	}
 	fleet := cfg.Fleet
 	if fleet == nil {
-		fleet = device.DefaultFleet()
+		fleet = DefaultFleet()
 	}
-	s := &Server{timeout: cfg.ShutdownTimeout, apiToken: cfg.APIToken != "", appleHosts: cfg.AppleHosts}
+	s := &Server{timeout: cfg.ShutdownTimeout, apiToken: cfg.APIToken != "", appleHosts: cfg.AppleHosts, errorLog: cfg.ErrorLog}
 	s.Log = world.NewEventLog(cfg.LogSize)
 	// Lint findings for the device each notification reached go to the
 	// event log and next to the notification in GET notifications.
@@ -250,9 +272,11 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 			return nil, err
 		}
 	}
+	s.cur = s.Info
 	s.API, err = inspect.New(inspect.Config{
-		World: s.World, Log: s.Log, Records: s.Records, Info: s.Info,
-		Names: cfg.APINames, Token: cfg.APIToken, Limits: cfg.Limits,
+		World: s.World, Log: s.Log, Records: s.Records, Info: func() any { return s.CurrentInfo() },
+		OnTokensChanged: s.tokensChanged,
+		Names:           cfg.APINames, Token: cfg.APIToken, Limits: cfg.Limits,
 		Faults: map[fakeapns.Environment]*fakeapns.Faults{
 			fakeapns.Development: s.Development.Faults(),
 			fakeapns.Production:  s.Production.Faults(),
@@ -279,6 +303,26 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	s.unwatch = context.AfterFunc(ctx, func() { _ = s.Close() })
 	s.closeMu.Unlock()
 	return s, nil
+}
+
+// CurrentInfo is the content of pushsim.json now: the fleet's tokens as
+// they are after any reinstall through the API.
+func (s *Server) CurrentInfo() Info {
+	s.infoMu.Lock()
+	defer s.infoMu.Unlock()
+	return s.cur
+}
+
+// tokensChanged rewrites pushsim.json (atomically: a temporary file
+// renamed over it) with the tokens the fleet has now, so that scripts
+// reading tokens from it keep working after a reinstall.
+func (s *Server) tokensChanged() {
+	s.infoMu.Lock()
+	defer s.infoMu.Unlock()
+	s.cur.Devices = infoDevices(s.World.Devices())
+	if err := writeInfo(s.State.Path(InfoFile), s.cur); err != nil && s.errorLog != nil {
+		s.errorLog.Printf("pushsim serve: rewriting %s: %v", InfoFile, err)
+	}
 }
 
 // NeedTokenError refuses an API that would listen beyond loopback with
