@@ -22,6 +22,8 @@ type sendCmd struct {
 	Payload string `arg:"" help:"Payload: a JSON file, a simctl .apns file, or - for standard input."`
 
 	Device []string `short:"d" placeholder:"NAME" env:"PUSHSIM_DEVICE" help:"Send to this device (repeatable); default: every device of the fleet."`
+	Fleet  string   `placeholder:"FILE" type:"path" env:"PUSHSIM_FLEET" help:"Fleet file (YAML) with your own app, categories and devices; default: the built-in fleet."`
+	App    string   `placeholder:"BUNDLE" env:"PUSHSIM_APP" help:"Bundle id of the app to send to (and the default apns-topic); default: the file's Simulator Target Bundle, else the fleet file's only app, else ${default_bundle}."`
 	Tap    string   `placeholder:"ID" env:"PUSHSIM_TAP" help:"Then tap this action identifier ('default' taps the body, 'dismiss' dismisses)."`
 	Text   string   `env:"PUSHSIM_TEXT" help:"Typed text for a text-input action (with --tap)."`
 	Events bool     `env:"PUSHSIM_EVENTS" help:"Print the event log as JSON lines instead of the summary."`
@@ -68,16 +70,26 @@ func (c *sendCmd) Run(e *env) error {
 	}
 	topic := c.Topic
 	if topic == "" {
+		topic = c.App
+	}
+	if topic == "" {
 		topic = pf.TargetBundle
 	}
 	if c.Real {
+		if c.Fleet != "" {
+			return usageErr("--fleet: a real send goes to Apple, not to simulated devices; give --token instead")
+		}
 		return c.runReal(e, pf, topic)
 	}
-	if topic == "" {
-		topic = device.DefaultBundleID
-	}
-
 	fleet := device.DefaultFleet()
+	if c.Fleet != "" {
+		if fleet, err = device.LoadFleet(c.Fleet); err != nil {
+			return usageErr("--fleet: %w", err)
+		}
+	}
+	if topic == "" {
+		topic = pickApp("", "", c.Fleet, fleet)
+	}
 	targets, err := pickDevices(fleet, c.Device)
 	if err != nil {
 		return err
@@ -218,7 +230,11 @@ func checkTap(targets []*device.Device, topic string, body []byte, id string) er
 
 // printDelivery prints APNs' answer and every context's screen for one device.
 func printDelivery(w io.Writer, wd *world.World, events []world.Event, d *device.Device, res provider.Response) {
-	fmt.Fprintf(w, "%s  %s, iOS %s\n", d.Name, d.Model, d.Version)
+	if d.Model == "" { // fleet files may leave the model out
+		fmt.Fprintf(w, "%s  iOS %s\n", d.Name, d.Version)
+	} else {
+		fmt.Fprintf(w, "%s  %s, iOS %s\n", d.Name, d.Model, d.Version)
+	}
 	if !res.Sent() {
 		line := fmt.Sprintf("  APNs       %d %s  apns-id %s", res.Status, res.Reason, res.ApnsID)
 		if !res.Timestamp.IsZero() {
