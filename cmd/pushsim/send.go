@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pushsim/pushsim/fakeapns"
 	"github.com/pushsim/pushsim/sim/clock"
 	"github.com/pushsim/pushsim/sim/device"
 	"github.com/pushsim/pushsim/sim/harness"
@@ -74,6 +75,11 @@ func (c *sendCmd) Run(e *env) error {
 	}
 	if topic == "" {
 		topic = pf.TargetBundle
+	}
+	if !c.Real {
+		if given := c.realOnly(e.args); len(given) > 0 {
+			return usageErr("%s only apply to a real send: add --real (with --sandbox or --production), or drop them", strings.Join(given, ", "))
+		}
 	}
 	if c.Real {
 		if c.Fleet != "" {
@@ -241,6 +247,10 @@ func printDelivery(w io.Writer, wd *world.World, events []world.Event, d *device
 			line += "  timestamp " + strconv.FormatInt(res.Timestamp.UnixMilli(), 10)
 		}
 		fmt.Fprintln(w, line)
+		// Apple's meaning and the fix, as a real send prints them.
+		x := provider.Explain(string(res.Reason), fakeapns.Development)
+		fmt.Fprintf(w, "  meaning    %s\n", x.Meaning)
+		fmt.Fprintf(w, "  fix        %s\n", x.Fix)
 		return
 	}
 	fmt.Fprintf(w, "  APNs       %d  apns-id %s\n", res.Status, res.ApnsID)
