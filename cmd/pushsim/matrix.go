@@ -22,14 +22,14 @@ import (
 // in every context its version has. It never starts a tea.Program, so it
 // works piped and in CI (STYLE.md section 6).
 type matrixCmd struct {
-	Payload string `arg:"" help:"Payload: a JSON file, a simctl .apns file, or - for standard input."`
+	Payload string   `arg:"" help:"Payload: a JSON file, a simctl .apns file, or - for standard input."`
 	App     string   `help:"Bundle id of the app to render for (default: the file's Simulator Target Bundle, else the fleet file's only app, else ${default_bundle})." env:"PUSHSIM_APP"`
 	Device  []string `short:"d" placeholder:"NAME" help:"Only this device (repeatable)." env:"PUSHSIM_DEVICE"`
 	Context []string `placeholder:"NAME" help:"Only this context (repeatable): lock-screen, banner, alert, notification-center, expanded, foreground." env:"PUSHSIM_CONTEXT"`
-	Fleet   string `help:"Fleet file (YAML); default: the built-in fleet." type:"path" env:"PUSHSIM_FLEET"`
-	JSON    bool   `name:"json" help:"Print JSON instead of drawings." env:"PUSHSIM_JSON"`
-	Notes   bool   `help:"Draw each presentation's notes (why it looks as it does) under its box." negatable:"" default:"true" env:"PUSHSIM_NOTES"`
-	Width   int    `help:"Width to fit the drawing to (default: the terminal's, else $$COLUMNS, else 120)." env:"PUSHSIM_WIDTH"`
+	Fleet   string   `help:"Fleet file (YAML); default: the built-in fleet." type:"path" env:"PUSHSIM_FLEET"`
+	JSON    bool     `name:"json" help:"Print JSON instead of drawings." env:"PUSHSIM_JSON"`
+	Notes   bool     `help:"Draw each presentation's notes (why it looks as it does) under its box." negatable:"" default:"true" env:"PUSHSIM_NOTES"`
+	Width   int      `help:"Width to fit the drawing to (default: the terminal's, else $$COLUMNS, else 120)." env:"PUSHSIM_WIDTH"`
 }
 
 func (c *matrixCmd) Run(e *env) error {
@@ -181,6 +181,7 @@ func summaryLine(col matrix.Column, bundle string) string {
 	parts = append(parts, fmt.Sprintf("%s, %s", plural(errs, "error"), plural(warns, "warning")))
 	return head + " " + strings.Join(parts, "; ")
 }
+
 // width is the width to fit: the flag, the terminal's, $COLUMNS, or 120.
 func (c *matrixCmd) width(e *env) int {
 	if c.Width > 0 {
