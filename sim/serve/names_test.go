@@ -5,13 +5,13 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"net/http"
 	"os"
 	"strings"
 	"testing"
 
 	"github.com/sideshow/apns2"
 	"github.com/sideshow/apns2/certificate"
-	"golang.org/x/net/http2"
 	pkcs12 "software.sslmate.com/src/go-pkcs12"
 
 	"github.com/pushsim/pushsim/fakeapns"
@@ -121,7 +121,9 @@ func TestDerivedFiles(t *testing.T) {
 		t.Helper()
 		c := apns2.NewClient(cert)
 		c.Host = s.Info.APNsURL
-		c.HTTPClient.Transport.(*http2.Transport).TLSClientConfig.RootCAs = caPool(t, info)
+		tr := &http.Transport{TLSClientConfig: &tls.Config{Certificates: []tls.Certificate{cert}, RootCAs: caPool(t, info)}, ForceAttemptHTTP2: true}
+		defer tr.CloseIdleConnections()
+		c.HTTPClient = &http.Client{Transport: tr}
 		res, err := c.Push(&apns2.Notification{DeviceToken: tokenOf(t, info, "ios17"), Topic: device.DefaultBundleID, Payload: []byte(`{"aps":{"alert":"hi"}}`)})
 		if err != nil || res.StatusCode != 200 {
 			t.Errorf("%s: %v %+v", what, err, res)
