@@ -3,40 +3,79 @@ package reference
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // Text is the rule as plain text for a terminal, the TUI or a report: the
 // id and statement, where it applies, its status (with pushsim's choice and
-// reasoning when set) and its sources. Lines are not wrapped, so callers
-// can wrap them to their own width.
-func (r Rule) Text() string {
+// reasoning when set) and its sources. Lines are not wrapped; see Wrapped.
+func (r Rule) Text() string { return r.Wrapped(0) }
+
+// Wrapped is Text with every field wrapped to width columns (0: no
+// wrapping), continuation lines indented under the field's text. Words
+// longer than a line (URLs) are kept whole.
+func (r Rule) Wrapped(width int) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s  %s\n", r.ID, r.Statement)
-	fmt.Fprintf(&b, "  kind:     %s\n", r.Kind)
-	fmt.Fprintf(&b, "  applies:  iOS %s · APNs: %s\n", r.IOS, r.Env)
-	fmt.Fprintf(&b, "  status:   %s%s\n", r.Status, statusNote(r.Status))
+	field := func(label, text string) {
+		writeWrapped(&b, label, text, width)
+	}
+	field(r.ID+"  ", r.Statement)
+	field("  kind:     ", string(r.Kind))
+	field("  applies:  ", fmt.Sprintf("iOS %s · APNs: %s", r.IOS, r.Env))
+	field("  status:   ", string(r.Status)+statusNote(r.Status))
 	if r.Choice != "" {
-		fmt.Fprintf(&b, "  pushsim:  %s\n", r.Choice)
-		fmt.Fprintf(&b, "  why:      %s\n", r.Why)
+		field("  pushsim:  ", r.Choice)
+		field("  why:      ", r.Why)
 	}
 	if len(r.See) > 0 {
-		fmt.Fprintf(&b, "  see also: %s\n", strings.Join(r.See, ", "))
+		field("  see also: ", strings.Join(r.See, ", "))
 	}
 	if len(r.Sources) == 0 {
-		b.WriteString("  sources:  none; pushsim's own choice\n")
-	} else {
-		b.WriteString("  sources:\n")
-		for _, s := range r.Sources {
-			fmt.Fprintf(&b, "    - %s\n", s.Title)
-			if s.URL != "" {
-				fmt.Fprintf(&b, "      %s\n", s.URL)
-			}
-			if s.Archived != "" {
-				fmt.Fprintf(&b, "      archived: %s\n", s.Archived)
-			}
+		field("  sources:  ", "none; pushsim's own choice")
+		return b.String()
+	}
+	b.WriteString("  sources:\n")
+	for _, s := range r.Sources {
+		field("    - ", s.Title)
+		if s.URL != "" {
+			field("      ", s.URL)
+		}
+		if s.Archived != "" {
+			field("      archived: ", s.Archived)
 		}
 	}
 	return b.String()
+}
+
+// WrapField returns label then text, wrapped at width (0: not wrapped)
+// with a hanging indent as wide as the label, ending in a newline: the
+// layout of Wrapped, for lists of rules.
+func WrapField(label, text string, width int) string {
+	var b strings.Builder
+	writeWrapped(&b, label, text, width)
+	return b.String()
+}
+
+func writeWrapped(b *strings.Builder, label, text string, width int) {
+	indent := strings.Repeat(" ", utf8.RuneCountInString(label))
+	b.WriteString(label)
+	col := utf8.RuneCountInString(label)
+	start := col
+	for i, w := range strings.Fields(text) {
+		n := utf8.RuneCountInString(w)
+		if i > 0 {
+			if width > 0 && col+1+n > width && col > start {
+				b.WriteString("\n" + indent)
+				col = start
+			} else {
+				b.WriteByte(' ')
+				col++
+			}
+		}
+		b.WriteString(w)
+		col += n
+	}
+	b.WriteByte('\n')
 }
 
 // Line is the rule on one line: id, status and statement.
