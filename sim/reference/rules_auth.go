@@ -7,9 +7,9 @@ func authRules(s *sources) []Rule {
 	}
 	return []Rule{
 		a("A01", Documented, "The provider token is a JWT whose header is {\"alg\":\"ES256\",\"kid\":<10-character key id>}.", s.token, s.lpgComm, s.rfc7519),
-		a("A02", Documented, "Its claims are just iss (the 10-character team id) and iat (issue time in Unix seconds); apns2 sends exactly those.", s.token, s.apns2Token),
+		a("A02", Documented, "The JWT claims are just iss (the 10-character team id) and iat (issue time in Unix seconds); apns2 sends exactly those.", s.token, s.apns2Token),
 		a("A03", Documented, "Only ES256 signatures are accepted: an unsigned token or any other algorithm gets 403 InvalidProviderToken.", s.lpgComm, s.nodeApn477).see("E34"),
-		a("A04", Observed, "An ES256 signature is the raw 64 bytes r‖s, and each JWT part is unpadded base64url; golang-jwt, which apns2 uses, produces that form.", s.rfc7515, s.rfc7518, s.apns2Token).see("U18"),
+		a("A04", Documented, "An ES256 signature is the raw 64 bytes r‖s, and each JWT part is unpadded base64url; golang-jwt, which apns2 uses, produces that form.", s.rfc7515, s.rfc7518, s.apns2Token).see("U18"),
 		a("A05", Documented, "A token older than one hour is refused (403 ExpiredProviderToken); providers should sign a new one no later than 60 and no sooner than 20 minutes after the previous one, since changing it faster gets 429 TooManyProviderTokenUpdates.",
 			s.token, s.forumTokenAge, s.forumTokenUpdates).see("E32", "E53", "U20"),
 		a("A06", Observed, "apns2 signs a new token once the current one is 50 minutes (3000 s) old and otherwise reuses the same string; Pushy's mock expires tokens an hour after iat.", s.apns2Token, s.pushyToken),

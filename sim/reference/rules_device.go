@@ -11,7 +11,7 @@ func capabilityRules(s *sources) []Rule {
 	return []Rule{
 		v("V03", Documented, "3", "iOS 3 (push arrives, 2009): a modal alert is the only style, no custom actions, nothing shown while the app is in the foreground, payload up to 256 bytes.", s.lpgPayload, s.lpgKeys).see("V20", "P03"),
 		v("V04", Documented, "4", "iOS 4: as iOS 3, plus local notifications and multitasking (an app may be suspended rather than quit).", s.lpgKeys),
-		v("V05", Observed, "5", "iOS 5: each app's alert style is the user's choice of banner, alert or none; Notification Center and the lock-screen list appear; still no custom actions.", s.lpgKeys).see("V22", "V23"),
+		v("V05", Observed, "5", "iOS 5: each app's alert style is the user's choice of banner, alert or none; Notification Center and the lock-screen list appear; still no custom actions.", s.gigaomIOS5).see("V22", "V23"),
 		v("V06", Observed, "6", "iOS 6: as iOS 5 (banner or alert), plus Do Not Disturb.", s.lpgKeys),
 		v("V07", Documented, "7", "iOS 7: as iOS 6, plus background pushes with content-available.", s.bg, s.uiFetch).see("P11"),
 		v("V08", Documented, "8", "iOS 8: custom actions through UIUserNotificationCategory, 4 in the default (alert) context and 2 in the minimal one; the user must allow notification types; payload 2 KB; title from 8.2.",
@@ -40,9 +40,9 @@ func legacyRules(s *sources) []Rule {
 			s.lpgKeys).see("P06", "V23"),
 		v("V21", Observed, "3–7", "Before iOS 8 aps.category means nothing: the user gets the plain alert (Close / View) or banner without action buttons, and the app still receives the whole payload.",
 			s.lpgKeys, s.uiCategory).see("P10"),
-		v("V22", Observed, "5–7", "A banner shows only the text, never buttons: tapping it opens the app like View, otherwise it slides away after a few seconds.", s.lpgKeys),
+		v("V22", Observed, "5–7", "A banner shows only the text, never buttons: tapping it opens the app like View, otherwise it slides away after a few seconds.", s.gigaomIOS5),
 		v("V23", Documented, "5–9", "On the lock screen the notification is listed and sliding it unlocks and opens the app; the slider reads \"slide to\" plus the action-loc-key title; launch-image shows while the app opens.",
-			s.lpgKeys).see("V20"),
+			s.lpgKeys, s.gigaomIOS5).see("V20"),
 		v("V24", Documented, "3–9", "With the app in the foreground nothing is shown or played; the app gets didReceiveRemoteNotification (the fetch variant on 7+) while active.", s.uiReceive, s.uiFetch, s.lpgComm).
 			chose("The badge is not changed either while the app is in the foreground.", "The app decides what to show; Apple's pre-10 texts describe no system UI at all in that state."),
 		v("V25", Documented, "3–9", "If the app is in the background or suspended and the user taps View or the banner, it comes forward and gets didReceiveRemoteNotification in the inactive state.", s.uiReceive, s.lpgComm),
@@ -66,7 +66,7 @@ func uikitRules(s *sources) []Rule {
 			chose("On iOS 8 a text-input action is drawn as a plain button and sends no text.", "textInput arrived with iOS 9; an iOS 8 device has no way to show the field."),
 		v("V34", Documented, "A tapped action calls handleActionWithIdentifier:forRemoteNotification:completionHandler:; on iOS 9 the withResponseInfo: variant is used when present, with the typed text under UIUserNotificationActionResponseTypedTextKey.", s.uiHandleAction).see("C01"),
 		v("V35", Documented, "Tapping the body rather than an action behaves as in V24–V26, with no action identifier.", s.lpgComm),
-		v("V36", Unconfirmed, "A category id the app never registered.").
+		v("V36", Unconfirmed, "A notification whose category the app never registered.").
 			chose("Show the notification without actions, as on iOS 7 (V21).", "The system can only draw actions it was given; nothing suggests it refuses the notification."),
 	}
 }

@@ -7,7 +7,7 @@ func completionRules(s *sources) []Rule {
 	}
 	return []Rule{
 		c("C01", Documented, "8–9", "An action handler (handleActionWithIdentifier…completionHandler:) must call its block when done; a background action runs only until then.", s.uiHandleAction),
-		c("C02", Observed, "8–9", "If that block is never called the app's background time runs out (about 30 s) and the system suspends or kills it; the watchdog's crash code is 0x8badf00d.", s.uiHandleAction).
+		c("C02", Observed, "8–9", "If that block is never called the app's background time runs out (about 30 s) and the system suspends or kills it; the watchdog's crash code is 0x8badf00d.", s.uiHandleAction, s.tn2151, s.watchdog).
 			chose("After 30 s without the call, the simulated app is killed with 0x8badf00d.", "The 30 s figure and the crash code are what developers report from crash logs; Apple documents only that the block must be called."),
 		c("C03", Observed, "10+", "didReceive's completion handler must be called when the app is done; if it is not, the system logs that it was never called, and an app launched in the background is suspended when its time is up.", s.unDelegate).
 			chose("Never calling it logs a warning and suspends the app after 30 s; no crash.", "Apple states the obligation, not a kill; reports show a console warning rather than a watchdog crash for this handler."),
@@ -112,9 +112,9 @@ func unconfirmedRules(s *sources) []Rule {
 			"400 TopicDisallowed.", "The credential is valid but may not push to that topic, which is what TopicDisallowed says (U04).", s.send, s.cert),
 		u("U26", KindHeader, iosAny, "An apns-topic header that is present but empty.",
 			"400 BadTopic, not MissingTopic.", "The header was sent, so it is not missing; its value is not a valid topic.", s.resp),
-		u("U27", KindPresentation, "10+", "iOS 10+ keeps an Alerts style in Settings, but it no longer draws the old modal dialog.",
+		u("U27", KindPresentation, "10+", "Whether the Alerts style of iOS 10 and later still draws the old modal dialog in the middle of the screen.",
 			"Draw it as a banner that stays until the user acts; there is no modal alert context from iOS 10 on.",
-			"From iOS 10 alerts and banners share one card design, and iOS 11 renamed the style to a persistent banner.", s.wwdc16Intro),
+			"From iOS 10 alerts and banners share one card design at the top of the screen, and iOS 11 offers the style as a persistent banner.", s.wwdc16Intro),
 		u("U28", KindTransport, iosAny, "A query string after /3/device/<token>.",
 			"Ignore it: the push is accepted as if the query were absent.", "Apple defines no query parameters; HTTP routers drop the query before matching the path.", s.send),
 	}

@@ -53,7 +53,7 @@ func transportRules(s *sources) []Rule {
 		t("T14", Documented, "Delivery is best effort: order to one token is not guaranteed, an undeliverable push may be held up to 30 days (one per bundle id), and priority 5 and 1 pushes may be grouped, delayed or dropped.", s.send),
 		t("T15", Observed, "The apns2 Go client pings after 15 s without reads, gives a request 60 s, keeps TCP alive every 15 s, dials TLS within 20 s and defaults to the development host; a fake must answer pings and keep idle connections open.", s.apns2Client),
 		t("T16", Observed, "apns2 sends content-type application/json; charset=utf-8, defaults apns-push-type to alert, and omits apns-priority when it is 0 and apns-expiration when the time is zero.", s.apns2Client),
-		t("T17", Documented, "The binary provider API (gateway.push.apple.com:2195, feedback on 2196, frames of commands 0/1/2 with one-byte error codes such as 7 for payload size) was switched off on 2021-03-31; pushsim keeps it only for the payload-size eras.",
+		t("T17", Documented, "The binary provider API (gateway.push.apple.com:2195, feedback on 2196, frames of commands 0/1/2 with one-byte error codes such as 7 for payload size) was switched off on 2021-03-31; pushsim does not serve it, and cites it only for the payload-size eras.",
 			s.lpgBinary, s.binaryRetired, s.pushbaby).see("P03"),
 	}
 }

@@ -22,7 +22,9 @@ type sources struct {
 	// Standards.
 	rfc7540, rfc7515, rfc7518, rfc7519 Source
 	// Third-party first-hand write-ups and tools.
-	simctlHelp, xcode114, soPayloadSize, ijunkie, mobisoft Source
+	simctlHelp, xcode114, soPayloadSize, ijunkie, mobisoft, gigaomIOS5 Source
+	// Apple on watchdog terminations.
+	tn2151, watchdog Source
 }
 
 func newSources() *sources {
@@ -116,6 +118,9 @@ func newSources() *sources {
 		xcode114:      Source{Title: "Apple: Xcode 11.4 release notes (simctl push)", URL: doc + "xcode-release-notes/xcode-11_4-release-notes"},
 		soPayloadSize: Source{Title: "Stack Overflow 26233730 (quotes the guide's payload size limits per era)", URL: "https://stackoverflow.com/questions/26233730"},
 		ijunkie:       Source{Title: "iJunkie, 2014-06-28: iOS 8 Preview: Interactive Notifications", URL: "https://ijunkie.com/ios-8-preview-interactive-notifications/"},
+		gigaomIOS5:    Source{Title: "GigaOM, 2011-10-12: iOS 5: Notifications and Notification Center (banners, lock-screen list, tap and slide)", URL: "https://old.gigaom.com/2011/10/12/ios-5-notifications-and-notification-center/"},
+		tn2151:        Source{Title: "Apple Technical Note TN2151: Understanding and Analyzing Application Crash Reports (0x8badf00d = watchdog)", URL: "https://developer.apple.com/library/archive/technotes/tn2151/_index.html"},
+		watchdog:      Source{Title: "Apple: Addressing watchdog terminations", URL: doc + "xcode/addressing-watchdog-terminations"},
 		mobisoft:      Source{Title: "Mobisoft Infotech: iOS 8 Interactive Notifications (screenshots of each context)", URL: "https://mobisoftinfotech.com/resources/mguide/ios-8-interactive-notifications/"},
 	}
 }
