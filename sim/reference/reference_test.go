@@ -185,3 +185,10 @@ func TestText(t *testing.T) {
 		}
 	}
 }
+
+func TestCited(t *testing.T) {
+	got := Cited("no alert text: badge and sound only (apns.md#U23, P07, P08); see apns.md#V21 and P07 again, not P256 or V99")
+	if want := []string{"U23", "P07", "P08", "V21"}; !slices.Equal(got, want) {
+		t.Errorf("Cited = %v, want %v", got, want)
+	}
+}

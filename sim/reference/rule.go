@@ -268,3 +268,22 @@ func editDistance(a, b string) int {
 	}
 	return prev[len(b)]
 }
+
+// Cited returns the known rule ids a text cites, in order of appearance
+// and once each: "(apns.md#U23, P07, P08)" gives U23, P07, P08. Tokens
+// shaped like ids that are not rules are left out.
+func Cited(text string) []string {
+	known := map[string]bool{}
+	for _, r := range Rules() {
+		known[r.ID] = true
+	}
+	var out []string
+	for _, f := range strings.FieldsFunc(text, func(c rune) bool {
+		return !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9')
+	}) {
+		if known[f] && !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
