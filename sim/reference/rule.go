@@ -102,7 +102,7 @@ func Sections() []Section {
 		{"7.4", "iOS 10 and later: UserNotifications", "V", 40, 99},
 		{"8", "Completion handlers and time limits", "C", 0, 99},
 		{"9", "xcrun simctl push", "S", 0, 99},
-		{"10", "Unconfirmed points and pushsim's choices", "U", 0, 99},
+		{"10", "Open points and pushsim's choices", "U", 0, 99},
 	}
 }
 
@@ -124,7 +124,7 @@ func Rules() []Rule {
 		transportRules(src), headerRules(src), payloadRules(src), responseRules(src),
 		authRules(src), tokenRules(src), capabilityRules(src), legacyRules(src),
 		uikitRules(src), unRules(src), completionRules(src), simctlRules(src),
-		unconfirmedRules(src),
+		unconfirmedRules(src), fidelityRules(src),
 	} {
 		all = append(all, part...)
 	}
