@@ -39,6 +39,13 @@ archive (developer.apple.com/library/archive).
 		counts[r.Status]++
 	}
 	fmt.Fprintf(&b, "%d rules: %d documented, %d observed, %d unconfirmed.\n\n", len(rules), counts[Documented], counts[Observed], counts[Unconfirmed])
+	var chosen []string
+	for _, r := range rules {
+		if r.Status == Unconfirmed {
+			chosen = append(chosen, fmt.Sprintf("[%s](#%s)", r.ID, r.ID))
+		}
+	}
+	fmt.Fprintf(&b, "Where Apple is silent and pushsim chose (unconfirmed): %s.\n\n", strings.Join(chosen, ", "))
 	b.WriteString("## Contents\n\n")
 	for _, s := range Sections() {
 		fmt.Fprintf(&b, "- [%s. %s](#%s) (%s)\n", s.Number, s.Title, sectionAnchor(s), idRange(s, rules))
