@@ -36,16 +36,16 @@ func legacyRules(s *sources) []Rule {
 		return row(id, KindPresentation, st, ios, envBoth, statement, src...)
 	}
 	return []Rule{
-		v("V20", Documented, "3–7", "Legacy alert buttons: a string alert shown as a modal alert has Close (dismiss) and View (open the app); an alert dictionary's action-loc-key renames View to that localized string; action-loc-key set to null leaves a single OK that only dismisses.",
+		v("V20", Documented, "3–7", "Legacy alert buttons: a string alert shown as a modal alert gets two buttons, Close, which dismisses it, and View, which opens the app; an alert dictionary's action-loc-key renames View to that localized string; action-loc-key set to null leaves a single OK that only dismisses.",
 			s.lpgKeys).see("P06", "V23"),
-		v("V21", Observed, "3–7", "Before iOS 8 aps.category means nothing: the user gets the plain alert (Close / View) or banner without action buttons, and the app still receives the whole payload.",
+		v("V21", Observed, "3–7", "Before iOS 8 aps.category means nothing: the user gets the ordinary Close / View alert or a banner, with no action buttons, and the app still receives the whole payload.",
 			s.lpgKeys, s.uiCategory).see("P10"),
 		v("V22", Observed, "5–7", "A banner shows only the text, never buttons: tapping it opens the app like View, otherwise it slides away after a few seconds.", s.gigaomIOS5),
 		v("V23", Documented, "5–9", "On the lock screen the notification is listed and sliding it unlocks and opens the app; the slider reads \"slide to\" plus the action-loc-key title; launch-image shows while the app opens.",
 			s.lpgKeys, s.gigaomIOS5).see("V20"),
 		v("V24", Documented, "3–9", "With the app in the foreground nothing is shown or played; the app gets didReceiveRemoteNotification (the fetch variant on 7+) while active.", s.uiReceive, s.uiFetch, s.lpgComm).
-			chose("The badge is not changed either while the app is in the foreground.", "The app decides what to show; Apple's pre-10 texts describe no system UI at all in that state."),
-		v("V25", Documented, "3–9", "If the app is in the background or suspended and the user taps View or the banner, it comes forward and gets didReceiveRemoteNotification in the inactive state.", s.uiReceive, s.lpgComm),
+			chose("The badge stays as it is too when the app is frontmost.", "The app decides what to show; Apple's pre-10 texts describe no system UI at all in that state."),
+		v("V25", Documented, "3–9", "For a backgrounded or suspended app, tapping View or the banner brings it forward with didReceiveRemoteNotification in the inactive state.", s.uiReceive, s.lpgComm),
 		v("V26", Documented, "3–9", "If the app is not running, a tap launches it with the payload under the remote-notification launch option; on 7+ the fetch callback runs too when implemented.", s.uiLaunchKey, s.uiFetch),
 		v("V27", Documented, "3–9", "Close or any dismissal tells the app nothing.", s.lpgComm),
 	}
@@ -62,7 +62,7 @@ func uikitRules(s *sources) []Rule {
 			s.uiContext, s.uiCategory),
 		v("V32", Observed, "A banner reveals its minimal actions by pulling it down, the lock screen and Notification Center by swiping left; the alert style shows Close and Options first, and Options opens a second alert with up to 4 actions plus Close. An action is reachable only where its context is shown.",
 			s.ijunkie, s.mobisoft, s.wwdc14Notif),
-		v("V33", Documented, "An action has identifier, title, activation mode (foreground opens the app, background wakes it), destructive, authentication required (always on for foreground), and from iOS 9 behavior (default or textInput) with parameters such as the send button's title.", s.uiAction).
+		v("V33", Documented, "An action has identifier, title, activation mode (foreground brings the app into view, background runs it unseen), destructive, authentication required (always on for foreground), and from iOS 9 behavior (default or textInput) with parameters such as the send button's title.", s.uiAction).
 			chose("On iOS 8 a text-input action is drawn as a plain button and sends no text.", "textInput arrived with iOS 9; an iOS 8 device has no way to show the field."),
 		v("V34", Documented, "A tapped action calls handleActionWithIdentifier:forRemoteNotification:completionHandler:; on iOS 9 the withResponseInfo: variant is used when present, with the typed text under UIUserNotificationActionResponseTypedTextKey.", s.uiHandleAction).see("C01"),
 		v("V35", Documented, "Tapping the body rather than an action behaves as in V24–V26, with no action identifier.", s.lpgComm),
@@ -83,12 +83,12 @@ func unRules(s *sources) []Rule {
 		v("V43", Documented, "10+", "A UNTextInputNotificationAction adds a button title and placeholder; the response is a UNTextInputNotificationResponse whose userText holds what was typed.", s.unTextInput),
 		v("V44", Documented, "10+", "A tap on the body reports UNNotificationDefaultActionIdentifier; a dismissal reports UNNotificationDismissActionIdentifier, and only for categories with customDismissAction.", s.unDefaultID, s.unDismissID).see("U13"),
 		v("V45", Documented, "10+", "In the foreground willPresent asks the app how to show the notification: alert (deprecated in 14), banner and list (14+), sound, badge, or nothing; with no delegate nothing is shown.", s.unDelegate),
-		v("V46", Documented, "10+", "Every response (tap, action, dismissal when enabled) goes to didReceive; the delegate must be set before launch completes, and a closed app is launched for it, in the background for non-foreground actions.", s.unDelegate),
-		v("V47", Documented, "10+", "The expanded view (3D Touch on 10–12, long-press on 13+) shows the category's actions; Apple once said up to 10 with room and 2 without, and now says banners show the first two.", s.unCategory).see("U15"),
+		v("V46", Documented, "10+", "Every response (tap, action, dismissal when enabled) goes to didReceive; the delegate has to be assigned before launching finishes, and a closed app is launched for it, in the background for non-foreground actions.", s.unDelegate),
+		v("V47", Documented, "10+", "Expanding a notification (3D Touch on 10–12, long-press from 13) reveals the category's actions; Apple once said up to 10 with room and 2 without, and now says banners show the first two.", s.unCategory).see("U15"),
 		v("V48", Documented, "12+", "Notifications group per app or by thread-id unless the user turns grouping off; provisional authorization delivers quietly to Notification Center with Keep and Turn Off buttons.", s.wwdc18Notif),
 		v("V49", Documented, "15+", "interruption-level passive makes no sound and does not light the screen, time-sensitive may pass Focus and the summary when allowed, critical ignores mute and needs the entitlement; relevance-score ranks the summary.", s.unInterruption, s.wwdc21Notif).see("P14"),
 		v("V50", Documented, "10+", "A service extension runs for alert pushes with mutable-content 1 and has about 30 s in didReceive(_:withContentHandler:); after that serviceExtensionTimeWillExpire runs and the original or best-effort content is shown.", s.unService).see("P12", "C07"),
-		v("V51", Documented, "10+", "A content extension draws custom UI in the expanded view for the categories it declares; from 12 it can change the actions.", s.unContentExt),
-		v("V52", Observed, "all", "When the user denied notifications or turned them off, nothing is shown; a background push still reaches the app if background mode is on and the user did not force-quit it.", s.bg).see("C05"),
+		v("V51", Documented, "10+", "A content extension replaces the expanded view with its own UI for the categories it lists; from 12 it may also change the actions.", s.unContentExt),
+		v("V52", Observed, "all", "When the user denied notifications or turned them off, nothing is shown; a background push is still handed to the app, provided it has the background mode and was not force-quit.", s.bg).see("C05"),
 	}
 }

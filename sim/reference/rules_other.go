@@ -7,12 +7,12 @@ func completionRules(s *sources) []Rule {
 	}
 	return []Rule{
 		c("C01", Documented, "8–9", "An action handler (handleActionWithIdentifier…completionHandler:) must call its block when done; a background action runs only until then.", s.uiHandleAction),
-		c("C02", Observed, "8–9", "If that block is never called the app's background time runs out (about 30 s) and the system suspends or kills it; the watchdog's crash code is 0x8badf00d.", s.uiHandleAction, s.tn2151, s.watchdog).
+		c("C02", Observed, "8–9", "Without that call the app runs only until its background allowance (roughly 30 s) is used up, then it is suspended or killed; the watchdog's crash code is 0x8badf00d.", s.uiHandleAction, s.tn2151, s.watchdog).
 			chose("After 30 s without the call, the simulated app is killed with 0x8badf00d.", "The 30 s figure and the crash code are what developers report from crash logs; Apple documents only that the block must be called."),
 		c("C03", Observed, "10+", "didReceive's completion handler must be called when the app is done; if it is not, the system logs that it was never called, and an app launched in the background is suspended when its time is up.", s.unDelegate).
 			chose("Never calling it logs a warning and suspends the app after 30 s; no crash.", "Apple states the obligation, not a kill; reports show a console warning rather than a watchdog crash for this handler."),
 		c("C04", Documented, "10+", "willPresent's completion handler decides the presentation; nothing is shown until it runs.", s.unDelegate),
-		c("C05", Documented, "7+", "The background-fetch callback must report new data, no data or failed within 30 s of wall-clock time; overrunning can get the app killed, heavy use lowers later wake-ups, and a user force-quit stops background launches until the app is opened again.",
+		c("C05", Documented, "7+", "The background-fetch callback must report new data, no data or failed within 30 s of wall-clock time; overrunning can get the app killed, heavy use lowers later wake-ups, and after the user force-quits the app no background launch happens until they open it themselves.",
 			s.uiFetch, s.bg),
 		c("C06", Documented, "7+", "Background pushes are rationed: Apple advises at most two or three an hour, with push type background and priority 5, and the system may delay, merge or drop them; the budget itself is unpublished.", s.bg, s.wwdc19Background),
 		c("C07", Documented, "10+", "A notification service extension gets about 30 s (see V50).", s.unService).see("V50"),
@@ -28,10 +28,10 @@ func simctlRules(s *sources) []Rule {
 	}
 	return []Rule{
 		x("S01", Documented, "Xcode 11.4 added xcrun simctl push <device|booted> [<bundle id>] (<json file>|-); an .apns file can also be dropped on the Simulator window.", s.xcode114, s.simctlHelp),
-		x("S02", Documented, "The file must be a JSON object with an aps key and at most 4096 bytes.", s.simctlHelp),
+		x("S02", Documented, "simctl accepts only a top-level JSON object containing aps, no bigger than 4096 bytes.", s.simctlHelp),
 		x("S03", Documented, "A top-level \"Simulator Target Bundle\" key names the app so the bundle argument can be left out; when both are given the argument wins.", s.simctlHelp),
-		x("S04", Documented, "Only ordinary app notifications can be pushed this way: no VoIP, complication, file provider or other push types.", s.simctlHelp),
-		x("S05", Observed, "simctl never talks to APNs: no token, TLS, authentication, apns-* headers or status codes, and delivery is immediate with no storage, throttling or environment check.", s.simctlHelp),
+		x("S04", Documented, "Only ordinary app pushes work this way; VoIP, complication, file-provider and the other special push types are not supported.", s.simctlHelp),
+		x("S05", Observed, "simctl never talks to APNs: no token, TLS, authentication, apns-* headers or status codes, and delivery is immediate: nothing is stored, throttled or checked against an environment.", s.simctlHelp),
 		x("S06", Unconfirmed, "pushsim accepts the same .apns files (object, aps, optional Simulator Target Bundle, at most 4096 bytes) to inject a notification into a simulated device.").
 			chose("Read .apns files wherever a payload file is accepted; the target bundle picks the app and topic and is removed from the body sent.",
 				"Teams already keep .apns files for the Simulator; reusing them costs nothing and the key is not part of any real payload."),
@@ -66,7 +66,7 @@ func unconfirmedRules(s *sources) []Rule {
 			"Anything but a non-negative integer is BadExpirationDate; a time already past is accepted (200) and never delivered to an offline device.",
 			"A past time means \"expire now\" in apns2's documentation of the field, not an error.", s.apns2Notification),
 		u("U08", KindResponse, iosAny, "Whether error responses echo apns-id: Apple's sample shows it empty, its table says it is always present.",
-			"Always echo the request's apns-id (or a generated one); when the request's own apns-id was invalid (BadMessageId), send a fresh one.",
+			"Every response carries the request's apns-id, or a generated one when it had none; when the request's own apns-id was invalid (BadMessageId), a fresh one.",
 			"Pushy echoes it and apns2 reads it on errors, so clients expect it.", s.resp, s.pushyMock),
 		u("U09", KindResponse, iosAny, "Format of apns-unique-id and which responses carry it.",
 			"Sandbox only: a random lowercase UUID on 200s and on errors after authentication; never on production.",
@@ -81,13 +81,13 @@ func unconfirmedRules(s *sources) []Rule {
 			"Use com.apple.UNNotificationDefaultActionIdentifier and com.apple.UNNotificationDismissActionIdentifier.",
 			"Those are the SDK header values, used the same way by several reimplementations.", s.unDefaultID, s.unDismissID),
 		u("U14", KindHeader, "18+", "widgets and controls push types: which iOS versions take them, and whether certificates may send them.",
-			"Accept both with token auth only; devices before iOS 18 ignore them; nothing visible is drawn.",
+			"Token auth only; iOS versions before 18 ignore both; nothing visible is drawn.",
 			"Controls arrived with iOS 18 and WidgetKit push with 26; both are newer than certificate-only push types, like liveactivity.", s.widgetPush, s.apnswiftError),
-		u("U15", KindPresentation, "8+", "How many actions the expanded view shows on iOS 10+ (Apple has said both \"up to 10\" and \"banners show the first two\").",
+		u("U15", KindPresentation, "8+", "The number of actions iOS 10+ shows once a notification is expanded (Apple has said both \"up to 10\" and \"banners show the first two\").",
 			"Expanded view: up to 10 in registration order (the rest dropped), then the dismiss button; a banner shows no buttons until expanded on 10+; where iOS 8–9 have a compact row, its first 2.",
 			"The limit of 10 is Apple's own older statement, and the two-action sentence is about the collapsed banner.", s.unCategory),
 		u("U16", KindCompletion, iosAll, "A completion handler called twice.",
-			"Log the second call as an event with a double-completion warning; no crash (a scenario may ask for one).", "Undocumented; a warning shows the bug without inventing a crash.", s.unDelegate),
+			"Record the repeated call as a warning event (double completion); no crash, unless a scenario asks for one.", "Undocumented; a warning shows the bug without inventing a crash.", s.unDelegate),
 		u("U17", KindToken, iosAny, "Device tokens in uppercase hex, and token length.",
 			"Accept either case and any even number of 32–200 hex digits, compared case-insensitively; anything else is BadDeviceToken.",
 			"Apple warns that the length may change; Pushy accepts mixed case.", s.send, s.pushyValidating),
@@ -96,11 +96,11 @@ func unconfirmedRules(s *sources) []Rule {
 		u("U19", KindAuth, iosAny, "A JWT whose iat lies in the future (clock skew).",
 			"Accept up to 5 minutes ahead; further is InvalidProviderToken.", "Servers' clocks drift a little; a token from far in the future is not a clock problem.", s.token),
 		u("U20", KindAuth, iosAny, "The exact TooManyProviderTokenUpdates rule.",
-			"Per connection: the first bearer is free; a different bearer within 20 minutes of the last accepted change gets 429, counted from the first bearer's iat; resending the same bearer never counts.",
+			"Counted per connection: the first token costs nothing; a different bearer within 20 minutes of the last accepted change gets 429, counted from the first bearer's iat; resending the same bearer never counts.",
 			"Apple says at most one change per 20 minutes, and an Apple engineer said it is counted per connection; counting from iat keeps apns2's normal 50-minute refresh legal.",
 			s.token, s.forumTokenUpdates),
 		u("U21", KindToken, iosAll, "When exactly 410 starts after an uninstall.",
-			"A configurable delay, by default from the first push after the uninstall; the timestamp is the uninstall moment in epoch milliseconds.",
+			"A configurable delay, by default from the first push after the uninstall; the 410's timestamp is when the app was deleted, in epoch milliseconds.",
 			"Apple keeps the timing fuzzy on purpose (D06); tests need it to be predictable.", s.forumUninstall),
 		u("U22", KindResponse, iosAny, "The TooManyRequests threshold per token.",
 			"Off by default; N pushes per token per time window when configured.", "Apple publishes no number; an invented default would make tests flaky.", s.resp),

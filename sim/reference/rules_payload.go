@@ -31,7 +31,7 @@ func payloadRules(s *sources) []Rule {
 			s.gen, s.activityKit, s.apns2Builder).see("H10"),
 		p("P18", Observed, "18+", "aps.content-changed true is the reload signal of widgets and controls pushes.", s.widgetPush, s.apnswiftError).see("H12", "H13"),
 		p("P19", Documented, "none (not iOS apps)", "url-args (Safari web push) and the top-level mdm key exist but are not for iOS apps.", s.gen, s.apns2Builder),
-		p("P20", Unconfirmed, iosAny, "Apple gives no answer for a body that is not JSON or whose top level is not an object.").
+		p("P20", Unconfirmed, iosAny, "Apple does not document APNs' answer to a body that is not valid JSON, or is JSON but not an object.").
 			chose("See U02: accept with 200 and drop it as undeliverable.", "No reason string exists for it and an invented one breaks clients (E62).").see("U02"),
 	}
 }
@@ -55,7 +55,7 @@ func responseRules(s *sources) []Rule {
 		e("E04", Documented, "Every response carries apns-id: the one sent, or one APNs made up; Apple's sample error shows it empty (see U08).", s.resp).see("U08"),
 		e("E05", Documented, "apns-unique-id appears only in the development environment, for finding the push in the Push Notifications Console; Pushy's mock sends a random UUID when enabled.", s.resp, s.wwdc23Console, s.pushyMock).see("U09"),
 		e("E06", Documented, "Do not resend after BadDeviceToken, DeviceTokenNotForTopic, Forbidden, ExpiredToken, Unregistered or PayloadTooLarge; TooManyRequests may be retried later.", s.resp, s.forumEnvToken),
-		e("E07", Observed, "After TooManyProviderTokenUpdates the connection stays unusable until a new token is allowed again, in both environments.", s.forumTokenUpdates).see("E53", "U20"),
+		e("E07", Observed, "Once APNs has answered TooManyProviderTokenUpdates, that connection refuses pushes until enough time has passed for a token change to be allowed; both environments behave so.", s.forumTokenUpdates).see("E53", "U20"),
 		r("E10", "400 BadCollapseId: apns-collapse-id is over 64 bytes."),
 		r("E11", "400 BadDeviceToken: the token is malformed, or is a real token of the other environment.", s.resp, s.forumEnvToken).see("D03"),
 		r("E12", "400 BadExpirationDate: apns-expiration cannot be read."),
@@ -76,7 +76,7 @@ func responseRules(s *sources) []Rule {
 		r("E33", "403 Forbidden: the action is not allowed; Apple does not say when (see U10)."),
 		r("E34", "403 InvalidProviderToken: the JWT is malformed, unsigned, not ES256, or its signature does not verify.", s.resp, s.lpgComm),
 		r("E35", "403 MissingProviderToken: neither a client certificate nor a bearer token was presented."),
-		r("E36", "403 UnrelatedKeyIdInToken: the JWT's key id is unrelated to the key first used on this connection; open a new connection (not in apns2 v0.25.0)."),
+		r("E36", "403 UnrelatedKeyIdInToken: this token was signed with a key unrelated to the one the connection started with; reconnect (no constant in apns2 v0.25.0)."),
 		r("E37", "403 BadEnvironmentKeyIdInToken: the key is limited to the other environment (documented spelling; not in apns2 v0.25.0).", s.resp, s.apnswiftError).see("A10", "U11"),
 		e("E38", Observed, "403 BadEnvironmentKeyInToken: the spelling APNs is reported to send for E37's case.", s.apnswiftPR229).see("U11"),
 		r("E40", "404 BadPath: the :path is not /3/device/<token>."),
@@ -84,7 +84,7 @@ func responseRules(s *sources) []Rule {
 		r("E50", "410 ExpiredToken: the device token has expired; the body has a timestamp.", s.resp, s.apns2Response),
 		r("E51", "410 Unregistered: the token is no longer active for the topic; stop sending until the app registers it again. The body has a timestamp."),
 		r("E52", "413 PayloadTooLarge: the body is over the size limit (P03).").see("P03"),
-		r("E53", "429 TooManyProviderTokenUpdates: the provider token changed too often (at most once per 20 minutes).", s.resp, s.token).see("A05", "U20"),
+		r("E53", "429 TooManyProviderTokenUpdates: the bearer token was replaced again within 20 minutes.", s.resp, s.token).see("A05", "U20"),
 		r("E54", "429 TooManyRequests: too many pushes in a row to one device token.").see("U22"),
 		r("E55", "500 InternalServerError: APNs failed internally."),
 		r("E56", "503 ServiceUnavailable: APNs cannot take requests right now."),
