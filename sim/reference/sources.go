@@ -74,7 +74,7 @@ func newSources() *sources {
 		activityKit:   Source{Title: "Apple: Starting and updating Live Activities with ActivityKit push notifications", URL: doc + "activitykit/starting-and-updating-live-activities-with-activitykit-push-notifications"},
 		pushKit:       Source{Title: "Apple: PushKit", URL: doc + "pushkit"},
 		widgetPush:    Source{Title: "Apple: Updating widgets with WidgetKit push notifications (iOS 26)", URL: doc + "widgetkit/updating-widgets-with-widgetkit-push-notifications"},
-		news25:        Source{Title: "Apple Developer News, 2025-02-17: New features for APNs token authentication are now available", URL: "https://developer.apple.com/news/"},
+		news25:        Source{Title: "Apple Developer News, 2025-02-17: New features for APNs token authentication are now available", URL: "https://developer.apple.com/news/?id=wy4tb0uo"},
 		keysHelp:      Source{Title: "Apple Account Help: Create a private key to access a service (team-scoped and topic-specific APNs keys)", URL: "https://developer.apple.com/help/account/keys/create-a-private-key"},
 		binaryRetired: Source{Title: "Apple: upcoming requirement, APNs provider API (binary protocol retired 2021-03-31)", URL: "https://developer.apple.com/support/upcoming-requirements/requirement-20210331a"},
 
