@@ -77,30 +77,43 @@ func TestEveryCitationResolves(t *testing.T) {
 		}
 		files++
 		rel, _ := filepath.Rel(root, path)
-		for i, line := range strings.Split(string(data), "\n") {
-			if strings.Contains(line, notCitation) {
+		text := string(data)
+		// lineOf is the line holding byte i, and its number.
+		lineOf := func(i int) (string, int) {
+			from := strings.LastIndexByte(text[:i], '\n') + 1
+			to := strings.IndexByte(text[i:], '\n')
+			if to < 0 {
+				to = len(text) - i
+			}
+			return text[from : i+to], strings.Count(text[:i], "\n") + 1
+		}
+		// One pass over the whole file per pattern: line numbers are
+		// computed only for the rare hit that needs them.
+		for _, at := range citeID.FindAllStringIndex(text, -1) {
+			id := text[at[0]:at[1]]
+			if known[id] {
+				cited[id]++
 				continue
 			}
-			for _, id := range citeID.FindAllString(line, -1) {
-				cited[id]++
-				if !known[id] {
-					t.Errorf("%s:%d: cites %s, which is not a rule of sim/reference (pushsim explain %s)", rel, i+1, id, id)
-				}
+			if line, n := lineOf(at[0]); !strings.Contains(line, notCitation) {
+				t.Errorf("%s:%d: cites %s, which is not a rule of sim/reference (pushsim explain %s)", rel, n, id, id)
 			}
-			for _, m := range citeRange.FindAllStringSubmatch(line, -1) {
-				if m[3] != "" && m[3] != m[1] {
-					continue
-				}
-				var from, to int
-				fmt.Sscan(m[2], &from)
-				fmt.Sscan(m[4], &to)
-				for n := from + 1; n < to; n++ {
-					cited[fmt.Sprintf("%s%02d", m[1], n)]++
-				}
+		}
+		for _, m := range citeRange.FindAllStringSubmatch(text, -1) {
+			if m[3] != "" && m[3] != m[1] {
+				continue
 			}
-			for _, m := range citeSection.FindAllStringSubmatch(line, -1) {
-				if !sections[m[1]] {
-					t.Errorf("%s:%d: cites apns.md section %s, which does not exist", rel, i+1, m[1])
+			var from, to int
+			fmt.Sscan(m[2], &from)
+			fmt.Sscan(m[4], &to)
+			for n := from + 1; n < to; n++ {
+				cited[fmt.Sprintf("%s%02d", m[1], n)]++
+			}
+		}
+		for _, at := range citeSection.FindAllStringSubmatchIndex(text, -1) {
+			if num := text[at[2]:at[3]]; !sections[num] {
+				if line, n := lineOf(at[0]); !strings.Contains(line, notCitation) {
+					t.Errorf("%s:%d: cites apns.md section %s, which does not exist", rel, n, num)
 				}
 			}
 		}
