@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pushsim/pushsim/sim/testtool"
 )
 
 // tmuxSession drives the built binary in a private tmux server (its own
@@ -66,9 +68,7 @@ func TestTUIInTmux(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and drives it in tmux")
 	}
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux is not installed; CI installs it (apt-get install tmux)")
-	}
+	testtool.Need(t, "tmux")
 	bin := filepath.Join(t.TempDir(), "pushsim")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
