@@ -139,7 +139,11 @@ func TestLoadFleet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{"old", "bank"}, []string{fleet[0].Name, fleet[1].Name}); diff != "" {
+	var names []string
+	for _, d := range fleet {
+		names = append(names, d.Name)
+	}
+	if diff := cmp.Diff([]string{"old", "bank"}, names); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 	if _, err := LoadFleet(filepath.Join(t.TempDir(), "missing.yaml")); !errors.Is(err, os.ErrNotExist) {
@@ -175,7 +179,12 @@ func TestParseFleetAliasedApps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := []string{fleet[0].Apps[0].Token, fleet[1].Apps[0].Token}
+	var got []string
+	for _, d := range fleet {
+		for _, a := range d.Apps {
+			got = append(got, a.Token)
+		}
+	}
 	want := []string{DeviceToken("a", "com.example.app"), DeviceToken("b", "com.example.app")}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("tokens (-want +got):\n%s", diff)

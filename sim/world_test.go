@@ -25,7 +25,9 @@ func steps(events []Event) []step {
 	for i, e := range events {
 		out[i] = step{Kind: e.Kind, Callback: e.Callback, Context: e.Context}
 		if _, after, ok := strings.Cut(e.Message, "apns.md#"); ok {
-			out[i].Cites = strings.FieldsFunc(after, func(r rune) bool { return r == ')' || r == ',' || r == ' ' })[0]
+			if ids := strings.FieldsFunc(after, func(r rune) bool { return r == ')' || r == ',' || r == ' ' }); len(ids) > 0 {
+				out[i].Cites = ids[0]
+			}
 		}
 	}
 	return out
@@ -135,6 +137,9 @@ func TestDeliveryPresentations(t *testing.T) {
 	notes, err := w.Notifications("ios9")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(notes) != 1 || len(notes[0].Presentations) == 0 {
+		t.Fatalf("ios9 holds %d notifications, want 1 with presentations: %+v", len(notes), notes)
 	}
 	// The World stores exactly what the pure Render gives in every context.
 	fleet := DefaultFleet()
@@ -265,19 +270,14 @@ func TestSetters(t *testing.T) {
 	if err := w.SetChatOpen("ios9", DefaultBundleID, true); err != nil {
 		t.Fatal(err)
 	}
-	dv, err := w.Device("ios9")
-	if err != nil {
-		t.Fatal(err)
-	}
-	app := dv.Apps[0]
+	dv, app := onlyApp(t, w, "ios9")
 	got := []any{dv.Locked, app.State, app.ChatOpen}
 	if diff := cmp.Diff([]any{true, AppForeground, true}, got); diff != "" {
 		t.Errorf("locked, state, chat (-want +got):\n%s", diff)
 	}
 	// The snapshot is a copy: changing it changes nothing.
 	app.State = AppNotRunning
-	dv2, _ := w.Device("ios9")
-	if dv2.Apps[0].State != AppForeground {
+	if _, app2 := onlyApp(t, w, "ios9"); app2.State != AppForeground {
 		t.Error("a DeviceView shares state with the World")
 	}
 }
@@ -292,8 +292,11 @@ func TestNewWorldCopiesAndDeduplicates(t *testing.T) {
 	defer w.Close()
 	fleet[0].Locked = true // the caller's fleet is not the World's
 	views := w.Devices()
-	if len(views) != 10 || views[0].Locked {
-		t.Fatalf("got %d devices (want 10), first locked = %v (want false)", len(views), views[0].Locked)
+	if len(views) != 10 {
+		t.Fatalf("got %d devices, want 10", len(views))
+	}
+	if views[0].Locked {
+		t.Error("first device locked; the caller's fleet leaked into the World")
 	}
 	if n := len(views[9].Apps); n != 0 {
 		t.Errorf("twin kept %d apps with a duplicate token, want 0", n)

@@ -103,6 +103,9 @@ func send(t *testing.T, info serve.Info) {
 		t.Fatal(err)
 	}
 	defer p.Close()
+	if len(info.Devices) == 0 || len(info.Devices[0].Apps) == 0 {
+		t.Fatalf("pushsim.json lists no device with an app: %+v", info.Devices)
+	}
 	res, err := p.Send(context.Background(), sim.Request{Token: info.Devices[0].Apps[0].Token, Topic: info.Devices[0].Apps[0].BundleID,
 		Payload: []byte(`{"aps":{"alert":"before the signal"}}`)})
 	if err != nil || !res.Sent() {

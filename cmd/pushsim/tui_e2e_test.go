@@ -118,7 +118,10 @@ func testTUIRecord(t *testing.T, bin string) {
 	s.waitFor("recorded ", "pushsim-", ".yaml")
 	s.keys("q")
 	s.waitFor("exit=0")
-	files, _ := filepath.Glob(filepath.Join(dir, "pushsim-*.yaml"))
+	files, err := filepath.Glob(filepath.Join(dir, "pushsim-*.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(files) != 1 {
 		t.Fatalf("recorded files: %v", files)
 	}
@@ -163,9 +166,12 @@ func testTUIServe(t *testing.T, bin string) {
 	}
 	token := ""
 	for _, d := range info.Devices {
-		if d.Name == "ios8" {
+		if d.Name == "ios8" && len(d.Apps) > 0 {
 			token = d.Apps[0].Token
 		}
+	}
+	if token == "" {
+		t.Fatalf("pushsim.json has no ios8 with an app: %s", data)
 	}
 	code, _, errs := runCLI(t, `{"aps":{"alert":"from a backend","category":"poll"}}`, "send", "-", "--real", "--sandbox",
 		"--endpoint", info.APNsURL, "--ca", info.CAFile, "--key", info.KeyFile, "--key-id", info.KeyID, "--team-id", info.TeamID,
