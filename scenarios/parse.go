@@ -140,7 +140,7 @@ func decodeStep(filename string, node ast.Node) (*Step, error) {
 	case *ast.MappingNode, *ast.MappingValueNode:
 	default:
 		return nil, &FileError{File: filename, Line: pos.Line, Column: pos.Column,
-			Msg: "expected a step such as `- send: {...}`, one of: " + strings.Join(StepKinds, ", ")}
+			Msg: "expected a step such as `- send: {...}`, one of: " + strings.Join(StepKinds(), ", ")}
 	}
 	if err := yaml.NodeToValue(node, st, yaml.Strict()); err != nil {
 		line, col := pos.Line, pos.Column
@@ -160,7 +160,7 @@ func decodeStep(filename string, node ast.Node) (*Step, error) {
 		return st, nil
 	case 0:
 		return nil, &FileError{File: filename, Line: st.Line, Column: st.Column,
-			Msg: "empty step: expected one of " + strings.Join(StepKinds, ", ")}
+			Msg: "empty step: expected one of " + strings.Join(StepKinds(), ", ")}
 	default:
 		return nil, &FileError{File: filename, Line: st.Line, Column: st.Column,
 			Msg: fmt.Sprintf("one step holds %s: expected exactly one kind per list item", strings.Join(k, " and "))}

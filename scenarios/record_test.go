@@ -30,7 +30,7 @@ func TestRecordReplays(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock := sim.NewVirtualClock(DefaultStart)
+	clock := sim.NewVirtualClock(DefaultStart())
 	log := sim.NewEventLogClock(0, clock)
 	h, err := sim.StartHarness(ctx, sim.HarnessConfig{Fleet: session, Clock: clock, Log: log})
 	if err != nil {

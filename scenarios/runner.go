@@ -200,7 +200,7 @@ type run struct {
 func newRun(ctx context.Context, s *Scenario, opts Options) (*run, error) {
 	start := s.Start
 	if start.IsZero() {
-		start = DefaultStart
+		start = DefaultStart()
 	}
 	devices, err := s.freshFleet()
 	if err != nil {

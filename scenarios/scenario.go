@@ -41,9 +41,9 @@ type Scenario struct {
 	readFile func(name string) ([]byte, error)
 }
 
-// DefaultStart is the virtual time every scenario starts at unless it says
-// otherwise.
-var DefaultStart = time.Date(2026, time.January, 1, 9, 0, 0, 0, time.UTC)
+// DefaultStart returns the virtual time every scenario starts at unless it
+// says otherwise: 2026-01-01 09:00 UTC.
+func DefaultStart() time.Time { return time.Date(2026, time.January, 1, 9, 0, 0, 0, time.UTC) }
 
 // WebhookSpec configures the per-scenario webhook receiver.
 type WebhookSpec struct {
@@ -73,11 +73,13 @@ type Step struct {
 	Column int `yaml:"-" json:"column,omitempty"`
 }
 
-// StepKinds are the step keys, in the order the file format documents
-// them.
-var StepKinds = []string{
-	"send", "expect_response", "expect_screen", "tap", "dismiss", "reply", "set",
-	"advance", "expect_events", "fault", "exec", "expect_lint",
+// StepKinds returns the step keys, in the order the file format documents
+// them (a new slice each call).
+func StepKinds() []string {
+	return []string{
+		"send", "expect_response", "expect_screen", "tap", "dismiss", "reply", "set",
+		"advance", "expect_events", "fault", "exec", "expect_lint",
+	}
 }
 
 // Kind returns the step's key, or "" when no field or several are set.
@@ -159,7 +161,7 @@ type SendStep struct {
 	Expiration int64  `yaml:"expiration,omitempty" json:"expiration,omitempty"`
 	CollapseID string `yaml:"collapse_id,omitempty" json:"collapse_id,omitempty"`
 	ApnsID     string `yaml:"apns_id,omitempty" json:"apns_id,omitempty"`
-	// Auth is how the provider authenticates: one of AuthModes.
+	// Auth is how the provider authenticates: one of AuthModes().
 	Auth string `yaml:"auth,omitempty" json:"auth,omitempty"`
 	// Environment is the APNs host to send to: the scenario's environment
 	// by default; the other one reaches a second fake server that shares
@@ -188,8 +190,11 @@ const (
 	AuthNone         = "none"           // no token, no certificate (apns.md#H01, E35)
 )
 
-// AuthModes lists the valid values of SendStep.Auth.
-var AuthModes = []string{AuthJWT, AuthCert, AuthCertWrongEnv, AuthExpiredJWT, AuthUnknownKey, AuthWrongKey, AuthNone}
+// AuthModes returns the valid values of SendStep.Auth (a new slice each
+// call).
+func AuthModes() []string {
+	return []string{AuthJWT, AuthCert, AuthCertWrongEnv, AuthExpiredJWT, AuthUnknownKey, AuthWrongKey, AuthNone}
+}
 
 // ResponseExpect checks APNs' answers to the previous send step. Only the
 // fields given are compared.

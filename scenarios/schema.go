@@ -13,12 +13,16 @@ import (
 	"github.com/pushsim/pushsim/sim"
 )
 
-// ShippedSchema is scenario.schema.json as shipped next to the package,
-// for editors (yaml-language-server) to complete scenario files. A test
-// checks that it equals Schema().
+// shippedSchema is scenario.schema.json as shipped next to the package.
 //
 //go:embed scenario.schema.json
-var ShippedSchema []byte
+var shippedSchema []byte
+
+// ShippedSchema returns scenario.schema.json as shipped next to the
+// package, for editors (yaml-language-server) to complete scenario files
+// (a copy: the embedded bytes stay as shipped). A test checks that it
+// equals Schema().
+func ShippedSchema() []byte { return bytes.Clone(shippedSchema) }
 
 // SchemaID is the schema's $id.
 const SchemaID = "https://raw.githubusercontent.com/pushsim/pushsim/main/scenarios/scenario.schema.json"
@@ -59,7 +63,7 @@ var enums = map[reflect.Type][]string{
 
 // fieldEnums are closed sets of plain string fields, by YAML key.
 var fieldEnums = map[string][]string{
-	"auth": AuthModes,
+	"auth": AuthModes(),
 }
 
 // descriptions of the step kinds and of fields whose meaning is not
