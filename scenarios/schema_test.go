@@ -14,12 +14,21 @@ import (
 
 var update = flag.Bool("update", false, "rewrite scenario.schema.json from the Go types")
 
-// TestSchemaShipped: the shipped JSON Schema is the one the Go types
-// generate (run with -update after changing the format).
+// TestSchemaShipped: the shipped JSON Schema is the one the Go types and
+// their doc comments generate (run with -update after changing the format
+// or a field's comment), and every property has a prose description.
 func TestSchemaShipped(t *testing.T) {
-	got, err := Schema()
+	docs, err := fieldDocs(schemaTypes()...)
 	if err != nil {
 		t.Fatal(err)
+	}
+	got, undocumented, err := generateSchema(docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(undocumented)
+	if diff := cmp.Diff([]string(nil), undocumented); diff != "" {
+		t.Errorf("properties without a description: give their Go fields a doc comment (-want +got):\n%s", diff)
 	}
 	if *update {
 		if err := os.WriteFile("scenario.schema.json", got, 0o644); err != nil {
