@@ -6,7 +6,8 @@ import (
 	"time"
 
 	"github.com/pushsim/pushsim/fakeapns"
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // Scenario is one scenario file: a fleet and the steps played against it.
@@ -23,9 +24,9 @@ type Scenario struct {
 	// Start is the virtual clock's start time; a fixed default keeps runs
 	// reproducible.
 	Start time.Time `yaml:"start,omitempty" json:"start,omitzero"`
-	// Fleet is the devices, in the fleet-file schema (sim.FleetFile);
+	// Fleet is the devices, in the fleet-file schema (device.FleetFile);
 	// nil means the default fleet.
-	Fleet *sim.FleetFile `yaml:"fleet,omitempty" json:"fleet,omitempty"`
+	Fleet *device.FleetFile `yaml:"fleet,omitempty" json:"fleet,omitempty"`
 	// FleetFile is a fleet file to read instead, relative to the scenario.
 	FleetFile string `yaml:"fleet_file,omitempty" json:"fleet_file,omitempty"`
 	// Webhook configures the loopback receiver that ${WEBHOOK_URL} points
@@ -38,7 +39,7 @@ type Scenario struct {
 	// File is where the scenario was read from ("" when built in code).
 	File string `yaml:"-" json:"file,omitempty"`
 	// devices is the parsed fleet, ready to copy for each run.
-	devices []*sim.Device
+	devices []*device.Device
 	// dir resolves payload_file and fleet_file paths.
 	dir string
 	// readFile reads files relative to dir (the OS, or an fs.FS).
@@ -233,7 +234,7 @@ type ScreenExpect struct {
 	Target `yaml:",inline"`
 	// Context is where to look; by default where the notification was
 	// shown when it arrived (banner, lock screen, ...).
-	Context sim.Context `yaml:"context,omitempty" json:"context,omitempty"`
+	Context device.Context `yaml:"context,omitempty" json:"context,omitempty"`
 	// ApnsID picks the notification; the newest on the device by default.
 	ApnsID string `yaml:"apns_id,omitempty" json:"apns_id,omitempty"`
 	// Style is how the context draws the notification: banner, alert,
@@ -291,9 +292,9 @@ type SetStep struct {
 	Locked *bool `yaml:"locked,omitempty" json:"locked,omitempty"`
 	// AppState puts the app in the foreground, the background, not
 	// running, or force-quit.
-	AppState *sim.AppState `yaml:"app_state,omitempty" json:"app_state,omitempty"`
+	AppState *device.AppState `yaml:"app_state,omitempty" json:"app_state,omitempty"`
 	// Permission is the user's notification permission for the app.
-	Permission *sim.Permission `yaml:"permission,omitempty" json:"permission,omitempty"`
+	Permission *device.Permission `yaml:"permission,omitempty" json:"permission,omitempty"`
 	// ChatOpen shows or hides the app's chat screen (no notification is
 	// shown while it is visible).
 	ChatOpen *bool `yaml:"chat_open,omitempty" json:"chat_open,omitempty"`
@@ -320,7 +321,7 @@ type EventsExpect struct {
 type EventMatch struct {
 	// Kind is the event's kind: request, delivered, action, completion,
 	// watchdog, webhook, ... (the README lists them).
-	Kind sim.EventKind `yaml:"kind" json:"kind"`
+	Kind world.EventKind `yaml:"kind" json:"kind"`
 	// Device is the name of the device the event happened on.
 	Device string `yaml:"device,omitempty" json:"device,omitempty"`
 	// App is the bundle id of the app concerned.
@@ -333,7 +334,7 @@ type EventMatch struct {
 	// called.
 	Callback string `yaml:"callback,omitempty" json:"callback,omitempty"`
 	// Context is where the notification was shown or acted on.
-	Context sim.Context `yaml:"context,omitempty" json:"context,omitempty"`
+	Context device.Context `yaml:"context,omitempty" json:"context,omitempty"`
 	// URL is the webhook or deep link the event concerns.
 	URL string `yaml:"url,omitempty" json:"url,omitempty"`
 	// Status is the HTTP status of a request event or an exec's exit
