@@ -392,6 +392,8 @@ type ExecStep struct {
 
 // LintExpect lints a payload and checks the findings.
 type LintExpect struct {
+	// Payload is the body to lint: a YAML mapping (read as JSON) or a
+	// string of JSON.
 	Payload any `yaml:"payload,omitempty" json:"payload,omitempty"`
 	// PayloadFile is a JSON or simctl .apns file to lint, relative to the
 	// scenario.

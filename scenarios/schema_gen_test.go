@@ -64,9 +64,8 @@ var fieldEnums = map[string][]string{
 	"auth": AuthModes(),
 }
 
-// stepDescriptions are written for the schema, by YAML key: the step
-// kinds (fields of Step, whose doc comments are the Go type's) and keys
-// whose meaning is the same wherever they appear.
+// stepDescriptions are written for the schema: the step kinds (the fields
+// of Step, whose meaning is documented on their types).
 var stepDescriptions = map[string]string{
 	"send":            "Send one notification per device through apns2 over HTTP/2 to the in-process fake APNs.",
 	"expect_response": "Check APNs' answers to the previous send (only the fields given).",
@@ -80,11 +79,6 @@ var stepDescriptions = map[string]string{
 	"fault":           "Install a fault rule on the fake APNs (status and reason, count, probability, latency).",
 	"exec":            "Run an external command with PUSHSIM_APNS_URL, PUSHSIM_CA_FILE, PUSHSIM_KEY_FILE, PUSHSIM_KEY_ID, PUSHSIM_TEAM_ID and PUSHSIM_TOKEN_<DEVICE> set; its exit status and output become an exec event.",
 	"expect_lint":     "Lint a payload for a range of iOS versions and check the findings.",
-	"payload":         "The notification body: a mapping (sent as JSON) or a string of JSON sent as written.",
-	"devices":         "Device names, or all.",
-	"within":          "Advance the virtual clock by this much before checking.",
-	"ios":             "An iOS version (fleet) or a range such as 7-18, 10+, <8 (expect_lint).",
-	"webhook":         "A URL the app POSTs to; ${WEBHOOK_URL} is the scenario's loopback receiver.",
 }
 
 func stringsOf[T ~string](vs []T) []string {
@@ -194,10 +188,10 @@ func (g *schemaGen) fields(t reflect.Type, props map[string]any) {
 			name = strings.ToLower(f.Name)
 		}
 		s := g.of(f.Type, name)
-		d, ok := stepDescriptions[name]
-		if !ok {
-			d, ok = g.docs[t.PkgPath()+"."+t.Name()+"."+f.Name]
-			d = describeField(d, f.Name, name)
+		d, ok := g.docs[t.PkgPath()+"."+t.Name()+"."+f.Name]
+		d = describeField(d, f.Name, name)
+		if t == reflect.TypeFor[Step]() {
+			d, ok = stepDescriptions[name]
 		}
 		if !ok || d == "" {
 			g.undocumented = append(g.undocumented, t.Name()+"."+name)

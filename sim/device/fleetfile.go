@@ -35,6 +35,8 @@ import (
 //	        strings: {KEY: "format %@"}
 //	        handler: {actions: {REPLY: {complete: after, delay: 2s, webhook: http://...}}}
 type FleetFile struct {
+	// Devices are the simulated devices, each with its iOS version and
+	// apps.
 	Devices []*Device `yaml:"devices" json:"devices"`
 }
 
