@@ -88,7 +88,7 @@ func TestParseFleet(t *testing.T) {
 	}
 }
 
-func TestParseFleetErrors(t *testing.T) {
+func TestParseFileErrors(t *testing.T) {
 	dev := "devices:\n  - name: a\n    ios: \"9.1\"\n"
 	app := dev + "    apps:\n      - bundle_id: x\n"
 	tests := []struct {
@@ -119,9 +119,9 @@ func TestParseFleetErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := ParseFleet([]byte(tt.yaml), "f.yaml")
-			var fe *FleetError
+			var fe *FileError
 			if !errors.As(err, &fe) {
-				t.Fatalf("error %v (%T), want a *FleetError", err, err)
+				t.Fatalf("error %v (%T), want a *FileError", err, err)
 			}
 			if diff := cmp.Diff(tt.want, err.Error()); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
