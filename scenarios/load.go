@@ -15,12 +15,12 @@ import (
 )
 
 // readLimited reads a companion file with a size bound.
-func readLimited(name string) ([]byte, error) {
+func readLimited(name string) (data []byte, err error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
+	defer func() { err = errors.Join(err, f.Close()) }()
 	st, err := f.Stat()
 	if err != nil {
 		return nil, err

@@ -40,7 +40,11 @@ func TestRecordReplays(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer h.Close()
+	defer func() {
+		if err := h.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	send := func(dev, body string) {
 		t.Helper()
 		v, err := h.World.Device(dev)

@@ -102,7 +102,11 @@ func send(t *testing.T, info serve.Info) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer p.Close()
+	defer func() {
+		if err := p.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	if len(info.Devices) == 0 || len(info.Devices[0].Apps) == 0 {
 		t.Fatalf("pushsim.json lists no device with an app: %+v", info.Devices)
 	}

@@ -35,6 +35,7 @@ const maxPayloadFile = 1 << 20
 func ReadPayloadFile(name string, stdin io.Reader) (PayloadFile, error) {
 	pf := PayloadFile{Name: name}
 	var r io.Reader
+	var file *os.File // opened here, closed here; stdin is the caller's
 	if name == "-" {
 		if stdin == nil {
 			return pf, &FileError{File: "-", Msg: "no standard input"}
@@ -45,13 +46,19 @@ func ReadPayloadFile(name string, stdin io.Reader) (PayloadFile, error) {
 		if err != nil {
 			return pf, &FileError{File: name, Msg: openMessage(err)}
 		}
-		defer f.Close()
 		if st, err := f.Stat(); err == nil && st.IsDir() {
-			return pf, &FileError{File: name, Msg: "is a directory; " + expectedPayloadFile}
+			return pf, errors.Join(&FileError{File: name, Msg: "is a directory; " + expectedPayloadFile}, f.Close())
 		}
-		r = f
+		r, file = f, f
 	}
 	data, err := io.ReadAll(io.LimitReader(r, maxPayloadFile+1))
+	if file != nil {
+		// A read-only file: a failed Close loses nothing, but it is still
+		// reported rather than dropped.
+		if cerr := file.Close(); err == nil {
+			err = cerr
+		}
+	}
 	if err != nil {
 		return pf, &FileError{File: name, Msg: fmt.Sprintf("cannot read: %v; %s", err, expectedPayloadFile)}
 	}

@@ -42,7 +42,11 @@ func newFixture(t *testing.T) *fixture {
 	f := &fixture{clock: clock.NewVirtual(time.Now()), tokenOf: map[string]string{}}
 	f.log = world.NewEventLog(0)
 	f.world = world.New(world.Config{Fleet: device.DefaultFleet(), Clock: f.clock, Log: f.log, Lint: lint.Delivery})
-	t.Cleanup(func() { _ = f.world.Close() })
+	t.Cleanup(func() {
+		if err := f.world.Close(); err != nil {
+			t.Error(err)
+		}
+	})
 	records := inspect.NewRecords(0, f.world)
 	obs := fakeapns.ObserverFunc(func(r fakeapns.Record) { f.world.Observe(r); records.Observe(r) })
 	f.dev = fakeapns.NewServer(t, fakeapns.WithRouter(f.world), fakeapns.WithObserver(obs))

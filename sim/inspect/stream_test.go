@@ -85,8 +85,10 @@ func TestEventStream(t *testing.T) {
 	// The client goes away: the handler must notice and return, or the
 	// test server's Close in Cleanup would wait for it forever.
 	cancel()
-	_, _ = io.Copy(io.Discard, res.Body)
-	res.Body.Close()
+	_, _ = io.Copy(io.Discard, res.Body) // ends with the cancellation's error
+	if err := res.Body.Close(); err != nil {
+		t.Error(err)
+	}
 
 	// Resuming with Last-Event-ID skips what was seen.
 	res = openStream(t, context.Background(), f.url+"events/stream", itoa(first))
@@ -104,5 +106,7 @@ func TestEventStream(t *testing.T) {
 	if rest := readSSE(t, r, func(sseEvent) bool { return false }); len(rest) != 0 {
 		t.Errorf("events after close: %+v", rest)
 	}
-	res.Body.Close()
+	if err := res.Body.Close(); err != nil {
+		t.Error(err)
+	}
 }

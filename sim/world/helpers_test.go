@@ -25,7 +25,11 @@ func testWorld(t testing.TB, mutate ...func([]*device.Device)) (*World, *clock.V
 	}
 	clk := clock.NewVirtual(t0)
 	w := New(Config{Fleet: fleet, Clock: clk, Log: NewEventLogClock(1000, clk)})
-	t.Cleanup(func() { _ = w.Close() })
+	t.Cleanup(func() {
+		if err := w.Close(); err != nil {
+			t.Error(err)
+		}
+	})
 	return w, clk
 }
 

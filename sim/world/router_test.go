@@ -53,7 +53,11 @@ func TestRoute(t *testing.T) {
 				tt.cfg(&cfg)
 			}
 			w := New(cfg)
-			defer w.Close()
+			defer func() {
+				if err := w.Close(); err != nil {
+					t.Error(err)
+				}
+			}()
 			if tt.before != nil {
 				tt.before(w)
 			}

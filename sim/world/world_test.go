@@ -188,7 +188,11 @@ func TestCollapseReplaces(t *testing.T) {
 func TestMaxNotificationsBound(t *testing.T) {
 	clk := clock.NewVirtual(t0)
 	w := New(Config{Fleet: device.DefaultFleet(), Clock: clk, MaxNotifications: 3})
-	defer w.Close()
+	defer func() {
+		if err := w.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	for _, id := range []string{"1", "2", "3", "4", "5"} {
 		if _, err := w.DeliverPayload(context.Background(), "ios10", "", []byte(`{"aps":{"alert":"x"},"Simulator Target Bundle":"com.pushsim.demo"}`)); err != nil {
 			t.Fatal(id, err)
@@ -292,7 +296,11 @@ func TestNewWorldCopiesAndDeduplicates(t *testing.T) {
 	fleet = append(fleet, clone, nil)
 	fleet[1].Apps = append(fleet[1].Apps, nil) // bad input: skipped, no panic
 	w := New(Config{Fleet: fleet, Clock: clock.NewVirtual(t0)})
-	defer w.Close()
+	defer func() {
+		if err := w.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	fleet[0].Locked = true // the caller's fleet is not the World's
 	views := w.Devices()
 	if len(views) != 10 {
@@ -348,7 +356,11 @@ func TestResetAndUninstall(t *testing.T) {
 func BenchmarkObserveDeliver(b *testing.B) {
 	clk := clock.NewVirtual(t0)
 	w := New(Config{Fleet: device.DefaultFleet(), Clock: clk, Log: NewEventLogClock(10000, clk)})
-	defer w.Close()
+	defer func() {
+		if err := w.Close(); err != nil {
+			b.Error(err)
+		}
+	}()
 	tok := device.DeviceToken("ios17", device.DefaultBundleID)
 	n := fakeapns.Notification{ApnsID: "id", Token: tok, Topic: device.DefaultBundleID, PushType: "alert", Priority: 10,
 		Payload:     []byte(`{"aps":{"alert":{"title":"Bill","loc-key":"PAY_REMINDER","loc-args":["$5","today"]},"category":"payment_reminder"},"id":42}`),
@@ -366,7 +378,11 @@ func BenchmarkObserveDeliver(b *testing.B) {
 func BenchmarkObserveDeliverParallel(b *testing.B) {
 	clk := clock.NewVirtual(t0)
 	w := New(Config{Fleet: device.DefaultFleet(), Clock: clk, Log: NewEventLogClock(10000, clk)})
-	defer w.Close()
+	defer func() {
+		if err := w.Close(); err != nil {
+			b.Error(err)
+		}
+	}()
 	names := []string{"ios9", "ios10", "ios17", "ios18-locked"}
 	b.ReportAllocs()
 	var next atomicCounter
@@ -389,7 +405,11 @@ func TestLintHook(t *testing.T) {
 		return nil
 	}
 	w := New(Config{Fleet: device.DefaultFleet(), Clock: clock.NewVirtual(t0), Lint: lint})
-	defer w.Close()
+	defer func() {
+		if err := w.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	for _, dev := range []string{"ios7", "ios8"} {
 		if err := push(t, w, dev, dev, `{"aps":{"alert":"x","category":"poll"}}`); err != nil {
 			t.Fatal(err)
