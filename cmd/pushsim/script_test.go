@@ -18,6 +18,22 @@ func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){programName: main})
 }
 
+// pushsimCommand returns the path of a "pushsim" that is this test binary
+// under that name, so TestMain runs the real main: a process with its own
+// signal handling and exit status, without building the command again.
+func pushsimCommand(t *testing.T) string {
+	t.Helper()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(t.TempDir(), programName)
+	if err := os.Symlink(self, link); err != nil {
+		t.Fatal(err)
+	}
+	return link
+}
+
 // TestScript runs the command-line sessions in testdata/script/*.txtar
 // against the real main: every README command, exit statuses, what goes
 // to stdout and to stderr, and the PUSHSIM_* environment twins. Each

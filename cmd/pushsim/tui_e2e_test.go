@@ -62,17 +62,14 @@ func (s *tmuxSession) waitFor(texts ...string) string {
 	}
 }
 
-// TestTUIInTmux builds pushsim once and drives it in tmux: the issue's
-// done-when flow, and --serve.
+// TestTUIInTmux runs pushsim (this test binary under that name, see
+// TestMain) in tmux and drives it: the done-when flow, and --serve.
 func TestTUIInTmux(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds the binary and drives it in tmux")
+		t.Skip("-short: drives the terminal UI in tmux for several seconds")
 	}
 	testtool.Need(t, "tmux")
-	bin := filepath.Join(t.TempDir(), "pushsim")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := pushsimCommand(t)
 	t.Run("record", func(t *testing.T) { testTUIRecord(t, bin) })
 	t.Run("serve", func(t *testing.T) { testTUIServe(t, bin) })
 }
