@@ -27,7 +27,7 @@ type matrixCmd struct {
 	Device  []string `short:"d" placeholder:"NAME" help:"Only this device (repeatable)." env:"PUSHSIM_DEVICE"`
 	Context []string `placeholder:"NAME" help:"Only this context (repeatable): lock-screen, banner, alert, notification-center, expanded, foreground." env:"PUSHSIM_CONTEXT"`
 	Fleet   string   `help:"Fleet file (YAML); default: the built-in fleet." type:"path" env:"PUSHSIM_FLEET"`
-	JSON    bool     `name:"json" help:"Print JSON instead of drawings." env:"PUSHSIM_JSON"`
+	JSON    bool     `name:"json" help:"Print JSON instead of drawings." env:"PUSHSIM_JSON_OUTPUT"`
 	Notes   bool     `help:"Draw each presentation's notes (why it looks as it does) under its box." negatable:"" default:"true" env:"PUSHSIM_NOTES"`
 	Width   int      `help:"Width to fit the drawing to (default: the terminal's, else $$COLUMNS, else 120)." env:"PUSHSIM_WIDTH"`
 }

@@ -2,6 +2,7 @@ package serve_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/testtool"
 )
 
 // appleHostsScript runs inside a user + network + mount namespace: its
@@ -41,13 +43,11 @@ wait $pid
 // namespace of its own: development answers 200, production answers the
 // development token with Apple's 400 BadDeviceToken (apns.md#D03).
 func TestAppleHostsRoute(t *testing.T) {
-	unshare := needTool(t, "unshare")
-	needTool(t, "ip")
+	unshare := testtool.Need(t, "unshare")
+	testtool.Need(t, "ip")
 	if out, err := exec.Command(unshare, "-rnm", "true").CombinedOutput(); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("unshare -rnm is not permitted here: %v %s", err, out)
-		}
-		t.Skipf("unshare -rnm is not permitted here: %v %s", err, out)
+		testtool.Missing(t, fmt.Sprintf("unshare -rnm is not permitted here: %v %s", err, out),
+			"sudo sysctl kernel.unprivileged_userns_clone=1 (user namespaces)")
 	}
 	dir := t.TempDir()
 	// The state dir is made first, so that the token is known.

@@ -2,6 +2,7 @@ package serve_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/pushsim/pushsim/sim/inspect"
 	"github.com/pushsim/pushsim/sim/serve"
+	"github.com/pushsim/pushsim/sim/testtool"
 )
 
 // The README's guides are these files, shown verbatim; each test below
@@ -41,24 +43,12 @@ func TestGuidesAreInReadme(t *testing.T) {
 	}
 }
 
-// nodeModules is the node_modules of the guides' Node clients, installed
-// from the committed lock file; missing is a failure in CI, else a skip
-// that says how to install them.
+// nodeModules is where the guides' Node clients are, installed by
+// .ci/run from sim/testtool's one committed lock file.
 func nodeModules(t *testing.T) (node, modules string) {
 	t.Helper()
-	node = needTool(t, "node")
-	modules, err := filepath.Abs("testdata/node/node_modules")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(modules, "@parse", "node-apn")); err != nil {
-		msg := "the guides' Node clients are not installed; run: npm ci --prefix sim/serve/testdata/node"
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	return node, modules
+	modules = testtool.NodeModules(t, "@parse/node-apn", "node-pushnotifications", "apns2")
+	return testtool.Need(t, "node"), modules
 }
 
 // runGuide runs a guide against a fresh server and returns its output and
@@ -110,9 +100,9 @@ func TestGuideNode(t *testing.T) {
 
 func TestGuideCurlJWT(t *testing.T) {
 	for _, tool := range []string{"curl", "openssl", "xxd", "jq"} {
-		needTool(t, tool)
+		testtool.Need(t, tool)
 	}
-	out, entries := runGuide(t, needTool(t, "sh"), "testdata/guides/curl-jwt.sh")
+	out, entries := runGuide(t, testtool.Need(t, "sh"), "testdata/guides/curl-jwt.sh")
 	if strings.TrimSpace(out) != "200" || accepted(entries) != 1 || entries[0].Record.Notification.Auth.Method != "token" {
 		t.Errorf("curl-jwt.sh printed %q; ios17 accepted %d", out, accepted(entries))
 	}
@@ -149,13 +139,11 @@ wait $pid
 
 func TestGuideApns2NPM(t *testing.T) {
 	node, modules := nodeModules(t)
-	unshare := needTool(t, "unshare")
-	needTool(t, "ip")
+	unshare := testtool.Need(t, "unshare")
+	testtool.Need(t, "ip")
 	if out, err := exec.Command(unshare, "-rnm", "true").CombinedOutput(); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("unshare -rnm is not permitted here: %v %s", err, out)
-		}
-		t.Skipf("unshare -rnm is not permitted here: %v %s", err, out)
+		testtool.Missing(t, fmt.Sprintf("unshare -rnm is not permitted here: %v %s", err, out),
+			"sudo sysctl kernel.unprivileged_userns_clone=1 (user namespaces)")
 	}
 	dir := t.TempDir()
 	pushsim := filepath.Join(t.TempDir(), "pushsim")
