@@ -110,10 +110,9 @@ func send(t *testing.T, info serve.Info) {
 // many, and the exit status is still 0 as the README promises.
 func TestServeSignalCutsStalledStream(t *testing.T) {
 	dir := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestServeHelperProcess$", "--",
+	cmd := exec.Command(pushsimCommand(t),
 		"serve", "--listen", "127.0.0.1:0", "--api", "127.0.0.1:0", "--state-dir", filepath.Join(dir, "state"),
 		"--drain", "300ms", "--read-timeout", "1h")
-	cmd.Env = append(os.Environ(), "PUSHSIM_HELPER_PROCESS=1")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
