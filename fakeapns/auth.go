@@ -2,6 +2,7 @@ package fakeapns
 
 import (
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -101,6 +102,24 @@ type connState struct {
 
 	certOnce sync.Once
 	cert     certResult
+
+	// fc is the connection, nil in-process (Handler), where r.TLS stands
+	// for it.
+	fc *frameConn
+	// tlsOnce/tlsState cache fc's TLS state, which cannot change.
+	tlsOnce  sync.Once
+	tlsState *tls.ConnectionState
+}
+
+// tls is the request's TLS state: the connection's, as TLS ends before
+// net/http sees it, or r.TLS in-process; nil for h2c.
+func (q *request) tls() *tls.ConnectionState {
+	cs := q.conn
+	if cs.fc == nil {
+		return q.r.TLS
+	}
+	cs.tlsOnce.Do(func() { cs.tlsState = cs.fc.tlsState() })
+	return cs.tlsState
 }
 
 // certResult is the verdict on a connection's client certificate, computed
@@ -116,8 +135,9 @@ type certResult struct {
 func connKey() any { return (*connState)(nil) }
 
 // connContext attaches a fresh connState to each accepted connection.
-func connContext(ctx context.Context, _ net.Conn) context.Context {
-	return context.WithValue(ctx, connKey(), &connState{})
+func connContext(ctx context.Context, c net.Conn) context.Context {
+	fc, _ := c.(*frameConn)
+	return context.WithValue(ctx, connKey(), &connState{fc: fc})
 }
 
 // connFrom returns the connection's state, or a throwaway one for requests
@@ -132,7 +152,7 @@ func connFrom(ctx context.Context) *connState {
 
 // checkAuth is step 4 of apns.md#U01.
 func (s *Server) checkAuth(q *request) *Rejection {
-	if tlsState := q.r.TLS; tlsState != nil && len(tlsState.PeerCertificates) > 0 {
+	if tlsState := q.tls(); tlsState != nil && len(tlsState.PeerCertificates) > 0 {
 		return s.checkCertificate(q)
 	}
 	var value string
@@ -207,7 +227,7 @@ func (s *Server) checkAuth(q *request) *Rejection {
 // authorization header is ignored there (apns.md#H01).
 func (s *Server) checkCertificate(q *request) *Rejection {
 	cs := q.conn
-	cs.certOnce.Do(func() { cs.cert = s.verifyCertificate(q.r.TLS.PeerCertificates, q.now) })
+	cs.certOnce.Do(func() { cs.cert = s.verifyCertificate(q.tls().PeerCertificates, q.now) })
 	if cs.cert.reason != "" {
 		return Reject(cs.cert.reason) // apns.md#A13, E30
 	}

@@ -114,7 +114,7 @@ func BenchmarkRoundTripH2C(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer s.Close()
+	closeAtEnd(b, s)
 	bare := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
 		w.WriteHeader(http.StatusOK)
@@ -124,7 +124,7 @@ func BenchmarkRoundTripH2C(b *testing.B) {
 		b.Fatal(err)
 	}
 	go func() { _ = bare.Serve(ln) }()
-	defer bare.Close()
+	closeAtEnd(b, bare)
 	// The fake checks iat against the wall clock here.
 	auth := bearer(b, k, time.Now())
 	for _, tc := range []struct{ name, url string }{{"bare", "http://" + ln.Addr().String()}, {"fake", s.H2CURL()}} {
@@ -143,7 +143,10 @@ func BenchmarkRoundTripH2C(b *testing.B) {
 						return
 					}
 					_, _ = io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
+					if err := resp.Body.Close(); err != nil {
+						b.Error(err)
+						return
+					}
 					if resp.StatusCode != 200 {
 						b.Errorf("status %d", resp.StatusCode)
 						return
@@ -151,5 +154,26 @@ func BenchmarkRoundTripH2C(b *testing.B) {
 				}
 			})
 		})
+	}
+}
+
+// BenchmarkCloseIdleClient is a server's whole life with a client that
+// keeps its idle connection open (as apns2 does): Start, one push, Close.
+// Close must not wait for the client to hang up (issue 17 point 11).
+func BenchmarkCloseIdleClient(b *testing.B) {
+	key := fuzzKey(b)
+	for b.Loop() {
+		s, err := Start(b.Context(), Config{Keys: []KeyInfo{key.Info()}, Router: testRouter()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		client := s.APNS2Client(key)
+		if _, err := client.PushWithContext(b.Context(), alert(tokOK)); err != nil {
+			b.Fatal(err)
+		}
+		if err := s.Close(); err != nil {
+			b.Fatal(err)
+		}
+		client.CloseIdleConnections()
 	}
 }

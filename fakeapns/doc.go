@@ -18,6 +18,11 @@
 //		...
 //	}
 //
+// NewServer takes an optional Config for anything else (a Router, an
+// Observer, a clock, h2c, fault rules); outside a test, pass a nil t and
+// close the server yourself. Close returns as soon as in-flight requests
+// are answered, whether or not the clients close their connections.
+//
 // The order in which a request's problems are found is one table,
 // checkOrder (apns.md#U01); the fake's other choices where Apple is silent
 // are in Choices.

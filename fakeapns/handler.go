@@ -92,12 +92,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func requestApnsID(h http.Header) (string, bool) {
 	v, ok := h["Apns-Id"]
 	if !ok {
-		return newUUID(), true
+		return NewUUID(), true
 	}
 	if len(v) == 1 && validUUID(v[0]) {
 		return v[0], true
 	}
-	return newUUID(), false
+	return NewUUID(), false
 }
 
 // validUUID accepts the canonical 8-4-4-4-12 form in either case

@@ -25,7 +25,7 @@ func (s *Server) respond(w http.ResponseWriter, q *request, rej *Rejection, chec
 	}
 	// apns.md#E05, U09: development only, once authentication passed.
 	if s.cfg.Environment == Development && q.authed {
-		rec.UniqueID = newUUID()
+		rec.UniqueID = NewUUID()
 	}
 	if rej != nil {
 		rec.Status = rej.Status

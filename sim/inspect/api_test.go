@@ -41,8 +41,8 @@ func newFixture(t *testing.T) *fixture {
 	t.Cleanup(func() { _ = f.world.Close() })
 	records := inspect.NewRecords(0, f.world)
 	obs := fakeapns.ObserverFunc(func(r fakeapns.Record) { f.world.Observe(r); records.Observe(r) })
-	f.dev = fakeapns.NewServer(t, fakeapns.WithRouter(f.world), fakeapns.WithObserver(obs))
-	f.prod = fakeapns.NewServer(t, fakeapns.WithRouter(f.world), fakeapns.WithObserver(obs), fakeapns.WithEnvironment(fakeapns.Production))
+	f.dev = fakeapns.NewServer(t, fakeapns.Config{Router: f.world, Observer: obs})
+	f.prod = fakeapns.NewServer(t, fakeapns.Config{Router: f.world, Observer: obs, Environment: fakeapns.Production})
 	api, err := inspect.New(inspect.Config{
 		World: f.world, Log: f.log, Records: records, Info: map[string]string{"hello": "world"},
 		Faults: map[fakeapns.Environment]*fakeapns.Faults{
