@@ -27,11 +27,15 @@ var errUnknownKey = errors.New("unknown key id")
 // names. Every failure is InvalidProviderToken (apns.md#E34): unsigned or
 // non-ES256 tokens (apns.md#A03), DER signatures (apns.md#A04, U18; jwt/v5
 // accepts only the 64-byte r‖s form), unknown kids, and an iss that is not
-// the key's team (apns.md#A02).
+// the key's team (apns.md#A02), and what strictJWT refuses.
 func verifyJWT(parser *jwt.Parser, raw string, lookup func(kid string) (KeyInfo, bool)) (*providerToken, error) {
+	iat, err := strictJWT(raw)
+	if err != nil {
+		return nil, fmt.Errorf("provider token: %w", err)
+	}
 	var claims jwt.RegisteredClaims
 	var key KeyInfo
-	_, err := parser.ParseWithClaims(raw, &claims, func(t *jwt.Token) (any, error) {
+	_, err = parser.ParseWithClaims(raw, &claims, func(t *jwt.Token) (any, error) {
 		kid, _ := t.Header["kid"].(string)
 		k, ok := lookup(kid)
 		if !ok {
@@ -43,13 +47,11 @@ func verifyJWT(parser *jwt.Parser, raw string, lookup func(kid string) (KeyInfo,
 	if err != nil {
 		return nil, fmt.Errorf("provider token: %w", err)
 	}
-	if claims.IssuedAt == nil {
-		return nil, errors.New("provider token: no iat claim (apns.md#A02)")
-	}
 	if claims.Issuer != key.TeamID {
 		return nil, fmt.Errorf("provider token: iss %q is not the team %q of key %s (apns.md#A02)", claims.Issuer, key.TeamID, key.KeyID)
 	}
-	return &providerToken{key: key, issuedAt: claims.IssuedAt.Time}, nil
+	// iat from strictJWT: golang-jwt's NumericDate went through a float.
+	return &providerToken{key: key, issuedAt: time.Unix(iat, 0)}, nil
 }
 
 // newJWTParser accepts ES256 only (apns.md#A03). Time claims are checked by

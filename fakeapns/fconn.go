@@ -2,10 +2,14 @@ package fakeapns
 
 import (
 	"crypto/tls"
+	"fmt"
+	"io"
 	"net"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/net/http2"
 )
 
 // frameConn is one accepted connection as net/http sees it: TLS is
@@ -22,6 +26,9 @@ type frameConn struct {
 	h2 atomic.Bool
 	rd prefaceScanner
 
+	closeOnce sync.Once
+	open      *atomic.Int64 // the listener's count of open connections
+
 	wmu sync.Mutex
 	ws  frameScanner
 	// goAwayWritten is set once a GOAWAY frame has gone out.
@@ -32,25 +39,84 @@ type frameConn struct {
 	closed          bool
 }
 
+// Close closes the connection once and frees its place under
+// Config.MaxConnections.
+func (c *frameConn) Close() error {
+	err := c.Conn.Close()
+	c.closeOnce.Do(func() { c.open.Add(-1) })
+	return err
+}
+
 // frameListener wraps each accepted connection in a frameConn, with TLS
-// when tlsCfg is set.
+// when tlsCfg is set, and refuses connections beyond the limit.
 type frameListener struct {
 	net.Listener
 	tlsCfg *tls.Config
-	nextID *atomic.Uint64
+	s      *Server
 }
 
 func (l *frameListener) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if err != nil {
-		return nil, err
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			return nil, err
+		}
+		s := l.s
+		if s.openConns.Add(1) > int64(s.cfg.MaxConnections) {
+			s.openConns.Add(-1)
+			s.refuseConn(c, l.tlsCfg)
+			continue
+		}
+		fc := &frameConn{Conn: c, id: s.connIDs.Add(1), open: &s.openConns}
+		if l.tlsCfg != nil {
+			fc.tls = tls.Server(c, l.tlsCfg)
+			fc.Conn = fc.tls
+		}
+		return fc, nil
 	}
-	fc := &frameConn{Conn: c, id: l.nextID.Add(1)}
-	if l.tlsCfg != nil {
-		fc.tls = tls.Server(c, l.tlsCfg)
-		fc.Conn = fc.tls
+}
+
+// refuseConn answers a connection over Config.MaxConnections with a clear
+// HTTP/2 error instead of a silent reset: SETTINGS, then GOAWAY
+// ENHANCE_YOUR_CALM with last-stream-id 0 (no request was processed, so a
+// client may retry elsewhere) and debug data in the shape of apns.md#T11
+// plus the limit, then close. Apple documents no connection limit; this
+// bound protects the fake and the machine it runs on.
+func (s *Server) refuseConn(c net.Conn, tlsCfg *tls.Config) {
+	s.refuseWG.Go(func() {
+		defer func() { _ = c.Close() }() // the peer may be gone already; nothing to report
+		// Bounded: a client that never reads must not keep this goroutine.
+		if err := c.SetDeadline(time.Now().Add(5 * time.Second)); err != nil {
+			return
+		}
+		if tlsCfg != nil {
+			tc := tls.Server(c, tlsCfg)
+			if err := tc.Handshake(); err != nil {
+				return
+			}
+			c = tc
+		}
+		debug := fmt.Sprintf(`{"reason":%q,"fakeapns":"at most %d connections (Config.MaxConnections)"}`, ReasonServiceUnavailable, s.cfg.MaxConnections)
+		fr := http2.NewFramer(c, nil)
+		if fr.WriteSettings() != nil || fr.WriteGoAway(0, http2.ErrCodeEnhanceYourCalm, []byte(debug)) != nil {
+			return
+		}
+		s.logf("fakeapns: refused a connection from %s: %d connections open (Config.MaxConnections)", c.RemoteAddr(), s.cfg.MaxConnections)
+		lingerClose(c)
+	})
+}
+
+// lingerClose ends the sending half, then reads what the client still
+// sends until it hangs up (or the deadline passes) before closing: closing
+// with unread bytes (the client's preface) makes the kernel send a TCP
+// RST, and the client may then lose the frames just written.
+func lingerClose(c net.Conn) {
+	if cw, ok := c.(interface{ CloseWrite() error }); ok {
+		if cw.CloseWrite() != nil {
+			return
+		}
 	}
-	return fc, nil
+	_, _ = io.Copy(io.Discard, c) // ends at EOF or at the deadline; either is the end
 }
 
 // asFrameConn finds the frameConn under a connection net/http hands to a

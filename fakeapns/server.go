@@ -45,7 +45,11 @@ type Server struct {
 	connsMu sync.Mutex
 	conns   map[*frameConn]http.ConnState
 	closing bool
-	connIDs atomic.Uint64
+	// connIDs numbers connections; openConns counts them against
+	// Config.MaxConnections; refuseWG waits for refusals in progress.
+	connIDs   atomic.Uint64
+	openConns atomic.Int64
+	refuseWG  sync.WaitGroup
 
 	closeOnce sync.Once
 	closeErr  error
@@ -129,14 +133,14 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	// frame layer sees plaintext HTTP/2 on both listeners; net/http then
 	// serves both alike, HTTP/2 with prior knowledge (a TLS client that
 	// negotiated h2 starts with the preface too).
-	s.tlsLn = &frameListener{Listener: raw, tlsCfg: tlsCfg, nextID: &s.connIDs}
+	s.tlsLn = &frameListener{Listener: raw, tlsCfg: tlsCfg, s: s}
 	s.tlsSrv = s.httpServer()
 	if s.cfg.H2CAddr != "" {
 		ln, err := net.Listen("tcp", s.cfg.H2CAddr)
 		if err != nil {
 			return nil, errors.Join(fmt.Errorf("fakeapns: listen h2c %s: %w", s.cfg.H2CAddr, err), raw.Close())
 		}
-		s.h2cLn = &frameListener{Listener: ln, nextID: &s.connIDs}
+		s.h2cLn = &frameListener{Listener: ln, s: s}
 		s.h2cSrv = s.httpServer()
 	}
 	s.serve(s.tlsSrv, s.tlsLn)
@@ -218,6 +222,7 @@ func (s *Server) Close() error {
 		s.closeIdle()
 		wg.Wait()
 		s.serveWG.Wait()
+		s.refuseWG.Wait()
 		s.closeErr = errors.Join(errs...)
 	})
 	return s.closeErr
