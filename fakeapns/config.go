@@ -101,6 +101,13 @@ type Choices struct {
 	// TokenChangeInterval is the minimum time between two changes of the
 	// bearer on one connection (apns.md#A05, U20); default 20 min.
 	TokenChangeInterval time.Duration
+	// NoStreamThrottle turns off Apple's stream throttle: by default a
+	// token connection advertises SETTINGS_MAX_CONCURRENT_STREAMS 1 until a
+	// push succeeds (apns.md#T08, U06), and every connection drops to 1
+	// after a rejected push and returns to MaxConcurrentStreams after the
+	// next success (proposed row U28). The fake advertises these values;
+	// it enforces only MaxConcurrentStreams.
+	NoStreamThrottle bool
 }
 
 // Documented defaults.

@@ -117,7 +117,7 @@ func TestFaultSeed(t *testing.T) {
 		}
 		var out []time.Duration
 		for range 64 {
-			f, d := fs.fire(tokOK, topic, "alert")
+			f, d := fs.fire(atRequest, tokOK, topic, "alert", 1)
 			if f == nil {
 				d = -1
 			}

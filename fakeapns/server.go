@@ -48,6 +48,9 @@ type Server struct {
 	// connIDs numbers connections; openConns counts them against
 	// Config.MaxConnections; refuseWG waits for refusals in progress.
 	connIDs   atomic.Uint64
+	// shuttingDown tells the frame layer that the server's GOAWAYs are
+	// those of a shutdown (apns.md#T11).
+	shuttingDown atomic.Bool
 	openConns atomic.Int64
 	refuseWG  sync.WaitGroup
 
@@ -165,10 +168,12 @@ func (s *Server) httpServer() *http.Server {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          s.errorLog,
 		HTTP2: &http.HTTP2Config{
-			// apns.md#U06 wants 1 stream until the first valid token, then
-			// more; net/http cannot change SETTINGS mid-connection, so the
-			// configured value applies from the start.
+			// The frame layer advertises less than this for apns.md#U06.
 			MaxConcurrentStreams: s.cfg.MaxConcurrentStreams,
+			// No dynamic table in the server's HPACK encoder (1 byte fits no
+			// entry; 0 would mean the default), so that the frame layer can
+			// decode, drop or rewrite any response HEADERS on its own.
+			MaxEncoderHeaderTableSize: 1,
 		},
 	}
 }
@@ -203,6 +208,7 @@ func (s *Server) Close() error {
 		s.connsMu.Lock()
 		s.closing = true
 		s.connsMu.Unlock()
+		s.shuttingDown.Store(true) // GOAWAY debug data from now on: Shutdown
 		var wg sync.WaitGroup
 		errs := make([]error, 2)
 		for i, srv := range []*http.Server{s.tlsSrv, s.h2cSrv} {
@@ -244,7 +250,8 @@ func (s *Server) trackConn(c net.Conn, st http.ConnState) {
 		return
 	}
 	s.conns[fc] = st
-	if s.closing && st == http.StateIdle {
+	fc.idle.Store(st == http.StateIdle)
+	if st == http.StateIdle && (s.closing || fc.goingAway.Load()) {
 		fc.closeWhenFlushed()
 	}
 }
