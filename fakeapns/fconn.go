@@ -39,7 +39,7 @@ type frameConn struct {
 	// set once an injected GOAWAY is out: the connection then closes as
 	// soon as it is idle.
 	idle, goingAway atomic.Bool
-	rd readState // the reading goroutine's own
+	rd              readState // the reading goroutine's own
 
 	closeOnce sync.Once
 	open      *atomic.Int64 // the server's count of open connections

@@ -146,7 +146,7 @@ func TestStreamThrottle(t *testing.T) {
 			c.post(t, id, token, auth)
 			got = append(got, c.frames(t, until("HEADERS stream="+fmt.Sprint(id)+" :status=200", "DATA"))...)
 		}
-		step(1, tokOK, "")  // MissingProviderToken
+		step(1, tokOK, "")   // MissingProviderToken
 		step(3, tokOK, auth) // success
 		step(5, tokOK, auth) // success again: no new SETTINGS
 		step(7, "ffff0000ffff0000ffff0000ffff0000", auth)
@@ -391,4 +391,3 @@ func routed(rs []Record) int {
 	}
 	return n
 }
-

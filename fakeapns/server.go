@@ -47,12 +47,12 @@ type Server struct {
 	closing bool
 	// connIDs numbers connections; openConns counts them against
 	// Config.MaxConnections; refuseWG waits for refusals in progress.
-	connIDs   atomic.Uint64
+	connIDs atomic.Uint64
 	// shuttingDown tells the frame layer that the server's GOAWAYs are
 	// those of a shutdown (apns.md#T11).
 	shuttingDown atomic.Bool
-	openConns atomic.Int64
-	refuseWG  sync.WaitGroup
+	openConns    atomic.Int64
+	refuseWG     sync.WaitGroup
 
 	closeOnce sync.Once
 	closeErr  error
