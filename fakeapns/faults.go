@@ -71,7 +71,7 @@ func (f FaultRule) validate() error {
 	case f.Probability < 0 || f.Probability > 1:
 		return fmt.Errorf("fakeapns: fault %q: probability %v outside [0, 1]", f.ID, f.Probability)
 	case f.Reason == "" && f.Latency == 0 && f.LatencyMax == 0 && f.Frame == nil:
-		return fmt.Errorf("fakeapns: fault %q: neither a reason, a latency nor a frame fault", f.ID)
+		return fmt.Errorf("fakeapns: fault %q: neither a reason nor a latency (nor a frame fault)", f.ID)
 	}
 	if f.Frame == nil {
 		return nil
