@@ -78,6 +78,10 @@ type Config struct {
 	// Choices are the fake's answers where Apple is silent (apns.md
 	// section 10).
 	Choices Choices
+
+	// noFrameLayer serves with net/http alone, as before the frame layer:
+	// only for the benchmarks that measure what the frame layer costs.
+	noFrameLayer bool
 }
 
 // Choices gathers the fake's decisions on the unconfirmed points of

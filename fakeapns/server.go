@@ -138,12 +138,19 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	// negotiated h2 starts with the preface too).
 	s.tlsLn = &frameListener{Listener: raw, tlsCfg: tlsCfg, s: s}
 	s.tlsSrv = s.httpServer()
+	if s.cfg.noFrameLayer {
+		s.tlsLn = tls.NewListener(raw, tlsCfg)
+		s.tlsSrv.Protocols.SetHTTP2(true)
+	}
 	if s.cfg.H2CAddr != "" {
 		ln, err := net.Listen("tcp", s.cfg.H2CAddr)
 		if err != nil {
 			return nil, errors.Join(fmt.Errorf("fakeapns: listen h2c %s: %w", s.cfg.H2CAddr, err), raw.Close())
 		}
 		s.h2cLn = &frameListener{Listener: ln, s: s}
+		if s.cfg.noFrameLayer {
+			s.h2cLn = ln
+		}
 		s.h2cSrv = s.httpServer()
 	}
 	s.serve(s.tlsSrv, s.tlsLn)
