@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/pushsim/pushsim/fakeapns"
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
 )
 
 // checkStep validates what the decoder cannot: references to devices,
@@ -86,8 +86,16 @@ func (s *Scenario) checkStep(st *Step) string {
 			return "expected payload or payload_file (one of them)"
 		}
 		if e.IOS != "" {
-			if _, err := ParseVersionRange(e.IOS); err != nil {
+			if _, err := device.ParseRange(e.IOS); err != nil {
 				return err.Error()
+			}
+		}
+		for _, f := range e.Findings {
+			if f.Versions == "" {
+				continue
+			}
+			if _, err := device.ParseRanges(f.Versions); err != nil {
+				return "findings: " + err.Error()
 			}
 		}
 	}
@@ -167,7 +175,7 @@ func (t Target) names() []string {
 	return t.Devices
 }
 
-func (s *Scenario) device(name string) *sim.Device {
+func (s *Scenario) device(name string) *device.Device {
 	for _, d := range s.devices {
 		if d.Name == name {
 			return d

@@ -7,21 +7,22 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // The closed sets a scenario may name. They mirror sim's constants.
 var (
-	allContexts = []sim.Context{
-		sim.ContextLockScreen, sim.ContextBanner, sim.ContextAlert,
-		sim.ContextNotificationCenter, sim.ContextExpanded, sim.ContextForeground,
+	allContexts = []device.Context{
+		device.ContextLockScreen, device.ContextBanner, device.ContextAlert,
+		device.ContextNotificationCenter, device.ContextExpanded, device.ContextForeground,
 	}
 	notificationStates = []string{
-		string(sim.NotificationShown), string(sim.NotificationSuppressed), string(sim.NotificationSilent),
-		string(sim.NotificationDismissed), string(sim.NotificationActed),
+		string(world.NotificationShown), string(world.NotificationSuppressed), string(world.NotificationSilent),
+		string(world.NotificationDismissed), string(world.NotificationActed),
 	}
-	appStates   = []sim.AppState{sim.AppNotRunning, sim.AppBackground, sim.AppForeground, sim.AppForceQuit}
-	permissions = []sim.Permission{sim.PermissionNotDetermined, sim.PermissionDenied, sim.PermissionAuthorized, sim.PermissionProvisional}
+	appStates   = []device.AppState{device.AppNotRunning, device.AppBackground, device.AppForeground, device.AppForceQuit}
+	permissions = []device.Permission{device.PermissionNotDetermined, device.PermissionDenied, device.PermissionAuthorized, device.PermissionProvisional}
 )
 
 func joinContexts() string    { return joinAny(allContexts) }
@@ -111,90 +112,6 @@ func commandArgs(c any) ([]string, error) {
 		return nil, errors.New("exec: expected command: a string for sh -c, or a list [program, args...]")
 	}
 	return nil, fmt.Errorf("exec: command must be a string or a list, not %T", c)
-}
-
-// ParseVersionRange reads an iOS version range and returns one version per
-// major release in it (the lower bound as written): "7-18" (also "7..18"
-// or "7–18"), "10+", "<8", "<=9", "8.2" (a single version) or "all".
-func ParseVersionRange(s string) ([]sim.Version, error) {
-	const lowest, highest = 3, 18 // the capability table's rows, apns.md#V03–V18
-	bad := func() error {
-		return fmt.Errorf("invalid iOS range %q: expected e.g. 7-18, 10+, <8, 9 or all", s)
-	}
-	s = strings.TrimSpace(s)
-	lo, hi := sim.Version{Major: lowest}, sim.Version{Major: highest}
-	switch {
-	case s == "" || s == "all":
-	case strings.HasSuffix(s, "+"):
-		v, err := sim.ParseVersion(strings.TrimSuffix(s, "+"))
-		if err != nil {
-			return nil, bad()
-		}
-		lo = v
-	case strings.HasPrefix(s, "<="):
-		v, err := sim.ParseVersion(s[2:])
-		if err != nil {
-			return nil, bad()
-		}
-		hi = v
-	case strings.HasPrefix(s, "<"):
-		v, err := sim.ParseVersion(s[1:])
-		if err != nil || v.Major <= lowest {
-			return nil, bad()
-		}
-		hi = sim.Version{Major: v.Major - 1, Minor: 99}
-		if v.Minor > 0 {
-			hi = sim.Version{Major: v.Major, Minor: v.Minor - 1}
-		}
-	default:
-		parts := splitRange(s)
-		switch len(parts) {
-		case 1:
-			v, err := sim.ParseVersion(parts[0])
-			if err != nil {
-				return nil, bad()
-			}
-			return []sim.Version{v}, nil
-		case 2:
-			a, err1 := sim.ParseVersion(parts[0])
-			b, err2 := sim.ParseVersion(parts[1])
-			if err1 != nil || err2 != nil || b.Less(a) {
-				return nil, bad()
-			}
-			lo, hi = a, b
-			if !strings.Contains(parts[1], ".") {
-				hi.Minor = 99 // "7-18" includes 18.x
-			}
-		default:
-			return nil, bad()
-		}
-	}
-	if hi.Major > 99 || lo.Major < 1 {
-		return nil, bad()
-	}
-	var out []sim.Version
-	for m := max(lo.Major, 1); m <= hi.Major; m++ {
-		v := sim.Version{Major: m}
-		if m == lo.Major {
-			v = lo
-		}
-		if !v.Less(lo) && !hi.Less(v) {
-			out = append(out, v)
-		}
-	}
-	if len(out) == 0 {
-		return nil, bad()
-	}
-	return out, nil
-}
-
-func splitRange(s string) []string {
-	for _, sep := range []string{"..", "–", "-"} {
-		if strings.Contains(s, sep) {
-			return strings.SplitN(s, sep, 2)
-		}
-	}
-	return []string{s}
 }
 
 // itoa is strconv.Itoa, kept short for report code.

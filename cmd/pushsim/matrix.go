@@ -10,7 +10,8 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/term"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/matrix"
 	"github.com/pushsim/pushsim/tui/screen"
 )
 
@@ -26,50 +27,14 @@ type matrixCmd struct {
 	Width   int    `help:"Width to fit the drawing to (default: the terminal's, else $$COLUMNS, else 120)." env:"PUSHSIM_WIDTH"`
 }
 
-// matrixEntry is one device in `pushsim matrix --json`.
-type matrixEntry struct {
-	Device        string               `json:"device"`
-	Model         string               `json:"model"`
-	IOS           string               `json:"ios"`
-	App           string               `json:"app"`
-	Installed     bool                 `json:"installed"`
-	Presentations []matrixPresentation `json:"presentations"`
-	Findings      []matrixFinding      `json:"findings"`
-}
-
-type matrixPresentation struct {
-	Context  sim.Context    `json:"context"`
-	Style    sim.Style      `json:"style"`
-	Title    string         `json:"title"`
-	Subtitle string         `json:"subtitle,omitempty"`
-	Body     string         `json:"body"`
-	Buttons  []matrixButton `json:"buttons"`
-	Notes    []string       `json:"notes,omitempty"`
-}
-
-type matrixButton struct {
-	ID          string `json:"id"`
-	Title       string `json:"title"`
-	Destructive bool   `json:"destructive"`
-	Foreground  bool   `json:"foreground"`
-	TextInput   bool   `json:"text_input"`
-}
-
-// matrixFinding is a lint finding that concerns one device.
-type matrixFinding struct {
-	Rule     string `json:"rule"`
-	Severity string `json:"severity"`
-	Message  string `json:"message"`
-}
-
 func (c *matrixCmd) Run(e *env) error {
-	pf, err := sim.ReadPayloadFile(c.Payload, e.stdin)
+	pf, err := device.ReadPayloadFile(c.Payload, e.stdin)
 	if err != nil {
 		return usageErr("%w", err)
 	}
-	fleet := sim.DefaultFleet()
+	fleet := device.DefaultFleet()
 	if c.Fleet != "" {
-		if fleet, err = sim.LoadFleet(c.Fleet); err != nil {
+		if fleet, err = device.LoadFleet(c.Fleet); err != nil {
 			return usageErr("--fleet: %w", err)
 		}
 	}
@@ -78,21 +43,20 @@ func (c *matrixCmd) Run(e *env) error {
 		bundle = pf.TargetBundle
 	}
 	if bundle == "" {
-		bundle = sim.DefaultBundleID
+		bundle = device.DefaultBundleID
 	}
-	m, err := sim.BuildMatrix(sim.MatrixRequest{Fleet: fleet, BundleID: bundle, Payload: pf.Body, Topic: bundle})
+	m, err := matrix.Build(matrix.Request{Fleet: fleet, BundleID: bundle, Payload: pf.Body, Topic: bundle})
 	if err != nil {
-		var se *sim.SyntaxError
+		var se *device.SyntaxError
 		if errors.As(err, &se) {
 			return usageErr("%s:%d:%d: %s", c.Payload, se.Line, se.Column, se.Msg)
 		}
 		return usageErr("%s: %w", c.Payload, err)
 	}
-	entries := matrixEntries(m, bundle)
 	if c.JSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(entries); err != nil {
+		if err := enc.Encode(m); err != nil {
 			return fmt.Errorf("write JSON: %w", err)
 		}
 		return nil
@@ -105,32 +69,6 @@ func (c *matrixCmd) Run(e *env) error {
 		return fmt.Errorf("write matrix: %w", err)
 	}
 	return nil
-}
-
-// matrixEntries is the JSON shape of the matrix.
-func matrixEntries(m sim.Matrix, bundle string) []matrixEntry {
-	entries := make([]matrixEntry, 0, len(m.Devices))
-	for _, col := range m.Devices {
-		me := matrixEntry{Device: col.Device, Model: col.Model, IOS: col.Version.String(), App: bundle,
-			Installed: len(col.Presentations) > 0, Presentations: []matrixPresentation{}, Findings: []matrixFinding{}}
-		for _, p := range col.Presentations {
-			me.Presentations = append(me.Presentations, toMatrixPresentation(p))
-		}
-		for _, f := range col.Findings {
-			me.Findings = append(me.Findings, matrixFinding{Rule: f.Rule, Severity: string(f.Severity), Message: f.Message})
-		}
-		entries = append(entries, me)
-	}
-	return entries
-}
-
-func toMatrixPresentation(p sim.Presentation) matrixPresentation {
-	mp := matrixPresentation{Context: p.Context, Style: p.Style, Title: p.Title, Subtitle: p.Subtitle, Body: p.Body,
-		Buttons: make([]matrixButton, 0, len(p.Buttons)), Notes: p.Notes}
-	for _, b := range p.Buttons {
-		mp.Buttons = append(mp.Buttons, matrixButton{ID: b.ID, Title: b.Title, Destructive: b.Destructive, Foreground: b.Foreground, TextInput: b.TextInput})
-	}
-	return mp
 }
 
 // width is the width to fit: the flag, the terminal's, $COLUMNS, or 120.

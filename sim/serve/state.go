@@ -3,7 +3,6 @@ package serve
 import (
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/asn1"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -14,7 +13,7 @@ import (
 	"time"
 
 	"github.com/pushsim/pushsim/fakeapns"
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
 )
 
 // File names inside the state directory.
@@ -136,7 +135,7 @@ func (s *State) loadKey() error {
 // it, it is valid for a while yet and it covers topics; else issues one.
 func (s *State) loadCert(env fakeapns.Environment, topics []string) error {
 	if len(topics) == 0 {
-		topics = []string{sim.DefaultBundleID}
+		topics = []string{device.DefaultBundleID}
 	}
 	c := ClientCert{CertFile: s.Path(ClientCertFile(env)), KeyFile: s.Path(ClientKeyFile(env)), Topics: topics}
 	if pair, err := tls.LoadX509KeyPair(c.CertFile, c.KeyFile); err == nil && s.usable(pair, env, topics) {
@@ -179,33 +178,16 @@ func (s *State) usable(pair tls.Certificate, env fakeapns.Environment, topics []
 	if _, err := leaf.Verify(x509.VerifyOptions{Roots: roots, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}); err != nil {
 		return false
 	}
-	have := sim.CertificateTopics(leaf)
+	pc, err := fakeapns.ParsePushCertificate(leaf)
+	if err != nil {
+		return false
+	}
 	for _, t := range topics {
-		if !slices.Contains(have, t) {
+		if !slices.Contains(pc.Topics, t) {
 			return false
 		}
 	}
-	return slices.Equal(certEnvironments(leaf), []fakeapns.Environment{env})
-}
-
-// Apple's environment markers in a push certificate (apns.md#A13).
-var (
-	oidPushDevelopment = asn1.ObjectIdentifier{1, 2, 840, 113635, 100, 6, 3, 1}
-	oidPushProduction  = asn1.ObjectIdentifier{1, 2, 840, 113635, 100, 6, 3, 2}
-)
-
-// certEnvironments lists the environments a push certificate is marked for.
-func certEnvironments(cert *x509.Certificate) []fakeapns.Environment {
-	var envs []fakeapns.Environment
-	for _, e := range cert.Extensions {
-		switch {
-		case e.Id.Equal(oidPushDevelopment):
-			envs = append(envs, fakeapns.Development)
-		case e.Id.Equal(oidPushProduction):
-			envs = append(envs, fakeapns.Production)
-		}
-	}
-	return envs
+	return slices.Equal(pc.Environments, []fakeapns.Environment{env})
 }
 
 // writeFile writes data to a temporary file and renames it into place, so
