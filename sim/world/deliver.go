@@ -5,8 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/google/uuid"
-
+	"github.com/pushsim/pushsim/fakeapns"
 	"github.com/pushsim/pushsim/sim/device"
 )
 
@@ -55,7 +54,7 @@ func (w *World) Deliver(ctx context.Context, deviceName, bundleID string, n devi
 		return Delivered{}, &InjectError{Device: deviceName, Why: fmt.Sprintf("%s is uninstalled", a.BundleID)}
 	}
 	if n.ApnsID == "" {
-		n.ApnsID = uuid.NewString()
+		n.ApnsID = fakeapns.NewUUID() // the one id generator, as APNs writes ids (apns.md#E04)
 	}
 	if n.ReceivedAt.IsZero() {
 		n.ReceivedAt = w.clock.Now()
