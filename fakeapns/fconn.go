@@ -226,7 +226,6 @@ type readState struct {
 	// kept back until the header is whole.
 	pend    [9]byte
 	npend   int
-	prefLen int // preface bytes still to skip before frames start
 }
 
 // Read passes the client's bytes to net/http. On an HTTP/2 connection it
