@@ -224,8 +224,8 @@ type readState struct {
 	fs      frameScanner
 	// pend holds the bytes of a frame header cut by the end of a read,
 	// kept back until the header is whole.
-	pend    [9]byte
-	npend   int
+	pend  [9]byte
+	npend int
 }
 
 // Read passes the client's bytes to net/http. On an HTTP/2 connection it
