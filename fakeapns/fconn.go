@@ -233,6 +233,12 @@ type readState struct {
 // (the server never sent them, and would call the ACK a protocol error).
 func (c *frameConn) Read(p []byte) (int, error) {
 	for {
+		if c.rd.npend > 0 && len(p) < len(c.rd.pend) {
+			// A kept-back header must be handed on whole. HTTP/2 framers
+			// read a frame's 9-byte header in one Read, so this never
+			// happens with net/http; it only stops a spin.
+			return 0, io.ErrShortBuffer
+		}
 		k := copy(p, c.rd.pend[:c.rd.npend])
 		c.rd.npend = 0
 		n, err := c.Conn.Read(p[k:])

@@ -287,7 +287,10 @@ func TestAPNS2FrameFaults(t *testing.T) {
 		// cancelled request); no row asserts it.
 		{"half-dead connection", FrameFault{Kind: FrameNoPingAck}, "hangs until the caller's deadline"},
 		{"cut mid-stream", FrameFault{Kind: FrameClose}, "error (unexpected EOF); next: 200; routed 0 + 1"},
-		{"idle close after the answer", FrameFault{Kind: FrameCloseIdle}, "answered: 200; next: 200; routed 1 + 1"},
+		// The next push races the close: apns2 either reads the GOAWAY
+		// first and dials anew (200), or writes into the closing
+		// connection and fails ("broken pipe"); no row asserts it.
+		{"idle close after the answer", FrameFault{Kind: FrameCloseIdle}, "answered: 200"},
 		{"TLS handshake failure", FrameFault{Kind: FrameTLSHandshake}, "error (TLS alert internal_error); next: 200; routed 0 + 1"},
 	}
 	for _, tc := range tests {
@@ -305,7 +308,7 @@ func TestAPNS2FrameFaults(t *testing.T) {
 			defer f.ts.Faults().Remove("apns2")
 			drain(f.records)
 			first, firstRecs := apns2Outcome(t, client, f.records)
-			if fr.Kind == FrameNoPingAck {
+			if fr.Kind == FrameNoPingAck || fr.Kind == FrameCloseIdle {
 				if diff := cmp.Diff(tc.want, first); diff != "" {
 					t.Errorf("(-want +got)\n%s", diff)
 				}
