@@ -58,8 +58,8 @@ type Config struct {
 	// section 5.1.2), and may retry it.
 	MaxConcurrentStreams int
 	// MaxConnections bounds the connections open at once over both
-	// listeners; default 4096. Apple documents no limit: this one protects
-	// the machine. A connection over it gets SETTINGS and GOAWAY
+	// listeners; default 4096 (apns.md#U34). Apple documents no limit:
+	// this one protects the machine. A connection over it gets SETTINGS and GOAWAY
 	// ENHANCE_YOUR_CALM, last-stream-id 0, debug data
 	// {"reason":"ServiceUnavailable","fakeapns":"at most N connections
 	// (Config.MaxConnections)"}, and is closed.
@@ -109,7 +109,7 @@ type Choices struct {
 	// token connection advertises SETTINGS_MAX_CONCURRENT_STREAMS 1 until a
 	// push succeeds (apns.md#T08, U06), and every connection drops to 1
 	// after a rejected push and returns to MaxConcurrentStreams after the
-	// next success (proposed row U28). The fake advertises these values;
+	// next success (apns.md#U33). The fake advertises these values;
 	// it enforces only MaxConcurrentStreams.
 	NoStreamThrottle bool
 }

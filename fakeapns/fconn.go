@@ -628,7 +628,7 @@ func (c *frameConn) inject(f []byte) error {
 }
 
 // advertise sends SETTINGS_MAX_CONCURRENT_STREAMS = n unless that is
-// already the advertised value (apns.md#U06, U28).
+// already the advertised value (apns.md#U06, U33).
 func (c *frameConn) advertise(n uint32) {
 	c.wmu.Lock()
 	if c.advertised == n || !c.seenSettings || c.closed {

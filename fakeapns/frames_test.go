@@ -131,7 +131,7 @@ func TestFrameFaults(t *testing.T) {
 }
 
 // TestStreamThrottle checks SETTINGS_MAX_CONCURRENT_STREAMS on the wire
-// (apns.md#T08, U06, proposed U28): one stream until a push succeeds, one
+// (apns.md#T08, U06, U33): one stream until a push succeeds, one
 // again after each rejected push, back to the configured value after a
 // success; the client's ACKs of these SETTINGS never reach the server
 // (it would call them a protocol error). Certificate connections start at

@@ -79,7 +79,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if fc := q.conn.fc; fc != nil && rej != frameAnswer && !s.cfg.Choices.NoStreamThrottle {
-		// apns.md#U06, U28: one stream until a push succeeds, and again
+		// apns.md#U06, U33: one stream until a push succeeds, and again
 		// after each rejected one.
 		if rej == nil {
 			fc.advertise(uint32(s.cfg.MaxConcurrentStreams))

@@ -19,17 +19,17 @@ import (
 //
 //   - a header or claim name that appears twice (RFC 7515 section 5.2 and
 //     RFC 7519 section 4 let a parser reject or keep the last; the fake
-//     rejects: proposed row U27, unconfirmed);
+//     rejects: apns.md#U32, unconfirmed);
 //   - a "crit" header: APNs defines no JWS extension, so any critical one
 //     is one it does not understand, which RFC 7515 section 4.1.11 says
-//     must be rejected (proposed row U26);
+//     must be rejected (apns.md#U31);
 //   - an iat that is not a JSON integer: a string or a fraction
 //     (apns.md#A02 says Unix seconds; RFC 7519's NumericDate would allow a
-//     fraction, so this is proposed row U24, unconfirmed);
+//     fraction, so this is apns.md#U29, unconfirmed);
 //   - an iat outside the years 1 to 9999, which golang-jwt (through a
 //     float) and time.Unix (past about ±292 billion years, and for int64
 //     seconds near the limit) turn into a wrapped-around time, and so
-//     ExpiredProviderToken (proposed row U25).
+//     ExpiredProviderToken (apns.md#U30).
 func strictJWT(raw string) (int64, error) {
 	head, rest, ok := strings.Cut(raw, ".")
 	if !ok {

@@ -25,8 +25,8 @@ func rawJWT(t testing.TB, k *SigningKey, header, claims string) string {
 
 // TestJWTStrictness sends, over TLS and h2c, provider tokens whose
 // signature is valid but whose JSON golang-jwt alone would accept or
-// misread (issue 16 point 5). Each case names the row it follows; U24–U27
-// are proposed, unconfirmed rows (see strictJWT).
+// misread (issue 16 point 5). Each case names the row it follows; U29–U32
+// are unconfirmed rows (see strictJWT).
 func TestJWTStrictness(t *testing.T) {
 	f := newFixture(t)
 	k := f.ts.Key
@@ -41,22 +41,22 @@ func TestJWTStrictness(t *testing.T) {
 		want           result
 	}{
 		{"A01/A02 integer iat", hdr, claims(fmt.Sprint(iat)), ok},
-		{"A02/U24 iat as a string", hdr, claims(fmt.Sprintf("%q", fmt.Sprint(iat))), invalid},
-		{"A02/U24 iat with a fraction", hdr, claims(fmt.Sprint(iat) + ".5"), invalid},
-		{"A02/U24 integral iat written as a float", hdr, claims(fmt.Sprint(iat) + ".0"), invalid},
-		{"A02/U24 iat in exponent form", hdr, claims("1.6e9"), invalid},
+		{"A02/U29 iat as a string", hdr, claims(fmt.Sprintf("%q", fmt.Sprint(iat))), invalid},
+		{"A02/U29 iat with a fraction", hdr, claims(fmt.Sprint(iat) + ".5"), invalid},
+		{"A02/U29 integral iat written as a float", hdr, claims(fmt.Sprint(iat) + ".0"), invalid},
+		{"A02/U29 iat in exponent form", hdr, claims("1.6e9"), invalid},
 		{"A02 iat null", hdr, claims("null"), invalid},
-		{"A02/U25 iat overflowing int64", hdr, claims("99999999999999999999"), invalid},
-		{"A02/U25 iat overflowing negatively", hdr, claims("-99999999999999999999"), invalid},
+		{"A02/U30 iat overflowing int64", hdr, claims("99999999999999999999"), invalid},
+		{"A02/U30 iat overflowing negatively", hdr, claims("-99999999999999999999"), invalid},
 		{"A05/E32 negative iat is merely old", hdr, claims("-1"), result{Status: 403, Reason: ReasonExpiredProviderToken}},
-		{"U25 iat at the edge of int64 (time.Unix would wrap it)", hdr, claims("9223372036854775807"), invalid},
+		{"U30 iat at the edge of int64 (time.Unix would wrap it)", hdr, claims("9223372036854775807"), invalid},
 		{"U19 iat in the year 9999 is in the future", hdr, claims("253402300799"), invalid},
-		{"U25 iat after the year 9999", hdr, claims("253402300800"), invalid},
-		{"U27 duplicate iat", hdr, fmt.Sprintf(`{"iss":%q,"iat":%d,"iat":%d}`, k.TeamID, iat, iat), invalid},
-		{"U27 duplicate iss", hdr, fmt.Sprintf(`{"iss":%q,"iss":%q,"iat":%d}`, k.TeamID, k.TeamID, iat), invalid},
-		{"U27 duplicate header kid", fmt.Sprintf(`{"alg":"ES256","kid":%q,"kid":%q}`, k.KeyID, k.KeyID), claims(fmt.Sprint(iat)), invalid},
-		{"U26 crit header", fmt.Sprintf(`{"alg":"ES256","kid":%q,"crit":["exp"],"exp":1}`, k.KeyID), claims(fmt.Sprint(iat)), invalid},
-		{"U26 empty crit", fmt.Sprintf(`{"alg":"ES256","kid":%q,"crit":[]}`, k.KeyID), claims(fmt.Sprint(iat)), invalid},
+		{"U30 iat after the year 9999", hdr, claims("253402300800"), invalid},
+		{"U32 duplicate iat", hdr, fmt.Sprintf(`{"iss":%q,"iat":%d,"iat":%d}`, k.TeamID, iat, iat), invalid},
+		{"U32 duplicate iss", hdr, fmt.Sprintf(`{"iss":%q,"iss":%q,"iat":%d}`, k.TeamID, k.TeamID, iat), invalid},
+		{"U32 duplicate header kid", fmt.Sprintf(`{"alg":"ES256","kid":%q,"kid":%q}`, k.KeyID, k.KeyID), claims(fmt.Sprint(iat)), invalid},
+		{"U31 crit header", fmt.Sprintf(`{"alg":"ES256","kid":%q,"crit":["exp"],"exp":1}`, k.KeyID), claims(fmt.Sprint(iat)), invalid},
+		{"U31 empty crit", fmt.Sprintf(`{"alg":"ES256","kid":%q,"crit":[]}`, k.KeyID), claims(fmt.Sprint(iat)), invalid},
 		{"A02 claims not an object", hdr, `[1]`, invalid},
 		{"A02 data after the claims", hdr, claims(fmt.Sprint(iat)) + `{}`, invalid},
 	}
