@@ -226,6 +226,8 @@ type readState struct {
 	// kept back until the header is whole.
 	pend  [9]byte
 	npend int
+	// handshook is set once the TLS handshake is known to be complete.
+	handshook bool
 }
 
 // Read passes the client's bytes to net/http. On an HTTP/2 connection it
@@ -242,6 +244,9 @@ func (c *frameConn) Read(p []byte) (int, error) {
 		k := copy(p, c.rd.pend[:c.rd.npend])
 		c.rd.npend = 0
 		n, err := c.Conn.Read(p[k:])
+		if err != nil && c.tls != nil && !c.rd.handshook {
+			c.logHandshake(err)
+		}
 		n += k
 		if n > 0 {
 			n = c.filterRead(p[:n])
@@ -250,6 +255,19 @@ func (c *frameConn) Read(p []byte) (int, error) {
 			return n, err
 		}
 	}
+}
+
+// logHandshake reports a failed TLS handshake to Config.ErrorLog, as
+// net/http did when it terminated TLS itself.
+func (c *frameConn) logHandshake(err error) {
+	if c.tls.ConnectionState().HandshakeComplete {
+		c.rd.handshook = true
+		return
+	}
+	if errors.Is(err, io.EOF) {
+		return // a client that connected and left: not an error
+	}
+	c.s.logf("http: TLS handshake error from %s: %v", c.RemoteAddr(), err)
 }
 
 // filterRead scans p, removing injected-SETTINGS ACKs, and returns how

@@ -1,11 +1,16 @@
 package fakeapns
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
+	"log"
+	"net"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -393,4 +398,47 @@ func routed(rs []Record) int {
 		}
 	}
 	return n
+}
+
+// TestHandshakeErrorLogged checks that a failed TLS handshake reaches
+// Config.ErrorLog (pushsim serve --verbose), now that TLS ends in the
+// frame layer rather than in net/http.
+func TestHandshakeErrorLogged(t *testing.T) {
+	var buf syncBuffer
+	f := newFixture(t, func(c *Config) { c.ErrorLog = log.New(&buf, "", 0) })
+	conn, err := net.Dial("tcp", strings.TrimPrefix(f.ts.URL(), "https://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Write([]byte("GET / HTTP/1.1\r\n\r\n")); err != nil { // not a ClientHello
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, conn) // until the server hangs up
+	if err := conn.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; !strings.Contains(buf.String(), "TLS handshake error"); i++ {
+		if i == 100 {
+			t.Fatalf("ErrorLog has %q, want a TLS handshake error", buf.String())
+		}
+		time.Sleep(10 * time.Millisecond) // the server logs on its own goroutine
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for a logger and a test at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
