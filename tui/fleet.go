@@ -23,6 +23,23 @@ type fleetPane struct {
 // detailLines is how many lines the selected device's details take.
 const detailLines = 3
 
+// fleetColumns is the width of a row besides the name: the cursor mark,
+// the version, the lock and the unread count.
+const fleetColumns = 13
+
+// maxNameWidth bounds the name column; a longer name is cut in the list
+// and written in full in the details under it.
+const maxNameWidth = 20
+
+// nameWidth is the longest device name, bounded.
+func (f *fleetPane) nameWidth() int {
+	n := 4
+	for _, d := range f.devices {
+		n = max(n, ansi.StringWidth(d.Name))
+	}
+	return min(n, maxNameWidth)
+}
+
 func (f *fleetPane) SetSize(w, h int) { f.Width, f.Height = w, h; f.scroll() }
 
 // SetDevices replaces the snapshot, keeping the selection by name.
@@ -82,14 +99,14 @@ func (f *fleetPane) scroll() {
 // View draws the list and the details.
 func (f *fleetPane) View() string {
 	w := max(1, f.Width)
-	nameW := max(4, w-15)
-	lines := []string{f.Styles.Dim.Render(ansi.Truncate(fmt.Sprintf("  %-*s %5s %s %s", nameW, ansi.Truncate("device", nameW, ""), "iOS", "lk", "new"), w, ""))}
+	nameW := max(4, min(f.nameWidth(), w-fleetColumns))
+	lines := []string{f.Styles.Dim.Render(ansi.Truncate(fmt.Sprintf("  %-*s %4s %s %3s", nameW, "name", "iOS", "L", "new"), w, ""))}
 	end := min(len(f.devices), f.offset+f.listHeight())
 	for i := f.offset; i < end; i++ {
 		d := f.devices[i]
-		lock := "  "
+		lock := " "
 		if d.Locked {
-			lock = "L "
+			lock = "L"
 		}
 		unread := "   "
 		if d.Unread > 0 {
@@ -99,7 +116,7 @@ func (f *fleetPane) View() string {
 		if i == f.cursor {
 			mark = "> "
 		}
-		row := fmt.Sprintf("%s%-*s %5s %s %s", mark, nameW, ansi.Truncate(d.Name, nameW, "…"), d.Version, lock, unread)
+		row := fmt.Sprintf("%s%-*s %4s %s %s", mark, nameW, ansi.Truncate(d.Name, nameW, "…"), d.Version, lock, unread)
 		row = ansi.Truncate(row, w, "")
 		if i == f.cursor {
 			row = f.Styles.Selected.Render(row + strings.Repeat(" ", max(0, w-ansi.StringWidth(row))))
@@ -125,10 +142,12 @@ func (f *fleetPane) details(w int) []string {
 	if d.Model != "" { // a fleet file may leave the model out
 		lock = d.Model + " · " + lock
 	}
-	out := []string{
-		f.Styles.Dim.Render(strings.Repeat("─", w)),
-		ansi.Truncate(lock, w, "…"),
+	out := []string{f.Styles.Dim.Render(strings.Repeat("─", w))}
+	if ansi.StringWidth(d.Name) > maxNameWidth {
+		// The list cut the name: the details carry it whole.
+		out[0] = f.Styles.Dim.Render(ansi.Truncate(d.Name, w, "…"))
 	}
+	out = append(out, ansi.Truncate(lock, w, "…"))
 	a := d.App(f.bundle)
 	if a == nil && len(d.Apps) > 0 {
 		a = &d.Apps[0]

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/inspect"
 )
 
 // SimBackend drives a simulated world: sends go through Provider (apns2
@@ -15,6 +16,9 @@ type SimBackend struct {
 	World    *sim.World
 	Log      *sim.EventLog
 	Provider *sim.Provider
+	// Records, when set (pushsim serve's), lists every request the fake
+	// APNs answered, a backend's included.
+	Records *inspect.Records
 }
 
 // HarnessBackend is the Backend of an in-process sim.Harness.
@@ -48,7 +52,8 @@ func (b SimBackend) Notifications(device string) ([]Shown, error) {
 	}
 	out := make([]Shown, len(ds))
 	for i, d := range ds {
-		out[i] = Shown{ApnsID: d.ApnsID, App: d.App, Received: d.ReceivedAt, State: string(d.State), Presentations: d.Presentations}
+		out[i] = Shown{ApnsID: d.ApnsID, App: d.App, Received: d.ReceivedAt, State: string(d.State), Action: d.Action,
+			Payload: d.Notification.Payload.Raw, Presentations: d.Presentations}
 	}
 	return out, nil
 }
@@ -81,19 +86,32 @@ func (b SimBackend) SetPermission(device, bundleID string, p sim.Permission) err
 
 // Events implements Backend.
 func (b SimBackend) Events(after uint64, max int) ([]Event, uint64) {
-	evs, missed := b.Log.Since(after, max)
-	out := make([]Event, len(evs))
-	for i, e := range evs {
-		out[i] = FromSimEvent(e)
-	}
-	return out, missed
+	return b.Log.Since(after, max)
 }
 
 // Subscribe implements Backend.
 func (b SimBackend) Subscribe() (<-chan struct{}, func()) { return b.Log.Subscribe() }
 
-// FromSimEvent converts one event of sim's log.
-func FromSimEvent(e sim.Event) Event {
-	return Event{Seq: e.Seq, Time: e.Time, Kind: string(e.Kind), Device: e.Device, App: e.App, ApnsID: e.ApnsID,
-		Action: e.Action, Text: e.Text, Status: e.Status, Reason: e.Reason, Message: e.Message}
+// Sends implements Backend: the Records' entries after seq.
+func (b SimBackend) Sends(after uint64) []SendRecord {
+	if b.Records == nil {
+		return nil
+	}
+	var out []SendRecord
+	for _, e := range b.Records.List(inspect.Filter{}) {
+		if e.Seq <= after {
+			continue
+		}
+		r := e.Record
+		s := SendRecord{Seq: e.Seq, At: r.ReceivedAt, Request: Request{Device: e.Device, BundleID: e.App},
+			Response: sim.Response{Status: r.Status, Reason: string(r.Reason), ApnsID: r.ApnsID, UniqueID: r.UniqueID, Timestamp: r.Timestamp, Latency: r.Latency}}
+		if n := r.Notification; n != nil {
+			s.Request.Request = sim.Request{Token: n.Token, Topic: n.Topic, PushType: n.PushType, Priority: n.Priority,
+				Expiration: n.Expiration, CollapseID: n.CollapseID, ApnsID: n.ApnsID, Payload: n.Payload}
+		} else {
+			s.Request.Payload = r.Payload
+		}
+		out = append(out, s)
+	}
+	return out
 }

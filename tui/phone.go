@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/textinput"
@@ -13,18 +14,26 @@ import (
 )
 
 // phonePane draws the selected device's notification in one context, as
-// its era draws it, with the buttons as tap targets.
+// its era draws it, with the buttons as tap targets. The drawing scrolls
+// (PgUp/PgDn, the wheel) when the pane is shorter than it; a "more" line
+// says so, and a button out of view cannot be tapped by number. The
+// reply field, while open, is pinned to the bottom of the pane.
 type phonePane struct {
 	*Common
 	device  Device
 	shown   []Shown
 	index   int         // into shown; -1 = the newest
-	context sim.Context // the user's pick; "" = automatic
-	frame   screen.Frame
-	// frameTop is the row of the frame inside the pane, for mouse hits.
-	frameTop int
-	reply    textinput.Model
-	replying string // the text-input action being answered
+	context sim.Context // the user's pick for this notification; "" = where it arrived
+	// offset is the first line of the drawing and notes in view.
+	offset int
+	frame  screen.Frame
+	// frameTop is the pane row of the drawing's first line, for mouse
+	// hits; visible are the drawing rows in view.
+	frameTop         int
+	visFrom, visTo   int
+	reply            textinput.Model
+	replying         string // the text-input action being answered
+	lastID, lastName string // the notification on screen, to reset the pick
 }
 
 func newPhonePane(c *Common) *phonePane {
@@ -48,6 +57,21 @@ func (p *phonePane) SetDevice(d Device, shown []Shown) {
 	p.device, p.shown = d, shown
 	if p.index >= len(shown) {
 		p.index = -1
+	}
+	p.follow()
+}
+
+// follow resets the context pick and the scroll when another
+// notification comes on screen: each notification opens where it arrived
+// (issue 14 point 5), not in the context picked for another.
+func (p *phonePane) follow() {
+	id := ""
+	if s, ok := p.Current(); ok {
+		id = s.ApnsID
+	}
+	if id != p.lastID || p.device.Name != p.lastName {
+		p.context, p.offset = "", 0
+		p.lastID, p.lastName = id, p.device.Name
 	}
 }
 
@@ -76,7 +100,12 @@ func (p *phonePane) Step(delta int) {
 		i = -1
 	}
 	p.index = i
+	p.follow()
 }
+
+// Scroll moves the drawing n lines (positive: down); View keeps it in
+// range.
+func (p *phonePane) Scroll(n int) { p.offset = max(0, p.offset+n) }
 
 // contexts are the contexts the current notification was rendered in.
 func (p *phonePane) contexts() []sim.Context {
@@ -99,16 +128,19 @@ func (p *phonePane) CycleContext(delta int) {
 	}
 	i := slices.Index(ctxs, p.shownContext())
 	p.context = ctxs[(i+delta+len(ctxs))%len(ctxs)]
+	p.offset = 0
 }
 
-// shownContext is the user's pick when the version has it; otherwise the
-// one that shows the most: the lock screen of a locked device, else the
-// alert (the legacy Close / View, iOS 8–9's four actions), else the
-// expanded view of iOS 10+, else the first.
+// shownContext is the user's pick for this notification; else the
+// context it arrived in; else the one that shows the most: the lock
+// screen of a locked device, the alert, the expanded view, the banner.
 func (p *phonePane) shownContext() sim.Context {
 	ctxs := p.contexts()
 	if slices.Contains(ctxs, p.context) {
 		return p.context
+	}
+	if s, ok := p.Current(); ok && slices.Contains(ctxs, s.Arrival) {
+		return s.Arrival
 	}
 	prefs := []sim.Context{sim.ContextAlert, sim.ContextExpanded, sim.ContextBanner}
 	if p.device.Locked {
@@ -134,13 +166,23 @@ func (p *phonePane) Presentation() (sim.Presentation, bool) {
 	return s.Presentation(p.shownContext())
 }
 
-// Button returns the action id behind button i (0-based) on screen.
-func (p *phonePane) Button(i int) (string, bool) {
+// Button returns button i (0-based) of the drawing, if it is in view: a
+// button the user cannot see cannot be tapped by number.
+func (p *phonePane) Button(i int) (sim.Button, error) {
 	pr, ok := p.Presentation()
-	if !ok || i < 0 || i >= len(pr.Buttons) {
-		return "", false
+	if !ok {
+		return sim.Button{}, fmt.Errorf("no notification on %s: nothing to tap", p.device.Name)
 	}
-	return tapAction(pr.Buttons[i].ID), true
+	if i < 0 || i >= len(pr.Buttons) {
+		return sim.Button{}, fmt.Errorf("no button %d on this screen", i+1)
+	}
+	key := strconv.Itoa(i + 1)
+	for _, t := range p.frame.Targets {
+		if t.Key == key && (t.Row < p.visFrom || t.Row+max(1, t.Height) > p.visTo) {
+			return sim.Button{}, fmt.Errorf("button %d is not in view: scroll the phone (pgdn, the wheel) to see it first", i+1)
+		}
+	}
+	return pr.Buttons[i], nil
 }
 
 // TextInputAction is the first text-input button on screen.
@@ -157,13 +199,13 @@ func (p *phonePane) TextInputAction() (sim.Button, bool) {
 	return sim.Button{}, false
 }
 
-// Hit maps a click at (x, y) inside the pane to an action id.
-func (p *phonePane) Hit(x, y int) (string, bool) {
-	t, ok := p.frame.Hit(y-p.frameTop, x)
-	if !ok {
-		return "", false
+// Hit is the target under a click at (x, y) inside the pane.
+func (p *phonePane) Hit(x, y int) (screen.Target, bool) {
+	row := y - p.frameTop
+	if row < p.visFrom || row >= p.visTo {
+		return screen.Target{}, false
 	}
-	return tapAction(t.ID), true
+	return p.frame.Hit(row, x)
 }
 
 // tapAction maps the system buttons to what the app is told: Close and OK
@@ -179,17 +221,28 @@ func tapAction(id string) string {
 	return id
 }
 
-// View draws the header, the screen and, space allowing, the notes.
+// bodyHeight is how many lines the drawing and notes get: the pane less
+// the two heading lines and the reply field.
+func (p *phonePane) bodyHeight() int {
+	h := p.Height - 2
+	if p.replying != "" {
+		h--
+	}
+	return max(1, h)
+}
+
+// View draws the heading, the drawing and its notes in a scrolling
+// window, and the reply field.
 func (p *phonePane) View() string {
 	w := max(screen.MinWidth, p.Width)
 	d := p.device
+	p.frame, p.visFrom, p.visTo = screen.Frame{}, 0, 0
 	if d.Name == "" {
 		return p.Styles.Dim.Render("no device selected")
 	}
 	head := ansi.Truncate(fmt.Sprintf("%s · iOS %s", d.Name, d.Version), w, "…")
 	s, ok := p.Current()
 	if !ok {
-		p.frame = screen.Frame{}
 		return head + "\n" + p.Styles.Dim.Render(ansi.Wrap("no notifications yet: ctrl+s sends the composer's payload here", w, ""))
 	}
 	pos := len(p.shown)
@@ -198,31 +251,76 @@ func (p *phonePane) View() string {
 	}
 	ctx := p.shownContext()
 	ctxs := p.contexts()
-	sub := fmt.Sprintf("%s %d/%d · %d/%d %s", ctx, slices.Index(ctxs, ctx)+1, len(ctxs), pos, len(p.shown), s.State)
-	lines := []string{head, p.Styles.Dim.Render(ansi.Truncate(sub, w, "…"))}
+	sub := fmt.Sprintf("%s %d/%d", ctx, slices.Index(ctxs, ctx)+1, len(ctxs))
+	if ctx == s.Arrival {
+		sub += " (arrival)"
+	}
+	sub += fmt.Sprintf(" · notification %d/%d", pos, len(p.shown))
+	state := p.Styles.Dim.Render(ansi.Wrap(sub, w, ""))
+	if used := usedLabel(s); used != "" {
+		state = p.Styles.Warn.Render(ansi.Truncate(used, w, "…")) + "\n" + state
+	}
+	lines := []string{head, state}
 	pr, _ := s.Presentation(ctx)
 	p.frame = screen.Draw(pr, screen.Options{Width: min(w, 44), Selected: -1}, &p.Styles.Screen)
-	p.frameTop = len(lines)
-	lines = append(lines, p.frame.View)
-	if p.replying != "" {
-		lines = append(lines, p.reply.View())
+	view := p.frame.View
+	if usedLabel(s) != "" {
+		// A used notification is drawn dim: it can no longer be tapped.
+		view = p.Styles.Dim.Render(ansi.Strip(view))
 	}
-	used := lipglossHeight(lines)
+	body := strings.Split(view, "\n")
+	frameLines := len(body)
 	for _, n := range pr.Notes {
-		n = ansi.Wrap("· "+n, w, "")
-		if used+strings.Count(n, "\n")+1 > p.Height {
-			break
-		}
-		lines = append(lines, p.Styles.Dim.Render(n))
-		used += strings.Count(n, "\n") + 1
+		body = append(body, strings.Split(p.Styles.Dim.Render(ansi.Wrap("· "+n, w, "")), "\n")...)
 	}
-	return strings.Join(lines, "\n")
+	top := len(strings.Split(strings.Join(lines, "\n"), "\n"))
+	room := max(1, p.Height-top)
+	if p.replying != "" {
+		room--
+	}
+	room = max(1, room)
+	win := room
+	if len(body) > room {
+		win = max(1, room-1) // one line says there is more
+	}
+	p.offset = max(0, min(p.offset, len(body)-win))
+	end := min(len(body), p.offset+win)
+	out := append(lines, body[p.offset:end]...)
+	if len(body) > room {
+		more := fmt.Sprintf("↓ %d more (pgdn)", len(body)-end)
+		if end == len(body) {
+			more = fmt.Sprintf("↑ %d above (pgup)", p.offset)
+		}
+		out = append(out, p.Styles.Warn.Render(ansi.Truncate(more, w, "")))
+	}
+	p.frameTop = top - p.offset
+	p.visFrom, p.visTo = p.offset, min(end, frameLines)
+	if p.replying != "" {
+		for len(out) < p.Height-1 {
+			out = append(out, "")
+		}
+		out = append(out, p.reply.View())
+	}
+	return strings.Join(out, "\n")
 }
 
-func lipglossHeight(lines []string) int {
-	n := 0
-	for _, l := range lines {
-		n += strings.Count(l, "\n") + 1
+// usedLabel says what became of a notification the user can no longer
+// tap; "" while it is shown.
+func usedLabel(s Shown) string {
+	switch s.State {
+	case "", string(sim.NotificationShown):
+		return ""
+	case string(sim.NotificationActed):
+		if s.Action != "" {
+			return "✓ used: acted on with " + s.Action
+		}
+		return "✓ used: acted on"
+	case string(sim.NotificationDismissed):
+		return "✓ used: dismissed"
+	case string(sim.NotificationSuppressed):
+		return "not shown: suppressed (the log says why)"
+	case string(sim.NotificationSilent):
+		return "not shown: a background push"
 	}
-	return n
+	return "no longer shown: " + s.State
 }

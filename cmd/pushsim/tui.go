@@ -132,6 +132,6 @@ func (c *tuiCmd) startServe(ctx context.Context, fleet []*sim.Device) (tui.Backe
 		p.Close()
 		_ = srv.Close()
 	}
-	status := fmt.Sprintf("serving APNs %s · API %s · %s", srv.Info.APNsURL, srv.Info.APIURL, srv.State.Path("pushsim.json"))
-	return tui.SimBackend{World: srv.World, Log: srv.Log, Provider: p}, status, stop, nil
+	status := fmt.Sprintf("serving APNs %s · API %s · credentials in %s", srv.Info.APNsURL, srv.Info.APIURL, srv.State.Path("pushsim.json"))
+	return tui.SimBackend{World: srv.World, Log: srv.Log, Provider: p, Records: srv.Records}, status, stop, nil
 }
