@@ -11,7 +11,8 @@ import (
 
 	"github.com/goccy/go-yaml"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // RecordOptions says how Record turns a live session into a scenario.
@@ -20,14 +21,14 @@ type RecordOptions struct {
 	Name, Description string
 	// Fleet is the session's fleet as it was when the stretch began; it is
 	// written into the scenario. Nil leaves the default fleet.
-	Fleet []*sim.Device
-	// Base is the fleet the session started from: sim.DefaultFleet(), or
+	Fleet []*device.Device
+	// Base is the fleet the session started from: device.DefaultFleet(), or
 	// the devices of FleetFile. When Fleet is Base with only some state
 	// changed (locks, app states, permissions, an open chat, an
 	// uninstall), the scenario refers to Base (fleet_file: FleetFile, or
 	// nothing for the default fleet) and begins with set steps for the
 	// changes, rather than copying every device.
-	Base []*sim.Device
+	Base []*device.Device
 	// FleetFile is where Base was read from, as the scenario should name
 	// it (relative to the scenario); "" for the default fleet.
 	FleetFile string
@@ -39,7 +40,7 @@ type RecordOptions struct {
 
 // PayloadsFromWorld looks up a delivered notification's body by apns-id
 // on every device of w.
-func PayloadsFromWorld(w *sim.World) func(string) ([]byte, bool) {
+func PayloadsFromWorld(w *world.World) func(string) ([]byte, bool) {
 	return func(apnsID string) ([]byte, bool) {
 		for _, d := range w.Devices() {
 			notes, err := w.Notifications(d.Name)
@@ -62,7 +63,7 @@ func PayloadsFromWorld(w *sim.World) func(string) ([]byte, bool) {
 // own; what followed it (actions, completions, watchdogs, webhooks, deep
 // links), an expect_events; and the time between them, advance steps. The
 // result replays with Run against the same fleet.
-func Record(events []sim.Event, opts RecordOptions) *Scenario {
+func Record(events []world.Event, opts RecordOptions) *Scenario {
 	rec := &recorder{opts: opts, lastSend: -1, burst: -1}
 	for _, ev := range events {
 		rec.add(ev)
@@ -79,7 +80,7 @@ func Record(events []sim.Event, opts RecordOptions) *Scenario {
 			s.Steps = append(sets, s.Steps...)
 			s.devices = opts.Base
 		} else {
-			s.Fleet = &sim.FleetFile{Devices: opts.Fleet}
+			s.Fleet = &device.FleetFile{Devices: opts.Fleet}
 			s.devices = opts.Fleet
 		}
 	}
@@ -89,7 +90,7 @@ func Record(events []sim.Event, opts RecordOptions) *Scenario {
 // fleetChanges is the set steps that turn base into fleet, when the two
 // have the same devices and apps and differ only in what set steps
 // change; ok is false otherwise.
-func fleetChanges(base, fleet []*sim.Device) (sets []Step, ok bool) {
+func fleetChanges(base, fleet []*device.Device) (sets []Step, ok bool) {
 	if base == nil || len(base) != len(fleet) {
 		return nil, false
 	}
@@ -158,7 +159,7 @@ type recorder struct {
 	clock   time.Time // time of the last step written
 	pending []EventMatch
 	until   time.Time // time of the latest pending consequence
-	prefix  []sim.Event
+	prefix  []world.Event
 	// lastSend is the index of the latest send step until a delivery
 	// tells its time, else -1.
 	lastSend int
@@ -170,37 +171,37 @@ type recorder struct {
 }
 
 // Kinds that are consequences of a user step rather than steps.
-var consequenceKinds = map[sim.EventKind]bool{
-	sim.EventAction: true, sim.EventCompletion: true, sim.EventDoubleCompletion: true,
-	sim.EventWatchdog: true, sim.EventWebhook: true, sim.EventDeepLink: true,
-	sim.EventUnlock: true, sim.EventWake: true,
+var consequenceKinds = map[world.EventKind]bool{
+	world.EventAction: true, world.EventCompletion: true, world.EventDoubleCompletion: true,
+	world.EventWatchdog: true, world.EventWebhook: true, world.EventDeepLink: true,
+	world.EventUnlock: true, world.EventWake: true,
 }
 
-func (rc *recorder) add(ev sim.Event) {
+func (rc *recorder) add(ev world.Event) {
 	switch ev.Kind {
-	case sim.EventRequest, sim.EventRejected:
+	case world.EventRequest, world.EventRejected:
 		if rc.join(ev) {
 			return
 		}
 		rc.flush()
 		rc.lastSend = -1
 		rc.send(ev)
-	case sim.EventDelivered:
+	case world.EventDelivered:
 		rc.sendTime(ev.Time)
-	case sim.EventPresented:
+	case world.EventPresented:
 		rc.screen(ev)
-	case sim.EventSuppressed:
-		rc.steps = append(rc.steps, Step{ExpectScreen: &ScreenExpect{Target: Target{Device: ev.Device, App: ev.App}, State: string(sim.NotificationSuppressed)}})
-	case sim.EventDismissed:
+	case world.EventSuppressed:
+		rc.steps = append(rc.steps, Step{ExpectScreen: &ScreenExpect{Target: Target{Device: ev.Device, App: ev.App}, State: string(world.NotificationSuppressed)}})
+	case world.EventDismissed:
 		rc.user(ev, Step{Dismiss: &TapStep{Target: Target{Device: ev.Device}}})
-	case sim.EventAction:
-		if ev.Action == sim.UNNotificationDismissActionIdentifier {
+	case world.EventAction:
+		if ev.Action == device.UNNotificationDismissActionIdentifier {
 			rc.consequence(ev) // told of a dismissal recorded just before
 			return
 		}
 		action := ev.Action
-		if action == sim.UNNotificationDefaultActionIdentifier {
-			action = sim.KeyDefault
+		if action == device.UNNotificationDefaultActionIdentifier {
+			action = device.KeyDefault
 		}
 		st := Step{Tap: &TapStep{Target: Target{Device: ev.Device}, Action: action}}
 		if ev.Text != "" {
@@ -215,15 +216,15 @@ func (rc *recorder) add(ev sim.Event) {
 			rc.consequence(p)
 		}
 		rc.consequence(ev)
-	case sim.EventUnlock:
+	case world.EventUnlock:
 		rc.prefix = append(rc.prefix, ev)
-	case sim.EventAppState:
+	case world.EventAppState:
 		// Other changes of app state follow from taps, set steps and
 		// watchdogs, which the replay plays again.
 		if st, ok := setFromAppState(ev); ok {
 			rc.user(ev, st)
 		}
-	case sim.EventNote:
+	case world.EventNote:
 		if st, ok := setFromNote(ev); ok {
 			rc.user(ev, st)
 		}
@@ -237,7 +238,7 @@ func (rc *recorder) add(ev sim.Event) {
 // join adds the request ev to the send step of the burst it belongs to:
 // the same app and body, the same answer, nothing but the burst's own
 // answers and screens in between.
-func (rc *recorder) join(ev sim.Event) bool {
+func (rc *recorder) join(ev world.Event) bool {
 	if rc.burst < 0 || len(rc.pending) > 0 || len(rc.prefix) > 0 || ev.Device == "" {
 		return false
 	}
@@ -245,7 +246,7 @@ func (rc *recorder) join(ev sim.Event) bool {
 	resp := rc.steps[rc.burst+1].ExpectResponse
 	body := rc.body(ev)
 	status := ev.Status
-	if status == 0 && ev.Kind == sim.EventRequest {
+	if status == 0 && ev.Kind == world.EventRequest {
 		status = 200
 	}
 	if send.Token != "" || send.App != ev.App || !bytes.Equal(body, rc.burstBody) || resp.Status != status || *resp.Reason != ev.Reason {
@@ -263,7 +264,7 @@ func (rc *recorder) join(ev sim.Event) bool {
 }
 
 // body is the request's payload as sent, when known.
-func (rc *recorder) body(ev sim.Event) []byte {
+func (rc *recorder) body(ev world.Event) []byte {
 	if rc.opts.Payload == nil || ev.ApnsID == "" {
 		return nil
 	}
@@ -273,7 +274,7 @@ func (rc *recorder) body(ev sim.Event) []byte {
 
 // user writes a user step at ev's time, after the pending expectations
 // and the time that passed.
-func (rc *recorder) user(ev sim.Event, st Step) {
+func (rc *recorder) user(ev world.Event, st Step) {
 	rc.burst = -1
 	rc.flush()
 	rc.advanceTo(ev.Time)
@@ -281,20 +282,20 @@ func (rc *recorder) user(ev sim.Event, st Step) {
 }
 
 // consequence adds an expectation for ev to the pending expect_events.
-func (rc *recorder) consequence(ev sim.Event) {
+func (rc *recorder) consequence(ev world.Event) {
 	m := EventMatch{Kind: ev.Kind, Device: ev.Device}
 	switch ev.Kind {
-	case sim.EventAction:
+	case world.EventAction:
 		m.Action, m.Callback = ev.Action, ev.Callback
 		if ev.Text != "" {
 			t := ev.Text
 			m.Text = &t
 		}
-	case sim.EventCompletion, sim.EventDoubleCompletion, sim.EventUnlock:
+	case world.EventCompletion, world.EventDoubleCompletion, world.EventUnlock:
 		m.Action = ev.Action
-	case sim.EventWebhook:
+	case world.EventWebhook:
 		m.HTTPStatus = ev.HTTPStatus
-	case sim.EventDeepLink:
+	case world.EventDeepLink:
 		m.URL = ev.URL
 	}
 	rc.pending = append(rc.pending, m)
@@ -350,7 +351,7 @@ func roundUp(d time.Duration) time.Duration {
 
 // send writes a send step and what APNs answered. Request events carry
 // the server's (wall) time, so they do not move the recorded clock.
-func (rc *recorder) send(ev sim.Event) {
+func (rc *recorder) send(ev world.Event) {
 	st := &SendStep{Target: Target{Device: ev.Device}}
 	if ev.Device == "" {
 		st.Token = ev.Token
@@ -365,7 +366,7 @@ func (rc *recorder) send(ev sim.Event) {
 	}
 	st.Payload = payload
 	status := ev.Status
-	if status == 0 && ev.Kind == sim.EventRequest {
+	if status == 0 && ev.Kind == world.EventRequest {
 		status = 200
 	}
 	reason := ev.Reason
@@ -397,7 +398,7 @@ func (rc *recorder) sendTime(t time.Time) {
 }
 
 // screen writes what a delivery showed in its primary context.
-func (rc *recorder) screen(ev sim.Event) {
+func (rc *recorder) screen(ev world.Event) {
 	e := &ScreenExpect{Target: Target{Device: ev.Device}, Context: ev.Context}
 	if p := ev.Presentation; p != nil {
 		if e.Context == "" {
@@ -417,15 +418,15 @@ func (rc *recorder) screen(ev sim.Event) {
 		e.Buttons = &buttons
 	}
 	if e.Context == "" {
-		e.State = string(sim.NotificationShown)
+		e.State = string(world.NotificationShown)
 	}
 	rc.steps = append(rc.steps, Step{ExpectScreen: e})
 }
 
-// setFromNote recognises the notes sim.World logs for the user's changes
+// setFromNote recognises the notes world.World logs for the user's changes
 // of device and app state. The wording is sim's; the round-trip test
 // catches a change.
-func setFromNote(ev sim.Event) (Step, bool) {
+func setFromNote(ev world.Event) (Step, bool) {
 	yes, no := true, false
 	t := Target{Device: ev.Device, App: ev.App}
 	switch {
@@ -442,7 +443,7 @@ func setFromNote(ev sim.Event) (Step, bool) {
 		return Step{Set: &SetStep{Target: t, Uninstalled: true}}, true
 	}
 	if p, ok := strings.CutPrefix(ev.Message, ev.App+": permission "); ok && ev.App != "" {
-		perm := sim.Permission(p)
+		perm := device.Permission(p)
 		return Step{Set: &SetStep{Target: t, Permission: &perm}}, true
 	}
 	return Step{}, false
@@ -450,7 +451,7 @@ func setFromNote(ev sim.Event) (Step, bool) {
 
 // setFromAppState recognises an app-state change the user asked for
 // (World.SetAppState logs the reason "set").
-func setFromAppState(ev sim.Event) (Step, bool) {
+func setFromAppState(ev world.Event) (Step, bool) {
 	rest, ok := strings.CutSuffix(ev.Message, " (set)")
 	if !ok {
 		return Step{}, false
@@ -459,7 +460,7 @@ func setFromAppState(ev sim.Event) (Step, bool) {
 	if i < 0 {
 		return Step{}, false
 	}
-	s := sim.AppState(strings.TrimSpace(rest[i+len("→ "):]))
+	s := device.AppState(strings.TrimSpace(rest[i+len("→ "):]))
 	return Step{Set: &SetStep{Target: Target{Device: ev.Device, App: ev.App}, AppState: &s}}, true
 }
 

@@ -6,23 +6,24 @@ import (
 	"testing"
 
 	"github.com/pushsim/pushsim/fakeapns"
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // benchModel is a model over the real world with 1,000 devices and
 // 100,000 events in its log, one notification on the selected device.
 func benchModel(b *testing.B) *Model {
 	b.Helper()
-	fleet := make([]*sim.Device, 0, 1000)
+	fleet := make([]*device.Device, 0, 1000)
 	for i := range 1000 {
 		name := fmt.Sprintf("dev%04d", i)
-		d := &sim.Device{Name: name, Model: "iPhone", Version: sim.MustVersion([]string{"7.1", "8.4", "10.3", "17.6"}[i%4])}
-		d.Apps = []*sim.App{sim.DefaultApp(fakeapns.Development, sim.DeviceToken(name, sim.DefaultBundleID))}
+		d := &device.Device{Name: name, Model: "iPhone", Version: device.MustVersion([]string{"7.1", "8.4", "10.3", "17.6"}[i%4])}
+		d.Apps = []*device.App{device.DefaultApp(fakeapns.Development, device.DeviceToken(name, device.DefaultBundleID))}
 		fleet = append(fleet, d)
 	}
 	w := newWorld(b, fleet, 100000)
 	for i := range 100000 {
-		w.Log.Append(sim.Event{Kind: sim.EventNote, Device: fmt.Sprintf("dev%04d", i%1000), Message: fmt.Sprintf("event %d", i)})
+		w.Log.Append(world.Event{Kind: world.EventNote, Device: fmt.Sprintf("dev%04d", i%1000), Message: fmt.Sprintf("event %d", i)})
 	}
 	m := newTestModel(b, w, func(o *Options) { o.LogSize = 100000 })
 	m.SetSize(140, 40)

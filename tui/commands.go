@@ -7,7 +7,9 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/lint"
+	"github.com/pushsim/pushsim/sim/world"
 	"github.com/pushsim/pushsim/tui/screen"
 )
 
@@ -136,7 +138,7 @@ func (m *Model) tap(action, text string) tea.Cmd {
 		m.setStatus("nothing to tap: no notification on this device")
 		return nil
 	}
-	if s.State != string(sim.NotificationShown) {
+	if s.State != string(world.NotificationShown) {
 		m.setStatus(fmt.Sprintf("this notification is already %s: nothing to tap ([ and ] pick another)", s.State))
 		return nil
 	}
@@ -162,9 +164,9 @@ func (m *Model) readEvents() {
 		}
 		for _, e := range evs {
 			switch e.Kind {
-			case sim.EventRequest, sim.EventRejected:
+			case world.EventRequest, world.EventRejected:
 				requests = true
-			case sim.EventPresented:
+			case world.EventPresented:
 				m.noteArrival(e.ApnsID, e.Context)
 			}
 		}
@@ -179,7 +181,7 @@ func (m *Model) readEvents() {
 
 // noteArrival keeps the context a notification arrived in; the map is
 // bounded like the log.
-func (m *Model) noteArrival(apnsID string, c sim.Context) {
+func (m *Model) noteArrival(apnsID string, c device.Context) {
 	if apnsID == "" || c == "" {
 		return
 	}
@@ -223,7 +225,7 @@ func (m *Model) refresh() {
 	m.phone.SetDevice(d, shown)
 	m.composer.findings = nil
 	if dr, err := m.composer.Draft(); err == nil {
-		m.composer.findings = lint(dr, d.Version, d.App(m.opts.Bundle))
+		m.composer.findings = lintDraft(dr, d.Version, d.App(m.opts.Bundle))
 	}
 	if m.overlay == overlayMatrix {
 		m.updateMatrix()
@@ -235,10 +237,10 @@ func (m *Model) updateMatrix() {
 	m.matrix.Update(m.fleet.devices, m.opts.Bundle, dr)
 }
 
-// lint is sim.Lint for one version, as one line per finding, errors first
+// lintDraft is lint.Lint for one version, as one line per finding, errors first
 // as Lint orders them.
-func lint(d Draft, v sim.Version, app *sim.App) []string {
-	fs := sim.Lint(d.Body, sim.LintTarget{App: app, Versions: []sim.Version{v}, PushType: d.PushType, Priority: d.Priority, Topic: d.Topic})
+func lintDraft(d Draft, v device.Version, app *device.App) []string {
+	fs := lint.Lint(d.Body, lint.Target{App: app, Versions: []device.Version{v}, PushType: d.PushType, Priority: d.Priority, Topic: d.Topic})
 	out := make([]string, len(fs))
 	for i, f := range fs {
 		out[i] = screen.FindingLine(f)

@@ -12,7 +12,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/pushsim/pushsim/fakeapns"
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/provider"
+	"github.com/pushsim/pushsim/sim/world"
 	"github.com/pushsim/pushsim/tui/screen"
 )
 
@@ -76,7 +78,7 @@ func (m *Model) eventDetail(e Event) []string {
 	}
 	out = field(out, w, "reason", e.Reason)
 	out = field(out, w, "action", e.Action)
-	if e.Text != "" || e.Kind == sim.EventAction && e.Action != "" {
+	if e.Text != "" || e.Kind == world.EventAction && e.Action != "" {
 		out = field(out, w, "userText", fmt.Sprintf("%q", e.Text))
 	}
 	out = field(out, w, "callback", e.Callback)
@@ -121,7 +123,7 @@ func (m *Model) notification(device, apnsID string) (Shown, bool) {
 }
 
 // presentationLines is a presentation's fields and its drawing.
-func presentationLines(p sim.Presentation, w int, st *Styles) []string {
+func presentationLines(p device.Presentation, w int, st *Styles) []string {
 	var out []string
 	out = field(out, w, "context", string(p.Context))
 	out = field(out, w, "style", string(p.Style))
@@ -213,7 +215,7 @@ func (m *Model) responseDetail(r sendResult) []string {
 		}
 		out = field(out, w, "latency", latency(resp.Latency))
 		if !resp.Sent() && resp.Reason != "" {
-			x := sim.Explain(resp.Reason, fakeapns.Development)
+			x := provider.Explain(resp.Reason, fakeapns.Development)
 			out = field(out, w, "meaning", x.Meaning)
 			out = field(out, w, "fix", x.Fix)
 		}

@@ -7,7 +7,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // logPane is the one event log, scrollable and filterable, with a
@@ -264,9 +264,9 @@ func (l *logPane) line(e Event, w int, selected bool) string {
 		return l.Styles.Selected.Render(s + strings.Repeat(" ", max(0, w-ansi.StringWidth(s))))
 	}
 	switch e.Kind {
-	case sim.EventRejected, sim.EventError, sim.EventWatchdog, sim.EventDoubleCompletion:
+	case world.EventRejected, world.EventError, world.EventWatchdog, world.EventDoubleCompletion:
 		return l.Styles.Error.Render(s)
-	case sim.EventAction, sim.EventCompletion:
+	case world.EventAction, world.EventCompletion:
 		return l.Styles.OK.Render(s)
 	}
 	return s

@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/harness"
 	"github.com/pushsim/pushsim/sim/inspect"
+	"github.com/pushsim/pushsim/sim/provider"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // SimBackend drives a simulated world: sends go through Provider (apns2
@@ -13,16 +16,16 @@ import (
 // go to World, events come from Log. The in-process harness and a running
 // `pushsim serve` both provide the three.
 type SimBackend struct {
-	World    *sim.World
-	Log      *sim.EventLog
-	Provider *sim.Provider
+	World    *world.World
+	Log      *world.EventLog
+	Provider *provider.Provider
 	// Records, when set (pushsim serve's), lists every request the fake
 	// APNs answered, a backend's included.
 	Records *inspect.Records
 }
 
-// HarnessBackend is the Backend of an in-process sim.Harness.
-func HarnessBackend(h *sim.Harness) SimBackend {
+// HarnessBackend is the Backend of an in-process harness.Harness.
+func HarnessBackend(h *harness.Harness) SimBackend {
 	return SimBackend{World: h.World, Log: h.Log, Provider: h.Provider}
 }
 
@@ -33,7 +36,7 @@ func (b SimBackend) Devices() []Device {
 	views := b.World.Devices()
 	out := make([]Device, len(views))
 	for i, v := range views {
-		d := Device{Name: v.Name, Model: v.Model, Version: v.Version, Locked: v.Locked, Unread: v.Unread, Apps: make([]sim.App, 0, len(v.Apps))}
+		d := Device{Name: v.Name, Model: v.Model, Version: v.Version, Locked: v.Locked, Unread: v.Unread, Apps: make([]device.App, 0, len(v.Apps))}
 		for _, a := range v.Apps {
 			if a != nil && !a.Uninstalled {
 				d.Apps = append(d.Apps, *a)
@@ -59,7 +62,7 @@ func (b SimBackend) Notifications(device string) ([]Shown, error) {
 }
 
 // Send implements Backend.
-func (b SimBackend) Send(ctx context.Context, r Request) (sim.Response, error) {
+func (b SimBackend) Send(ctx context.Context, r Request) (provider.Response, error) {
 	return b.Provider.Send(ctx, r.Request)
 }
 
@@ -75,12 +78,12 @@ func (b SimBackend) SetLocked(device string, locked bool) error {
 }
 
 // SetAppState implements Backend.
-func (b SimBackend) SetAppState(device, bundleID string, s sim.AppState) error {
+func (b SimBackend) SetAppState(device, bundleID string, s device.AppState) error {
 	return b.World.SetAppState(device, bundleID, s)
 }
 
 // SetPermission implements Backend.
-func (b SimBackend) SetPermission(device, bundleID string, p sim.Permission) error {
+func (b SimBackend) SetPermission(device, bundleID string, p device.Permission) error {
 	return b.World.SetPermission(device, bundleID, p)
 }
 
@@ -104,9 +107,9 @@ func (b SimBackend) Sends(after uint64) []SendRecord {
 		}
 		r := e.Record
 		s := SendRecord{Seq: e.Seq, At: r.ReceivedAt, Request: Request{Device: e.Device, BundleID: e.App},
-			Response: sim.Response{Status: r.Status, Reason: string(r.Reason), ApnsID: r.ApnsID, UniqueID: r.UniqueID, Timestamp: r.Timestamp, Latency: r.Latency}}
+			Response: provider.Response{Status: r.Status, Reason: string(r.Reason), ApnsID: r.ApnsID, UniqueID: r.UniqueID, Timestamp: r.Timestamp, Latency: r.Latency}}
 		if n := r.Notification; n != nil {
-			s.Request.Request = sim.Request{Token: n.Token, Topic: n.Topic, PushType: n.PushType, Priority: n.Priority,
+			s.Request.Request = provider.Request{Token: n.Token, Topic: n.Topic, PushType: n.PushType, Priority: n.Priority,
 				Expiration: n.Expiration, CollapseID: n.CollapseID, ApnsID: n.ApnsID, Payload: n.Payload}
 		} else {
 			s.Request.Payload = r.Payload

@@ -13,7 +13,11 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/clock"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/harness"
+	"github.com/pushsim/pushsim/sim/provider"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // The TUI's tests run on the real simulated world: sim.StartHarness (apns2
@@ -24,34 +28,34 @@ var start = time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
 
 var fixedNow = func() time.Time { return start }
 
-// world is a harness on a virtual clock, its log on the same clock.
-type world struct {
-	*sim.Harness
-	clock *sim.VirtualClock
+// testWorld is a harness on a virtual clock, its log on the same clock.
+type testWorld struct {
+	*harness.Harness
+	clock *clock.Virtual
 }
 
-func newWorld(t testing.TB, fleet []*sim.Device, logSize int) *world {
+func newWorld(t testing.TB, fleet []*device.Device, logSize int) *testWorld {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	clock := sim.NewVirtualClock(start)
-	h, err := sim.StartHarness(ctx, sim.HarnessConfig{Fleet: fleet, Clock: clock, Log: sim.NewEventLogClock(logSize, clock)})
+	vc := clock.NewVirtual(start)
+	h, err := harness.Start(ctx, harness.Config{Fleet: fleet, Clock: vc, Log: world.NewEventLogClock(logSize, vc)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = h.Close() })
-	return &world{Harness: h, clock: clock}
+	return &testWorld{Harness: h, clock: vc}
 }
 
 // events are the world's log, every event.
-func (w *world) events() []sim.Event {
+func (w *testWorld) events() []world.Event {
 	evs, _ := w.Log.Since(0, 1<<20)
 	return evs
 }
 
 // kinds lists "kind:device:action" of the events of device ("" = all)
 // whose kind is one of kinds (none = all).
-func (w *world) kinds(device string, kinds ...sim.EventKind) []string {
+func (w *testWorld) kinds(device string, kinds ...world.EventKind) []string {
 	var out []string
 	for _, e := range w.events() {
 		if device != "" && e.Device != device || len(kinds) > 0 && !contains(kinds, e.Kind) {
@@ -76,13 +80,13 @@ func contains[T comparable](s []T, v T) bool {
 // the send itself goes through the harness unchanged.
 type steadyLatency struct{ SimBackend }
 
-func (b steadyLatency) Send(ctx context.Context, r Request) (sim.Response, error) {
+func (b steadyLatency) Send(ctx context.Context, r Request) (provider.Response, error) {
 	resp, err := b.SimBackend.Send(ctx, r)
 	resp.Latency = 1500 * time.Microsecond
 	return resp, err
 }
 
-func newTestModel(t testing.TB, w *world, opts ...func(*Options)) *Model {
+func newTestModel(t testing.TB, w *testWorld, opts ...func(*Options)) *Model {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)

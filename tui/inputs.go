@@ -7,7 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
 )
 
 // click focuses the pane under the mouse; on the phone it taps what is
@@ -121,7 +121,7 @@ func (m *Model) dialogKey(k tea.KeyPressMsg) tea.Cmd {
 
 // startReply opens the reply field for text-input button b (apns.md#V33,
 // V43): the field stays in view until enter sends or esc cancels.
-func (m *Model) startReply(b sim.Button) tea.Cmd {
+func (m *Model) startReply(b device.Button) tea.Cmd {
 	if _, ok := m.phone.Current(); !ok {
 		m.setStatus("nothing to reply to: no notification on this device")
 		return nil

@@ -12,14 +12,15 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/provider"
 	"github.com/pushsim/pushsim/tui/screen"
 )
 
 // Options configure the TUI.
 type Options struct {
 	Backend Backend
-	// Bundle is the app the composer sends to; default sim.DefaultBundleID.
+	// Bundle is the app the composer sends to; default device.DefaultBundleID.
 	Bundle string
 	// LogSize is how many events the log pane keeps; default 10000.
 	LogSize int
@@ -50,7 +51,7 @@ type RealSender struct {
 	Production bool
 	// Token is the real device token to send to.
 	Token string
-	Send  func(ctx context.Context, r Request) (sim.Response, error)
+	Send  func(ctx context.Context, r Request) (provider.Response, error)
 }
 
 // pane identifies a focusable pane, in tab order.
@@ -129,7 +130,7 @@ type Model struct {
 	messages []message
 	// arrival is the context each notification arrived in, by apns-id,
 	// from the log's presented events.
-	arrival map[string]sim.Context
+	arrival map[string]device.Context
 
 	lastSeq uint64
 	// lastSend is the Backend's sequence of the last send read.
@@ -148,7 +149,7 @@ func (r rect) contains(x, y int) bool { return x >= r.x && x < r.x+r.w && y >= r
 // after the program exits so no goroutine outlives it.
 func New(ctx context.Context, opts Options) *Model {
 	if opts.Bundle == "" {
-		opts.Bundle = sim.DefaultBundleID
+		opts.Bundle = device.DefaultBundleID
 	}
 	if opts.LogSize <= 0 {
 		opts.LogSize = 10000
@@ -159,7 +160,7 @@ func New(ctx context.Context, opts Options) *Model {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	m := &Model{ctx: ctx, opts: opts, arrival: map[string]sim.Context{}}
+	m := &Model{ctx: ctx, opts: opts, arrival: map[string]device.Context{}}
 	if opts.Real != nil {
 		m.production = opts.Real.Production
 	}

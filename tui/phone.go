@@ -9,7 +9,8 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/world"
 	"github.com/pushsim/pushsim/tui/screen"
 )
 
@@ -22,8 +23,8 @@ type phonePane struct {
 	*Common
 	device  Device
 	shown   []Shown
-	index   int         // into shown; -1 = the newest
-	context sim.Context // the user's pick for this notification; "" = where it arrived
+	index   int            // into shown; -1 = the newest
+	context device.Context // the user's pick for this notification; "" = where it arrived
 	// offset is the first line of the drawing and notes in view.
 	offset int
 	frame  screen.Frame
@@ -108,12 +109,12 @@ func (p *phonePane) Step(delta int) {
 func (p *phonePane) Scroll(n int) { p.offset = max(0, p.offset+n) }
 
 // contexts are the contexts the current notification was rendered in.
-func (p *phonePane) contexts() []sim.Context {
+func (p *phonePane) contexts() []device.Context {
 	s, ok := p.Current()
 	if !ok {
 		return nil
 	}
-	out := make([]sim.Context, 0, len(s.Presentations))
+	out := make([]device.Context, 0, len(s.Presentations))
 	for _, pr := range s.Presentations {
 		out = append(out, pr.Context)
 	}
@@ -134,7 +135,7 @@ func (p *phonePane) CycleContext(delta int) {
 // shownContext is the user's pick for this notification; else the
 // context it arrived in; else the one that shows the most: the lock
 // screen of a locked device, the alert, the expanded view, the banner.
-func (p *phonePane) shownContext() sim.Context {
+func (p *phonePane) shownContext() device.Context {
 	ctxs := p.contexts()
 	if slices.Contains(ctxs, p.context) {
 		return p.context
@@ -142,9 +143,9 @@ func (p *phonePane) shownContext() sim.Context {
 	if s, ok := p.Current(); ok && slices.Contains(ctxs, s.Arrival) {
 		return s.Arrival
 	}
-	prefs := []sim.Context{sim.ContextAlert, sim.ContextExpanded, sim.ContextBanner}
+	prefs := []device.Context{device.ContextAlert, device.ContextExpanded, device.ContextBanner}
 	if p.device.Locked {
-		prefs = append([]sim.Context{sim.ContextLockScreen}, prefs...)
+		prefs = append([]device.Context{device.ContextLockScreen}, prefs...)
 	}
 	for _, c := range prefs {
 		if slices.Contains(ctxs, c) {
@@ -158,45 +159,45 @@ func (p *phonePane) shownContext() sim.Context {
 }
 
 // Presentation is what is on screen now.
-func (p *phonePane) Presentation() (sim.Presentation, bool) {
+func (p *phonePane) Presentation() (device.Presentation, bool) {
 	s, ok := p.Current()
 	if !ok {
-		return sim.Presentation{}, false
+		return device.Presentation{}, false
 	}
 	return s.Presentation(p.shownContext())
 }
 
 // Button returns button i (0-based) of the drawing, if it is in view: a
 // button the user cannot see cannot be tapped by number.
-func (p *phonePane) Button(i int) (sim.Button, error) {
+func (p *phonePane) Button(i int) (device.Button, error) {
 	pr, ok := p.Presentation()
 	if !ok {
-		return sim.Button{}, fmt.Errorf("no notification on %s: nothing to tap", p.device.Name)
+		return device.Button{}, fmt.Errorf("no notification on %s: nothing to tap", p.device.Name)
 	}
 	if i < 0 || i >= len(pr.Buttons) {
-		return sim.Button{}, fmt.Errorf("no button %d on this screen", i+1)
+		return device.Button{}, fmt.Errorf("no button %d on this screen", i+1)
 	}
 	key := strconv.Itoa(i + 1)
 	for _, t := range p.frame.Targets {
 		if t.Key == key && (t.Row < p.visFrom || t.Row+max(1, t.Height) > p.visTo) {
-			return sim.Button{}, fmt.Errorf("button %d is not in view: scroll the phone (pgdn, the wheel) to see it first", i+1)
+			return device.Button{}, fmt.Errorf("button %d is not in view: scroll the phone (pgdn, the wheel) to see it first", i+1)
 		}
 	}
 	return pr.Buttons[i], nil
 }
 
 // TextInputAction is the first text-input button on screen.
-func (p *phonePane) TextInputAction() (sim.Button, bool) {
+func (p *phonePane) TextInputAction() (device.Button, bool) {
 	pr, ok := p.Presentation()
 	if !ok {
-		return sim.Button{}, false
+		return device.Button{}, false
 	}
 	for _, b := range pr.Buttons {
 		if b.TextInput {
 			return b, true
 		}
 	}
-	return sim.Button{}, false
+	return device.Button{}, false
 }
 
 // Hit is the target under a click at (x, y) inside the pane.
@@ -213,9 +214,9 @@ func (p *phonePane) Hit(x, y int) (screen.Target, bool) {
 // V27).
 func tapAction(id string) string {
 	switch id {
-	case sim.ButtonClose, sim.ButtonOK, sim.ButtonDismiss:
+	case device.ButtonClose, device.ButtonOK, device.ButtonDismiss:
 		return ActionDismiss
-	case sim.ButtonView, screen.ActionDefault:
+	case device.ButtonView, screen.ActionDefault:
 		return ActionDefault
 	}
 	return id
@@ -308,18 +309,18 @@ func (p *phonePane) View() string {
 // tap; "" while it is shown.
 func usedLabel(s Shown) string {
 	switch s.State {
-	case "", string(sim.NotificationShown):
+	case "", string(world.NotificationShown):
 		return ""
-	case string(sim.NotificationActed):
+	case string(world.NotificationActed):
 		if s.Action != "" {
 			return "✓ used: acted on with " + s.Action
 		}
 		return "✓ used: acted on"
-	case string(sim.NotificationDismissed):
+	case string(world.NotificationDismissed):
 		return "✓ used: dismissed"
-	case string(sim.NotificationSuppressed):
+	case string(world.NotificationSuppressed):
 		return "not shown: suppressed (the log says why)"
-	case string(sim.NotificationSilent):
+	case string(world.NotificationSilent):
 		return "not shown: a background push"
 	}
 	return "no longer shown: " + s.State

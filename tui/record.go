@@ -5,7 +5,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // recorder is a recording in progress: where in the event log it began,
@@ -24,7 +25,7 @@ type recorder struct {
 // as it was then.
 type RecordMark struct {
 	Seq   uint64
-	Fleet []*sim.Device
+	Fleet []*device.Device
 }
 
 // RecordingOptions say how a recording is written.
@@ -44,20 +45,20 @@ func (r *recorder) count(evs []Event) {
 		if e.Seq <= r.mark.Seq {
 			continue
 		}
-		switch sim.EventKind(e.Kind) {
-		case sim.EventRequest, sim.EventRejected:
+		switch world.EventKind(e.Kind) {
+		case world.EventRequest, world.EventRejected:
 			r.sends++
-		case sim.EventAction:
-			if e.Action != sim.UNNotificationDismissActionIdentifier {
+		case world.EventAction:
+			if e.Action != device.UNNotificationDismissActionIdentifier {
 				r.taps++
 			}
-		case sim.EventDismissed:
+		case world.EventDismissed:
 			r.taps++
-		case sim.EventAppState:
+		case world.EventAppState:
 			if strings.HasSuffix(e.Message, "(set)") {
 				r.changes++
 			}
-		case sim.EventNote:
+		case world.EventNote:
 			if e.ApnsID == "" && e.Device != "" && (strings.HasPrefix(e.Message, "device ") || strings.Contains(e.Message, ": permission ")) {
 				r.changes++
 			}

@@ -6,13 +6,14 @@ import (
 	"path/filepath"
 
 	"github.com/pushsim/pushsim/scenarios"
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // RecordStart implements Backend.
 func (b SimBackend) RecordStart() RecordMark {
 	views := b.World.Devices()
-	fleet := make([]*sim.Device, len(views))
+	fleet := make([]*device.Device, len(views))
 	for i := range views {
 		d := views[i].Device // a deep copy (World.Devices)
 		fleet[i] = &d
@@ -25,7 +26,7 @@ func (b SimBackend) RecordStart() RecordMark {
 // default one, or opts.FleetFile relative to the recording), not copied,
 // when the session only changed device and app states.
 func (b SimBackend) WriteRecording(mark RecordMark, path string, opts RecordingOptions) error {
-	var events []sim.Event
+	var events []world.Event
 	for after := mark.Seq; ; {
 		evs, missed := b.Log.Since(after, 4096)
 		if missed > 0 {
@@ -41,11 +42,11 @@ func (b SimBackend) WriteRecording(mark RecordMark, path string, opts RecordingO
 		Name:        opts.Name,
 		Description: "Recorded from a live pushsim TUI session: the sends with APNs' answers and what each device showed, the taps and what the app was told.",
 		Fleet:       mark.Fleet,
-		Base:        sim.DefaultFleet(),
+		Base:        device.DefaultFleet(),
 		Payload:     scenarios.PayloadsFromWorld(b.World),
 	}
 	if opts.FleetFile != "" {
-		base, err := sim.LoadFleet(opts.FleetFile)
+		base, err := device.LoadFleet(opts.FleetFile)
 		if err != nil {
 			return fmt.Errorf("recording: %w", err)
 		}

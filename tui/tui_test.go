@@ -16,7 +16,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/pushsim/pushsim/scenarios"
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/provider"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // TestFlowSendTapCompletion is the main flow in a running program at
@@ -40,7 +42,7 @@ func TestFlowSendTapCompletion(t *testing.T) {
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*Model)
 	golden.RequireEqual(t, stable(contentOf(final)))
 	want := []string{"request:ios8:", "delivered:ios8:", "presented:ios8:", "action:ios8:OK", "completion:ios8:OK"}
-	if diff := cmp.Diff(want, w.kinds("ios8", sim.EventRequest, sim.EventDelivered, sim.EventPresented, sim.EventAction, sim.EventCompletion)); diff != "" {
+	if diff := cmp.Diff(want, w.kinds("ios8", world.EventRequest, world.EventDelivered, world.EventPresented, world.EventAction, world.EventCompletion)); diff != "" {
 		t.Errorf("ios8's events (-want +got):\n%s", diff)
 	}
 }
@@ -63,7 +65,7 @@ func TestInvalidJSONRefusedAndKept(t *testing.T) {
 	text := "push-type: alert\n\n{\"aps\": {\"alert\": }}"
 	m.composer.SetText(text)
 	keys(m, "ctrl+s")
-	if got := w.kinds("", sim.EventRequest, sim.EventRejected); len(got) != 0 {
+	if got := w.kinds("", world.EventRequest, world.EventRejected); len(got) != 0 {
 		t.Errorf("invalid JSON was sent: %v", got)
 	}
 	if got := m.composer.editor.Value(); got != text {
@@ -93,7 +95,7 @@ func TestRealModeSaysWhatIsMissing(t *testing.T) {
 	m.SetSize(100, 30)
 	keys(m, "ctrl+o", "ctrl+s")
 	has(t, m, "real mode cannot send")
-	if got := w.kinds("", sim.EventRequest); len(got) != 0 {
+	if got := w.kinds("", world.EventRequest); len(got) != 0 {
 		t.Errorf("real mode without credentials sent to the simulator: %v", got)
 	}
 }
@@ -102,9 +104,9 @@ func TestRealModeSaysWhatIsMissing(t *testing.T) {
 func TestRealProductionAsksFirst(t *testing.T) {
 	var sent []Request
 	m := newTestModel(t, newWorld(t, nil, 0), func(o *Options) {
-		o.Real = &RealSender{Production: true, Token: "ab12", Send: func(_ context.Context, r Request) (sim.Response, error) {
+		o.Real = &RealSender{Production: true, Token: "ab12", Send: func(_ context.Context, r Request) (provider.Response, error) {
 			sent = append(sent, r)
-			return sim.Response{Status: 200, ApnsID: "real-1"}, nil
+			return provider.Response{Status: 200, ApnsID: "real-1"}, nil
 		}}
 	})
 	m.SetSize(100, 30)
@@ -169,7 +171,7 @@ func TestClickTapsButton(t *testing.T) {
 	x, y := findOnScreen(t, m, "[2 NOK]")
 	_, cmd := m.Update(tea.MouseClickMsg{X: x + 2, Y: y, Button: tea.MouseLeft})
 	runCmd(m, cmd)
-	if diff := cmp.Diff([]string{"action:ios8:NOK"}, w.kinds("", sim.EventAction)); diff != "" {
+	if diff := cmp.Diff([]string{"action:ios8:NOK"}, w.kinds("", world.EventAction)); diff != "" {
 		t.Errorf("actions after the click (-want +got):\n%s", diff)
 	}
 	// A click on a fleet row selects that device.
@@ -269,7 +271,7 @@ func TestHelpNamesTheBoundKeys(t *testing.T) {
 // model is described by its lock alone, not " · unlocked".
 func TestFleetDetailsWithoutModel(t *testing.T) {
 	for _, tt := range []struct{ model, want string }{{"iPhone 5", "iPhone 5 · unlocked"}, {"", "unlocked"}} {
-		fleet := sim.DefaultFleet()[:1]
+		fleet := device.DefaultFleet()[:1]
 		fleet[0].Model = tt.model
 		m := newTestModel(t, newWorld(t, fleet, 0))
 		m.SetSize(100, 30)

@@ -6,7 +6,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
 )
 
 // Update routes one message. Keys go to handleKey; results of commands
@@ -398,7 +398,7 @@ func (m *Model) setState(k tea.KeyPressMsg) tea.Cmd {
 }
 
 // arrivalOf is the context a notification arrived in, if the log said.
-func (m *Model) arrivalOf(apnsID string) (sim.Context, bool) {
+func (m *Model) arrivalOf(apnsID string) (device.Context, bool) {
 	c, ok := m.arrival[apnsID]
 	return c, ok
 }
