@@ -102,14 +102,18 @@ func (l *logPane) matching() int {
 func (l *logPane) Move(n int) {
 	total := l.matching()
 	l.pos = max(0, min(total-1, l.pos+n))
-	rows := l.rows()
-	if l.pos < l.back {
-		l.back = l.pos
+	// Twice: the window loses a row to the "newer below" line once it
+	// leaves the bottom.
+	for range 2 {
+		rows := l.rows()
+		if l.pos < l.back {
+			l.back = l.pos
+		}
+		if l.pos >= l.back+rows {
+			l.back = l.pos - rows + 1
+		}
+		l.back = max(0, min(l.back, total-rows))
 	}
-	if l.pos >= l.back+rows {
-		l.back = l.pos - rows + 1
-	}
-	l.back = max(0, min(l.back, total-rows))
 }
 
 // clamp keeps the selection and the window inside the log.

@@ -20,7 +20,7 @@ import (
 	"github.com/pushsim/pushsim/sim/world"
 )
 
-// The TUI's tests run on the real simulated world: sim.StartHarness (apns2
+// The TUI's tests run on the real simulated world: harness.Start (apns2
 // over TLS and HTTP/2 to the fake APNs, the World behind it) on a virtual
 // clock. Nothing of the world is re-implemented here.
 
@@ -229,16 +229,39 @@ func hasNot(t *testing.T, m *Model, texts ...string) {
 	}
 }
 
-// selectDevice moves the fleet cursor to name.
+// selectDevice moves the fleet cursor to name with ↑ and ↓.
 func selectDevice(t *testing.T, m *Model, name string) {
 	t.Helper()
-	for range len(m.fleet.devices) {
-		if d, _ := m.fleet.Selected(); d.Name == name {
-			return
+	for i, d := range m.fleet.devices {
+		if d.Name != name {
+			continue
 		}
-		keys(m, "down")
+		focus := m.focus
+		m.setFocus(paneFleet)
+		for range len(m.fleet.devices) {
+			switch {
+			case m.fleet.cursor < i:
+				keys(m, "down")
+			case m.fleet.cursor > i:
+				keys(m, "up")
+			}
+		}
+		m.setFocus(focus)
+		return
 	}
 	t.Fatalf("no device %s in the fleet", name)
+}
+
+// showContext cycles the phone to context c with → (the phone focused).
+func showContext(t *testing.T, m *Model, c device.Context) {
+	t.Helper()
+	for range 8 {
+		if m.phone.shownContext() == c {
+			return
+		}
+		keys(m, "right")
+	}
+	t.Fatalf("the phone never showed %s:\n%s", c, contentOf(m))
 }
 
 // useTemplate loads the composer template called name.

@@ -444,21 +444,22 @@ func (m *Model) footerKeys() []key.Binding {
 	taps := h(k.Buttons, "1-9 b d", "tap/body/dismiss")
 	switch m.focus {
 	case paneFleet:
-		return append([]key.Binding{h(k.Up, "↑↓", "device"), taps, h(k.Lock, "l s p", "lock/app/perm")}, paneKeys...)
+		return append([]key.Binding{h(k.Up, "↑↓", "device"), taps, h(k.Lock, "l/s/p", "state")}, paneKeys...)
 	case panePhone:
-		return append([]key.Binding{taps, h(k.Reply, "r", "reply"), h(k.PrevCtx, "←→", "context"), h(k.PageDown, "pgdn", "more")}, paneKeys...)
+		// The drawing says itself when it scrolls ("↓ 3 more (pgdn)").
+		return append([]key.Binding{taps, h(k.Reply, "r", "reply"), h(k.PrevCtx, "←→", "context")}, paneKeys...)
 	case paneComposer:
 		return []key.Binding{h(k.LeaveEditor, "esc", "leave editor (q ? m type text)"), k.Send, h(k.Template, "alt+t", "template"), h(k.NextPane, "tab", "pane")}
 	case paneResponses:
 		return append([]key.Binding{h(k.Up, "↑↓", "select"), k.Detail, h(k.PageDown, "pgup/pgdn", "page")}, paneKeys...)
 	}
-	keys := []key.Binding{h(k.Up, "↑↓", "select"), k.Detail, h(k.PageDown, "pgdn", "page"), h(k.Follow, "end", "follow"), k.Filter}
+	keys := []key.Binding{h(k.Up, "↑↓", "select"), k.Detail, k.Filter}
 	if m.log.filter.Value() != "" || m.log.onlyDevice != "" {
 		keys = append(keys, k.ClearFilter)
 	} else {
 		keys = append(keys, h(k.OnlyDevice, "o", "device"))
 	}
-	return append(keys, paneKeys...)
+	return append(keys, h(k.Follow, "end", "follow"), h(k.Help, "?", "help"), k.Quit)
 }
 
 // helpLines is the help, one section per pane, laid out in as many

@@ -30,8 +30,10 @@ type phonePane struct {
 	frame  screen.Frame
 	// frameTop is the pane row of the drawing's first line, for mouse
 	// hits; visible are the drawing rows in view.
-	frameTop         int
-	visFrom, visTo   int
+	frameTop       int
+	visFrom, visTo int
+	// win is how many lines of the drawing the last frame showed: a page.
+	win              int
 	reply            textinput.Model
 	replying         string // the text-input action being answered
 	lastID, lastName string // the notification on screen, to reset the pick
@@ -222,15 +224,9 @@ func tapAction(id string) string {
 	return id
 }
 
-// bodyHeight is how many lines the drawing and notes get: the pane less
-// the two heading lines and the reply field.
-func (p *phonePane) bodyHeight() int {
-	h := p.Height - 2
-	if p.replying != "" {
-		h--
-	}
-	return max(1, h)
-}
+// bodyHeight is how many lines of the drawing and notes the last frame
+// showed: a page for PgUp/PgDn.
+func (p *phonePane) bodyHeight() int { return max(2, p.win) }
 
 // View draws the heading, the drawing and its notes in a scrolling
 // window, and the reply field.
@@ -274,7 +270,8 @@ func (p *phonePane) View() string {
 	for _, n := range pr.Notes {
 		body = append(body, strings.Split(p.Styles.Dim.Render(ansi.Wrap("· "+n, w, "")), "\n")...)
 	}
-	top := len(strings.Split(strings.Join(lines, "\n"), "\n"))
+	lines = strings.Split(strings.Join(lines, "\n"), "\n") // one entry per line
+	top := len(lines)
 	room := max(1, p.Height-top)
 	if p.replying != "" {
 		room--
@@ -285,6 +282,7 @@ func (p *phonePane) View() string {
 		win = max(1, room-1) // one line says there is more
 	}
 	p.offset = max(0, min(p.offset, len(body)-win))
+	p.win = win
 	end := min(len(body), p.offset+win)
 	out := append(lines, body[p.offset:end]...)
 	if len(body) > room {
