@@ -166,7 +166,7 @@ func (k *KeyMap) sections() []helpSection {
 	return []helpSection{
 		{"Everywhere", []key.Binding{k.Send, k.Target, k.Template, k.NextPane, k.PrevPane, k.Mode, k.Record, k.ForceQuit}},
 		{"Outside the editor", []key.Binding{k.Help, k.Matrix, k.Messages, k.Quit}},
-		{"Fleet", []key.Binding{h(k.Up, "↑↓ j k", "select device"), h(k.PageDown, "pgup pgdn", "page"), k.Lock, k.AppState, k.Permission, h(k.Buttons, "1-9 b d r", "as in Phone")}},
+		{"Fleet", []key.Binding{h(k.Up, "↑↓ j k", "select device"), h(k.PageDown, "pgup pgdn", "scroll the phone"), k.Lock, k.AppState, k.Permission, h(k.Buttons, "1-9 b d r", "as in Phone")}},
 		{"Phone", []key.Binding{k.Buttons, k.Body, k.Dismiss, k.Reply, k.PrevCtx, k.NextCtx, k.Older, k.Newer, h(k.Up, "↑↓ j k", "select device"), h(k.PageDown, "pgup pgdn", "scroll drawing")}},
 		{"Reply field", []key.Binding{k.SendReply, h(k.Cancel, "esc", "cancel")}},
 		{"Composer (editor)", []key.Binding{k.LeaveEditor, h(k.Quit, "q ? m", "are text here")}},

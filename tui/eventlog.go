@@ -263,6 +263,14 @@ func (l *logPane) line(e Event, w int, selected bool) string {
 	if w >= 80 {
 		s = fmt.Sprintf("%5d ", e.Seq) + s
 	}
+	if l.focused {
+		// The selection is marked in text, not by colour alone.
+		mark := "  "
+		if selected {
+			mark = "> "
+		}
+		s = mark + s
+	}
 	s = ansi.Truncate(s, w, "…")
 	if selected {
 		return l.Styles.Selected.Render(s + strings.Repeat(" ", max(0, w-ansi.StringWidth(s))))

@@ -18,6 +18,8 @@ type fleetPane struct {
 	cursor  int
 	offset  int
 	bundle  string
+	// nameW is the longest name's width, bounded by maxNameWidth.
+	nameW int
 }
 
 // detailLines is how many lines the selected device's details take.
@@ -31,14 +33,8 @@ const fleetColumns = 13
 // and written in full in the details under it.
 const maxNameWidth = 20
 
-// nameWidth is the longest device name, bounded.
-func (f *fleetPane) nameWidth() int {
-	n := 4
-	for _, d := range f.devices {
-		n = max(n, ansi.StringWidth(d.Name))
-	}
-	return min(n, maxNameWidth)
-}
+// nameWidth is the longest device name, bounded; SetDevices measures it.
+func (f *fleetPane) nameWidth() int { return f.nameW }
 
 func (f *fleetPane) SetSize(w, h int) { f.Width, f.Height = w, h; f.scroll() }
 
@@ -49,10 +45,12 @@ func (f *fleetPane) SetDevices(ds []Device) {
 		name = d.Name
 	}
 	f.devices = ds
+	f.nameW = 4
 	for i, d := range ds {
 		if d.Name == name {
 			f.cursor = i
 		}
+		f.nameW = max(f.nameW, min(maxNameWidth, ansi.StringWidth(d.Name)))
 	}
 	f.cursor = min(f.cursor, max(0, len(ds)-1))
 	f.scroll()
@@ -100,8 +98,16 @@ func (f *fleetPane) scroll() {
 func (f *fleetPane) View() string {
 	w := max(1, f.Width)
 	nameW := max(4, min(f.nameWidth(), w-fleetColumns))
-	lines := []string{f.Styles.Dim.Render(ansi.Truncate(fmt.Sprintf("  %-*s %4s %s %3s", nameW, "name", "iOS", "L", "new"), w, ""))}
 	end := min(len(f.devices), f.offset+f.listHeight())
+	// The heading says how many devices are out of view, and where.
+	label := "name"
+	if f.offset > 0 {
+		label += fmt.Sprintf(" ↑%d", f.offset)
+	}
+	if below := len(f.devices) - end; below > 0 {
+		label += fmt.Sprintf(" ↓%d", below)
+	}
+	lines := []string{f.Styles.Dim.Render(ansi.Truncate(fmt.Sprintf("  %-*s %4s %s %3s", nameW, label, "iOS", "L", "new"), w, ""))}
 	for i := f.offset; i < end; i++ {
 		d := f.devices[i]
 		lock := " "

@@ -95,7 +95,7 @@ func TestTooSmall(t *testing.T) {
 const longPoll = "push-type: alert\n\n" + `{"aps":{"alert":"one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty twenty-one twenty-two twenty-three twenty-four twenty-five twenty-six twenty-seven twenty-eight twenty-nine thirty","category":"poll"}}`
 
 // Point 2: a button out of view cannot be tapped by number; the drawing
-// scrolls and says there is more; then it can.
+// scrolls and says there is more; scrolled into view, it can.
 func TestOffscreenButtonRefused(t *testing.T) {
 	w := newWorld(t, nil, 0)
 	m := newTestModel(t, w)
@@ -104,7 +104,13 @@ func TestOffscreenButtonRefused(t *testing.T) {
 	selectDevice(t, m, "ios10")
 	keys(m, "alt+s", "ctrl+s", "tab")
 	showContext(t, m, device.ContextExpanded)
-	has(t, m, "↓ ", "more (pgdn)")
+	// The phone opens scrolled to the buttons; scrolled back to the top
+	// of the long body, they are out of view.
+	has(t, m, "above (pgup)", "[1 OK]")
+	for i := 0; i < 10 && m.phone.offset > 0; i++ {
+		keys(m, "pgup")
+	}
+	has(t, m, "more (pgdn)")
 	hasNot(t, m, "[1 OK]")
 	keys(m, "1")
 	if got := w.kinds("", world.EventAction); len(got) != 0 {

@@ -175,6 +175,10 @@ func New(ctx context.Context, opts Options) *Model {
 	m.matrix = newMatrixPane(&Common{Styles: c.Styles, Keys: c.Keys})
 	m.help = help.New()
 	m.help.Styles = c.Styles.Help
+	if opts.Status != "" {
+		// The header line may cut it; the history has it whole.
+		m.messages = append(m.messages, message{at: opts.Now(), text: opts.Status})
+	}
 	m.wake, m.unsubscribe = opts.Backend.Subscribe()
 	m.readEvents()
 	m.refresh()

@@ -25,8 +25,11 @@ type phonePane struct {
 	shown   []Shown
 	index   int            // into shown; -1 = the newest
 	context device.Context // the user's pick for this notification; "" = where it arrived
-	// offset is the first line of the drawing and notes in view.
+	// offset is the first line of the drawing and notes in view; auto:
+	// View picks it so that the buttons are in view (until the user
+	// scrolls).
 	offset int
+	auto   bool
 	frame  screen.Frame
 	// frameTop is the pane row of the drawing's first line, for mouse
 	// hits; visible are the drawing rows in view.
@@ -73,7 +76,7 @@ func (p *phonePane) follow() {
 		id = s.ApnsID
 	}
 	if id != p.lastID || p.device.Name != p.lastName {
-		p.context, p.offset = "", 0
+		p.context, p.offset, p.auto = "", 0, true
 		p.lastID, p.lastName = id, p.device.Name
 	}
 }
@@ -108,7 +111,7 @@ func (p *phonePane) Step(delta int) {
 
 // Scroll moves the drawing n lines (positive: down); View keeps it in
 // range.
-func (p *phonePane) Scroll(n int) { p.offset = max(0, p.offset+n) }
+func (p *phonePane) Scroll(n int) { p.offset, p.auto = max(0, p.offset+n), false }
 
 // contexts are the contexts the current notification was rendered in.
 func (p *phonePane) contexts() []device.Context {
@@ -131,7 +134,7 @@ func (p *phonePane) CycleContext(delta int) {
 	}
 	i := slices.Index(ctxs, p.shownContext())
 	p.context = ctxs[(i+delta+len(ctxs))%len(ctxs)]
-	p.offset = 0
+	p.offset, p.auto = 0, true
 }
 
 // shownContext is the user's pick for this notification; else the
@@ -281,14 +284,29 @@ func (p *phonePane) View() string {
 	if len(body) > room {
 		win = max(1, room-1) // one line says there is more
 	}
+	if p.auto {
+		// Scroll just far enough for the last button to be in view: the
+		// buttons are what one taps; the lines above stay a pgup away.
+		p.offset = 0
+		for _, t := range p.frame.Targets {
+			if t.ID != screen.ActionDefault {
+				p.offset = max(p.offset, t.Row+max(1, t.Height)+1-win) // +1: the box's bottom edge
+			}
+		}
+	}
 	p.offset = max(0, min(p.offset, len(body)-win))
 	p.win = win
 	end := min(len(body), p.offset+win)
 	out := append(lines, body[p.offset:end]...)
 	if len(body) > room {
-		more := fmt.Sprintf("↓ %d more (pgdn)", len(body)-end)
-		if end == len(body) {
+		var more string
+		switch below := len(body) - end; {
+		case p.offset > 0 && below > 0:
+			more = fmt.Sprintf("↑%d ↓%d more (pgup/pgdn)", p.offset, below)
+		case p.offset > 0:
 			more = fmt.Sprintf("↑ %d above (pgup)", p.offset)
+		default:
+			more = fmt.Sprintf("↓ %d more (pgdn)", below)
 		}
 		out = append(out, p.Styles.Warn.Render(ansi.Truncate(more, w, "")))
 	}

@@ -249,15 +249,11 @@ func (m *Model) deviceKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, km.Down):
 		m.fleet.Move(1)
 		m.refresh()
-	case m.focus == paneFleet && key.Matches(k, km.PageUp):
-		m.fleet.Move(-m.fleet.listHeight())
-		m.refresh()
-	case m.focus == paneFleet && key.Matches(k, km.PageDown):
-		m.fleet.Move(m.fleet.listHeight())
-		m.refresh()
-	case m.focus == panePhone && key.Matches(k, km.PageUp):
+	// PgUp/PgDn scroll the phone's drawing from the fleet too: its "↓ 3
+	// more (pgdn)" line is right for both panes.
+	case key.Matches(k, km.PageUp):
 		m.phone.Scroll(-max(1, m.phone.bodyHeight()-1))
-	case m.focus == panePhone && key.Matches(k, km.PageDown):
+	case key.Matches(k, km.PageDown):
 		m.phone.Scroll(max(1, m.phone.bodyHeight()-1))
 	case key.Matches(k, km.Buttons):
 		return m.tapButton(int(k.Code - '1'))

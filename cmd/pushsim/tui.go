@@ -135,6 +135,6 @@ func (c *tuiCmd) startServe(ctx context.Context, fleet []*device.Device) (tui.Ba
 		p.Close()
 		_ = srv.Close()
 	}
-	status := fmt.Sprintf("serving APNs %s · API %s · credentials in %s", srv.Info.APNsURL, srv.Info.APIURL, srv.State.Path("pushsim.json"))
+	status := fmt.Sprintf("serving APNs %s · API %s · state %s", srv.Info.APNsURL, srv.Info.APIURL, srv.State.Path("pushsim.json"))
 	return tui.SimBackend{World: srv.World, Log: srv.Log, Provider: p, Records: srv.Records}, status, stop, nil
 }
