@@ -106,7 +106,7 @@ func TestOffscreenButtonRefused(t *testing.T) {
 	showContext(t, m, device.ContextExpanded)
 	// The phone opens scrolled to the buttons; scrolled back to the top
 	// of the long body, they are out of view.
-	has(t, m, "above (pgup)", "[1 OK]")
+	has(t, m, "↑", "[1 OK]")
 	for i := 0; i < 10 && m.phone.offset > 0; i++ {
 		keys(m, "pgup")
 	}
