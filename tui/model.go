@@ -14,7 +14,6 @@ import (
 
 	"github.com/pushsim/pushsim/sim/device"
 	"github.com/pushsim/pushsim/sim/provider"
-	"github.com/pushsim/pushsim/tui/screen"
 )
 
 // Options configure the TUI.
@@ -508,5 +507,5 @@ func (m *Model) helpLines(w int) []string {
 		}
 		out = append(out, "")
 	}
-	return append(out, st.Dim.Render("Buttons: "+screen.Legend), st.Dim.Render(ansi.Wrap("The footer always shows the keys of what has the keyboard.", w, "")))
+	return append(out, st.Dim.Render("Buttons: "+device.MarksLegend), st.Dim.Render(ansi.Wrap("The footer always shows the keys of what has the keyboard.", w, "")))
 }

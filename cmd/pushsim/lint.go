@@ -3,9 +3,9 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
-	"github.com/pushsim/pushsim/scenarios"
 	"github.com/pushsim/pushsim/sim/device"
 	"github.com/pushsim/pushsim/sim/lint"
 )
@@ -25,10 +25,11 @@ type lintCmd struct {
 // Run lints the payload and prints the findings; an error-level finding
 // exits 1, an unreadable payload or a bad flag exits 2.
 func (c *lintCmd) Run(e *env) error {
-	versions, err := scenarios.ParseVersionRange(c.IOS)
+	ios, err := device.ParseRange(c.IOS)
 	if err != nil {
 		return usageErr("--ios: %v", err)
 	}
+	versions := ios.Versions()
 	pf, err := device.ReadPayloadFile(c.Payload, e.stdin)
 	if err != nil {
 		return usageErr("%v", err)
@@ -90,21 +91,12 @@ func findApp(fleet []*device.Device, bundle string) (*device.App, []string) {
 			if a.BundleID == bundle {
 				return a, nil
 			}
-			if !contains(known, a.BundleID) {
+			if !slices.Contains(known, a.BundleID) {
 				known = append(known, a.BundleID)
 			}
 		}
 	}
 	return nil, known
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // writeFindings prints one block per finding: severity, rule, versions,

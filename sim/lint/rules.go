@@ -43,9 +43,9 @@ func (l *linter) keys(p *device.Payload) {
 		return
 	}
 	for _, k := range p.Aps.Keys {
-		info, ok := apsKey(k)
+		info, ok := device.LookupApsKey(k)
 		if !ok {
-			l.add("unknown-aps-key", SeverityWarning, "P04", fmt.Sprintf("aps.%s is not an Apple key: iOS ignores it%s", k, suggest(k, apsKeyNames())),
+			l.add("unknown-aps-key", SeverityWarning, "P04", fmt.Sprintf("aps.%s is not an Apple key: iOS ignores it%s", k, suggest(k, device.ApsKeyNames())),
 				"fix the spelling, or move custom data outside aps", nil)
 			continue
 		}
@@ -53,9 +53,9 @@ func (l *linter) keys(p *device.Payload) {
 	}
 	if a := p.Aps.Alert; a != nil {
 		for _, k := range a.Keys {
-			info, ok := alertKey(k)
+			info, ok := device.LookupAlertKey(k)
 			if !ok {
-				l.add("unknown-aps-key", SeverityWarning, "P06", fmt.Sprintf("aps.alert.%s is not an Apple key: iOS ignores it%s", k, suggest(k, alertKeyNames())),
+				l.add("unknown-aps-key", SeverityWarning, "P06", fmt.Sprintf("aps.alert.%s is not an Apple key: iOS ignores it%s", k, suggest(k, device.AlertKeyNames())),
 					"fix the spelling", nil)
 				continue
 			}
