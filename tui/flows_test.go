@@ -429,7 +429,9 @@ func TestRecordingReadsWell(t *testing.T) {
 	m := newTestModel(t, w)
 	m.SetSize(100, 30)
 	keys(m, "l") // a state change before the recording: a set step
-	keys(m, "ctrl+r", "ctrl+s", "down", "down", "1", "ctrl+r")
+	keys(m, "ctrl+r", "ctrl+s", "down", "down", "1", "p")
+	has(t, m, "● REC 9 sends · 1 tap · 1 change")
+	keys(m, "ctrl+r")
 	data := recorded(t, m)
 	text := string(data)
 	if strings.Contains(text, "\nfleet:") || strings.Count(text, "send:") != 1 || !strings.Contains(text, "devices: all") {
@@ -438,8 +440,8 @@ func TestRecordingReadsWell(t *testing.T) {
 	if n := strings.Count(text, "\n"); n > 120 {
 		t.Errorf("%d lines for one send and one tap:\n%s", n, text)
 	}
-	if !strings.Contains(text, "locked: true") {
-		t.Errorf("the lock set before the recording is not a set step:\n%s", text)
+	if !strings.Contains(text, "locked: true") || !strings.Contains(text, "permission: denied") {
+		t.Errorf("the lock set before the recording, or the permission changed during it, is not a set step:\n%s", text)
 	}
 	s, err := scenarios.Parse("recorded.yaml", data)
 	if err != nil {

@@ -35,8 +35,8 @@ type Options struct {
 	RealMissing string
 	// Now is the wall clock for timestamps; default time.Now.
 	Now func() time.Time
-	// Status is the first line of status (e.g. where pushsim serve
-	// listens).
+	// Status is a second header line that stays in view, e.g. where
+	// pushsim serve listens (--serve); "" has none.
 	Status string
 	// Dark is the initial background guess until the terminal answers
 	// (it may never, e.g. under tmux: charm-v2.md gotcha 10).

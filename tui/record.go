@@ -59,7 +59,9 @@ func (r *recorder) count(evs []Event) {
 				r.changes++
 			}
 		case world.EventNote:
-			if e.ApnsID == "" && e.Device != "" && (strings.HasPrefix(e.Message, "device ") || strings.Contains(e.Message, ": permission ")) {
+			// The notes World logs for the user's changes, as
+			// scenarios.Record reads them.
+			if e.ApnsID == "" && (e.Message == "device locked" || e.Message == "device unlocked" || e.App != "" && strings.HasPrefix(e.Message, e.App+": permission ")) {
 				r.changes++
 			}
 		}
