@@ -7,6 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/pushsim/pushsim/scenarios"
@@ -443,6 +444,7 @@ func TestRecordingReadsWell(t *testing.T) {
 	if !strings.Contains(text, "locked: true") || !strings.Contains(text, "permission: denied") {
 		t.Errorf("the lock set before the recording, or the permission changed during it, is not a set step:\n%s", text)
 	}
+	golden.RequireEqual(t, text)
 	s, err := scenarios.Parse("recorded.yaml", data)
 	if err != nil {
 		t.Fatalf("the recording does not parse: %v\n%s", err, data)
