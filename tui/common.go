@@ -87,6 +87,7 @@ type KeyMap struct {
 	Buttons            key.Binding
 	Body, Dismiss      key.Binding
 	Reply              key.Binding
+	Explain            key.Binding
 	PrevCtx, NextCtx   key.Binding
 	Older, Newer       key.Binding
 	Filter, OnlyDevice key.Binding
@@ -134,6 +135,7 @@ func NewKeyMap() *KeyMap {
 		Body:        b([]string{"b"}, "b", "tap body"),
 		Dismiss:     b([]string{"d"}, "d", "dismiss"),
 		Reply:       b([]string{"r"}, "r", "reply (text)"),
+		Explain:     b([]string{"e"}, "e", "rules behind the notes"),
 		PrevCtx:     b([]string{"left", "h"}, "←/h", "previous context"),
 		NextCtx:     b([]string{"right", "x"}, "→/x", "next context"),
 		Older:       b([]string{"["}, "[", "older notification"),
@@ -167,12 +169,12 @@ func (k *KeyMap) sections() []helpSection {
 		{"Everywhere", []key.Binding{k.Send, k.Target, k.Template, k.NextPane, k.PrevPane, k.Mode, k.Record, k.ForceQuit}},
 		{"Outside the editor", []key.Binding{k.Help, k.Matrix, k.Messages, k.Quit}},
 		{"Fleet", []key.Binding{h(k.Up, "↑↓ j k", "select device"), h(k.PageDown, "pgup pgdn", "scroll the phone"), k.Lock, k.AppState, k.Permission, h(k.Buttons, "1-9 b d r", "as in Phone")}},
-		{"Phone", []key.Binding{k.Buttons, k.Body, k.Dismiss, k.Reply, k.PrevCtx, k.NextCtx, k.Older, k.Newer, h(k.Up, "↑↓ j k", "select device"), h(k.PageDown, "pgup pgdn", "scroll drawing")}},
+		{"Phone", []key.Binding{k.Buttons, k.Body, k.Dismiss, k.Reply, k.PrevCtx, k.NextCtx, k.Older, k.Newer, k.Explain, h(k.Up, "↑↓ j k", "select device"), h(k.PageDown, "pgup pgdn", "scroll drawing")}},
 		{"Reply field", []key.Binding{k.SendReply, h(k.Cancel, "esc", "cancel")}},
 		{"Composer (editor)", []key.Binding{k.LeaveEditor, h(k.Quit, "q ? m", "are text here")}},
 		{"Responses", []key.Binding{h(k.Up, "↑↓ j k", "select send"), h(k.PageDown, "pgup pgdn", "page"), h(k.Home, "home end", "oldest, newest"), h(k.Detail, "enter", "the whole send")}},
 		{"Event log", []key.Binding{h(k.Up, "↑↓ j k", "select event"), h(k.PageDown, "pgup pgdn", "page"), h(k.Home, "home g", "oldest"), k.Follow, h(k.Detail, "enter", "the whole event"), k.Filter, k.OnlyDevice, k.ClearFilter}},
-		{"Help, matrix, details", []key.Binding{h(k.Up, "↑↓ j k", "scroll"), h(k.PageDown, "pgup pgdn", "page"), h(k.Home, "home end", "top, bottom"), k.Close}},
+		{"Help, matrix, rules, details", []key.Binding{h(k.Up, "↑↓ j k", "scroll"), h(k.PageDown, "pgup pgdn", "page"), h(k.Home, "home end", "top, bottom"), k.Close}},
 		{"Dialogs", []key.Binding{k.Confirm, k.Cancel, h(k.ForceQuit, "ctrl+c", "quit")}},
 		{"Mouse", []key.Binding{h(k.Click, "click", "focus a pane"), h(k.Click, "click", "tap a button or body"), h(k.Click, "click", "select a row"), k.Wheel}},
 	}

@@ -384,14 +384,22 @@ func TestServeShowsBackendSends(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = srv.Close() })
+	t.Cleanup(func() {
+		if err := srv.Close(); err != nil {
+			t.Error(err)
+		}
+	})
 	newProvider := func() *provider.Provider {
 		k := srv.State.Key
 		p, err := provider.New(provider.Config{Endpoint: srv.Development.URL(), RootCAs: srv.Development.CertPool(), Key: k.Private, KeyID: k.KeyID, TeamID: k.TeamID})
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(p.Close)
+		t.Cleanup(func() {
+			if err := p.Close(); err != nil {
+				t.Error(err)
+			}
+		})
 		return p
 	}
 	status := "serving APNs " + srv.Info.APNsURL + " · API " + srv.Info.APIURL

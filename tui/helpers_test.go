@@ -43,7 +43,11 @@ func newWorld(t testing.TB, fleet []*device.Device, logSize int) *testWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = h.Close() })
+	t.Cleanup(func() {
+		if err := h.Close(); err != nil {
+			t.Error(err)
+		}
+	})
 	return &testWorld{Harness: h, clock: vc}
 }
 

@@ -77,6 +77,7 @@ const (
 	overlayMatrix
 	overlayDetail
 	overlayMessages
+	overlayRules
 )
 
 // MinWidth and MinHeight are the smallest terminal the layout is drawn
@@ -280,7 +281,7 @@ func (m *Model) render() string {
 	m.log.focused = m.focus == paneLog
 	var body []string
 	switch m.overlay {
-	case overlayHelp, overlayDetail, overlayMessages:
+	case overlayHelp, overlayDetail, overlayMessages, overlayRules:
 		body = m.box(m.pagerTitle, m.pager.view(w-2, m.common.Styles), w, bodyH, true)
 	case overlayMatrix:
 		body = m.box("Matrix: the composer's payload on every device", m.matrix.View(), w, bodyH, true)
@@ -433,7 +434,7 @@ func (m *Model) footerKeys() []key.Binding {
 	case m.dialog != nil:
 		return m.dialog.keys(k)
 	case m.overlay != overlayNone:
-		closeKeys := map[overlay]string{overlayMatrix: "esc/q/m", overlayHelp: "esc/q/?", overlayMessages: "esc/q/H", overlayDetail: "esc/q"}[m.overlay]
+		closeKeys := map[overlay]string{overlayMatrix: "esc/q/m", overlayHelp: "esc/q/?", overlayMessages: "esc/q/H", overlayDetail: "esc/q", overlayRules: "esc/q/e"}[m.overlay]
 		return []key.Binding{withHelp(k.Up, "↑↓", "scroll"), withHelp(k.PageDown, "pgup/pgdn", "page"), withHelp(k.Home, "home/end", "top/bottom"), withHelp(k.Close, closeKeys, "close"), withHelp(k.ForceQuit, "ctrl+c", "quit")}
 	case m.phone.replying != "":
 		return []key.Binding{withHelp(k.SendReply, "enter", "send reply"), withHelp(k.Cancel, "esc", "cancel")}

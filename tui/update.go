@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -134,7 +135,8 @@ func (m *Model) overlayKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, km.Close),
 		m.overlay == overlayHelp && key.Matches(k, km.Help),
 		m.overlay == overlayMatrix && key.Matches(k, km.Matrix),
-		m.overlay == overlayMessages && key.Matches(k, km.Messages):
+		m.overlay == overlayMessages && key.Matches(k, km.Messages),
+		m.overlay == overlayRules && key.Matches(k, km.Explain):
 		m.overlay = overlayNone
 	case m.overlay == overlayMatrix:
 		m.matrix.pager.key(km, k)
@@ -223,6 +225,9 @@ func (m *Model) paneKey(k tea.KeyPressMsg) tea.Cmd {
 		m.overlay = overlayMatrix
 		m.matrix.pager.offset = 0
 		m.updateMatrix()
+		return nil
+	case key.Matches(k, km.Explain):
+		m.openPager(overlayRules, "Rules behind the notes", strings.Split(m.phone.noteRules(m.common.Width-2), "\n"))
 		return nil
 	case key.Matches(k, km.Messages):
 		m.openPager(overlayMessages, "Messages (newest last)", m.messageLines())
