@@ -3,6 +3,8 @@ package sim
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -14,6 +16,8 @@ type response struct {
 	callback   string
 	completion bool // the callback carries a completion handler
 	route      string
+	context    Context // where the user answered, when known
+	note       string  // appended to the log line: why this callback
 }
 
 // tapKind is what a Tap does.
@@ -23,49 +27,71 @@ const (
 	tapDefault tapKind = iota
 	tapDismiss
 	tapAction
+	tapOptions // the iOS 8–9 alert's Options (apns.md#U42)
+	tapTimeout // a banner going away by itself (apns.md#U49)
+	tapKeep    // provisional Keep… (apns.md#U50)
+	tapTurnOff // provisional Turn Off…
 )
 
-// Tap is the user answering a notification on a device: action is an
-// action identifier, "default" (a tap on the body) or "dismiss"; text is
-// the typed reply for a text-input action (iOS 9+). An empty apnsID means
-// the newest notification shown. It returns the events that followed
+// KeyTimeout is the tap word for a banner that goes away by itself:
+// nothing reaches the app and the notification stays in Notification
+// Center (apns.md#U49).
+const KeyTimeout = "timeout"
+
+// Tap is the user answering a notification on a device where it is now
+// (Delivered.Context): action is an action identifier, "default" (a tap
+// on the body), "dismiss" (clearing it), "timeout" (a banner going away),
+// or a system button's id (ButtonOptions, ButtonKeep, ...); text is the
+// typed reply for a text-input action (iOS 9+). An empty apnsID means the
+// newest notification shown. It returns the events that followed
 // synchronously; delayed completions, watchdogs and webhook results arrive
 // later in the log.
 func (w *World) Tap(ctx context.Context, device, apnsID, action, text string) ([]Event, error) {
+	return w.TapIn(ctx, device, apnsID, action, text, "")
+}
+
+// TapIn is Tap in a context the caller chooses, such as the alert's
+// second step or Notification Center; empty means where the notification
+// is now. An action can be tapped only in a context that shows it or that
+// a gesture opens from there (apns.md#U41); otherwise the error is an
+// *ActionNotReachableError naming the contexts that show it.
+func (w *World) TapIn(ctx context.Context, device, apnsID, action, text string, in Context) ([]Event, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("tap on %s: %w", device, err)
 	}
 	w.mu.Lock()
+	defer w.mu.Unlock()
 	ds, err := w.device(device)
 	if err != nil {
-		w.mu.Unlock()
 		return nil, err
 	}
 	d, err := ds.shown(apnsID)
 	if err != nil {
-		w.mu.Unlock()
 		return nil, err
 	}
 	a := ds.dev.App(d.App)
 	if a == nil || a.Uninstalled {
-		w.mu.Unlock()
 		return nil, &UnknownNotificationError{Device: device, ApnsID: d.ApnsID, State: "app uninstalled"}
 	}
-	kind, act, err := resolveAction(ds.dev, a, d, action, text)
+	t, err := resolveTap(ds.dev, a, d, action, text, in)
 	if err != nil {
-		w.mu.Unlock()
 		return nil, err
 	}
 	var batch []Event
-	switch kind {
+	switch t.kind {
 	case tapDismiss:
 		w.dismiss(&batch, ds, a, d)
 	case tapDefault:
 		w.open(&batch, ds, a, d)
 	case tapAction:
-		w.act(&batch, ds, a, d, act, text)
+		w.act(&batch, ds, a, d, t.button, text, t.at)
+	case tapOptions:
+		w.options(&batch, ds, a, d)
+	case tapTimeout:
+		w.timeout(&batch, ds, a, d, t.at)
+	case tapKeep, tapTurnOff:
+		w.provisional(&batch, ds, a, d, t.kind)
 	}
-	w.mu.Unlock()
 	return batch, nil
 }
 
@@ -91,83 +117,320 @@ func (ds *deviceState) shown(apnsID string) (*Delivered, error) {
 	return nil, &UnknownNotificationError{Device: ds.dev.Name, ApnsID: apnsID}
 }
 
-// resolveAction maps the user's choice to what happens, checking that the
-// device shows it.
-func resolveAction(dev *Device, a *App, d *Delivered, action, text string) (tapKind, Button, error) {
+// resolved is what a tap turned out to be.
+type resolved struct {
+	kind   tapKind
+	button Button
+	at     Context // the context the tap happens in
+}
+
+// tapWord reports what a short tap word stands for besides identifiers
+// (apns.md#U48).
+func tapWord(w string) (tapKind, bool) {
+	switch w {
+	case KeyDefault, "view":
+		return tapDefault, true
+	case KeyDismiss, "close", "ok":
+		return tapDismiss, true
+	case KeyTimeout:
+		return tapTimeout, true
+	}
+	return 0, false
+}
+
+// resolveTap maps the user's choice to what happens, checking that the
+// context the notification is in (or the one the caller chose) can reach
+// it.
+func resolveTap(dev *Device, a *App, d *Delivered, action, text string, in Context) (resolved, error) {
+	caps := defaultTable.row(dev.Version)
+	at, err := tapContext(dev, d, in)
+	if err != nil {
+		return resolved{}, err
+	}
+	noText := func(what string) error {
+		if text == "" {
+			return nil
+		}
+		return &ActionNotAvailableError{Device: dev.Name, Action: action, Why: what + " takes no text"}
+	}
+	cat := a.Category(d.Notification.Payload.Aps.Category)
 	switch action {
-	case KeyDefault, "", UNNotificationDefaultActionIdentifier, ButtonView:
-		if text != "" {
-			return 0, Button{}, &ActionNotAvailableError{Device: dev.Name, Action: action, Why: "a tap on the body takes no text"}
+	case "", UNNotificationDefaultActionIdentifier, ButtonView:
+		return resolved{kind: tapDefault, at: at}, noText("a tap on the body")
+	case UNNotificationDismissActionIdentifier, ButtonClose, ButtonOK, ButtonDismiss:
+		return resolved{kind: tapDismiss, at: at}, noText("dismissing")
+	case ButtonOptions, ButtonKeep, ButtonTurnOff:
+		b, where, err := reach(dev, caps, d, cat, action, at)
+		if err != nil {
+			return resolved{}, err
 		}
-		return tapDefault, Button{}, nil
-	case KeyDismiss, UNNotificationDismissActionIdentifier, ButtonClose, ButtonOK:
-		if text != "" {
-			return 0, Button{}, &ActionNotAvailableError{Device: dev.Name, Action: action, Why: "dismissing takes no text"}
+		kind := map[string]tapKind{ButtonOptions: tapOptions, ButtonKeep: tapKeep, ButtonTurnOff: tapTurnOff}[action]
+		return resolved{kind: kind, button: b, at: where}, noText(b.Title)
+	}
+	if cat != nil && caps.Actions && slices.ContainsFunc(cat.Actions, func(x Action) bool { return x.ID == action }) {
+		b, where, err := reach(dev, caps, d, cat, action, at)
+		if err != nil {
+			return resolved{}, err
 		}
-		return tapDismiss, Button{}, nil
+		if text != "" && !b.TextInput {
+			return resolved{}, &ActionNotAvailableError{Device: dev.Name, Action: action, Why: "it is not a text-input action, so it takes no text"}
+		}
+		return resolved{kind: tapAction, button: b, at: where}, nil
+	}
+	if kind, ok := tapWord(action); ok {
+		if cat != nil {
+			for _, x := range cat.Actions {
+				if strings.EqualFold(x.ID, action) {
+					return resolved{}, &AmbiguousTapError{Device: dev.Name, Word: action, AppAction: x.ID, System: systemOf(action)}
+				}
+			}
+		}
+		if kind == tapTimeout {
+			if p := presentationIn(d, at); p == nil || p.Style != StyleBanner {
+				return resolved{}, &ActionNotAvailableError{Device: dev.Name, Action: action,
+					Why: fmt.Sprintf("only a banner times out; the notification is in the %s (apns.md#U49)", at)}
+			}
+		}
+		return resolved{kind: kind, at: at}, noText(action)
+	}
+	if cat != nil && slices.ContainsFunc(cat.Actions, func(x Action) bool { return x.ID == action }) {
+		return resolved{}, notAvailable(dev, caps, cat, action)
 	}
 	var shown []string
-	seen := map[string]bool{}
 	for _, p := range d.Presentations {
 		for _, b := range p.Buttons {
-			if b.ID == action && !b.System {
-				if text != "" && !b.TextInput {
-					return 0, Button{}, &ActionNotAvailableError{Device: dev.Name, Action: action, Why: "it is not a text-input action, so it takes no text"}
-				}
-				return tapAction, b, nil
-			}
-			if !b.System && !seen[b.ID] {
-				seen[b.ID] = true
+			if !b.System && !slices.Contains(shown, b.ID) {
 				shown = append(shown, b.ID)
 			}
 		}
 	}
-	caps := CapabilitiesOf(dev.Version)
-	if cat := a.Category(d.Notification.Payload.Aps.Category); cat != nil {
-		for _, act := range cat.Actions {
-			if act.ID != action {
-				continue
-			}
-			most := 0
-			for _, n := range caps.MaxActions {
-				most = max(most, n)
-			}
-			why := fmt.Sprintf("no context of iOS %s shows it (at most %d actions fit, apns.md#V31, U15)", dev.Version, most)
-			switch {
-			case !caps.Actions:
-				why = fmt.Sprintf("iOS %s has no custom actions, they arrived in iOS 8 (apns.md#V21)", dev.Version)
-			case act.TextInput && !caps.TextInput:
-				why = fmt.Sprintf("text input needs iOS 9, this is iOS %s (apns.md#V33)", dev.Version)
-			}
-			return 0, Button{}, &ActionNotAvailableError{Device: dev.Name, Action: action, Why: why}
-		}
-	}
-	return 0, Button{}, &UnknownActionError{Device: dev.Name, ApnsID: d.ApnsID, Action: action, Shown: append(shown, KeyDefault, KeyDismiss)}
+	return resolved{}, &UnknownActionError{Device: dev.Name, ApnsID: d.ApnsID, Action: action, Shown: append(shown, KeyDefault, KeyDismiss)}
 }
 
-// dismiss: the user swiped the notification away. Called with w.mu held.
+// systemOf is the system button id a tap word names, for error messages.
+func systemOf(word string) string {
+	switch word {
+	case "view":
+		return ButtonView
+	case "close":
+		return ButtonClose
+	case "ok":
+		return ButtonOK
+	case KeyDismiss:
+		return ButtonDismiss
+	}
+	return word
+}
+
+// tapContext is where a tap happens: the context the caller chose, which
+// must show the notification, or where the notification is now.
+func tapContext(dev *Device, d *Delivered, in Context) (Context, error) {
+	if in == "" {
+		if d.Context != "" {
+			return d.Context, nil
+		}
+		for _, p := range d.Presentations {
+			if visible(p) {
+				return p.Context, nil
+			}
+		}
+		return "", nil
+	}
+	var shows []Context
+	for _, p := range d.Presentations {
+		if visible(p) {
+			shows = append(shows, p.Context)
+		}
+	}
+	p := presentationIn(d, in)
+	switch {
+	case p == nil:
+		return "", &ContextError{Device: dev.Name, Context: in, Why: fmt.Sprintf("iOS %s has no such context", dev.Version), Shows: shows}
+	case !visible(*p):
+		why := "the notification is not shown there"
+		if len(p.Notes) > 0 {
+			why += ": " + p.Notes[0]
+		}
+		return "", &ContextError{Device: dev.Name, Context: in, Why: why, Shows: shows}
+	}
+	return in, nil
+}
+
+// visible reports whether a presentation draws something the user can
+// touch.
+func visible(p Presentation) bool {
+	return p.Style != StyleNone && p.Style != StyleForegroundSilent
+}
+
+func presentationIn(d *Delivered, c Context) *Presentation {
+	for i := range d.Presentations {
+		if d.Presentations[i].Context == c {
+			return &d.Presentations[i]
+		}
+	}
+	return nil
+}
+
+// reach finds button id in context at, or in the context a gesture opens
+// from there (the expanded view on iOS 10+, apns.md#V47, U41). When
+// neither shows it, the error names the contexts that do.
+func reach(dev *Device, caps *Capabilities, d *Delivered, cat *Category, id string, at Context) (Button, Context, error) {
+	candidates := []Context{at}
+	if r, ok := caps.Rule(at); ok && r.Expand != "" {
+		candidates = append(candidates, r.Expand)
+	}
+	for _, c := range candidates {
+		if p := presentationIn(d, c); p != nil && visible(*p) {
+			for _, b := range p.Buttons {
+				if b.ID == id {
+					return b, c, nil
+				}
+			}
+		}
+	}
+	var shownIn []Context
+	for _, p := range d.Presentations {
+		if visible(p) && slices.ContainsFunc(p.Buttons, func(b Button) bool { return b.ID == id }) {
+			shownIn = append(shownIn, p.Context)
+		}
+	}
+	if len(shownIn) == 0 {
+		return Button{}, "", notAvailable(dev, caps, cat, id)
+	}
+	e := &ActionNotReachableError{Device: dev.Name, Version: dev.Version, Action: id, Context: at, ShownIn: shownIn}
+	if p := presentationIn(d, at); p != nil {
+		for _, b := range p.Buttons {
+			e.Here = append(e.Here, b.ID)
+			if b.ID == ButtonOptions && slices.Contains(shownIn, ContextAlertOptions) {
+				e.Hint = fmt.Sprintf("tap %s first, or choose context %s (apns.md#U42)", ButtonOptions, ContextAlertOptions)
+			}
+		}
+	}
+	return Button{}, "", e
+}
+
+// notAvailable explains why a registered action is shown in no context.
+func notAvailable(dev *Device, caps *Capabilities, cat *Category, id string) error {
+	most := 0
+	for _, n := range caps.MaxActions {
+		most = max(most, n)
+	}
+	why := fmt.Sprintf("no context of iOS %s shows it (at most %d actions fit, apns.md#V31, U15)", dev.Version, most)
+	var act *Action
+	if cat != nil {
+		for i := range cat.Actions {
+			if cat.Actions[i].ID == id {
+				act = &cat.Actions[i]
+			}
+		}
+	}
+	switch {
+	case strings.HasPrefix(id, SystemIDPrefix):
+		why = fmt.Sprintf("no context of iOS %s shows the system button %s for this notification", dev.Version, id)
+	case !caps.Actions:
+		why = fmt.Sprintf("iOS %s has no custom actions, they arrived in iOS 8 (apns.md#V21)", dev.Version)
+	case act != nil && act.TextInput && !caps.TextInput:
+		why = fmt.Sprintf("text input needs iOS 9, this is iOS %s (apns.md#V33)", dev.Version)
+	}
+	return &ActionNotAvailableError{Device: dev.Name, Action: id, Why: why}
+}
+
+// dismiss: the user cleared the notification (swipe, Clear, Close,
+// Dismiss). Called with w.mu held.
 func (w *World) dismiss(batch *[]Event, ds *deviceState, a *App, d *Delivered) {
 	d.State, d.Action = NotificationDismissed, KeyDismiss
 	e := eraOf(ds.dev.Version)
-	base := Event{Device: ds.dev.Name, App: a.BundleID, Token: a.Token, ApnsID: d.ApnsID}
+	base := Event{Device: ds.dev.Name, App: a.BundleID, Token: a.Token, ApnsID: d.ApnsID, Context: d.Context}
 	ev := base
 	ev.Kind = EventDismissed
 	cat := a.Category(d.Notification.Payload.Aps.Category)
 	switch {
 	case e.Response == "":
-		ev.Message = "dismissed; the app is not told before iOS 10 (apns.md#V27)"
+		ev.Message = "cleared by the user; the app is not told before iOS 10 (apns.md#V27)"
 	case cat == nil || !cat.CustomDismissAction:
-		ev.Message = "dismissed; not reported: the category has no customDismissAction (apns.md#V41)"
+		ev.Message = "cleared by the user; not reported: the category has no customDismissAction (apns.md#V41)"
+	case !implements(a, ImplementsDidReceive):
+		ev.Message = "cleared by the user; not reported: the app implements no UNUserNotificationCenter delegate (apns.md#U45)"
 	default:
-		ev.Message = "dismissed; reported to the app (customDismissAction, apns.md#V41)"
+		ev.Message = "cleared by the user; reported to the app (customDismissAction, apns.md#V41, U49)"
 		w.emit(batch, ev)
 		if a.State == AppNotRunning || a.State == AppForceQuit {
 			w.setState(batch, ds, a, AppBackground, "launched in the background to handle a dismissal (apns.md#V46)")
 		}
-		w.tell(batch, ds, a, d, response{key: KeyDismiss, identifier: UNNotificationDismissActionIdentifier, callback: e.Response, completion: true})
+		w.tell(batch, ds, a, d, response{key: KeyDismiss, identifier: UNNotificationDismissActionIdentifier, callback: e.Response, completion: true, context: d.Context})
 		return
 	}
 	w.emit(batch, ev)
+}
+
+// timeout: a banner went away by itself. Nothing reaches the app; the
+// notification stays listed in Notification Center (apns.md#U49). Called
+// with w.mu held.
+func (w *World) timeout(batch *[]Event, ds *deviceState, a *App, d *Delivered, at Context) {
+	if presentationIn(d, ContextNotificationCenter) != nil {
+		d.Context = ContextNotificationCenter
+	}
+	w.emit(batch, Event{Kind: EventTimedOut, Device: ds.dev.Name, App: a.BundleID, ApnsID: d.ApnsID, Action: KeyTimeout, Context: at,
+		Message: fmt.Sprintf("the %s went away by itself: nothing is delivered to the app; the notification stays in Notification Center (apns.md#U49)", at)})
+}
+
+// options: the user tapped Options on the iOS 8–9 alert; the second alert
+// shows the actions (apns.md#V32, U42). Called with w.mu held.
+func (w *World) options(batch *[]Event, ds *deviceState, a *App, d *Delivered) {
+	d.Context = ContextAlertOptions
+	var titles []string
+	if p := presentationIn(d, ContextAlertOptions); p != nil {
+		for _, b := range p.Buttons {
+			titles = append(titles, b.Title)
+		}
+	}
+	w.emit(batch, Event{Kind: EventNote, Device: ds.dev.Name, App: a.BundleID, ApnsID: d.ApnsID, Action: ButtonOptions, Context: ContextAlertOptions,
+		Message: fmt.Sprintf("Options: a second alert shows %s (apns.md#V32, U42)", strings.Join(titles, ", "))})
+}
+
+// provisional: Keep… or Turn Off… on a provisional notification changes
+// the app's permission; nothing reaches the app (apns.md#U50). Called with
+// w.mu held.
+func (w *World) provisional(batch *[]Event, ds *deviceState, a *App, d *Delivered, kind tapKind) {
+	old := a.Permission
+	ev := Event{Kind: EventNote, Device: ds.dev.Name, App: a.BundleID, ApnsID: d.ApnsID, Context: d.Context}
+	if kind == tapKeep {
+		a.Permission, ev.Action = PermissionAuthorized, ButtonKeep
+		ev.Message = fmt.Sprintf("Keep… → Deliver Prominently: permission %s → %s; banners, sounds and badges from the next push (apns.md#U50)", old, a.Permission)
+	} else {
+		a.Permission, ev.Action = PermissionDenied, ButtonTurnOff
+		ev.Message = fmt.Sprintf("Turn Off… → Turn Off All Notifications: permission %s → %s (apns.md#U50)", old, a.Permission)
+	}
+	w.emit(batch, ev)
+}
+
+// implements reports whether the app's code has delegate method m: an app
+// that lists nothing has its era's methods (apns.md#U45).
+func implements(a *App, m string) bool {
+	return a.Implements == nil || slices.Contains(a.Implements, m)
+}
+
+// actionCallback is the delegate method that hears of an action on dev,
+// given what the app implements; "" when none does (apns.md#V34, V46,
+// U45). textLost: the method has no place for typed text.
+func actionCallback(dev *Device, a *App, text string) (callback string, textLost bool, note string) {
+	e := eraOf(dev.Version)
+	switch {
+	case e.Response != "" && implements(a, ImplementsDidReceive):
+		return e.Response, false, ""
+	case e.Response != "":
+		note = " (no UNUserNotificationCenter delegate: the UIKit method is called, apns.md#U45)"
+	}
+	if (e.ResponseInfo || e.Response != "") && implements(a, ImplementsResponseInfo) {
+		return CallbackHandleActionResponse, false, note
+	}
+	if (e.Action != "" || e.Response != "") && implements(a, ImplementsHandleAction) {
+		if e.ResponseInfo || e.Response != "" {
+			note += " (the app lacks the withResponseInfo variant, apns.md#V34, U45)"
+		}
+		return CallbackHandleAction, text != "", note
+	}
+	return "", false, ""
 }
 
 // open: the user tapped the body (apns.md#V25, V26, V35, V44). Called with
@@ -182,9 +445,9 @@ func (w *World) open(batch *[]Event, ds *deviceState, a *App, d *Delivered) {
 		why = "launched by a tap on the notification"
 	}
 	w.setState(batch, ds, a, AppForeground, why)
-	r := response{key: KeyDefault}
+	r := response{key: KeyDefault, context: d.Context}
 	switch {
-	case e.Response != "":
+	case e.Response != "" && implements(a, ImplementsDidReceive):
 		r.identifier, r.callback, r.completion = UNNotificationDefaultActionIdentifier, e.Response, true // apns.md#V44, V46
 	case prev == AppNotRunning || prev == AppForceQuit:
 		r.callback, r.completion = CallbackLaunch, false // apns.md#V26
@@ -198,9 +461,8 @@ func (w *World) open(batch *[]Event, ds *deviceState, a *App, d *Delivered) {
 }
 
 // act: the user chose a custom action. Called with w.mu held.
-func (w *World) act(batch *[]Event, ds *deviceState, a *App, d *Delivered, b Button, text string) {
+func (w *World) act(batch *[]Event, ds *deviceState, a *App, d *Delivered, b Button, text string, at Context) {
 	d.State, d.Action = NotificationActed, b.ID
-	e := eraOf(ds.dev.Version)
 	if b.Foreground || b.AuthRequired {
 		w.unlockFor(batch, ds, a, d, b.ID, fmt.Sprintf("action %q", b.ID))
 	}
@@ -210,9 +472,17 @@ func (w *World) act(batch *[]Event, ds *deviceState, a *App, d *Delivered, b But
 	case a.State == AppNotRunning || a.State == AppForceQuit:
 		w.setState(batch, ds, a, AppBackground, fmt.Sprintf("launched in the background for action %q", b.ID))
 	}
-	r := response{key: b.ID, identifier: b.ID, text: text, callback: e.Response, completion: true}
-	if e.Response == "" {
-		r.callback = e.Action // apns.md#V34
+	cb, lost, note := actionCallback(ds.dev, a, text)
+	if cb == "" {
+		w.emit(batch, Event{Kind: EventNote, Device: ds.dev.Name, App: a.BundleID, ApnsID: d.ApnsID, Action: b.ID, Context: at,
+			Message: fmt.Sprintf("action %q is not delivered: the app implements no action callback for iOS %s (implements: [%s]) (apns.md#U45)",
+				b.ID, ds.dev.Version, strings.Join(a.Implements, ", "))})
+		return
+	}
+	r := response{key: b.ID, identifier: b.ID, text: text, callback: cb, completion: true, context: at, note: note}
+	if lost {
+		r.text = ""
+		r.note += fmt.Sprintf(" (typed text %q lost: this method has no responseInfo)", text)
 	}
 	w.tell(batch, ds, a, d, r)
 }
@@ -235,18 +505,19 @@ func (w *World) tell(batch *[]Event, ds *deviceState, a *App, d *Delivered, r re
 	s, route := a.Handler.Script(r.key, d.Notification.Payload)
 	r.route = route
 	ev := Event{Kind: EventAction, Device: ds.dev.Name, App: a.BundleID, Token: a.Token, ApnsID: d.ApnsID,
-		Action: r.identifier, Text: r.text, Callback: r.callback}
+		Action: r.identifier, Text: r.text, Callback: r.callback, Context: r.context}
 	switch {
 	case r.identifier == "":
 		ev.Action = r.key
 		ev.Message = fmt.Sprintf("app told via %s (no action identifier in this era)", r.callback)
-	case r.text != "" && eraOf(ds.dev.Version).ResponseInfo:
+	case r.text != "" && r.callback == CallbackHandleActionResponse:
 		ev.Message = fmt.Sprintf("app told %q via %s, typed text %q in responseInfo[UIUserNotificationActionResponseTypedTextKey] (apns.md#V34)", r.identifier, r.callback, r.text)
 	case r.text != "":
 		ev.Message = fmt.Sprintf("app told %q via %s, userText %q (apns.md#V43)", r.identifier, r.callback, r.text)
 	default:
 		ev.Message = fmt.Sprintf("app told %q via %s", r.identifier, r.callback)
 	}
+	ev.Message += r.note
 	if route != "" {
 		ev.Message += fmt.Sprintf(" [handled by route %s]", route)
 	}

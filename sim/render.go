@@ -107,6 +107,33 @@ func ArrivalContext(d *Device, a *App) Context {
 	return ContextAlert // iOS 3–4 have only the modal alert (apns.md#V03)
 }
 
+// BadgeBlocked says why aps.badge would not change the icon of app a on
+// device d in its current state, or "" when it would (apns.md#P07, U43):
+// the app must be allowed to badge, provisional delivery is quiet, and a
+// foreground app badges only through willPresent's .badge (iOS 10+) or
+// its own code (before 10).
+func BadgeBlocked(d *Device, a *App) string {
+	if d == nil || a == nil {
+		return "no device or no app"
+	}
+	caps := defaultTable.row(d.Version)
+	switch {
+	case a.Permission == PermissionDenied:
+		return "notifications are denied (apns.md#U43, V52)"
+	case a.Permission == PermissionNotDetermined && eraOf(d.Version).AskPermission:
+		return "the app never obtained permission to badge (apns.md#U43, V40)"
+	case a.Permission == PermissionProvisional:
+		return "provisional delivery is quiet: no badge (apns.md#U43, V48)"
+	case a.State == AppForeground && !caps.ForegroundUI:
+		return "app in the foreground before iOS 10: the system leaves the badge to the app's own code (apns.md#U43, V24)"
+	case a.State == AppForeground && a.ChatOpen:
+		return "chat open: the app's willPresent returns no options (apns.md#U43, U44)"
+	case a.State == AppForeground && !slices.Contains(foregroundOptions(a), PresentBadge):
+		return "app in the foreground and its willPresent does not return .badge (apns.md#U43, V45)"
+	}
+	return ""
+}
+
 // hiddenPushType reports the push types whose payload never becomes a
 // notification on screen, with the row that defines each: they go to
 // PushKit, Core Location, ActivityKit, WidgetKit and the like.
@@ -223,10 +250,11 @@ func foregroundShows(p *Presentation, caps *Capabilities, a *App, rule *ContextR
 		return silent("app in foreground: no alert, banner or sound before iOS 10; the app gets the payload (apns.md#V24)")
 	}
 	if a.ChatOpen {
-		// Seed 002 (ASAPP): the SDK's willPresent returns no options while
-		// its chat is on screen, so the message is not shown twice.
+		// Seed 002 (ASAPP): the app's own willPresent returns no options
+		// while its chat is on screen, so the message is not shown twice.
+		// The app decides; the system still calls it (apns.md#U44).
 		p.Badge, p.Sound = nil, ""
-		return silent("chat open: the app's willPresent returns none, nothing shown (seed ASAPP; apns.md#V45)")
+		return silent("chat open: the app's willPresent returns no options, nothing shown (the app's decision, apns.md#U44, V45)")
 	}
 	opts := foregroundOptions(a)
 	if !slices.Contains(opts, PresentSound) {
@@ -261,9 +289,9 @@ func foregroundShows(p *Presentation, caps *Capabilities, a *App, rule *ContextR
 // shows it.
 func quietRules(p *Presentation, caps *Capabilities, a *App, aps *Aps, ctx Context) bool {
 	if a.Permission == PermissionProvisional {
-		p.Sound = ""
+		// Quiet delivery: no sound and no badge anywhere (apns.md#V48, U43).
+		p.Sound, p.Badge = "", nil
 		if ctx != ContextNotificationCenter && ctx != ContextExpanded {
-			p.Badge = nil
 			p.Notes = append(p.Notes, "provisional: delivered quietly to Notification Center only (apns.md#V48)")
 			return false
 		}

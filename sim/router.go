@@ -78,9 +78,10 @@ func (w *World) Observe(r fakeapns.Record) {
 	}
 	// Parse before taking the lock: it is the costly part.
 	var payload Payload
+	var ignored []*FieldError
 	var perr error
 	if r.Accepted() && n != nil {
-		payload, perr = ParsePayload(n.Payload)
+		payload, ignored, perr = ParseDeliverable(n.Payload)
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -121,7 +122,7 @@ func (w *World) Observe(r fakeapns.Record) {
 	}
 	w.deliver(nil, ref.ds, ref.app, Notification{
 		ApnsID: n.ApnsID, Topic: n.Topic, PushType: n.PushType, Priority: n.Priority,
-		CollapseID: n.CollapseID, Payload: payload, ReceivedAt: w.clock.Now(),
+		CollapseID: n.CollapseID, Payload: payload, ReceivedAt: w.clock.Now(), Ignored: ignoredMessages(ignored),
 	}, "")
 }
 

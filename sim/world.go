@@ -73,6 +73,11 @@ type Delivered struct {
 	Presentations []Presentation    `json:"presentations"`
 	ReceivedAt    time.Time         `json:"received_at"`
 	State         NotificationState `json:"state"`
+	// Context is where the notification is now: where it arrived, the
+	// alert's second step after Options, Notification Center once a
+	// banner timed out. A tap happens here unless the caller names another
+	// context (World.TapIn, apns.md#U41).
+	Context Context `json:"context,omitempty"`
 	Action        string            `json:"action,omitempty"` // what the user did, when acted
 }
 

@@ -75,11 +75,11 @@ func (w *World) Deliver(ctx context.Context, device, bundleID string, n Notifica
 
 // DeliverPayload parses body and injects it as Deliver does.
 func (w *World) DeliverPayload(ctx context.Context, device, bundleID string, body []byte) (Delivered, error) {
-	p, err := ParsePayload(body)
+	p, ignored, err := ParseDeliverable(body)
 	if err != nil {
 		return Delivered{}, &PayloadError{Device: device, Err: err}
 	}
-	return w.Deliver(ctx, device, bundleID, Notification{Payload: p})
+	return w.Deliver(ctx, device, bundleID, Notification{Payload: p, Ignored: ignoredMessages(ignored)})
 }
 
 // deliver puts n on the device and logs what the device does with it. It
@@ -98,6 +98,11 @@ func (w *World) deliver(batch *[]Event, ds *deviceState, a *App, n Notification,
 		w.emit(batch, ev)
 		return nil
 	}
+	for _, msg := range n.Ignored {
+		ev = base
+		ev.Kind, ev.Message = EventNote, msg
+		w.emit(batch, ev)
+	}
 	if w.lint != nil {
 		for _, msg := range w.lint(dev, a, n) {
 			ev = base
@@ -115,13 +120,11 @@ func (w *World) deliver(batch *[]Event, ds *deviceState, a *App, n Notification,
 		return nil
 	}
 	aps := n.Payload.Aps
-	if aps.Badge != nil {
-		ds.badges[a.BundleID] = *aps.Badge // apns.md#P07
-	}
 	d := &Delivered{ApnsID: n.ApnsID, Device: dev.Name, App: a.BundleID, Notification: n, ReceivedAt: n.ReceivedAt}
 	if aps.Alert == nil {
 		d.State = NotificationSilent
-		w.wake(batch, ds, a, d, base)
+		w.applyBadge(batch, ds, a, n, base)
+		w.wake(batch, ds, a, d, base, false)
 		w.store(ds, d)
 		return d
 	}
@@ -140,8 +143,13 @@ func (w *World) deliver(batch *[]Event, ds *deviceState, a *App, n Notification,
 		ev.Message = "the app never asked to show notifications: nothing shown (apns.md#V08, V40)"
 	case a.Permission == PermissionProvisional && !e.Provisional:
 		ev.Message = fmt.Sprintf("provisional authorization needs iOS 12, this is iOS %s: nothing shown (apns.md#V48)", dev.Version)
+	case a.ChatOpen && caps.UserNotifications:
+		// The app decides, in its own willPresent (apns.md#U44).
+		ev.Callback = string(CallbackWillPresent)
+		ev.Message = "chat open: the app's willPresent returns no options, nothing shown (the app's decision, apns.md#U44, V45)"
 	case a.ChatOpen:
-		ev.Message = "the chat screen is open: the app shows no notification (seed 002, ASAPP)"
+		ev.Callback = e.Remote
+		ev.Message = "chat open: the running app is told (state active) and shows nothing (the app's decision, apns.md#U44, V24)"
 	case a.State == AppForeground && !caps.ForegroundUI:
 		ev.Callback = e.Remote
 		ev.Message = "app in the foreground: no alert, banner or sound; the app is told with state active (apns.md#V24)"
@@ -170,11 +178,34 @@ func (w *World) deliver(batch *[]Event, ds *deviceState, a *App, n Notification,
 	}
 	d.State = NotificationSuppressed
 	if ev.Kind == EventPresented {
-		d.State = NotificationShown
+		d.State, d.Context = NotificationShown, ev.Context
 	}
 	w.emit(batch, ev)
 	w.store(ds, d)
+	w.applyBadge(batch, ds, a, n, base)
+	if aps.ContentAvailable == 1 {
+		// A mixed push: shown (or not) as above, and the app is woken
+		// too (apns.md#U40, C05, V52).
+		w.wake(batch, ds, a, d, base, true)
+	}
 	return d
+}
+
+// applyBadge sets the app icon's badge from aps.badge when the system
+// may, and says why not otherwise (apns.md#P07, U43). Called with w.mu
+// held.
+func (w *World) applyBadge(batch *[]Event, ds *deviceState, a *App, n Notification, base Event) {
+	b := n.Payload.Aps.Badge
+	if b == nil {
+		return
+	}
+	if why := BadgeBlocked(ds.dev, a); why != "" {
+		ev := base
+		ev.Kind, ev.Message = EventNote, fmt.Sprintf("badge unchanged (aps.badge %d): %s", *b, why)
+		w.emit(batch, ev)
+		return
+	}
+	ds.badges[a.BundleID] = *b
 }
 
 // arrivalPresentation is where the user first sees the notification and
@@ -225,12 +256,22 @@ func presentedLine(c Context, p *Presentation) string {
 	return fmt.Sprintf("shown as %s: %q buttons %v", p.Style, text, ids)
 }
 
-// wake handles a push without an alert. Called with w.mu held.
-func (w *World) wake(batch *[]Event, ds *deviceState, a *App, d *Delivered, base Event) {
+// wake handles a push without an alert, and the content-available half of
+// a mixed push (alert and content-available, apns.md#U40). Called with
+// w.mu held.
+func (w *World) wake(batch *[]Event, ds *deviceState, a *App, d *Delivered, base Event, mixed bool) {
 	aps := d.Notification.Payload.Aps
 	e := eraOf(ds.dev.Version)
+	caps := CapabilitiesOf(ds.dev.Version)
 	ev := base
 	ev.Kind = EventSuppressed
+	if mixed {
+		ev.Kind = EventNote
+	}
+	fetch := func() {
+		s, route := a.Handler.Script(KeyFetch, d.Notification.Payload)
+		w.runScript(batch, ds, a, d, response{key: KeyFetch, callback: e.Fetch, completion: true, route: route}, s)
+	}
 	switch {
 	case aps.ContentAvailable != 1:
 		ev.Message = "no alert: badge and sound only, nothing shown (apns.md#U23)"
@@ -238,15 +279,24 @@ func (w *World) wake(batch *[]Event, ds *deviceState, a *App, d *Delivered, base
 		ev.Message = fmt.Sprintf("content-available needs iOS 7, this is iOS %s: the app is not woken (apns.md#P11)", ds.dev.Version)
 	case a.State == AppForceQuit:
 		ev.Message = "the user force-quit the app: no background launch until it is opened (apns.md#C05)"
+	case mixed && a.State == AppForeground && !caps.UserNotifications:
+		// Before iOS 10 the running app's one call is the fetch variant
+		// (state active), already logged at arrival; it carries the
+		// completion handler (apns.md#V24, U40).
+		fetch()
+		return
 	default:
 		if a.State == AppNotRunning {
 			w.setState(batch, ds, a, AppBackground, "launched in the background for a silent push")
 		}
+		what := "silent push"
+		if mixed {
+			what = "mixed push (alert and content-available)"
+		}
 		ev.Kind, ev.Callback, ev.Action = EventWake, e.Fetch, KeyFetch
-		ev.Message = fmt.Sprintf("silent push: app woken in the %s, %s has %s to complete (apns.md#C05)", a.State, e.Fetch, w.limit)
+		ev.Message = fmt.Sprintf("%s: app woken in the %s, %s has %s to complete (apns.md#C05, U40)", what, a.State, e.Fetch, w.limit)
 		w.emit(batch, ev)
-		s, route := a.Handler.Script(KeyFetch, d.Notification.Payload)
-		w.runScript(batch, ds, a, d, response{key: KeyFetch, callback: e.Fetch, completion: true, route: route}, s)
+		fetch()
 		return
 	}
 	w.emit(batch, ev)
@@ -255,8 +305,16 @@ func (w *World) wake(batch *[]Event, ds *deviceState, a *App, d *Delivered, base
 // collapse removes a notification with the same collapse id that n
 // replaces (apns.md#H19). Called with w.mu held.
 func (w *World) collapse(batch *[]Event, ds *deviceState, a *App, n Notification) {
+	replaces := CapabilitiesOf(ds.dev.Version).UserNotifications
 	for i, old := range ds.notes {
 		if old.App == a.BundleID && old.Notification.CollapseID == n.CollapseID {
+			if !replaces {
+				// No notification identifiers on the device before iOS 10:
+				// both stay (apns.md#U46).
+				w.emit(batch, Event{Kind: EventNote, Device: ds.dev.Name, App: a.BundleID, ApnsID: n.ApnsID,
+					Message: fmt.Sprintf("same apns-collapse-id %q as %s, but iOS %s shows each push separately: replacement on the device arrived with iOS 10 (apns.md#U46)", n.CollapseID, old.ApnsID, ds.dev.Version)})
+				return
+			}
 			ds.notes = append(ds.notes[:i], ds.notes[i+1:]...)
 			w.emit(batch, Event{Kind: EventNote, Device: ds.dev.Name, App: a.BundleID, ApnsID: n.ApnsID,
 				Message: fmt.Sprintf("replaces %s (same apns-collapse-id %q, apns.md#H19)", old.ApnsID, n.CollapseID)})
