@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/pushsim/pushsim/fakeapns"
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
 )
 
 // checkStep validates what the decoder cannot: references to devices,
@@ -167,7 +167,7 @@ func (t Target) names() []string {
 	return t.Devices
 }
 
-func (s *Scenario) device(name string) *sim.Device {
+func (s *Scenario) device(name string) *device.Device {
 	for _, d := range s.devices {
 		if d.Name == name {
 			return d

@@ -7,7 +7,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/lint"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // expectResponse checks the previous send step's answers. Each answer is
@@ -75,7 +77,7 @@ func (r *run) screenOf(dev string, e *ScreenExpect) (want, got view, err error) 
 		return want, got, err
 	}
 	if e.App != "" {
-		notes = slices.DeleteFunc(notes, func(d sim.Delivered) bool { return d.App != e.App })
+		notes = slices.DeleteFunc(notes, func(d world.Delivered) bool { return d.App != e.App })
 	}
 	if e.Count != nil {
 		want["count"], got["count"] = *e.Count, len(notes)
@@ -85,7 +87,7 @@ func (r *run) screenOf(dev string, e *ScreenExpect) (want, got view, err error) 
 	if !drawn && e.State == "" && e.Context == "" {
 		return want, got, nil
 	}
-	var d *sim.Delivered
+	var d *world.Delivered
 	for i := len(notes) - 1; i >= 0; i-- {
 		if e.ApnsID == "" || notes[i].ApnsID == e.ApnsID {
 			d = &notes[i]
@@ -112,7 +114,7 @@ func (r *run) screenOf(dev string, e *ScreenExpect) (want, got view, err error) 
 		}
 	}
 	want["context"], got["context"] = ctx, ctx
-	var p *sim.Presentation
+	var p *device.Presentation
 	for i := range d.Presentations {
 		if d.Presentations[i].Context == ctx {
 			p = &d.Presentations[i]
@@ -140,7 +142,7 @@ func (r *run) screenOf(dev string, e *ScreenExpect) (want, got view, err error) 
 			got["badge"] = *p.Badge
 		}
 	}
-	buttons := func(key string, w *[]string, pick func(sim.Button) (string, bool)) {
+	buttons := func(key string, w *[]string, pick func(device.Button) (string, bool)) {
 		if w == nil {
 			return
 		}
@@ -152,9 +154,9 @@ func (r *run) screenOf(dev string, e *ScreenExpect) (want, got view, err error) 
 		}
 		want[key], got[key] = nonNil(*w), g
 	}
-	buttons("buttons", e.Buttons, func(b sim.Button) (string, bool) { return b.Title, true })
-	buttons("button_ids", e.ButtonIDs, func(b sim.Button) (string, bool) { return b.ID, true })
-	buttons("destructive", e.Destructive, func(b sim.Button) (string, bool) { return b.ID, b.Destructive })
+	buttons("buttons", e.Buttons, func(b device.Button) (string, bool) { return b.Title, true })
+	buttons("button_ids", e.ButtonIDs, func(b device.Button) (string, bool) { return b.ID, true })
+	buttons("destructive", e.Destructive, func(b device.Button) (string, bool) { return b.ID, b.Destructive })
 	if len(e.Notes) > 0 {
 		var found []string
 		for _, n := range e.Notes {
@@ -174,11 +176,11 @@ func (r *run) screenOf(dev string, e *ScreenExpect) (want, got view, err error) 
 
 // shownIn is the context a notification was presented in when it
 // arrived, from the event log; "" when it was not presented.
-func (r *run) shownIn(device, apnsID string) sim.Context {
+func (r *run) shownIn(device, apnsID string) device.Context {
 	events, _ := r.log.Since(0, 0)
 	for i := len(events) - 1; i >= 0; i-- {
 		ev := events[i]
-		if ev.Kind == sim.EventPresented && ev.Device == device && ev.ApnsID == apnsID {
+		if ev.Kind == world.EventPresented && ev.Device == device && ev.ApnsID == apnsID {
 			return ev.Context
 		}
 	}
@@ -192,7 +194,7 @@ func nonNil(s []string) []string {
 	return s
 }
 
-func contextsOf(d *sim.Delivered) string {
+func contextsOf(d *world.Delivered) string {
 	var cs []string
 	for _, p := range d.Presentations {
 		cs = append(cs, string(p.Context))
@@ -206,10 +208,10 @@ func (r *run) expectLint(e *LintExpect) error {
 	if err != nil {
 		return err
 	}
-	target := sim.LintTarget{PushType: e.PushType, Priority: e.Priority, Topic: e.Topic}
+	target := lint.Target{PushType: e.PushType, Priority: e.Priority, Topic: e.Topic}
 	bundle := e.App
 	if bundle == "" {
-		bundle = sim.DefaultBundleID
+		bundle = device.DefaultBundleID
 	}
 	for _, d := range r.devices {
 		if a := d.App(bundle); a != nil {
@@ -231,7 +233,7 @@ func (r *run) expectLint(e *LintExpect) error {
 			}
 		}
 	}
-	findings := sim.Lint(body, target)
+	findings := lint.Lint(body, target)
 	used := make([]bool, len(findings))
 	var want, got []string
 	for _, m := range e.Findings {
@@ -277,7 +279,7 @@ func fieldIf(want, got string) string {
 	return got
 }
 
-func (m FindingMatch) matches(f sim.Finding) bool {
+func (m FindingMatch) matches(f lint.Finding) bool {
 	return m.Rule == f.Rule &&
 		(m.Severity == "" || m.Severity == string(f.Severity)) &&
 		(m.Versions == "" || m.Versions == f.Versions)
