@@ -48,6 +48,13 @@ func Render(d *Device, a *App, n Notification, ctx Context) Presentation {
 	if !quietRules(&p, caps, a, aps, ctx) {
 		return p
 	}
+	if rule.AfterOptions && !hasActions(caps, a, aps) {
+		// No actions, so the first alert has no Options button and there
+		// is no second step (apns.md#U42).
+		p.Notes = append(p.Notes, "no Options step: this alert has no actions (apns.md#V32, U42)")
+		p.Badge, p.Sound = nil, ""
+		return p
+	}
 	p.Style = rule.Style
 	renderText(&p, caps, a, aps)
 	if caps.ThreadGrouping && aps.ThreadID != "" && (ctx == ContextNotificationCenter || ctx == ContextLockScreen) {
@@ -132,6 +139,13 @@ func BadgeBlocked(d *Device, a *App) string {
 		return "app in the foreground and its willPresent does not return .badge (apns.md#U43, V45)"
 	}
 	return ""
+}
+
+// hasActions reports whether the version draws custom actions for the
+// notification: its category is registered and has some.
+func hasActions(caps *Capabilities, a *App, aps *Aps) bool {
+	cat := a.Category(aps.Category)
+	return caps.Actions && cat != nil && len(cat.Actions) > 0
 }
 
 // hiddenPushType reports the push types whose payload never becomes a

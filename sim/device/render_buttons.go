@@ -33,12 +33,6 @@ func renderButtons(p *Presentation, d *Device, caps *Capabilities, a *App, aps *
 			Button{ID: ButtonTurnOff, Title: "Turn Off…", System: true})
 		p.Notes = append(p.Notes, "Keep… makes delivery prominent (authorized), Turn Off… denies notifications (apns.md#U50)")
 		return
-	case rule.AfterOptions && (cat == nil || len(cat.Actions) == 0):
-		// No actions, so the first alert has no Options button and there
-		// is no second step (apns.md#U42).
-		p.Style = StyleNone
-		p.Notes = append(p.Notes, "no Options step: the alert has no actions, it shows Close / View (apns.md#V32, U42)")
-		return
 	case (cat == nil || len(cat.Actions) == 0) && rule.Legacy:
 		// iOS 8–9 modal alert without a category keeps Close / View
 		// (apns.md#V20, V36).
