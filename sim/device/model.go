@@ -171,13 +171,13 @@ type Context string
 // Presentation contexts. Which ones a version has comes from its
 // capability row (apns.md section 7.1).
 const (
-	ContextLockScreen         Context = "lock-screen"
-	ContextBanner             Context = "banner"
-	ContextAlert              Context = "alert"
+	ContextLockScreen Context = "lock-screen"
+	ContextBanner     Context = "banner"
+	ContextAlert      Context = "alert"
 	// ContextAlertOptions is the second alert of the iOS 8–9 alert style,
 	// opened by its Options button: the category's actions and Close
 	// (apns.md#V32, U42).
-	ContextAlertOptions Context = "alert-options"
+	ContextAlertOptions       Context = "alert-options"
 	ContextNotificationCenter Context = "notification-center"
 	ContextExpanded           Context = "expanded"
 	ContextForeground         Context = "foreground"

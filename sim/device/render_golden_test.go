@@ -139,7 +139,10 @@ func TestRenderVariants(t *testing.T) {
 				Notes: []string{"title not drawn on the phone before iOS 10 (a paired Apple Watch shows it from iOS 8.2) (apns.md#P06)"}},
 		},
 		{
-			name: "9 alert without a category has no second step", ios: "9.3", n: func() Notification { p, _ := ParsePayload([]byte(`{"aps":{"alert":"hi"}}`)); return Notification{Payload: p} }(), ctx: ContextAlertOptions,
+			name: "9 alert without a category has no second step", ios: "9.3", n: func() Notification {
+				p, _ := ParsePayload([]byte(`{"aps":{"alert":"hi"}}`))
+				return Notification{Payload: p}
+			}(), ctx: ContextAlertOptions,
 			want: Presentation{Context: ContextAlertOptions, Style: StyleNone, App: DefaultBundleID, Buttons: []Button{},
 				Notes: []string{"no Options step: this alert has no actions (apns.md#V32, U42)"}},
 		},
