@@ -49,7 +49,7 @@ type Finding struct {
 	Row string `json:"row,omitempty"`
 }
 
-// LintTarget is what a payload is checked against.
+// Target is what a payload is checked against.
 type Target struct {
 	// App supplies the registered categories and localised strings; nil
 	// skips the checks that need them.
@@ -85,7 +85,7 @@ func Lint(payload []byte, target Target) []Finding {
 	return l.rules(&p, len(payload))
 }
 
-// LintPayload is Lint for a payload already parsed without error, such as
+// Payload is Lint for a payload already parsed without error, such as
 // one a device received: it skips the second parse on the delivery path.
 func Payload(p device.Payload, target Target) []Finding {
 	return newLinter(target).rules(&p, len(p.Raw))
@@ -267,7 +267,7 @@ func (l *linter) parseError(err error) bool {
 	return false
 }
 
-// LintDelivery is the World's lint hook: the warnings and errors of Lint
+// Delivery is the World's lint hook: the warnings and errors of Lint
 // for the one device and app a notification reached, as event messages.
 func Delivery(d *device.Device, a *device.App, n device.Notification) []string {
 	findings := Payload(n.Payload, Target{App: a, Versions: []device.Version{d.Version}, PushType: n.PushType, Priority: n.Priority, Topic: n.Topic})

@@ -135,15 +135,15 @@ func (w *World) deliver(batch *[]Event, ds *deviceState, a *device.App, n device
 	for i, c := range caps.Contexts {
 		d.Presentations[i] = device.Render(dev, a, n, c)
 	}
-	e := device.EraOf(dev.Version)
+	e := caps.Callbacks
 	ev = base
 	ev.Kind = EventSuppressed
 	switch {
 	case a.Permission == device.PermissionDenied:
 		ev.Message = "notifications denied by the user: nothing shown (apns.md#V52)"
-	case a.Permission == device.PermissionNotDetermined && e.AskPermission:
+	case a.Permission == device.PermissionNotDetermined && caps.AskPermission:
 		ev.Message = "the app never asked to show notifications: nothing shown (apns.md#V08, V40)"
-	case a.Permission == device.PermissionProvisional && !e.Provisional:
+	case a.Permission == device.PermissionProvisional && !caps.Provisional:
 		ev.Message = fmt.Sprintf("provisional authorization needs iOS 12, this is iOS %s: nothing shown (apns.md#V48)", dev.Version)
 	case a.ChatOpen && caps.UserNotifications:
 		// The app decides, in its own willPresent (apns.md#U44).
@@ -263,7 +263,7 @@ func presentedLine(c device.Context, p *device.Presentation) string {
 // w.mu held.
 func (w *World) wake(batch *[]Event, ds *deviceState, a *device.App, d *Delivered, base Event, mixed bool) {
 	aps := d.Notification.Payload.Aps
-	e := device.EraOf(ds.dev.Version)
+	e := device.TableRow(ds.dev.Version).Callbacks
 	caps := device.CapabilitiesOf(ds.dev.Version)
 	ev := base
 	ev.Kind = EventSuppressed

@@ -342,7 +342,7 @@ func notAvailable(dev *device.Device, caps *device.Capabilities, cat *device.Cat
 // Dismiss). Called with w.mu held.
 func (w *World) dismiss(batch *[]Event, ds *deviceState, a *device.App, d *Delivered) {
 	d.State, d.Action = NotificationDismissed, device.KeyDismiss
-	e := device.EraOf(ds.dev.Version)
+	e := device.TableRow(ds.dev.Version).Callbacks
 	base := Event{Device: ds.dev.Name, App: a.BundleID, Token: a.Token, ApnsID: d.ApnsID, Context: d.Context}
 	ev := base
 	ev.Kind = EventDismissed
@@ -417,7 +417,7 @@ func implements(a *device.App, m string) bool {
 // given what the app implements; "" when none does (apns.md#V34, V46,
 // U45). textLost: the method has no place for typed text.
 func actionCallback(dev *device.Device, a *device.App, text string) (callback string, textLost bool, note string) {
-	e := device.EraOf(dev.Version)
+	e := device.TableRow(dev.Version).Callbacks
 	switch {
 	case e.Response != "" && implements(a, device.ImplementsDidReceive):
 		return e.Response, false, ""
@@ -440,7 +440,7 @@ func actionCallback(dev *device.Device, a *device.App, text string) (callback st
 // w.mu held.
 func (w *World) open(batch *[]Event, ds *deviceState, a *device.App, d *Delivered) {
 	d.State, d.Action = NotificationActed, device.KeyDefault
-	e := device.EraOf(ds.dev.Version)
+	e := device.TableRow(ds.dev.Version).Callbacks
 	w.unlockFor(batch, ds, a, d, device.KeyDefault, "opening the app")
 	prev := a.State
 	why := "brought to the foreground by a tap on the notification"
