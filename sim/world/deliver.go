@@ -207,6 +207,10 @@ func (w *World) applyBadge(batch *[]Event, ds *deviceState, a *device.App, n dev
 		w.emit(batch, ev)
 		return
 	}
+	if *b == 0 {
+		delete(ds.badges, a.BundleID) // 0 clears the badge (apns.md#P07)
+		return
+	}
 	ds.badges[a.BundleID] = *b
 }
 
