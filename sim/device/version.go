@@ -51,6 +51,19 @@ func (v Version) Less(w Version) bool {
 	return v.Minor < w.Minor
 }
 
+// Compare orders versions for display, such as newest first: -1 when v
+// is older than w, 0 when equal, +1 when newer. A rule that depends on the
+// version is a column of the capability table, not a comparison.
+func (v Version) Compare(w Version) int {
+	switch {
+	case v.Less(w):
+		return -1
+	case w.Less(v):
+		return 1
+	}
+	return 0
+}
+
 // AtLeast reports whether v is w or newer.
 func (v Version) AtLeast(w Version) bool { return !v.Less(w) }
 
