@@ -2,6 +2,7 @@ package matrix
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/pushsim/pushsim/sim/device"
@@ -35,8 +36,26 @@ type Column struct {
 	// Presentations has one entry per context of the version (RenderAll);
 	// empty when the app is not installed.
 	Presentations []device.Presentation `json:"presentations"`
-	// Findings are the lint findings that concern this version.
+	// IconBadge is the app icon's badge once the notification arrives:
+	// aps.badge when the system may badge, nil when the icon is left as it
+	// is; BadgeNote says why (apns.md#U43).
+	IconBadge *int   `json:"icon_badge,omitempty"`
+	BadgeNote string `json:"badge_note,omitempty"`
+	// Findings are the lint findings for this device: its version and its
+	// own app's categories and strings.
 	Findings []lint.Finding `json:"findings"`
+}
+
+// BadgeLine says what the app icon shows after the push, for drawings;
+// "" when the payload has no badge.
+func (c Column) BadgeLine() string {
+	switch {
+	case c.IconBadge != nil:
+		return fmt.Sprintf("icon badge %d (apns.md#P07)", *c.IconBadge)
+	case c.BadgeNote != "":
+		return "icon badge unchanged: " + c.BadgeNote
+	}
+	return ""
 }
 
 // Matrix is a payload rendered on a fleet, with its lint findings.
@@ -55,42 +74,67 @@ func Build(req Request) (Matrix, error) {
 	if bundle == "" {
 		bundle = device.DefaultBundleID
 	}
-	target := lint.Target{PushType: req.PushType, Priority: req.Priority, Topic: req.Topic}
-	for _, d := range req.Fleet {
+	m := Matrix{Findings: []lint.Finding{}, Devices: []Column{}}
+	// Each device is linted with its own version and its own app, whose
+	// categories and strings may differ from the next device's.
+	perDevice := make([][]lint.Finding, len(req.Fleet))
+	for i, d := range req.Fleet {
 		if d == nil {
 			continue
 		}
-		target.Versions = append(target.Versions, d.Version)
-		if target.App == nil {
-			target.App = d.App(bundle)
-		}
+		perDevice[i] = lint.Lint(req.Payload, lint.Target{
+			App: d.App(bundle), Versions: []device.Version{d.Version},
+			PushType: req.PushType, Priority: req.Priority, Topic: req.Topic,
+		})
+		m.Findings = mergeFindings(m.Findings, perDevice[i])
 	}
-	m := Matrix{Findings: lint.Lint(req.Payload, target), Devices: []Column{}}
 	p, err := device.ParsePayload(req.Payload)
 	if err != nil {
 		return m, fmt.Errorf("matrix: payload: %w", err)
 	}
 	n := device.Notification{Topic: req.Topic, PushType: req.PushType, Priority: req.Priority, Payload: p}
-	for _, d := range req.Fleet {
+	for i, d := range req.Fleet {
 		if d == nil {
 			continue
 		}
 		col := Column{
 			Device: d.Name, Model: d.Model, Version: d.Version, Locked: d.Locked,
-			Row: device.TableRow(d.Version).Row, Presentations: []device.Presentation{}, Findings: []lint.Finding{},
+			Row: device.TableRow(d.Version).Row, Presentations: []device.Presentation{}, Findings: perDevice[i],
 		}
 		if a := d.App(bundle); a != nil {
 			col.Arrival = device.ArrivalContext(d, a)
 			col.Presentations = device.RenderAll(d, a, n)
-		}
-		for _, f := range m.Findings {
-			if f.Concerns(d.Version) {
-				col.Findings = append(col.Findings, f)
+			if b := p.Aps.Badge; b != nil {
+				if col.BadgeNote = device.BadgeBlocked(d, a); col.BadgeNote == "" {
+					col.IconBadge = b
+				}
 			}
 		}
 		m.Devices = append(m.Devices, col)
 	}
 	return m, nil
+}
+
+// mergeFindings adds the findings of add that all does not have yet
+// (same rule and message), keeping errors before warnings before infos.
+func mergeFindings(all, add []lint.Finding) []lint.Finding {
+	for _, f := range add {
+		if !slices.ContainsFunc(all, func(g lint.Finding) bool { return g.Rule == f.Rule && g.Message == f.Message }) {
+			all = append(all, f)
+		}
+	}
+	slices.SortStableFunc(all, func(a, b lint.Finding) int { return severityRank(a.Severity) - severityRank(b.Severity) })
+	return all
+}
+
+func severityRank(s lint.Severity) int {
+	switch s {
+	case lint.SeverityError:
+		return 0
+	case lint.SeverityWarning:
+		return 1
+	}
+	return 2
 }
 
 // Text formats the matrix as plain text, one block per device, for the
@@ -111,6 +155,9 @@ func (m Matrix) Text() string {
 		}
 		for _, p := range c.Presentations {
 			writePresentation(&b, p)
+		}
+		if line := c.BadgeLine(); line != "" {
+			b.WriteString("  " + line + "\n")
 		}
 		for _, f := range c.Findings {
 			fmt.Fprintf(&b, "  ! %s %s: %s\n", f.Severity, f.Rule, f.Message)
