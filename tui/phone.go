@@ -110,7 +110,7 @@ func (p *phonePane) shownContext() device.Context {
 	if slices.Contains(ctxs, p.context) {
 		return p.context
 	}
-	prefs := []device.Context{device.ContextAlert, device.ContextExpanded, device.ContextBanner}
+	prefs := []device.Context{device.ContextAlertOptions, device.ContextAlert, device.ContextExpanded, device.ContextBanner}
 	if p.device.Locked {
 		prefs = append([]device.Context{device.ContextLockScreen}, prefs...)
 	}

@@ -88,6 +88,10 @@ type App struct {
 	Implements []string `json:"implements,omitempty" yaml:"implements,omitempty"`
 	// Uninstalled is set when the app was removed; its token then dies on
 	// APNs' schedule (apns.md#D06, U21).
+	// IconBadge is the number on the app's icon, filled in snapshots of a
+	// running world (world.DeviceView): aps.badge when the system let it
+	// through (apns.md#U43), 0 for none. Fleet files cannot set it.
+	IconBadge     int       `json:"icon_badge,omitempty" yaml:"-"`
 	Uninstalled   bool      `json:"uninstalled,omitempty" yaml:"uninstalled,omitempty"`
 	UninstalledAt time.Time `json:"uninstalled_at,omitzero" yaml:"-"`
 }

@@ -488,9 +488,15 @@ func TestDeviceBadge(t *testing.T) {
 	f.push(t, f.dev, "ios17", `{"aps":{"alert":"5 new","badge":5}}`)
 	var got struct {
 		Badges map[string]int `json:"badges"`
+		Apps   []struct {
+			IconBadge int `json:"icon_badge"`
+		} `json:"apps"`
 	}
 	f.call(t, "GET", "devices/ios17", "", &got)
 	if diff := cmp.Diff(map[string]int{device.DefaultBundleID: 3}, got.Badges); diff != "" {
 		t.Errorf("badges (-want +got):\n%s", diff)
+	}
+	if len(got.Apps) != 1 || got.Apps[0].IconBadge != 3 {
+		t.Errorf("apps[0].icon_badge = %+v, want 3", got.Apps)
 	}
 }

@@ -351,6 +351,9 @@ func (ds *deviceState) view() DeviceView {
 			v.Badges[k] = b
 		}
 	}
+	for _, a := range v.Apps {
+		a.IconBadge = ds.badges[a.BundleID] // apns.md#U43; the copy is the caller's
+	}
 	return v
 }
 
