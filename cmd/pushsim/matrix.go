@@ -27,63 +27,6 @@ type matrixCmd struct {
 	Width   int    `help:"Width to fit the drawing to (default: the terminal's, else $$COLUMNS, else 120)." env:"PUSHSIM_WIDTH"`
 }
 
-// matrixEntry is one device in `pushsim matrix --json`: every field the
-// drawing shows, and the row ids behind them.
-type matrixEntry struct {
-	Device    string         `json:"device"`
-	Model     string         `json:"model"`
-	IOS       string         `json:"ios"`
-	Locked    bool           `json:"locked"`
-	Row       string         `json:"row"`
-	App       string         `json:"app"`
-	Installed bool           `json:"installed"`
-	Arrival   device.Context `json:"arrival,omitempty"`
-	// IconBadge is the app icon's badge after the push; nil leaves it as it
-	// is, for the reason in BadgeNote (apns.md#U43).
-	IconBadge     *int                 `json:"icon_badge,omitempty"`
-	BadgeNote     string               `json:"badge_note,omitempty"`
-	Presentations []matrixPresentation `json:"presentations"`
-	Findings      []matrixFinding      `json:"findings"`
-}
-
-type matrixPresentation struct {
-	Context  device.Context `json:"context"`
-	Style    device.Style   `json:"style"`
-	Title    string         `json:"title"`
-	Subtitle string         `json:"subtitle,omitempty"`
-	Body     string         `json:"body"`
-	Sound    string         `json:"sound,omitempty"`
-	Badge    *int           `json:"badge,omitempty"`
-	Slider   string         `json:"slider,omitempty"`
-	Gesture  string         `json:"gesture,omitempty"`
-	Thread   string         `json:"thread,omitempty"`
-	Callback string         `json:"callback,omitempty"`
-	Buttons  []matrixButton `json:"buttons"`
-	// Notes say why the context looks as it does, each citing its row.
-	Notes []string `json:"notes,omitempty"`
-}
-
-type matrixButton struct {
-	ID                     string `json:"id"`
-	Title                  string `json:"title"`
-	Destructive            bool   `json:"destructive"`
-	Foreground             bool   `json:"foreground"`
-	AuthenticationRequired bool   `json:"authentication_required"`
-	TextInput              bool   `json:"text_input"`
-	Icon                   string `json:"icon,omitempty"`
-	System                 bool   `json:"system,omitempty"`
-}
-
-// matrixFinding is a lint finding for one device (its version, its app).
-type matrixFinding struct {
-	Rule     string `json:"rule"`
-	Severity string `json:"severity"`
-	Versions string `json:"versions"`
-	Message  string `json:"message"`
-	Fix      string `json:"fix,omitempty"`
-	Row      string `json:"row,omitempty"`
-}
-
 func (c *matrixCmd) Run(e *env) error {
 	pf, err := device.ReadPayloadFile(c.Payload, e.stdin)
 	if err != nil {
@@ -110,11 +53,10 @@ func (c *matrixCmd) Run(e *env) error {
 		}
 		return usageErr("%s: %w", c.Payload, err)
 	}
-	entries := matrixEntries(m, bundle)
 	if c.JSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(entries); err != nil {
+		if err := enc.Encode(m); err != nil {
 			return fmt.Errorf("write JSON: %w", err)
 		}
 		return nil
@@ -127,48 +69,6 @@ func (c *matrixCmd) Run(e *env) error {
 		return fmt.Errorf("write matrix: %w", err)
 	}
 	return nil
-}
-
-// matrixEntries is the JSON shape of the matrix.
-func matrixEntries(m matrix.Matrix, bundle string) []matrixEntry {
-	entries := make([]matrixEntry, 0, len(m.Devices))
-	for _, col := range m.Devices {
-		me := matrixEntry{Device: col.Device, Model: col.Model, IOS: col.Version.String(), Locked: col.Locked, Row: col.Row, App: bundle,
-			Installed: len(col.Presentations) > 0, Arrival: col.Arrival, IconBadge: col.IconBadge, BadgeNote: col.BadgeNote,
-			Presentations: []matrixPresentation{}, Findings: []matrixFinding{}}
-		for _, p := range col.Presentations {
-			me.Presentations = append(me.Presentations, toMatrixPresentation(p))
-		}
-		for _, f := range col.Findings {
-			me.Findings = append(me.Findings, matrixFinding{Rule: f.Rule, Severity: string(f.Severity), Versions: f.Versions.String(),
-				Message: f.Message, Fix: f.Fix, Row: f.Row})
-		}
-		entries = append(entries, me)
-	}
-	return entries
-}
-
-func toMatrixPresentation(p device.Presentation) matrixPresentation {
-	mp := matrixPresentation{Context: p.Context, Style: p.Style, Title: p.Title, Subtitle: p.Subtitle, Body: p.Body,
-		Sound: p.Sound, Badge: p.Badge, Slider: p.Slider, Gesture: p.Gesture, Thread: p.Thread, Callback: string(p.Callback),
-		Buttons: make([]matrixButton, 0, len(p.Buttons)), Notes: p.Notes}
-	for _, b := range p.Buttons {
-		mp.Buttons = append(mp.Buttons, matrixButton{ID: b.ID, Title: b.Title, Destructive: b.Destructive, Foreground: b.Foreground,
-			AuthenticationRequired: b.AuthRequired, TextInput: b.TextInput, Icon: b.Icon, System: b.System})
-	}
-	return mp
-}
-
-// drawColumns is the drawing's columns, each with the icon badge line
-// under its screens (apns.md#U43).
-func drawColumns(m matrix.Matrix, bundle string) []screen.Column {
-	cols := screen.ColumnsOf(m, bundle)
-	for i := range cols {
-		if line := m.Devices[i].BadgeLine(); line != "" {
-			cols[i].Findings = append([]string{line}, cols[i].Findings...)
-		}
-	}
-	return cols
 }
 
 // width is the width to fit: the flag, the terminal's, $COLUMNS, or 120.
@@ -196,4 +96,16 @@ func isDarkTerminal(e *env) bool {
 		return true
 	}
 	return lipgloss.HasDarkBackground(in, out)
+}
+
+// drawColumns is the drawing's columns, each with the icon badge line
+// under its screens (apns.md#U43).
+func drawColumns(m matrix.Matrix, bundle string) []screen.Column {
+	cols := screen.ColumnsOf(m, bundle)
+	for i := range cols {
+		if line := m.Devices[i].BadgeLine(); line != "" {
+			cols[i].Findings = append([]string{line}, cols[i].Findings...)
+		}
+	}
+	return cols
 }

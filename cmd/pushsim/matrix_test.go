@@ -10,6 +10,8 @@ import (
 
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/pushsim/pushsim/sim/matrix"
 )
 
 const matrixPoll = `{"aps":{"alert":"Lunch poll: pizza today?","category":"poll"}}`
@@ -42,13 +44,13 @@ func TestMatrixJSON(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %s", code, errs)
 	}
-	var got []matrixEntry
+	var got []matrix.Entry
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("bad JSON: %v\n%s", err, out)
 	}
 	// What the done-when asks: the legacy alert on iOS 7, OK/NOK on iOS 8
 	// behind Options (apns.md#V32, U42).
-	alertButtons := map[string][]matrixButton{}
+	alertButtons := map[string][]matrix.EntryButton{}
 	for _, e := range got {
 		for _, p := range e.Presentations {
 			if p.Context == "alert" || p.Context == "alert-options" {
@@ -56,11 +58,11 @@ func TestMatrixJSON(t *testing.T) {
 			}
 		}
 	}
-	closeB := matrixButton{ID: "system:close", Title: "Close", System: true}
-	want := map[string][]matrixButton{
+	closeB := matrix.EntryButton{ID: "system:close", Title: "Close", System: true}
+	want := map[string][]matrix.EntryButton{
 		"ios7 alert":         {closeB, {ID: "system:view", Title: "View", Foreground: true, System: true}},
 		"ios8 alert":         {closeB, {ID: "system:options", Title: "Options", System: true}},
-		"ios8 alert-options": {{ID: "OK", Title: "OK", Icon: ""}, {ID: "NOK", Title: "NOK"}, closeB},
+		"ios8 alert-options": {{ID: "OK", Title: "OK"}, {ID: "NOK", Title: "NOK"}, closeB},
 	}
 	for dev, w := range want {
 		if diff := cmp.Diff(w, alertButtons[dev]); diff != "" {
@@ -76,7 +78,7 @@ func TestMatrixJSON(t *testing.T) {
 // authentication_required, the icon badge, and findings with their rows
 // and versions are in --json as in the drawing (issue 12 item 10).
 func TestMatrixJSONCarriesWhatTheTextShows(t *testing.T) {
-	path := writeTemp(t, "fraud.json", `{"aps":{"alert":"Parcel today","category":"delivery_reschedule","badge":1,"sound":"default","content-available":1,"interruption-level":"active"}}`)
+	path := writeTemp(t, "parcel.json", `{"aps":{"alert":"Parcel today","category":"delivery_reschedule","badge":1,"sound":"default","content-available":1,"interruption-level":"active"}}`)
 	code, out, errs := runCLI(t, "", "matrix", path, "--json")
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %s", code, errs)
@@ -145,7 +147,7 @@ func TestMatrixFindingsPerDevice(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	var got []matrixEntry
+	var got []matrix.Entry
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatal(err)
 	}

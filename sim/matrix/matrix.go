@@ -1,6 +1,7 @@
 package matrix
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -24,26 +25,26 @@ type Request struct {
 
 // Column is one device's view of the payload.
 type Column struct {
-	Device  string         `json:"device"`
-	Model   string         `json:"model,omitempty"`
-	Version device.Version `json:"ios"`
-	Locked  bool           `json:"locked,omitempty"`
+	Device  string
+	Model   string
+	Version device.Version
+	Locked  bool
 	// Row is the capability row that applies (apns.md section 7.1).
-	Row string `json:"row"`
+	Row string
 	// Arrival is the context the notification first appears in
 	// (ArrivalContext).
-	Arrival device.Context `json:"arrival"`
+	Arrival device.Context
 	// Presentations has one entry per context of the version (RenderAll);
 	// empty when the app is not installed.
-	Presentations []device.Presentation `json:"presentations"`
+	Presentations []device.Presentation
 	// IconBadge is the app icon's badge once the notification arrives:
 	// aps.badge when the system may badge, nil when the icon is left as it
 	// is; BadgeNote says why (apns.md#U43).
-	IconBadge *int   `json:"icon_badge,omitempty"`
-	BadgeNote string `json:"badge_note,omitempty"`
+	IconBadge *int
+	BadgeNote string
 	// Findings are the lint findings for this device: its version and its
 	// own app's categories and strings.
-	Findings []lint.Finding `json:"findings"`
+	Findings []lint.Finding
 }
 
 // BadgeLine says what the app icon shows after the push, for drawings;
@@ -58,11 +59,14 @@ func (c Column) BadgeLine() string {
 	return ""
 }
 
-// Matrix is a payload rendered on a fleet, with its lint findings.
+// Matrix is a payload rendered on a fleet, with its lint findings. Its
+// JSON form is Entries.
 type Matrix struct {
+	// BundleID is the app the payload was rendered for.
+	BundleID string
 	// Findings are all findings for the fleet's versions.
-	Findings []lint.Finding `json:"findings"`
-	Devices  []Column       `json:"devices"`
+	Findings []lint.Finding
+	Devices  []Column
 }
 
 // Build renders req.Payload on every device of req.Fleet in every
@@ -74,7 +78,7 @@ func Build(req Request) (Matrix, error) {
 	if bundle == "" {
 		bundle = device.DefaultBundleID
 	}
-	m := Matrix{Findings: []lint.Finding{}, Devices: []Column{}}
+	m := Matrix{BundleID: bundle, Findings: []lint.Finding{}, Devices: []Column{}}
 	// Each device is linted with its own version and its own app, whose
 	// categories and strings may differ from the next device's.
 	perDevice := make([][]lint.Finding, len(req.Fleet))
@@ -154,53 +158,107 @@ func (m Matrix) Text() string {
 			b.WriteString("  app not installed\n")
 		}
 		for _, p := range c.Presentations {
-			writePresentation(&b, p)
+			fmt.Fprintf(&b, "  %-20s %s\n", string(p.Context)+":", p.Line())
+			for _, n := range p.Notes {
+				b.WriteString("      · " + n + "\n")
+			}
 		}
 		if line := c.BadgeLine(); line != "" {
 			b.WriteString("  " + line + "\n")
 		}
 		for _, f := range c.Findings {
-			fmt.Fprintf(&b, "  ! %s %s: %s\n", f.Severity, f.Rule, f.Message)
+			b.WriteString("  ! " + f.String() + "\n")
 		}
 	}
 	return b.String()
 }
 
-// writePresentation writes one context's line, then its notes.
-func writePresentation(b *strings.Builder, p device.Presentation) {
-	fmt.Fprintf(b, "  %-20s %s", string(p.Context)+":", p.Style)
-	if p.Style != device.StyleNone && p.Style != device.StyleForegroundSilent {
-		var text []string
-		for _, s := range []string{p.Title, p.Subtitle, p.Body} {
-			if s != "" {
-				text = append(text, s)
-			}
-		}
-		if len(text) > 0 {
-			fmt.Fprintf(b, " %q", strings.Join(text, " / "))
-		}
-	}
-	for _, btn := range p.Buttons {
-		b.WriteString(" [" + btn.Title)
-		switch {
-		case btn.Destructive:
-			b.WriteString(" (destructive)")
-		case btn.TextInput:
-			b.WriteString(" (text)")
-		}
-		b.WriteByte(']')
-	}
-	if p.Slider != "" {
-		fmt.Fprintf(b, " ⟨%s⟩", p.Slider)
-	}
-	if p.Badge != nil {
-		fmt.Fprintf(b, " badge=%d", *p.Badge)
-	}
-	if p.Sound != "" {
-		fmt.Fprintf(b, " sound=%s", p.Sound)
-	}
-	b.WriteByte('\n')
-	for _, n := range p.Notes {
-		b.WriteString("      · " + n + "\n")
-	}
+// Entry is one device of the matrix in its JSON form, the output of
+// "pushsim matrix --json" (README): every field the drawing shows, and the
+// row ids behind them.
+type Entry struct {
+	Device    string         `json:"device"`
+	Model     string         `json:"model"`
+	IOS       string         `json:"ios"`
+	Locked    bool           `json:"locked"`
+	Row       string         `json:"row"`
+	App       string         `json:"app"`
+	Installed bool           `json:"installed"`
+	Arrival   device.Context `json:"arrival,omitempty"`
+	// IconBadge is the app icon's badge after the push; nil leaves it as it
+	// is, for the reason in BadgeNote (apns.md#U43).
+	IconBadge     *int                `json:"icon_badge,omitempty"`
+	BadgeNote     string              `json:"badge_note,omitempty"`
+	Presentations []EntryPresentation `json:"presentations"`
+	Findings      []EntryFinding      `json:"findings"`
 }
+
+// EntryPresentation is one context of an Entry.
+type EntryPresentation struct {
+	Context  device.Context `json:"context"`
+	Style    device.Style   `json:"style"`
+	Title    string         `json:"title"`
+	Subtitle string         `json:"subtitle,omitempty"`
+	Body     string         `json:"body"`
+	Sound    string         `json:"sound,omitempty"`
+	Badge    *int           `json:"badge,omitempty"`
+	Slider   string         `json:"slider,omitempty"`
+	Gesture  string         `json:"gesture,omitempty"`
+	Thread   string         `json:"thread,omitempty"`
+	Callback string         `json:"callback,omitempty"`
+	Buttons  []EntryButton  `json:"buttons"`
+	// Notes say why the context looks as it does, each citing its row.
+	Notes []string `json:"notes,omitempty"`
+}
+
+// EntryButton is one button of an EntryPresentation.
+type EntryButton struct {
+	ID                     string `json:"id"`
+	Title                  string `json:"title"`
+	Destructive            bool   `json:"destructive"`
+	Foreground             bool   `json:"foreground"`
+	AuthenticationRequired bool   `json:"authentication_required"`
+	TextInput              bool   `json:"text_input"`
+	Icon                   string `json:"icon,omitempty"`
+	System                 bool   `json:"system,omitempty"`
+}
+
+// EntryFinding is a lint finding for the Entry's device (its version, its
+// app).
+type EntryFinding struct {
+	Rule     string `json:"rule"`
+	Severity string `json:"severity"`
+	Versions string `json:"versions"`
+	Message  string `json:"message"`
+	Fix      string `json:"fix,omitempty"`
+	Row      string `json:"row,omitempty"`
+}
+
+// Entries is the JSON form of m: one Entry per device.
+func (m Matrix) Entries() []Entry {
+	entries := make([]Entry, 0, len(m.Devices))
+	for _, col := range m.Devices {
+		e := Entry{Device: col.Device, Model: col.Model, IOS: col.Version.String(), Locked: col.Locked, Row: col.Row, App: m.BundleID,
+			Installed: len(col.Presentations) > 0, Arrival: col.Arrival, IconBadge: col.IconBadge, BadgeNote: col.BadgeNote,
+			Presentations: []EntryPresentation{}, Findings: []EntryFinding{}}
+		for _, p := range col.Presentations {
+			ep := EntryPresentation{Context: p.Context, Style: p.Style, Title: p.Title, Subtitle: p.Subtitle, Body: p.Body,
+				Sound: p.Sound, Badge: p.Badge, Slider: p.Slider, Gesture: p.Gesture, Thread: p.Thread, Callback: string(p.Callback),
+				Buttons: make([]EntryButton, 0, len(p.Buttons)), Notes: p.Notes}
+			for _, b := range p.Buttons {
+				ep.Buttons = append(ep.Buttons, EntryButton{ID: b.ID, Title: b.Title, Destructive: b.Destructive, Foreground: b.Foreground,
+					AuthenticationRequired: b.AuthRequired, TextInput: b.TextInput, Icon: b.Icon, System: b.System})
+			}
+			e.Presentations = append(e.Presentations, ep)
+		}
+		for _, f := range col.Findings {
+			e.Findings = append(e.Findings, EntryFinding{Rule: f.Rule, Severity: string(f.Severity), Versions: f.Versions.String(),
+				Message: f.Message, Fix: f.Fix, Row: f.Row})
+		}
+		entries = append(entries, e)
+	}
+	return entries
+}
+
+// MarshalJSON writes m as its Entries.
+func (m Matrix) MarshalJSON() ([]byte, error) { return json.Marshal(m.Entries()) }
