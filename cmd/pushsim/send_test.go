@@ -261,7 +261,7 @@ func TestSendMistypedKeyIsIgnored(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
 	}
-	for _, want := range []string{`banner               "Hi"`, `note       "aps.badge" must be an integer (apns.md#P07): the device ignores this key and delivers the rest (apns.md#U47)`} {
+	for _, want := range []string{`banner:              banner "Hi"`, `note       "aps.badge" must be an integer (apns.md#P07): the device ignores this key and delivers the rest (apns.md#U47)`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
