@@ -186,19 +186,6 @@ func (r *run) screenOf(dev string, e *ScreenExpect) (want, got view, err error) 
 	return want, got, nil
 }
 
-// shownIn is the context a notification was presented in when it
-// arrived, from the event log; "" when it was not presented.
-func (r *run) shownIn(device, apnsID string) device.Context {
-	events, _ := r.log.Since(0, 0)
-	for i := len(events) - 1; i >= 0; i-- {
-		ev := events[i]
-		if ev.Kind == world.EventPresented && ev.Device == device && ev.ApnsID == apnsID {
-			return ev.Context
-		}
-	}
-	return ""
-}
-
 func nonNil(s []string) []string {
 	if s == nil {
 		return []string{}
