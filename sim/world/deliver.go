@@ -295,12 +295,12 @@ func (w *World) wake(batch *[]Event, ds *deviceState, a *device.App, d *Delivere
 		if a.State == device.AppNotRunning {
 			w.setState(batch, ds, a, device.AppBackground, "launched in the background for a silent push")
 		}
-		what := "silent push"
+		what, rows := "silent push", "C05"
 		if mixed {
-			what = "mixed push (alert and content-available)"
+			what, rows = "mixed push (alert and content-available)", "C05, U40"
 		}
 		ev.Kind, ev.Callback, ev.Action = EventWake, e.Fetch, device.KeyFetch
-		ev.Message = fmt.Sprintf("%s: app woken in the %s, %s has %s to complete (apns.md#C05, U40)", what, a.State, e.Fetch, w.limit)
+		ev.Message = fmt.Sprintf("%s: app woken in the %s, %s has %s to complete (apns.md#%s)", what, a.State, e.Fetch, w.limit, rows)
 		w.emit(batch, ev)
 		fetch()
 		return
