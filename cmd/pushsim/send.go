@@ -59,7 +59,7 @@ const settle = 31 * time.Second
 const maxEvents = 100000
 
 // Run sends the payload and prints what each device shows.
-func (c *sendCmd) Run(e *env) error {
+func (c *sendCmd) Run(e *env) (err error) {
 	if c.Context != "" && c.Tap == "" {
 		return usageErr("--context %q: chooses where --tap happens; expected --tap ID too (apns.md#U41)", c.Context)
 	}
@@ -102,7 +102,7 @@ func (c *sendCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	defer h.Close()
+	defer closing(&err, h.Close)
 
 	anyRejected := false
 	var refusals []string // taps the device's screen cannot reach (apns.md#U41, U48)
