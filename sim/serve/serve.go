@@ -101,7 +101,7 @@ const (
 // ProductionDevice names the device of the default serve fleet whose app
 // is installed for production: a push to it succeeds only on the
 // production environment (apns.md#D03).
-const ProductionDevice = "ios17-production"
+const ProductionDevice = "ios17-prod"
 
 // DefaultFleet is the fleet of "pushsim serve" without --fleet: the
 // default fleet plus ProductionDevice, so that a successful production
