@@ -511,3 +511,15 @@ func TestTapInShownContext(t *testing.T) {
 	}
 	has(t, m, "✓ used: acted on with")
 }
+
+// The fleet pane shows the app icon's badge once the system lets it
+// through (apns.md#U43).
+func TestFleetShowsBadge(t *testing.T) {
+	w := newWorld(t, nil, 0)
+	m := newTestModel(t, w)
+	m.SetSize(100, 30)
+	m.composer.SetText(`{"aps":{"alert":"You have mail","badge":3}}`)
+	keys(m, "ctrl+s")
+	selectDevice(t, m, "ios10")
+	has(t, m, "badge 3 · iPhone 7")
+}
