@@ -91,11 +91,18 @@ type Capabilities struct {
 	// apns.md#P12, V50).
 	ServiceExtension bool `json:"service_extension"`
 	// CriticalAlerts (12+, apns.md#P08, V12), Provisional (12+, V48),
-	// ThreadGrouping (12+, P09, V48), SummaryArg (12+, P06).
+	// ThreadGrouping (12+, P09, V48, V64), SummaryArg (12–14: iOS 15
+	// ignores summary-arg and summary-arg-count, apns.md#V65, V66).
 	CriticalAlerts bool `json:"critical_alerts"`
 	Provisional    bool `json:"provisional"`
 	ThreadGrouping bool `json:"thread_grouping"`
 	SummaryArg     bool `json:"summary_arg"`
+	// HiddenPreviews: Show Previews always / when unlocked / never (11+,
+	// apns.md#V11, V71).
+	HiddenPreviews bool `json:"hidden_previews"`
+	// Focus: the user can turn on a Focus that silences apps; time-sensitive
+	// and critical notifications break through (15+, apns.md#V68).
+	Focus bool `json:"focus"`
 	// PushTypeHeader: apns-push-type matters (13+, apns.md#H02, V13);
 	// TargetContentID likewise (13+, P13).
 	PushTypeHeader  bool `json:"push_type_header"`
@@ -197,7 +204,9 @@ func capabilityTable() []Capabilities {
 			CriticalAlerts:       major >= 12, // apns.md#V12
 			Provisional:          major >= 12, // apns.md#V12, V48
 			ThreadGrouping:       major >= 12, // apns.md#V12, P09
-			SummaryArg:           major >= 12, // apns.md#P06
+			SummaryArg:           major >= 12 && major < 15, // apns.md#V65, V66
+			HiddenPreviews:       major >= 11,               // apns.md#V11, V71
+			Focus:                major >= 15,               // apns.md#V68
 			PushTypeHeader:       major >= 13, // apns.md#V13, H02
 			TargetContentID:      major >= 13, // apns.md#P13
 			InterruptionLevels:   major >= 15, // apns.md#V15, P14

@@ -158,6 +158,9 @@ func applyDefaults(d *Device) {
 			if a.Handler.Actions == nil && a.Handler.Routes == nil {
 				a.Handler.Actions = def.Handler.Actions
 			}
+			if a.Entitlements == nil {
+				a.Entitlements = def.Entitlements
+			}
 		}
 	}
 }

@@ -129,6 +129,12 @@ func writePresentation(b *strings.Builder, p Presentation) {
 		if len(text) > 0 {
 			fmt.Fprintf(b, " %q", strings.Join(text, " / "))
 		}
+		for _, a := range p.Attachments {
+			b.WriteString(" " + AttachmentLabel(a)) // apns.md#V62
+		}
+		if p.Label != "" {
+			b.WriteString(" <" + p.Label + ">") // apns.md#V67
+		}
 	}
 	for _, btn := range p.Buttons {
 		b.WriteString(" [" + btn.Title)

@@ -14,7 +14,35 @@ type Device struct {
 	Version Version `json:"ios" yaml:"ios"`
 	Locked  bool    `json:"locked" yaml:"locked"`
 	Apps    []*App  `json:"apps" yaml:"apps"`
+	// Offline: the device cannot be reached; APNs stores one notification
+	// per app for it (apns.md#T20–T23).
+	Offline bool `json:"offline,omitempty" yaml:"offline,omitempty"`
+	// ShowPreviews is Settings > Notifications > Show Previews (iOS 11+,
+	// apns.md#V71): PreviewsAlways, PreviewsWhenUnlocked or PreviewsNever.
+	// Empty means the model's default (apns.md#V72, U46).
+	ShowPreviews Previews `json:"show_previews,omitempty" yaml:"show_previews,omitempty"`
+	// Focus is the Focus the user turned on (iOS 15+, apns.md#V68); nil
+	// when none.
+	Focus *Focus `json:"focus,omitempty" yaml:"focus,omitempty"`
 }
+
+// Focus is an active Focus (Work, Sleep, ...): it silences the apps it
+// does not allow (apns.md#V68).
+type Focus struct {
+	Name string `json:"name" yaml:"name"`
+	// AllowedApps are bundle ids whose notifications are not silenced.
+	AllowedApps []string `json:"allowed_apps,omitempty" yaml:"allowed_apps,omitempty"`
+}
+
+// Previews is a Show Previews setting (apns.md#V71).
+type Previews string
+
+// Show Previews settings (UNShowPreviewsSetting, iOS 11).
+const (
+	PreviewsAlways       Previews = "always"
+	PreviewsWhenUnlocked Previews = "when-unlocked"
+	PreviewsNever        Previews = "never"
+)
 
 // App finds the installed app with bundleID, or nil.
 func (d *Device) App(bundleID string) *App {
@@ -84,6 +112,51 @@ type App struct {
 	// APNs' schedule (apns.md#D06, U21).
 	Uninstalled   bool      `json:"uninstalled,omitempty" yaml:"uninstalled,omitempty"`
 	UninstalledAt time.Time `json:"uninstalled_at,omitzero" yaml:"-"`
+	// ServiceExtension is the app's Notification Service Extension, run
+	// for mutable-content pushes on iOS 10+ (apns.md#V60–V63); nil when
+	// the app ships none.
+	ServiceExtension *ServiceExtension `json:"service_extension,omitempty" yaml:"service_extension,omitempty"`
+	// Entitlements the app was signed with: EntitlementTimeSensitive,
+	// EntitlementCriticalAlerts (apns.md#V68, V69).
+	Entitlements []string `json:"entitlements,omitempty" yaml:"entitlements,omitempty"`
+	// ShowPreviews overrides the device's Show Previews for this app
+	// (apns.md#V71).
+	ShowPreviews Previews `json:"show_previews,omitempty" yaml:"show_previews,omitempty"`
+}
+
+// Entitlements an app may have (apns.md#V68, V69).
+const (
+	EntitlementTimeSensitive  = "time-sensitive"  // com.apple.developer.usernotifications.time-sensitive
+	EntitlementCriticalAlerts = "critical-alerts" // com.apple.developer.usernotifications.critical-alerts
+)
+
+// HasEntitlement reports whether the app was signed with e.
+func (a *App) HasEntitlement(e string) bool {
+	for _, x := range a.Entitlements {
+		if x == e {
+			return true
+		}
+	}
+	return false
+}
+
+// ServiceExtension scripts an app's Notification Service Extension
+// (apns.md#V60–V62): the content it writes and how long it takes.
+type ServiceExtension struct {
+	// Title, Subtitle and Body replace the alert's when not empty.
+	Title    string `json:"title,omitempty" yaml:"title,omitempty"`
+	Subtitle string `json:"subtitle,omitempty" yaml:"subtitle,omitempty"`
+	Body     string `json:"body,omitempty" yaml:"body,omitempty"`
+	// Attachments are file names the extension attaches; their extension
+	// says the kind drawn: [image: x.jpg], [audio: x.m4a], [video: x.mp4]
+	// (apns.md#V62).
+	Attachments []string `json:"attachments,omitempty" yaml:"attachments,omitempty"`
+	// Complete is "after" (the default: the content handler is called
+	// after Delay) or "never" (the system's time runs out, apns.md#V61).
+	Complete Completion `json:"complete,omitempty" yaml:"complete,omitempty"`
+	// Delay is how long the extension works before calling its content
+	// handler; 0 means at once.
+	Delay time.Duration `json:"delay,omitempty" yaml:"delay,omitempty"`
 }
 
 // willPresent options an app can return in App.ForegroundPresentation
@@ -120,6 +193,13 @@ type Category struct {
 	CustomDismissAction bool `json:"custom_dismiss_action,omitempty" yaml:"custom_dismiss_action,omitempty"`
 	// HiddenPreviewsBodyPlaceholder is shown when previews are hidden (11+).
 	HiddenPreviewsBodyPlaceholder string `json:"hidden_previews_body_placeholder,omitempty" yaml:"hidden_previews_body_placeholder,omitempty"`
+	// HiddenPreviewsShowTitle and HiddenPreviewsShowSubtitle keep the
+	// title / subtitle when previews are hidden (11+, apns.md#V71).
+	HiddenPreviewsShowTitle    bool `json:"hidden_previews_show_title,omitempty" yaml:"hidden_previews_show_title,omitempty"`
+	HiddenPreviewsShowSubtitle bool `json:"hidden_previews_show_subtitle,omitempty" yaml:"hidden_previews_show_subtitle,omitempty"`
+	// SummaryFormat is categorySummaryFormat: the group summary with %u
+	// (the count) and %@ (the summary arguments) (12+, apns.md#V65).
+	SummaryFormat string `json:"summary_format,omitempty" yaml:"summary_format,omitempty"`
 }
 
 // Action is one registered action button (apns.md#V33, V42, V43).
@@ -240,6 +320,16 @@ type Presentation struct {
 	// Thread is the thread-id Notification Center groups by (12+,
 	// apns.md#V48, P09).
 	Thread string `json:"thread,omitempty"`
+	// Attachments are the service extension's attachments, drawn in text
+	// as "[image: name]" (apns.md#V62, U47); empty when previews are
+	// hidden.
+	Attachments []string `json:"attachments,omitempty"`
+	// Label is a system label drawn above the text: "TIME SENSITIVE" or
+	// "CRITICAL" (iOS 15+, apns.md#V67).
+	Label string `json:"label,omitempty"`
+	// Hidden is set when the preview is hidden (apns.md#V71): the body is
+	// the placeholder.
+	Hidden bool `json:"hidden,omitempty"`
 	// Callback is the delegate method that runs at arrival, if any: the
 	// foreground delivery or the background wake of a content-available
 	// push.

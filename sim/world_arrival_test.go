@@ -50,11 +50,12 @@ func TestArrivalPresentation(t *testing.T) {
 			got{EventPresented, ContextNotificationCenter, StyleNotificationCenter, "FYI"}},
 		{"passive on a locked device: the lock screen list", "ios18-locked", nil,
 			`{"aps":{"alert":"FYI","interruption-level":"passive"}}`,
-			got{EventPresented, ContextLockScreen, StyleLockScreen, "FYI"}},
+			// An iPhone 16 hides previews while locked (apns.md#V71, V72).
+			got{EventPresented, ContextLockScreen, StyleLockScreen, "Notification"}},
 		{"provisional on a locked device: Notification Center only (apns.md#V48)", "ios17",
 			[]func([]*Device){lock("ios17"), app("ios17", func(a *App) { a.Permission = PermissionProvisional })},
 			`{"aps":{"alert":"Hi"}}`,
-			got{EventPresented, ContextNotificationCenter, StyleNotificationCenter, "Hi"}},
+			got{EventPresented, ContextNotificationCenter, StyleNotificationCenter, "Notification"}}, // apns.md#V71, V72
 		{"iOS 7, never asked: registration was the prompt (apns.md#V08)", "ios7",
 			[]func([]*Device){app("ios7", func(a *App) { a.Permission = PermissionNotDetermined })},
 			`{"aps":{"alert":"Hi"}}`,
