@@ -191,29 +191,29 @@ func capabilityTable() []Capabilities {
 		c := Capabilities{
 			Row:                  rowID(major),
 			From:                 Version{major, 0},
-			Actions:              major >= 8,  // apns.md#V08, V21
-			TextInput:            major >= 9,  // apns.md#V09
-			TextInputPlaceholder: major >= 10, // apns.md#V43
-			UserNotifications:    major >= 10, // apns.md#V10
-			ForegroundUI:         major >= 10, // apns.md#V45
-			ForegroundBannerList: major >= 14, // apns.md#V14
-			Title:                major >= 10, // apns.md#P06
-			Subtitle:             major >= 10, // apns.md#P06
-			BackgroundPush:       major >= 7,  // apns.md#V07, P11
-			ServiceExtension:     major >= 10, // apns.md#V10, P12
-			CriticalAlerts:       major >= 12, // apns.md#V12
-			Provisional:          major >= 12, // apns.md#V12, V48
-			ThreadGrouping:       major >= 12, // apns.md#V12, P09
+			Actions:              major >= 8,                // apns.md#V08, V21
+			TextInput:            major >= 9,                // apns.md#V09
+			TextInputPlaceholder: major >= 10,               // apns.md#V43
+			UserNotifications:    major >= 10,               // apns.md#V10
+			ForegroundUI:         major >= 10,               // apns.md#V45
+			ForegroundBannerList: major >= 14,               // apns.md#V14
+			Title:                major >= 10,               // apns.md#P06
+			Subtitle:             major >= 10,               // apns.md#P06
+			BackgroundPush:       major >= 7,                // apns.md#V07, P11
+			ServiceExtension:     major >= 10,               // apns.md#V10, P12
+			CriticalAlerts:       major >= 12,               // apns.md#V12
+			Provisional:          major >= 12,               // apns.md#V12, V48
+			ThreadGrouping:       major >= 12,               // apns.md#V12, P09
 			SummaryArg:           major >= 12 && major < 15, // apns.md#V65, V66
 			HiddenPreviews:       major >= 11,               // apns.md#V11, V71
 			Focus:                major >= 15,               // apns.md#V68
-			PushTypeHeader:       major >= 13, // apns.md#V13, H02
-			TargetContentID:      major >= 13, // apns.md#P13
-			InterruptionLevels:   major >= 15, // apns.md#V15, P14
-			RelevanceScore:       major >= 15, // apns.md#P15
-			Summary:              major >= 15, // apns.md#V15
-			ActionIcons:          major >= 15, // apns.md#V15, V42
-			FilterCriteria:       major >= 16, // apns.md#P16
+			PushTypeHeader:       major >= 13,               // apns.md#V13, H02
+			TargetContentID:      major >= 13,               // apns.md#P13
+			InterruptionLevels:   major >= 15,               // apns.md#V15, P14
+			RelevanceScore:       major >= 15,               // apns.md#P15
+			Summary:              major >= 15,               // apns.md#V15
+			ActionIcons:          major >= 15,               // apns.md#V15, V42
+			FilterCriteria:       major >= 16,               // apns.md#P16
 		}
 		c.Rules = contextRules(major)
 		switch {
