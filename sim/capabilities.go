@@ -288,3 +288,11 @@ func CapabilitiesOf(v Version) Capabilities { return defaultTable.row(v).clone()
 // ContextsOf returns the contexts a version can show a notification in,
 // in the stable order RenderAll uses.
 func ContextsOf(v Version) []Context { return slices.Clone(defaultTable.row(v).Contexts) }
+
+// TableRows returns the table itself, oldest first, without copying, for
+// readers on a hot path such as lint. Callers must not modify it.
+func TableRows() []Capabilities { return defaultTable.rows }
+
+// TableRow returns the row for v without copying. Callers must not modify
+// it.
+func TableRow(v Version) *Capabilities { return defaultTable.row(v) }

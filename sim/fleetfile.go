@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -215,14 +216,14 @@ func validateFleet(devices []*Device) (path, msg string) {
 }
 
 func validateApp(p string, a *App) (path, msg string) {
-	if !oneOf(string(a.Environment), environments) {
+	if !slices.Contains(environments, string(a.Environment)) {
 		return p + ".environment", badValue("environment", string(a.Environment), environments)
 	}
-	if !oneOf(string(a.State), appStates) {
-		return p + ".state", badValue("state", string(a.State), appStates)
+	if !slices.Contains(AppStates(), string(a.State)) {
+		return p + ".state", badValue("state", string(a.State), AppStates())
 	}
-	if !oneOf(string(a.Permission), permissions) {
-		return p + ".permission", badValue("permission", string(a.Permission), permissions)
+	if !slices.Contains(Permissions(), string(a.Permission)) {
+		return p + ".permission", badValue("permission", string(a.Permission), Permissions())
 	}
 	// apns.md#U17: any even length of 32–200 hex characters.
 	if _, err := hex.DecodeString(a.Token); err != nil || len(a.Token) < 32 || len(a.Token) > 200 {
@@ -250,7 +251,7 @@ func validateApp(p string, a *App) (path, msg string) {
 			ids[act.ID] = true
 		}
 	}
-	if !oneOf(a.Handler.WillPresent, willPresents) {
+	if !slices.Contains(willPresents, a.Handler.WillPresent) {
 		return p + ".handler.will_present", badValue("will_present", a.Handler.WillPresent, willPresents[1:])
 	}
 	if path, msg := validateScripts(p+".handler.actions", a.Handler.Actions); msg != "" {
@@ -271,7 +272,7 @@ func validateApp(p string, a *App) (path, msg string) {
 func validateScripts(p string, m map[string]Script) (path, msg string) {
 	for key, s := range m {
 		sp := p + "." + quoteKey(key)
-		if !oneOf(string(s.Complete), completions) {
+		if !slices.Contains(completions, string(s.Complete)) {
 			return sp + ".complete", badValue("complete", string(s.Complete), completions[1:])
 		}
 		if s.Delay < 0 {
@@ -383,3 +384,25 @@ func (v *scalarCheck) Visit(n ast.Node) ast.Visitor {
 }
 
 func (e *FleetError) withFile(name string) *FleetError { e.File = name; return e }
+
+// AppStates are the values an app's state may take.
+func AppStates() []string {
+	return []string{string(AppNotRunning), string(AppBackground), string(AppForeground), string(AppForceQuit)}
+}
+
+// Permissions are the values an app's notification authorization may take.
+func Permissions() []string {
+	return []string{string(PermissionNotDetermined), string(PermissionDenied), string(PermissionAuthorized), string(PermissionProvisional)}
+}
+
+// PrepareApp gives an app being installed on d the fleet file's defaults
+// and checks it as the fleet file would. It works on a copy of a.
+func PrepareApp(d *Device, a *App) (*App, error) {
+	tmp := &Device{Name: d.Name, Version: d.Version, Apps: []*App{a}}
+	applyDefaults(tmp)
+	a = tmp.Apps[0] // applyDefaults works on a copy
+	if path, msg := validateApp("app", a); msg != "" {
+		return a, fmt.Errorf("%s: %s", path, msg)
+	}
+	return a, nil
+}

@@ -96,17 +96,3 @@ func (h *Harness) Close() error {
 	}
 	return errors.Join(errs...)
 }
-
-// LintDelivery is the World's lint hook: the warnings and errors of Lint
-// for the one device and app a notification reached, as event messages.
-func LintDelivery(d *Device, a *App, n Notification) []string {
-	findings := LintPayload(n.Payload, LintTarget{App: a, Versions: []Version{d.Version}, PushType: n.PushType, Priority: n.Priority, Topic: n.Topic})
-	var out []string
-	for _, f := range findings {
-		if f.Severity == SeverityInfo {
-			continue
-		}
-		out = append(out, fmt.Sprintf("%s %s: %s", f.Severity, f.Rule, f.Message))
-	}
-	return out
-}

@@ -108,13 +108,13 @@ type linter struct {
 }
 
 func newLinter(t LintTarget) *linter {
-	l := &linter{t: t, rows: defaultTable.rows}
+	l := &linter{t: t, rows: TableRows()}
 	l.want = make([]bool, len(l.rows))
 	for i := range l.rows {
 		l.want[i] = len(t.Versions) == 0
 	}
 	for _, v := range t.Versions {
-		row := defaultTable.row(v)
+		row := TableRow(v)
 		for i := range l.rows {
 			if l.rows[i].Row == row.Row {
 				l.want[i] = true
@@ -201,7 +201,7 @@ func (l *linter) versions(hit []bool) string {
 
 // Concerns reports whether the finding applies to iOS version v.
 func (f Finding) Concerns(v Version) bool {
-	m := defaultTable.row(v).From.Major
+	m := TableRow(v).From.Major
 	if f.Versions == "all" {
 		return true
 	}
@@ -262,4 +262,18 @@ func (l *linter) parseError(err error) bool {
 		return true
 	}
 	return false
+}
+
+// LintDelivery is the World's lint hook: the warnings and errors of Lint
+// for the one device and app a notification reached, as event messages.
+func LintDelivery(d *Device, a *App, n Notification) []string {
+	findings := LintPayload(n.Payload, LintTarget{App: a, Versions: []Version{d.Version}, PushType: n.PushType, Priority: n.Priority, Topic: n.Topic})
+	var out []string
+	for _, f := range findings {
+		if f.Severity == SeverityInfo {
+			continue
+		}
+		out = append(out, fmt.Sprintf("%s %s: %s", f.Severity, f.Rule, f.Message))
+	}
+	return out
 }

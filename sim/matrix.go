@@ -74,7 +74,7 @@ func BuildMatrix(req MatrixRequest) (Matrix, error) {
 		}
 		col := MatrixColumn{
 			Device: d.Name, Model: d.Model, Version: d.Version, Locked: d.Locked,
-			Row: defaultTable.row(d.Version).Row, Presentations: []Presentation{}, Findings: []Finding{},
+			Row: TableRow(d.Version).Row, Presentations: []Presentation{}, Findings: []Finding{},
 		}
 		if a := d.App(bundle); a != nil {
 			col.Arrival = ArrivalContext(d, a)

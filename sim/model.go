@@ -338,3 +338,8 @@ type Presentation struct {
 	// ignored before iOS 8", "2 of 3 actions fit"), each citing its row.
 	Notes []string `json:"notes,omitempty"`
 }
+
+// AppForceQuit is the state of an app the user swiped away: it is not
+// running and gets no background launches until opened again
+// (apns.md#C05, V52).
+const AppForceQuit AppState = "force-quit"

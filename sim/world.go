@@ -9,11 +9,6 @@ import (
 	"time"
 )
 
-// AppForceQuit is the state of an app the user swiped away: it is not
-// running and gets no background launches until opened again
-// (apns.md#C05, V52).
-const AppForceQuit AppState = "force-quit"
-
 // Defaults of WorldConfig.
 const (
 	// DefaultWatchdogLimit is how long an app may take to call a
@@ -379,13 +374,4 @@ func (w *World) lookup(device, bundleID string) (*deviceState, *App, error) {
 		return nil, nil, err
 	}
 	return ds, a, nil
-}
-
-func oneOf(s string, set []string) bool {
-	for _, x := range set {
-		if s == x {
-			return true
-		}
-	}
-	return false
 }

@@ -1,6 +1,9 @@
 package sim
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // SetLocked locks or unlocks a device.
 func (w *World) SetLocked(device string, locked bool) error {
@@ -19,12 +22,10 @@ func (w *World) SetLocked(device string, locked bool) error {
 	return nil
 }
 
-var appStates = []string{string(AppNotRunning), string(AppBackground), string(AppForeground), string(AppForceQuit)}
-
 // SetAppState changes an app's run state.
 func (w *World) SetAppState(device, bundleID string, s AppState) error {
-	if !oneOf(string(s), appStates) {
-		return &InvalidValueError{Field: "app state", Value: string(s), Allowed: appStates}
+	if !slices.Contains(AppStates(), string(s)) {
+		return &InvalidValueError{Field: "app state", Value: string(s), Allowed: AppStates()}
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -50,12 +51,10 @@ func (w *World) setState(batch *[]Event, ds *deviceState, a *App, s AppState, wh
 		Message: fmt.Sprintf("%s: %s → %s (%s)", a.BundleID, old, s, why)})
 }
 
-var permissions = []string{string(PermissionNotDetermined), string(PermissionDenied), string(PermissionAuthorized), string(PermissionProvisional)}
-
 // SetPermission changes an app's notification authorization.
 func (w *World) SetPermission(device, bundleID string, p Permission) error {
-	if !oneOf(string(p), permissions) {
-		return &InvalidValueError{Field: "permission", Value: string(p), Allowed: permissions}
+	if !slices.Contains(Permissions(), string(p)) {
+		return &InvalidValueError{Field: "permission", Value: string(p), Allowed: Permissions()}
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -207,11 +206,9 @@ func (w *World) Install(device string, app App) error {
 			a.Token = DeviceToken(device, fmt.Sprintf("%s#%d", a.BundleID, n))
 		}
 	}
-	tmp := &Device{Name: device, Version: ds.dev.Version, Apps: []*App{a}}
-	applyDefaults(tmp)
-	a = tmp.Apps[0] // applyDefaults works on a copy
-	if path, msg := validateApp("app", a); msg != "" {
-		return fmt.Errorf("install %s on %s: %s: %s", a.BundleID, device, path, msg)
+	a, err = PrepareApp(ds.dev, a)
+	if err != nil {
+		return fmt.Errorf("install %s on %s: %w", a.BundleID, device, err)
 	}
 	if prev, dup := w.byToken[a.Token]; dup {
 		return fmt.Errorf("install %s on %s: token already belongs to %s on %s", a.BundleID, device, prev.app.BundleID, prev.ds.dev.Name)
