@@ -119,10 +119,11 @@ func (w *World) Observe(r fakeapns.Record) {
 			Message: fmt.Sprintf("undeliverable: invalid payload: %v (apns.md#U02)", perr)})
 		return
 	}
-	w.deliver(nil, ref.ds, ref.app, Notification{
+	w.arrive(ref.ds, ref.app, Notification{
 		ApnsID: n.ApnsID, Topic: n.Topic, PushType: n.PushType, Priority: n.Priority,
 		CollapseID: n.CollapseID, Payload: payload, ReceivedAt: w.clock.Now(),
-	}, "")
+		Expiration: n.Expiration, ExpirationSet: n.ExpirationSet,
+	})
 }
 
 func pushTypeOr(t string) string {

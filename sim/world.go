@@ -47,6 +47,13 @@ type WorldConfig struct {
 	// (it runs under the World's lock). The CLI wires the package's lint
 	// here.
 	Lint func(d *Device, a *App, n Notification) []string
+	// ExtensionLimit is a service extension's time (apns.md#V61);
+	// defaults to DefaultExtensionLimit.
+	ExtensionLimit time.Duration
+	// BackgroundBudget and BackgroundWindow: background wakes per app per
+	// rolling window (apns.md#C10, U41); default 3 per hour.
+	BackgroundBudget int
+	BackgroundWindow time.Duration
 }
 
 // NotificationState is where a delivered notification stands.
@@ -98,6 +105,9 @@ type World struct {
 	maxNotes       int
 	unregNow       bool
 	lint           func(d *Device, a *App, n Notification) []string
+	extLimit       time.Duration
+	bgBudget       int
+	bgWindow       time.Duration
 
 	ctx    context.Context // cancelled by Close; parents webhooks
 	cancel context.CancelFunc
@@ -120,6 +130,7 @@ type deviceState struct {
 	notes  []*Delivered // oldest first
 	badges map[string]int
 	dead   map[*App]bool // installs whose token now answers 410 (apns.md#D06)
+	fid    fidelityState // offline slots, held and deferred pushes (apns.md#T20, C10, C11)
 }
 
 type tokenRef struct {
@@ -155,6 +166,16 @@ func NewWorld(cfg WorldConfig) *World {
 	}
 	if w.maxNotes <= 0 {
 		w.maxNotes = DefaultMaxNotifications
+	}
+	w.extLimit, w.bgBudget, w.bgWindow = cfg.ExtensionLimit, cfg.BackgroundBudget, cfg.BackgroundWindow
+	if w.extLimit <= 0 {
+		w.extLimit = DefaultExtensionLimit
+	}
+	if w.bgBudget <= 0 {
+		w.bgBudget = DefaultBackgroundBudget
+	}
+	if w.bgWindow <= 0 {
+		w.bgWindow = DefaultBackgroundWindow
 	}
 	w.ctx, w.cancel = context.WithCancel(context.Background())
 	w.mu.Lock()

@@ -13,12 +13,16 @@ func (w *World) SetLocked(device string, locked bool) error {
 	if err != nil {
 		return err
 	}
+	was := ds.dev.Locked
 	ds.dev.Locked = locked
 	msg := "device unlocked"
 	if locked {
 		msg = "device locked"
 	}
 	w.emit(nil, Event{Kind: EventNote, Device: device, Message: msg})
+	if was && !locked {
+		w.releaseOnUnlock(ds)
+	}
 	return nil
 }
 
@@ -129,6 +133,7 @@ func (w *World) Reset() {
 	for _, ds := range w.devices {
 		ds.notes = nil
 		clear(ds.badges)
+		ds.fid.reset()
 	}
 	w.emit(nil, Event{Kind: EventNote, Message: "world reset: notifications cleared"})
 }
@@ -137,6 +142,11 @@ func (w *World) Reset() {
 // mutable state.
 func cloneDevice(d *Device) *Device {
 	c := *d
+	if d.Focus != nil {
+		f := *d.Focus
+		f.AllowedApps = append([]string(nil), f.AllowedApps...)
+		c.Focus = &f
+	}
 	c.Apps = make([]*App, 0, len(d.Apps))
 	for _, a := range d.Apps {
 		if a != nil {
@@ -148,6 +158,12 @@ func cloneDevice(d *Device) *Device {
 
 func cloneApp(a *App) *App {
 	c := *a
+	if a.ServiceExtension != nil {
+		ext := *a.ServiceExtension
+		ext.Attachments = append([]string(nil), ext.Attachments...)
+		c.ServiceExtension = &ext
+	}
+	c.Entitlements = append([]string(nil), a.Entitlements...)
 	c.Categories = nil
 	for _, cat := range a.Categories {
 		cat.Actions = append([]Action(nil), cat.Actions...)
