@@ -52,8 +52,8 @@ type Notification struct {
 	// ExpirationSet is true when the apns-expiration header was sent, so
 	// that "0" (one attempt, no storage) differs from absent (APNs' storage
 	// policy) (apns.md#H16, T21).
-	ExpirationSet bool `json:"expiration_set,omitempty"`
-	CollapseID string    `json:"collapse_id,omitempty"`
+	ExpirationSet bool   `json:"expiration_set,omitempty"`
+	CollapseID    string `json:"collapse_id,omitempty"`
 	// Payload is the request body, unchanged.
 	Payload []byte `json:"payload"`
 	// PayloadProblem is non-empty when APNs accepts the body but no device
