@@ -66,6 +66,7 @@ type Step struct {
 	Fault          *FaultStep      `yaml:"fault,omitempty" json:"fault,omitempty"`
 	Exec           *ExecStep       `yaml:"exec,omitempty" json:"exec,omitempty"`
 	ExpectLint     *LintExpect     `yaml:"expect_lint,omitempty" json:"expect_lint,omitempty"`
+	ExpectStacks   *StacksExpect   `yaml:"expect_stacks,omitempty" json:"expect_stacks,omitempty"`
 
 	// Line and Column locate the step in its file (1-based; 0 when built
 	// in code).
@@ -77,7 +78,7 @@ type Step struct {
 // them.
 var StepKinds = []string{
 	"send", "expect_response", "expect_screen", "tap", "dismiss", "reply", "set",
-	"advance", "expect_events", "fault", "exec", "expect_lint",
+	"advance", "expect_events", "fault", "exec", "expect_lint", "expect_stacks",
 }
 
 // Kind returns the step's key, or "" when no field or several are set.
@@ -108,6 +109,7 @@ func (s *Step) kinds() []string {
 	add(s.Fault != nil, "fault")
 	add(s.Exec != nil, "exec")
 	add(s.ExpectLint != nil, "expect_lint")
+	add(s.ExpectStacks != nil, "expect_stacks")
 	return k
 }
 
@@ -153,10 +155,12 @@ type SendStep struct {
 	// PayloadFile is a JSON or simctl .apns file, relative to the scenario.
 	PayloadFile string `yaml:"payload_file,omitempty" json:"payload_file,omitempty"`
 	// APNs headers (apns.md section 2).
-	Topic      string `yaml:"topic,omitempty" json:"topic,omitempty"`
-	PushType   string `yaml:"push_type,omitempty" json:"push_type,omitempty"`
-	Priority   int    `yaml:"priority,omitempty" json:"priority,omitempty"`
-	Expiration int64  `yaml:"expiration,omitempty" json:"expiration,omitempty"`
+	Topic    string `yaml:"topic,omitempty" json:"topic,omitempty"`
+	PushType string `yaml:"push_type,omitempty" json:"push_type,omitempty"`
+	Priority int    `yaml:"priority,omitempty" json:"priority,omitempty"`
+	// Expiration is apns-expiration in Unix seconds; 0 is sent as 0 (one
+	// attempt, no storage, apns.md#H16, T21), absent sends no header.
+	Expiration *int64 `yaml:"expiration,omitempty" json:"expiration,omitempty"`
 	CollapseID string `yaml:"collapse_id,omitempty" json:"collapse_id,omitempty"`
 	ApnsID     string `yaml:"apns_id,omitempty" json:"apns_id,omitempty"`
 	// Auth is how the provider authenticates: one of AuthModes.
@@ -235,6 +239,9 @@ type ScreenExpect struct {
 	State string `yaml:"state,omitempty" json:"state,omitempty"`
 	// Count is how many notifications the device holds.
 	Count *int `yaml:"count,omitempty" json:"count,omitempty"`
+	// Attachments are the service extension's attachments as drawn:
+	// "[image: beach.jpg]" (apns.md#V62).
+	Attachments *[]string `yaml:"attachments,omitempty" json:"attachments,omitempty"`
 }
 
 // TapStep is the user answering a notification: tap (an action id,
@@ -259,6 +266,30 @@ type SetStep struct {
 	ChatOpen   *bool           `yaml:"chat_open,omitempty" json:"chat_open,omitempty"`
 	// Uninstalled removes the app (apns.md#D06).
 	Uninstalled bool `yaml:"uninstalled,omitempty" json:"uninstalled,omitempty"`
+	// Offline takes the device off the network or brings it back; back
+	// online it gets what APNs stored (apns.md#T20–T23).
+	Offline *bool `yaml:"offline,omitempty" json:"offline,omitempty"`
+	// Focus turns a Focus on by name, or off with "" (iOS 15+,
+	// apns.md#V68).
+	Focus *string `yaml:"focus,omitempty" json:"focus,omitempty"`
+	// ShowPreviews is the device's Show Previews setting (apns.md#V71).
+	ShowPreviews *sim.Previews `yaml:"show_previews,omitempty" json:"show_previews,omitempty"`
+}
+
+// StacksExpect checks the stacks Notification Center draws on a device
+// (apns.md#V64, V65): every stack, newest first, with the fields given.
+type StacksExpect struct {
+	Target `yaml:",inline"`
+	Stacks []StackMatch `yaml:"stacks" json:"stacks"`
+}
+
+// StackMatch is one expected stack; fields left out are not checked.
+type StackMatch struct {
+	App     string  `yaml:"app,omitempty" json:"app,omitempty"`
+	Thread  *string `yaml:"thread,omitempty" json:"thread,omitempty"`
+	Count   *int    `yaml:"count,omitempty" json:"count,omitempty"`
+	Top     *string `yaml:"top,omitempty" json:"top,omitempty"`
+	Summary *string `yaml:"summary,omitempty" json:"summary,omitempty"`
 }
 
 // EventsExpect checks the event log since the previous expect_events step

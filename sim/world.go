@@ -90,6 +90,12 @@ type DeviceView struct {
 	Unread int `json:"unread"`
 	// Badges are the app icons' badge numbers (apns.md#P07), by bundle id.
 	Badges map[string]int `json:"badges,omitempty"`
+	// Stacks are Notification Center's groups, newest first
+	// (apns.md#V64, V65).
+	Stacks []Stack `json:"stacks,omitempty"`
+	// Stored counts the notifications APNs holds for the device while it
+	// is offline, one per app at most (apns.md#T20).
+	Stored int `json:"stored,omitempty"`
 }
 
 // World is the simulated fleet: devices, their apps and notifications,
@@ -352,12 +358,15 @@ func (w *World) Device(name string) (DeviceView, error) {
 }
 
 func (ds *deviceState) view() DeviceView {
-	v := DeviceView{Device: *cloneDevice(ds.dev)}
+	v := DeviceView{Device: *cloneDevice(ds.dev), Stored: len(ds.fid.stored)}
+	notes := make([]Delivered, 0, len(ds.notes))
 	for _, n := range ds.notes {
 		if n.State == NotificationShown {
 			v.Unread++
+			notes = append(notes, *n)
 		}
 	}
+	v.Stacks = StacksOf(ds.dev, notes)
 	if len(ds.badges) > 0 {
 		v.Badges = make(map[string]int, len(ds.badges))
 		for k, b := range ds.badges {

@@ -155,7 +155,7 @@ func (w *World) deliver(batch *[]Event, ds *deviceState, a *App, n Notification,
 		if a.State == AppForeground {
 			ev.Callback = string(CallbackWillPresent) // apns.md#V45
 		}
-		ev.Message = presentedLine(ev.Context, ev.Presentation)
+		ev.Message = presentedLine(ev.Context, ev.Presentation) + arrivalWhy(dev, a, &n.Payload.Aps)
 		if a.Permission == PermissionProvisional {
 			ev.Message += " (provisional: delivered quietly, apns.md#V48)"
 		}

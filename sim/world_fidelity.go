@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -370,4 +371,25 @@ func keysOf[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// arrivalWhy explains, for the presented event, what the interruption
+// level and the Focus did (apns.md#V67–V69): "" when nothing did.
+func arrivalWhy(d *Device, a *App, aps *Aps) string {
+	caps := defaultTable.row(d.Version)
+	level, downgrade := EffectiveLevel(caps, a, aps)
+	var why []string
+	if downgrade != "" {
+		why = append(why, downgrade)
+	}
+	switch focus := FocusSilences(caps, d, a, level); {
+	case focus != "":
+		why = append(why, fmt.Sprintf("silenced by %s: listed without banner or sound (apns.md#V68)", focus))
+	case caps.Focus && d.Focus != nil && (level == LevelTimeSensitive || level == LevelCritical):
+		why = append(why, fmt.Sprintf("%s: breaks through %s (apns.md#V68)", level, focusName(d.Focus)))
+	}
+	if len(why) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(why, "; ") + ")"
 }
