@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/pushsim/pushsim/fakeapns"
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
 )
 
 // checkStep validates what the decoder cannot: references to devices,
@@ -177,7 +177,7 @@ func (t Target) names() []string {
 	return t.Devices
 }
 
-func (s *Scenario) device(name string) *sim.Device {
+func (s *Scenario) device(name string) *device.Device {
 	for _, d := range s.devices {
 		if d.Name == name {
 			return d
@@ -196,4 +196,4 @@ func (s *Scenario) unknownDevice(name string) string {
 	return fmt.Sprintf("unknown device %q: the fleet has %s", name, strings.Join(names, ", "))
 }
 
-var previewSettings = []sim.Previews{sim.PreviewsAlways, sim.PreviewsWhenUnlocked, sim.PreviewsNever}
+var previewSettings = []device.Previews{device.PreviewsAlways, device.PreviewsWhenUnlocked, device.PreviewsNever}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // expectEvents checks the events logged since the previous expect_events
@@ -53,7 +53,7 @@ func (r *run) expectEvents(step int, e *EventsExpect) error {
 // matchEvents assigns each matcher an event index (-1 when none). Ordered
 // matching is a greedy subsequence; otherwise each matcher takes the first
 // unused event it matches.
-func matchEvents(ms []EventMatch, events []sim.Event, ordered bool) []int {
+func matchEvents(ms []EventMatch, events []world.Event, ordered bool) []int {
 	out := make([]int, len(ms))
 	used := make([]bool, len(events))
 	next := 0
@@ -75,7 +75,7 @@ func matchEvents(ms []EventMatch, events []sim.Event, ordered bool) []int {
 }
 
 // matches reports whether ev satisfies every field m sets.
-func (m EventMatch) matches(ev sim.Event) bool {
+func (m EventMatch) matches(ev world.Event) bool {
 	switch {
 	case m.Kind != ev.Kind,
 		m.Device != "" && m.Device != ev.Device,
@@ -208,7 +208,7 @@ func (m EventMatch) render(get func(string) (string, bool)) string {
 }
 
 // eventField is an event's value for a matcher field.
-func eventField(ev sim.Event, name string) string {
+func eventField(ev world.Event, name string) string {
 	switch name {
 	case "device":
 		return ev.Device
@@ -248,7 +248,7 @@ func wantLines(ms []EventMatch) []string {
 // devices they name), each through the fields its kind's matchers use; a
 // matched event reads exactly as its matcher, so only what differs shows
 // in the diff.
-func gotLines(ms []EventMatch, events []sim.Event, assigned []int) []string {
+func gotLines(ms []EventMatch, events []world.Event, assigned []int) []string {
 	byEvent := map[int]int{}
 	for i, j := range assigned {
 		if j >= 0 {
@@ -259,7 +259,7 @@ func gotLines(ms []EventMatch, events []sim.Event, assigned []int) []string {
 		fields  map[string]bool
 		devices map[string]bool // nil: any device
 	}
-	kinds := map[sim.EventKind]*scope{}
+	kinds := map[world.EventKind]*scope{}
 	for _, m := range ms {
 		sc := kinds[m.Kind]
 		if sc == nil {
@@ -296,7 +296,7 @@ func gotLines(ms []EventMatch, events []sim.Event, assigned []int) []string {
 }
 
 // listEvents prints events one per line for a failure report, at most n.
-func listEvents(events []sim.Event, n int) string {
+func listEvents(events []world.Event, n int) string {
 	var b strings.Builder
 	for i, ev := range events {
 		if i == n {

@@ -7,7 +7,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/lint"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // expectResponse checks the previous send step's answers. Each answer is
@@ -75,7 +77,7 @@ func (r *run) screenOf(dev string, e *ScreenExpect) (want, got view, err error) 
 		return want, got, err
 	}
 	if e.App != "" {
-		notes = slices.DeleteFunc(notes, func(d sim.Delivered) bool { return d.App != e.App })
+		notes = slices.DeleteFunc(notes, func(d world.Delivered) bool { return d.App != e.App })
 	}
 	if e.Count != nil {
 		want["count"], got["count"] = *e.Count, len(notes)
@@ -86,7 +88,7 @@ func (r *run) screenOf(dev string, e *ScreenExpect) (want, got view, err error) 
 	if !drawn && e.State == "" && e.Context == "" {
 		return want, got, nil
 	}
-	var d *sim.Delivered
+	var d *world.Delivered
 	for i := len(notes) - 1; i >= 0; i-- {
 		if e.ApnsID == "" || notes[i].ApnsID == e.ApnsID {
 			d = &notes[i]
@@ -113,7 +115,7 @@ func (r *run) screenOf(dev string, e *ScreenExpect) (want, got view, err error) 
 		}
 	}
 	want["context"], got["context"] = ctx, ctx
-	var p *sim.Presentation
+	var p *device.Presentation
 	for i := range d.Presentations {
 		if d.Presentations[i].Context == ctx {
 			p = &d.Presentations[i]
@@ -141,7 +143,7 @@ func (r *run) screenOf(dev string, e *ScreenExpect) (want, got view, err error) 
 			got["badge"] = *p.Badge
 		}
 	}
-	buttons := func(key string, w *[]string, pick func(sim.Button) (string, bool)) {
+	buttons := func(key string, w *[]string, pick func(device.Button) (string, bool)) {
 		if w == nil {
 			return
 		}
@@ -156,13 +158,13 @@ func (r *run) screenOf(dev string, e *ScreenExpect) (want, got view, err error) 
 	if e.Attachments != nil {
 		drawn := []string{}
 		for _, a := range p.Attachments {
-			drawn = append(drawn, sim.AttachmentLabel(a))
+			drawn = append(drawn, device.AttachmentLabel(a))
 		}
 		want["attachments"], got["attachments"] = nonNil(*e.Attachments), drawn
 	}
-	buttons("buttons", e.Buttons, func(b sim.Button) (string, bool) { return b.Title, true })
-	buttons("button_ids", e.ButtonIDs, func(b sim.Button) (string, bool) { return b.ID, true })
-	buttons("destructive", e.Destructive, func(b sim.Button) (string, bool) { return b.ID, b.Destructive })
+	buttons("buttons", e.Buttons, func(b device.Button) (string, bool) { return b.Title, true })
+	buttons("button_ids", e.ButtonIDs, func(b device.Button) (string, bool) { return b.ID, true })
+	buttons("destructive", e.Destructive, func(b device.Button) (string, bool) { return b.ID, b.Destructive })
 	if len(e.Notes) > 0 {
 		var found []string
 		for _, n := range e.Notes {
@@ -182,11 +184,11 @@ func (r *run) screenOf(dev string, e *ScreenExpect) (want, got view, err error) 
 
 // shownIn is the context a notification was presented in when it
 // arrived, from the event log; "" when it was not presented.
-func (r *run) shownIn(device, apnsID string) sim.Context {
+func (r *run) shownIn(device, apnsID string) device.Context {
 	events, _ := r.log.Since(0, 0)
 	for i := len(events) - 1; i >= 0; i-- {
 		ev := events[i]
-		if ev.Kind == sim.EventPresented && ev.Device == device && ev.ApnsID == apnsID {
+		if ev.Kind == world.EventPresented && ev.Device == device && ev.ApnsID == apnsID {
 			return ev.Context
 		}
 	}
@@ -200,7 +202,7 @@ func nonNil(s []string) []string {
 	return s
 }
 
-func contextsOf(d *sim.Delivered) string {
+func contextsOf(d *world.Delivered) string {
 	var cs []string
 	for _, p := range d.Presentations {
 		cs = append(cs, string(p.Context))
@@ -214,10 +216,10 @@ func (r *run) expectLint(e *LintExpect) error {
 	if err != nil {
 		return err
 	}
-	target := sim.LintTarget{PushType: e.PushType, Priority: e.Priority, Topic: e.Topic}
+	target := lint.Target{PushType: e.PushType, Priority: e.Priority, Topic: e.Topic}
 	bundle := e.App
 	if bundle == "" {
-		bundle = sim.DefaultBundleID
+		bundle = device.DefaultBundleID
 	}
 	for _, d := range r.devices {
 		if a := d.App(bundle); a != nil {
@@ -239,7 +241,7 @@ func (r *run) expectLint(e *LintExpect) error {
 			}
 		}
 	}
-	findings := sim.Lint(body, target)
+	findings := lint.Lint(body, target)
 	used := make([]bool, len(findings))
 	var want, got []string
 	for _, m := range e.Findings {
@@ -285,7 +287,7 @@ func fieldIf(want, got string) string {
 	return got
 }
 
-func (m FindingMatch) matches(f sim.Finding) bool {
+func (m FindingMatch) matches(f lint.Finding) bool {
 	return m.Rule == f.Rule &&
 		(m.Severity == "" || m.Severity == string(f.Severity)) &&
 		(m.Versions == "" || m.Versions == f.Versions)
@@ -313,7 +315,7 @@ func (r *run) expectStacks(e *StacksExpect) error {
 		}
 		stacks := v.Stacks
 		if e.App != "" {
-			stacks = slices.DeleteFunc(stacks, func(s sim.Stack) bool { return s.App != e.App })
+			stacks = slices.DeleteFunc(stacks, func(s world.Stack) bool { return s.App != e.App })
 		}
 		for i, m := range e.Stacks {
 			w, g := view{"device": dev, "stack": i}, view{"device": dev, "stack": i}

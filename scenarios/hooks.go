@@ -16,17 +16,18 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // Event kinds the runner adds to the scenario's event log, next to sim's.
 const (
 	// EventWebhookReceived: the scenario's loopback receiver got a POST;
 	// Text is the body, URL the path.
-	EventWebhookReceived sim.EventKind = "webhook_received"
+	EventWebhookReceived world.EventKind = "webhook_received"
 	// EventExec: an exec step's command ended; Status is its exit status
 	// (-1 when it could not run or timed out), Text its output.
-	EventExec sim.EventKind = "exec"
+	EventExec world.EventKind = "exec"
 )
 
 // WebhookVar is replaced by the scenario's receiver URL in the fleet's
@@ -43,7 +44,7 @@ const webhookSentinel = "http://webhook.pushsim.invalid"
 type receiver struct {
 	srv    *http.Server
 	url    string
-	log    *sim.EventLog
+	log    *world.EventLog
 	status int
 	done   chan struct{}
 }
@@ -51,7 +52,7 @@ type receiver struct {
 // maxHookBody bounds what the receiver reads of one request.
 const maxHookBody = 64 << 10
 
-func startReceiver(log *sim.EventLog, status int) (*receiver, error) {
+func startReceiver(log *world.EventLog, status int) (*receiver, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0") // loopback only
 	if err != nil {
 		return nil, fmt.Errorf("webhook receiver: %w", err)
@@ -75,7 +76,7 @@ func (rc *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		Action   string `json:"action"`
 	}
 	_ = json.Unmarshal(body, &who) // a body that is not JSON is still recorded
-	rc.log.Append(sim.Event{
+	rc.log.Append(world.Event{
 		Kind: EventWebhookReceived, Device: who.Device, App: who.BundleID, Action: who.Action,
 		URL: req.URL.Path, Text: string(body), HTTPStatus: rc.status,
 		Message: fmt.Sprintf("webhook receiver: %s %s %s", req.Method, req.URL.Path, oneLine(string(body), 200)),
@@ -96,14 +97,14 @@ func (rc *receiver) Close() error {
 }
 
 // usesWebhook reports whether the scenario refers to ${WEBHOOK_URL}.
-func usesWebhook(s *Scenario, devices []*sim.Device) bool {
+func usesWebhook(s *Scenario, devices []*device.Device) bool {
 	for _, st := range s.Steps {
 		if st.Exec != nil {
 			return true // exec steps get PUSHSIM_WEBHOOK_URL
 		}
 	}
 	found := false
-	walkScripts(devices, func(sc *sim.Script) {
+	walkScripts(devices, func(sc *device.Script) {
 		if strings.HasPrefix(sc.Webhook, webhookSentinel) || strings.HasPrefix(sc.DeepLink, webhookSentinel) {
 			found = true
 		}
@@ -112,21 +113,21 @@ func usesWebhook(s *Scenario, devices []*sim.Device) bool {
 }
 
 // substituteFleet points the handler scripts' webhooks at url.
-func substituteFleet(devices []*sim.Device, url string) {
+func substituteFleet(devices []*device.Device, url string) {
 	fix := func(s string) string {
 		if rest, ok := strings.CutPrefix(s, webhookSentinel); ok {
 			return url + rest
 		}
 		return s
 	}
-	walkScripts(devices, func(sc *sim.Script) {
+	walkScripts(devices, func(sc *device.Script) {
 		sc.Webhook = fix(sc.Webhook)
 		sc.DeepLink = fix(sc.DeepLink)
 	})
 }
 
-func walkScripts(devices []*sim.Device, f func(*sim.Script)) {
-	each := func(m map[string]sim.Script) {
+func walkScripts(devices []*device.Device, f func(*device.Script)) {
+	each := func(m map[string]device.Script) {
 		for k, sc := range m {
 			f(&sc)
 			m[k] = sc
@@ -163,12 +164,12 @@ func (r *run) vars() map[string]string {
 
 // cloneDevice deep-copies a device through JSON, which every field of the
 // fleet schema round-trips.
-func cloneDevice(d *sim.Device) (*sim.Device, error) {
+func cloneDevice(d *device.Device) (*device.Device, error) {
 	b, err := json.Marshal(d)
 	if err != nil {
 		return nil, err
 	}
-	var c sim.Device
+	var c device.Device
 	if err := json.Unmarshal(b, &c); err != nil {
 		return nil, err
 	}
@@ -202,7 +203,7 @@ func (r *run) execEnv() ([]string, error) {
 		"PUSHSIM_KEY_FILE=" + filepath.Join(r.tmpdir, "AuthKey_"+r.h.Key.KeyID+".p8"),
 		"PUSHSIM_KEY_ID=" + r.h.Key.KeyID,
 		"PUSHSIM_TEAM_ID=" + r.h.Key.TeamID,
-		"PUSHSIM_TOPIC=" + sim.DefaultBundleID,
+		"PUSHSIM_TOPIC=" + device.DefaultBundleID,
 	}
 	if r.hook != nil {
 		env = append(env, "PUSHSIM_WEBHOOK_URL="+r.hook.url)
@@ -291,7 +292,7 @@ func (r *run) exec(e *ExecStep) error {
 	if r.ctx.Err() != nil {
 		return fmt.Errorf("exec: %w", r.ctx.Err())
 	}
-	r.log.Append(sim.Event{Kind: EventExec, Status: status, Text: strings.TrimRight(out.String(), "\n"), Message: msg})
+	r.log.Append(world.Event{Kind: EventExec, Status: status, Text: strings.TrimRight(out.String(), "\n"), Message: msg})
 	return r.idle()
 }
 

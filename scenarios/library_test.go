@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // TestLibrary runs every scenario of the shipped library: each must pass.
@@ -69,8 +69,8 @@ func TestLibraryReproducible(t *testing.T) {
 	port := regexp.MustCompile(`:[0-9]+`)
 	trace := func() map[string][]string {
 		var mu sync.Mutex
-		logs := map[string]*sim.EventLog{}
-		Run(context.Background(), list, Options{Watch: func(s *Scenario, log *sim.EventLog) {
+		logs := map[string]*world.EventLog{}
+		Run(context.Background(), list, Options{Watch: func(s *Scenario, log *world.EventLog) {
 			mu.Lock()
 			defer mu.Unlock()
 			logs[s.Name] = log

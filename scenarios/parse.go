@@ -15,7 +15,7 @@ import (
 	"github.com/goccy/go-yaml/token"
 
 	"github.com/pushsim/pushsim/fakeapns"
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
 )
 
 // FileError is a scenario file that cannot be used: the file, the line and
@@ -246,7 +246,7 @@ func mappingValues(n ast.Node) []*ast.MappingValueNode {
 	return nil
 }
 
-// parseFleet reads the fleet with sim.ParseFleet, so that scenario files
+// parseFleet reads the fleet with device.ParseFleet, so that scenario files
 // and `pushsim serve --fleet` share one schema, its defaults and its
 // checks. The fleet's lines are cut out of the file in place (other lines
 // blanked, the block dedented) so that line numbers stay true.
@@ -266,7 +266,7 @@ func (s *Scenario) parseFleet(body, node ast.Node, data []byte) error {
 			name = filepath.Join(s.dir, name)
 		}
 		fdata = bytes.ReplaceAll(fdata, []byte(WebhookVar), []byte(webhookSentinel))
-		devices, err := sim.ParseFleet(fdata, name)
+		devices, err := device.ParseFleet(fdata, name)
 		if err != nil {
 			return &FileError{File: s.File, Msg: err.Error()}
 		}
@@ -276,9 +276,9 @@ func (s *Scenario) parseFleet(body, node ast.Node, data []byte) error {
 		// The fleet checks that webhooks are http(s) URLs: stand in for
 		// the receiver's address until the run knows it.
 		text = bytes.ReplaceAll(text, []byte(WebhookVar), []byte(webhookSentinel))
-		devices, err := sim.ParseFleet(text, s.File)
+		devices, err := device.ParseFleet(text, s.File)
 		if err != nil {
-			var fe *sim.FleetError
+			var fe *device.FleetError
 			if errors.As(err, &fe) {
 				out := &FileError{File: s.File, Line: fe.Line, Column: fe.Column, Msg: "fleet: " + fe.Msg}
 				if !ok || out.Line == 0 {
@@ -294,13 +294,13 @@ func (s *Scenario) parseFleet(body, node ast.Node, data []byte) error {
 		}
 		s.devices = devices
 	default:
-		s.devices = sim.DefaultFleet()
+		s.devices = device.DefaultFleet()
 	}
 	if len(s.devices) == 0 {
 		l, c := keyPos(body, "fleet")
 		return &FileError{File: s.File, Line: l, Column: c, Msg: "fleet: expected at least one device under devices"}
 	}
-	s.Fleet = &sim.FleetFile{Devices: s.devices}
+	s.Fleet = &device.FleetFile{Devices: s.devices}
 	return nil
 }
 

@@ -8,7 +8,8 @@ import (
 
 	"github.com/goccy/go-yaml"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // RecordOptions says how Record turns a live session into a scenario.
@@ -17,7 +18,7 @@ type RecordOptions struct {
 	Name, Description string
 	// Fleet is the session's fleet as it was when the stretch began; it is
 	// written into the scenario. Nil leaves the default fleet.
-	Fleet []*sim.Device
+	Fleet []*device.Device
 	// Payload returns the body sent with an apns-id; PayloadsFromWorld
 	// reads it from the world's devices. A request whose body is unknown
 	// is recorded with an empty aps dictionary.
@@ -26,7 +27,7 @@ type RecordOptions struct {
 
 // PayloadsFromWorld looks up a delivered notification's body by apns-id
 // on every device of w.
-func PayloadsFromWorld(w *sim.World) func(string) ([]byte, bool) {
+func PayloadsFromWorld(w *world.World) func(string) ([]byte, bool) {
 	return func(apnsID string) ([]byte, bool) {
 		for _, d := range w.Devices() {
 			notes, err := w.Notifications(d.Name)
@@ -49,7 +50,7 @@ func PayloadsFromWorld(w *sim.World) func(string) ([]byte, bool) {
 // own; what followed it (actions, completions, watchdogs, webhooks, deep
 // links), an expect_events; and the time between them, advance steps. The
 // result replays with Run against the same fleet.
-func Record(events []sim.Event, opts RecordOptions) *Scenario {
+func Record(events []world.Event, opts RecordOptions) *Scenario {
 	rec := &recorder{opts: opts, lastSend: -1}
 	for _, ev := range events {
 		rec.add(ev)
@@ -60,7 +61,7 @@ func Record(events []sim.Event, opts RecordOptions) *Scenario {
 		s.Name = "recorded session"
 	}
 	if opts.Fleet != nil {
-		s.Fleet = &sim.FleetFile{Devices: opts.Fleet}
+		s.Fleet = &device.FleetFile{Devices: opts.Fleet}
 		s.devices = opts.Fleet
 	}
 	return s
@@ -74,41 +75,41 @@ type recorder struct {
 	clock   time.Time // time of the last step written
 	pending []EventMatch
 	until   time.Time // time of the latest pending consequence
-	prefix  []sim.Event
+	prefix  []world.Event
 	// lastSend is the index of the latest send step until a delivery
 	// tells its time, else -1.
 	lastSend int
 }
 
 // Kinds that are consequences of a user step rather than steps.
-var consequenceKinds = map[sim.EventKind]bool{
-	sim.EventAction: true, sim.EventCompletion: true, sim.EventDoubleCompletion: true,
-	sim.EventWatchdog: true, sim.EventWebhook: true, sim.EventDeepLink: true,
-	sim.EventUnlock: true, sim.EventWake: true,
+var consequenceKinds = map[world.EventKind]bool{
+	world.EventAction: true, world.EventCompletion: true, world.EventDoubleCompletion: true,
+	world.EventWatchdog: true, world.EventWebhook: true, world.EventDeepLink: true,
+	world.EventUnlock: true, world.EventWake: true,
 }
 
-func (rc *recorder) add(ev sim.Event) {
+func (rc *recorder) add(ev world.Event) {
 	switch ev.Kind {
-	case sim.EventRequest, sim.EventRejected:
+	case world.EventRequest, world.EventRejected:
 		rc.flush()
 		rc.lastSend = -1
 		rc.send(ev)
-	case sim.EventDelivered:
+	case world.EventDelivered:
 		rc.sendTime(ev.Time)
-	case sim.EventPresented:
+	case world.EventPresented:
 		rc.screen(ev)
-	case sim.EventSuppressed:
-		rc.steps = append(rc.steps, Step{ExpectScreen: &ScreenExpect{Target: Target{Device: ev.Device, App: ev.App}, State: string(sim.NotificationSuppressed)}})
-	case sim.EventDismissed:
+	case world.EventSuppressed:
+		rc.steps = append(rc.steps, Step{ExpectScreen: &ScreenExpect{Target: Target{Device: ev.Device, App: ev.App}, State: string(world.NotificationSuppressed)}})
+	case world.EventDismissed:
 		rc.user(ev, Step{Dismiss: &TapStep{Target: Target{Device: ev.Device}}})
-	case sim.EventAction:
-		if ev.Action == sim.UNNotificationDismissActionIdentifier {
+	case world.EventAction:
+		if ev.Action == device.UNNotificationDismissActionIdentifier {
 			rc.consequence(ev) // told of a dismissal recorded just before
 			return
 		}
 		action := ev.Action
-		if action == sim.UNNotificationDefaultActionIdentifier {
-			action = sim.KeyDefault
+		if action == device.UNNotificationDefaultActionIdentifier {
+			action = device.KeyDefault
 		}
 		st := Step{Tap: &TapStep{Target: Target{Device: ev.Device}, Action: action}}
 		if ev.Text != "" {
@@ -123,15 +124,15 @@ func (rc *recorder) add(ev sim.Event) {
 			rc.consequence(p)
 		}
 		rc.consequence(ev)
-	case sim.EventUnlock:
+	case world.EventUnlock:
 		rc.prefix = append(rc.prefix, ev)
-	case sim.EventAppState:
+	case world.EventAppState:
 		// Other changes of app state follow from taps, set steps and
 		// watchdogs, which the replay plays again.
 		if st, ok := setFromAppState(ev); ok {
 			rc.user(ev, st)
 		}
-	case sim.EventNote:
+	case world.EventNote:
 		if st, ok := setFromNote(ev); ok {
 			rc.user(ev, st)
 		}
@@ -144,27 +145,27 @@ func (rc *recorder) add(ev sim.Event) {
 
 // user writes a user step at ev's time, after the pending expectations
 // and the time that passed.
-func (rc *recorder) user(ev sim.Event, st Step) {
+func (rc *recorder) user(ev world.Event, st Step) {
 	rc.flush()
 	rc.advanceTo(ev.Time)
 	rc.steps = append(rc.steps, st)
 }
 
 // consequence adds an expectation for ev to the pending expect_events.
-func (rc *recorder) consequence(ev sim.Event) {
+func (rc *recorder) consequence(ev world.Event) {
 	m := EventMatch{Kind: ev.Kind, Device: ev.Device}
 	switch ev.Kind {
-	case sim.EventAction:
+	case world.EventAction:
 		m.Action, m.Callback = ev.Action, ev.Callback
 		if ev.Text != "" {
 			t := ev.Text
 			m.Text = &t
 		}
-	case sim.EventCompletion, sim.EventDoubleCompletion, sim.EventUnlock:
+	case world.EventCompletion, world.EventDoubleCompletion, world.EventUnlock:
 		m.Action = ev.Action
-	case sim.EventWebhook:
+	case world.EventWebhook:
 		m.HTTPStatus = ev.HTTPStatus
-	case sim.EventDeepLink:
+	case world.EventDeepLink:
 		m.URL = ev.URL
 	}
 	rc.pending = append(rc.pending, m)
@@ -220,7 +221,7 @@ func roundUp(d time.Duration) time.Duration {
 
 // send writes a send step and what APNs answered. Request events carry
 // the server's (wall) time, so they do not move the recorded clock.
-func (rc *recorder) send(ev sim.Event) {
+func (rc *recorder) send(ev world.Event) {
 	st := &SendStep{Target: Target{Device: ev.Device}}
 	if ev.Device == "" {
 		st.Token = ev.Token
@@ -238,7 +239,7 @@ func (rc *recorder) send(ev sim.Event) {
 	}
 	st.Payload = payload
 	status := ev.Status
-	if status == 0 && ev.Kind == sim.EventRequest {
+	if status == 0 && ev.Kind == world.EventRequest {
 		status = 200
 	}
 	reason := ev.Reason
@@ -266,7 +267,7 @@ func (rc *recorder) sendTime(t time.Time) {
 }
 
 // screen writes what a delivery showed in its primary context.
-func (rc *recorder) screen(ev sim.Event) {
+func (rc *recorder) screen(ev world.Event) {
 	e := &ScreenExpect{Target: Target{Device: ev.Device}, Context: ev.Context}
 	if p := ev.Presentation; p != nil {
 		if e.Context == "" {
@@ -286,15 +287,15 @@ func (rc *recorder) screen(ev sim.Event) {
 		e.Buttons = &buttons
 	}
 	if e.Context == "" {
-		e.State = string(sim.NotificationShown)
+		e.State = string(world.NotificationShown)
 	}
 	rc.steps = append(rc.steps, Step{ExpectScreen: e})
 }
 
-// setFromNote recognises the notes sim.World logs for the user's changes
+// setFromNote recognises the notes world.World logs for the user's changes
 // of device and app state. The wording is sim's; the round-trip test
 // catches a change.
-func setFromNote(ev sim.Event) (Step, bool) {
+func setFromNote(ev world.Event) (Step, bool) {
 	yes, no := true, false
 	t := Target{Device: ev.Device, App: ev.App}
 	switch {
@@ -311,7 +312,7 @@ func setFromNote(ev sim.Event) (Step, bool) {
 		return Step{Set: &SetStep{Target: t, Uninstalled: true}}, true
 	}
 	if p, ok := strings.CutPrefix(ev.Message, ev.App+": permission "); ok && ev.App != "" {
-		perm := sim.Permission(p)
+		perm := device.Permission(p)
 		return Step{Set: &SetStep{Target: t, Permission: &perm}}, true
 	}
 	return Step{}, false
@@ -319,7 +320,7 @@ func setFromNote(ev sim.Event) (Step, bool) {
 
 // setFromAppState recognises an app-state change the user asked for
 // (World.SetAppState logs the reason "set").
-func setFromAppState(ev sim.Event) (Step, bool) {
+func setFromAppState(ev world.Event) (Step, bool) {
 	rest, ok := strings.CutSuffix(ev.Message, " (set)")
 	if !ok {
 		return Step{}, false
@@ -328,7 +329,7 @@ func setFromAppState(ev sim.Event) (Step, bool) {
 	if i < 0 {
 		return Step{}, false
 	}
-	s := sim.AppState(strings.TrimSpace(rest[i+len("→ "):]))
+	s := device.AppState(strings.TrimSpace(rest[i+len("→ "):]))
 	return Step{Set: &SetStep{Target: Target{Device: ev.Device, App: ev.App}, AppState: &s}}, true
 }
 

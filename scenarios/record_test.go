@@ -7,7 +7,11 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/clock"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/harness"
+	"github.com/pushsim/pushsim/sim/provider"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // TestRecordReplays: a live session on the harness (sends, taps, a reply,
@@ -15,24 +19,24 @@ import (
 // read back and replayed: it passes, and its steps are the session's.
 func TestRecordReplays(t *testing.T) {
 	ctx := context.Background()
-	fleet := []*sim.Device{
-		{Name: "ios9", Version: sim.MustVersion("9.3")},
-		{Name: "ios17", Version: sim.MustVersion("17.6"), Locked: true},
+	fleet := []*device.Device{
+		{Name: "ios9", Version: device.MustVersion("9.3")},
+		{Name: "ios17", Version: device.MustVersion("17.6"), Locked: true},
 	}
 	for _, d := range fleet {
-		a := sim.DefaultApp("development", sim.DeviceToken(d.Name, sim.DefaultBundleID))
-		a.Handler.Actions["NOK"] = sim.Script{Complete: sim.CompleteNever}
-		a.Handler.Actions["PAY_NOW"] = sim.Script{DeepLink: "bank://pay"}
-		d.Apps = []*sim.App{a}
+		a := device.DefaultApp("development", device.DeviceToken(d.Name, device.DefaultBundleID))
+		a.Handler.Actions["NOK"] = device.Script{Complete: device.CompleteNever}
+		a.Handler.Actions["PAY_NOW"] = device.Script{DeepLink: "bank://pay"}
+		d.Apps = []*device.App{a}
 	}
 	// The session's own copy: the world changes its devices.
 	session, err := (&Scenario{devices: fleet}).freshFleet()
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock := sim.NewVirtualClock(DefaultStart)
-	log := sim.NewEventLogClock(0, clock)
-	h, err := sim.StartHarness(ctx, sim.HarnessConfig{Fleet: session, Clock: clock, Log: log})
+	clock := clock.NewVirtual(DefaultStart)
+	log := world.NewEventLogClock(0, clock)
+	h, err := harness.Start(ctx, harness.Config{Fleet: session, Clock: clock, Log: log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +47,7 @@ func TestRecordReplays(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := h.Provider.Send(ctx, sim.Request{Token: v.Apps[0].Token, Topic: sim.DefaultBundleID, Payload: []byte(body)}); err != nil {
+		if _, err := h.Provider.Send(ctx, provider.Request{Token: v.Apps[0].Token, Topic: device.DefaultBundleID, Payload: []byte(body)}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -66,14 +70,14 @@ func TestRecordReplays(t *testing.T) {
 	}
 	// Pay now brought the app to the foreground, where it shows nothing
 	// (apns.md#V45); back in the background the fraud alert is shown.
-	if err := h.World.SetAppState("ios17", sim.DefaultBundleID, sim.AppBackground); err != nil {
+	if err := h.World.SetAppState("ios17", device.DefaultBundleID, device.AppBackground); err != nil {
 		t.Fatal(err)
 	}
-	if err := h.World.SetAppState("ios9", sim.DefaultBundleID, sim.AppForeground); err != nil {
+	if err := h.World.SetAppState("ios9", device.DefaultBundleID, device.AppForeground); err != nil {
 		t.Fatal(err)
 	}
 	send("ios17", `{"aps":{"alert":"Fraud?","category":"fraud_alert"}}`)
-	if _, err := h.World.Tap(ctx, "ios17", "", sim.KeyDismiss, ""); err != nil {
+	if _, err := h.World.Tap(ctx, "ios17", "", device.KeyDismiss, ""); err != nil {
 		t.Fatal(err)
 	}
 	if err := h.World.WaitIdle(ctx); err != nil {

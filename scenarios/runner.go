@@ -11,7 +11,10 @@ import (
 	"time"
 
 	"github.com/pushsim/pushsim/fakeapns"
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/clock"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/harness"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // Options tunes a run.
@@ -27,7 +30,7 @@ type Options struct {
 	// Watch, when set, is called once per scenario with its event log
 	// before the first step, so a UI can follow a replay live (subscribe
 	// to the log; do not block).
-	Watch func(s *Scenario, log *sim.EventLog)
+	Watch func(s *Scenario, log *world.EventLog)
 }
 
 // Result is the outcome of one scenario.
@@ -45,7 +48,7 @@ type Result struct {
 	// Log has one line per step with Options.Verbose.
 	Log []string `json:"log,omitempty"`
 	// Events is the scenario's event log, kept for failed scenarios only.
-	Events []sim.Event `json:"events,omitempty"`
+	Events []world.Event `json:"events,omitempty"`
 }
 
 // Failure says where and how a scenario failed.
@@ -179,12 +182,12 @@ type run struct {
 	s     *Scenario
 	ctx   context.Context
 	start time.Time
-	clock *sim.VirtualClock
-	log   *sim.EventLog
-	h     *sim.Harness
-	world *sim.World
+	clock *clock.Virtual
+	log   *world.EventLog
+	h     *harness.Harness
+	world *world.World
 	// devices is this run's fleet as configured (tokens, bundle ids).
-	devices []*sim.Device
+	devices []*device.Device
 	hook    *receiver
 	// other is the fake server of the other environment, started when a
 	// send step asks for it.
@@ -206,8 +209,8 @@ func newRun(ctx context.Context, s *Scenario, opts Options) (*run, error) {
 	if err != nil {
 		return nil, err
 	}
-	clock := sim.NewVirtualClock(start)
-	log := sim.NewEventLogClock(opts.LogSize, clock)
+	clock := clock.NewVirtual(start)
+	log := world.NewEventLogClock(opts.LogSize, clock)
 	r := &run{s: s, ctx: ctx, start: start, clock: clock, log: log, devices: devices, senders: map[string]sender{}}
 	if usesWebhook(s, devices) {
 		status := 200
@@ -219,7 +222,7 @@ func newRun(ctx context.Context, s *Scenario, opts Options) (*run, error) {
 		}
 		substituteFleet(devices, r.hook.url)
 	}
-	h, err := sim.StartHarness(ctx, sim.HarnessConfig{
+	h, err := harness.Start(ctx, harness.Config{
 		Fleet: devices, Clock: clock, Log: log, Environment: s.Environment,
 	})
 	if err != nil {
@@ -259,11 +262,11 @@ func (r *run) close() error {
 
 // freshFleet returns a new copy of the scenario's fleet for one run: runs
 // never share mutable devices.
-func (s *Scenario) freshFleet() ([]*sim.Device, error) {
+func (s *Scenario) freshFleet() ([]*device.Device, error) {
 	if s.devices == nil {
-		return sim.DefaultFleet(), nil
+		return device.DefaultFleet(), nil
 	}
-	out := make([]*sim.Device, len(s.devices))
+	out := make([]*device.Device, len(s.devices))
 	for i, d := range s.devices {
 		c, err := cloneDevice(d)
 		if err != nil {
@@ -300,7 +303,7 @@ func (r *run) step(i int, st *Step) error {
 	case st.Tap != nil:
 		return r.tap(st.Tap, st.Tap.Action, st.Tap.Text)
 	case st.Dismiss != nil:
-		return r.tap(st.Dismiss, sim.KeyDismiss, "")
+		return r.tap(st.Dismiss, device.KeyDismiss, "")
 	case st.Reply != nil:
 		return r.tap(st.Reply, st.Reply.Action, st.Reply.Text)
 	case st.Set != nil:
@@ -363,7 +366,7 @@ func (r *run) targets(t Target) []string {
 }
 
 // device and app of this run's fleet, as configured.
-func (r *run) device(name string) *sim.Device {
+func (r *run) device(name string) *device.Device {
 	for _, d := range r.devices {
 		if d.Name == name {
 			return d
@@ -372,7 +375,7 @@ func (r *run) device(name string) *sim.Device {
 	return nil
 }
 
-func (r *run) app(device, bundleID string) (*sim.App, error) {
+func (r *run) app(device, bundleID string) (*device.App, error) {
 	d := r.device(device)
 	if d == nil {
 		return nil, fmt.Errorf("unknown device %q", device)

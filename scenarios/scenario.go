@@ -6,7 +6,8 @@ import (
 	"time"
 
 	"github.com/pushsim/pushsim/fakeapns"
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // Scenario is one scenario file: a fleet and the steps played against it.
@@ -21,9 +22,9 @@ type Scenario struct {
 	// Start is the virtual clock's start time; a fixed default keeps runs
 	// reproducible.
 	Start time.Time `yaml:"start,omitempty" json:"start,omitzero"`
-	// Fleet is the devices, in the fleet-file schema (sim.FleetFile);
+	// Fleet is the devices, in the fleet-file schema (device.FleetFile);
 	// nil means the default fleet.
-	Fleet *sim.FleetFile `yaml:"fleet,omitempty" json:"fleet,omitempty"`
+	Fleet *device.FleetFile `yaml:"fleet,omitempty" json:"fleet,omitempty"`
 	// FleetFile is a fleet file to read instead, relative to the scenario.
 	FleetFile string `yaml:"fleet_file,omitempty" json:"fleet_file,omitempty"`
 	// Webhook configures the loopback receiver that ${WEBHOOK_URL} points
@@ -34,7 +35,7 @@ type Scenario struct {
 	// File is where the scenario was read from ("" when built in code).
 	File string `yaml:"-" json:"file,omitempty"`
 	// devices is the parsed fleet, ready to copy for each run.
-	devices []*sim.Device
+	devices []*device.Device
 	// dir resolves payload_file and fleet_file paths.
 	dir string
 	// readFile reads files relative to dir (the OS, or an fs.FS).
@@ -215,7 +216,7 @@ type ScreenExpect struct {
 	Target `yaml:",inline"`
 	// Context is where to look; by default where the notification was
 	// shown when it arrived (banner, lock screen, ...).
-	Context sim.Context `yaml:"context,omitempty" json:"context,omitempty"`
+	Context device.Context `yaml:"context,omitempty" json:"context,omitempty"`
 	// ApnsID picks the notification; the newest on the device by default.
 	ApnsID   string  `yaml:"apns_id,omitempty" json:"apns_id,omitempty"`
 	Style    string  `yaml:"style,omitempty" json:"style,omitempty"`
@@ -260,10 +261,10 @@ type TapStep struct {
 // SetStep changes the state of a device or an app.
 type SetStep struct {
 	Target     `yaml:",inline"`
-	Locked     *bool           `yaml:"locked,omitempty" json:"locked,omitempty"`
-	AppState   *sim.AppState   `yaml:"app_state,omitempty" json:"app_state,omitempty"`
-	Permission *sim.Permission `yaml:"permission,omitempty" json:"permission,omitempty"`
-	ChatOpen   *bool           `yaml:"chat_open,omitempty" json:"chat_open,omitempty"`
+	Locked     *bool              `yaml:"locked,omitempty" json:"locked,omitempty"`
+	AppState   *device.AppState   `yaml:"app_state,omitempty" json:"app_state,omitempty"`
+	Permission *device.Permission `yaml:"permission,omitempty" json:"permission,omitempty"`
+	ChatOpen   *bool              `yaml:"chat_open,omitempty" json:"chat_open,omitempty"`
 	// Uninstalled removes the app (apns.md#D06).
 	Uninstalled bool `yaml:"uninstalled,omitempty" json:"uninstalled,omitempty"`
 	// Offline takes the device off the network or brings it back; back
@@ -273,7 +274,7 @@ type SetStep struct {
 	// apns.md#V68).
 	Focus *string `yaml:"focus,omitempty" json:"focus,omitempty"`
 	// ShowPreviews is the device's Show Previews setting (apns.md#V71).
-	ShowPreviews *sim.Previews `yaml:"show_previews,omitempty" json:"show_previews,omitempty"`
+	ShowPreviews *device.Previews `yaml:"show_previews,omitempty" json:"show_previews,omitempty"`
 }
 
 // StacksExpect checks the stacks Notification Center draws on a device
@@ -308,14 +309,14 @@ type EventsExpect struct {
 
 // EventMatch matches one event; only the fields given are compared.
 type EventMatch struct {
-	Kind     sim.EventKind `yaml:"kind" json:"kind"`
-	Device   string        `yaml:"device,omitempty" json:"device,omitempty"`
-	App      string        `yaml:"app,omitempty" json:"app,omitempty"`
-	Action   string        `yaml:"action,omitempty" json:"action,omitempty"`
-	Text     *string       `yaml:"text,omitempty" json:"text,omitempty"`
-	Callback string        `yaml:"callback,omitempty" json:"callback,omitempty"`
-	Context  sim.Context   `yaml:"context,omitempty" json:"context,omitempty"`
-	URL      string        `yaml:"url,omitempty" json:"url,omitempty"`
+	Kind     world.EventKind `yaml:"kind" json:"kind"`
+	Device   string          `yaml:"device,omitempty" json:"device,omitempty"`
+	App      string          `yaml:"app,omitempty" json:"app,omitempty"`
+	Action   string          `yaml:"action,omitempty" json:"action,omitempty"`
+	Text     *string         `yaml:"text,omitempty" json:"text,omitempty"`
+	Callback string          `yaml:"callback,omitempty" json:"callback,omitempty"`
+	Context  device.Context  `yaml:"context,omitempty" json:"context,omitempty"`
+	URL      string          `yaml:"url,omitempty" json:"url,omitempty"`
 	// Status is the HTTP status of a request event or an exec's exit
 	// status.
 	Status     *int   `yaml:"status,omitempty" json:"status,omitempty"`

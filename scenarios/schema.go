@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/pushsim/pushsim/fakeapns"
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
 )
 
 // ShippedSchema is scenario.schema.json as shipped next to the package,
@@ -51,10 +51,10 @@ type schemaGen struct {
 // enums are the closed sets a field's type stands for.
 var enums = map[reflect.Type][]string{
 	reflect.TypeFor[fakeapns.Environment](): {string(fakeapns.Development), string(fakeapns.Production)},
-	reflect.TypeFor[sim.AppState]():         stringsOf(appStates),
-	reflect.TypeFor[sim.Permission]():       stringsOf(permissions),
-	reflect.TypeFor[sim.Context]():          stringsOf(allContexts),
-	reflect.TypeFor[sim.Completion]():       {"", string(sim.CompleteAfter), string(sim.CompleteNever), string(sim.CompleteTwice)},
+	reflect.TypeFor[device.AppState]():      stringsOf(appStates),
+	reflect.TypeFor[device.Permission]():    stringsOf(permissions),
+	reflect.TypeFor[device.Context]():       stringsOf(allContexts),
+	reflect.TypeFor[device.Completion]():    {"", string(device.CompleteAfter), string(device.CompleteNever), string(device.CompleteTwice)},
 }
 
 // fieldEnums are closed sets of plain string fields, by YAML key.
@@ -97,7 +97,7 @@ var (
 	durationType = reflect.TypeFor[Duration]()
 	stdDuration  = reflect.TypeFor[time.Duration]()
 	timeType     = reflect.TypeFor[time.Time]()
-	versionType  = reflect.TypeFor[sim.Version]()
+	versionType  = reflect.TypeFor[device.Version]()
 	devicesType  = reflect.TypeFor[Devices]()
 	anyType      = reflect.TypeFor[any]()
 )

@@ -13,22 +13,23 @@ import (
 	"github.com/sideshow/apns2/token"
 
 	"github.com/pushsim/pushsim/fakeapns"
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/provider"
 )
 
-// sender is a provider; every one is a sim.Provider.
+// sender is a provider; every one is a provider.Provider.
 type sender interface {
-	Send(ctx context.Context, req sim.Request) (sim.Response, error)
+	Send(ctx context.Context, req provider.Request) (provider.Response, error)
 	Close()
 }
 
 // sendResult is the answers one device got for one send step.
 type sendResult struct {
 	Device    string
-	Responses []sim.Response // one per attempt
+	Responses []provider.Response // one per attempt
 }
 
-func (s sendResult) final() sim.Response { return s.Responses[len(s.Responses)-1] }
+func (s sendResult) final() provider.Response { return s.Responses[len(s.Responses)-1] }
 
 // send plays a send step: one request per target device (or the raw
 // token), through apns2 over HTTP/2 to the fake APNs.
@@ -62,7 +63,7 @@ func (r *run) send(e *SendStep) error {
 		if e.Token == "" {
 			return errors.New("send: no device matched")
 		}
-		dests = append(dests, dest{token: e.Token, topic: sim.DefaultBundleID})
+		dests = append(dests, dest{token: e.Token, topic: device.DefaultBundleID})
 	}
 	r.last = r.last[:0]
 	for _, d := range dests {
@@ -77,7 +78,7 @@ func (r *run) send(e *SendStep) error {
 		if err != nil {
 			return err
 		}
-		req := sim.Request{
+		req := provider.Request{
 			Token: d.token, Topic: topic, PushType: e.PushType, Priority: e.Priority,
 			CollapseID: e.CollapseID, ApnsID: e.ApnsID, Payload: body,
 		}
@@ -129,7 +130,7 @@ func (r *run) payload(inline any, file string) ([]byte, string, error) {
 	if err != nil {
 		return nil, "", fmt.Errorf("payload_file: %w", err)
 	}
-	body, target, err := sim.SplitSimctlPayload(data)
+	body, target, err := device.SplitSimctlPayload(data)
 	if err != nil {
 		return nil, "", fmt.Errorf("payload_file %s: %w", file, err)
 	}
@@ -168,7 +169,7 @@ func otherEnv(env fakeapns.Environment) fakeapns.Environment {
 
 // sender returns (and caches) the provider for an auth mode, an
 // environment and, for certificates, a topic. Every one is a
-// sim.Provider, whose Close ends its connections outright so that the
+// provider.Provider, whose Close ends its connections outright so that the
 // fake's graceful shutdown does not wait for them.
 func (r *run) sender(auth string, env fakeapns.Environment, topic string) (sender, error) {
 	key := auth + "|" + string(env)
@@ -246,10 +247,10 @@ func expiredClient(url string, roots *x509.CertPool, k *fakeapns.SigningKey) (se
 	return newSender(url, roots, tok, nil)
 }
 
-// newSender is a sim.Provider for the auth variants: a token as given,
+// newSender is a provider.Provider for the auth variants: a token as given,
 // a certificate, or none — the same client path as every other send.
 func newSender(url string, roots *x509.CertPool, tok *token.Token, cert *tls.Certificate) (sender, error) {
-	return sim.NewProvider(sim.ProviderConfig{
+	return provider.New(provider.Config{
 		Endpoint: url, RootCAs: roots, Token: tok, Certificate: cert,
 		NoAuth: tok == nil && cert == nil, Timeout: 30 * time.Second,
 	})

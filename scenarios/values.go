@@ -7,21 +7,22 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // The closed sets a scenario may name. They mirror sim's constants.
 var (
-	allContexts = []sim.Context{
-		sim.ContextLockScreen, sim.ContextBanner, sim.ContextAlert,
-		sim.ContextNotificationCenter, sim.ContextExpanded, sim.ContextForeground,
+	allContexts = []device.Context{
+		device.ContextLockScreen, device.ContextBanner, device.ContextAlert,
+		device.ContextNotificationCenter, device.ContextExpanded, device.ContextForeground,
 	}
 	notificationStates = []string{
-		string(sim.NotificationShown), string(sim.NotificationSuppressed), string(sim.NotificationSilent),
-		string(sim.NotificationDismissed), string(sim.NotificationActed),
+		string(world.NotificationShown), string(world.NotificationSuppressed), string(world.NotificationSilent),
+		string(world.NotificationDismissed), string(world.NotificationActed),
 	}
-	appStates   = []sim.AppState{sim.AppNotRunning, sim.AppBackground, sim.AppForeground, sim.AppForceQuit}
-	permissions = []sim.Permission{sim.PermissionNotDetermined, sim.PermissionDenied, sim.PermissionAuthorized, sim.PermissionProvisional}
+	appStates   = []device.AppState{device.AppNotRunning, device.AppBackground, device.AppForeground, device.AppForceQuit}
+	permissions = []device.Permission{device.PermissionNotDetermined, device.PermissionDenied, device.PermissionAuthorized, device.PermissionProvisional}
 )
 
 func joinContexts() string    { return joinAny(allContexts) }
@@ -116,48 +117,48 @@ func commandArgs(c any) ([]string, error) {
 // ParseVersionRange reads an iOS version range and returns one version per
 // major release in it (the lower bound as written): "7-18" (also "7..18"
 // or "7–18"), "10+", "<8", "<=9", "8.2" (a single version) or "all".
-func ParseVersionRange(s string) ([]sim.Version, error) {
+func ParseVersionRange(s string) ([]device.Version, error) {
 	const lowest, highest = 3, 18 // the capability table's rows, apns.md#V03–V18
 	bad := func() error {
 		return fmt.Errorf("invalid iOS range %q: expected e.g. 7-18, 10+, <8, 9 or all", s)
 	}
 	s = strings.TrimSpace(s)
-	lo, hi := sim.Version{Major: lowest}, sim.Version{Major: highest}
+	lo, hi := device.Version{Major: lowest}, device.Version{Major: highest}
 	switch {
 	case s == "" || s == "all":
 	case strings.HasSuffix(s, "+"):
-		v, err := sim.ParseVersion(strings.TrimSuffix(s, "+"))
+		v, err := device.ParseVersion(strings.TrimSuffix(s, "+"))
 		if err != nil {
 			return nil, bad()
 		}
 		lo = v
 	case strings.HasPrefix(s, "<="):
-		v, err := sim.ParseVersion(s[2:])
+		v, err := device.ParseVersion(s[2:])
 		if err != nil {
 			return nil, bad()
 		}
 		hi = v
 	case strings.HasPrefix(s, "<"):
-		v, err := sim.ParseVersion(s[1:])
+		v, err := device.ParseVersion(s[1:])
 		if err != nil || v.Major <= lowest {
 			return nil, bad()
 		}
-		hi = sim.Version{Major: v.Major - 1, Minor: 99}
+		hi = device.Version{Major: v.Major - 1, Minor: 99}
 		if v.Minor > 0 {
-			hi = sim.Version{Major: v.Major, Minor: v.Minor - 1}
+			hi = device.Version{Major: v.Major, Minor: v.Minor - 1}
 		}
 	default:
 		parts := splitRange(s)
 		switch len(parts) {
 		case 1:
-			v, err := sim.ParseVersion(parts[0])
+			v, err := device.ParseVersion(parts[0])
 			if err != nil {
 				return nil, bad()
 			}
-			return []sim.Version{v}, nil
+			return []device.Version{v}, nil
 		case 2:
-			a, err1 := sim.ParseVersion(parts[0])
-			b, err2 := sim.ParseVersion(parts[1])
+			a, err1 := device.ParseVersion(parts[0])
+			b, err2 := device.ParseVersion(parts[1])
 			if err1 != nil || err2 != nil || b.Less(a) {
 				return nil, bad()
 			}
@@ -172,9 +173,9 @@ func ParseVersionRange(s string) ([]sim.Version, error) {
 	if hi.Major > 99 || lo.Major < 1 {
 		return nil, bad()
 	}
-	var out []sim.Version
+	var out []device.Version
 	for m := max(lo.Major, 1); m <= hi.Major; m++ {
-		v := sim.Version{Major: m}
+		v := device.Version{Major: m}
 		if m == lo.Major {
 			v = lo
 		}

@@ -6,11 +6,12 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 func TestParseVersionRange(t *testing.T) {
-	majors := func(vs []sim.Version) []string {
+	majors := func(vs []device.Version) []string {
 		var out []string
 		for _, v := range vs {
 			out = append(out, v.String())
@@ -70,12 +71,12 @@ func TestSubset(t *testing.T) {
 }
 
 func TestMatchEvents(t *testing.T) {
-	events := []sim.Event{
-		{Kind: sim.EventAction, Device: "a"},
-		{Kind: sim.EventCompletion, Device: "b"},
-		{Kind: sim.EventCompletion, Device: "a"},
+	events := []world.Event{
+		{Kind: world.EventAction, Device: "a"},
+		{Kind: world.EventCompletion, Device: "b"},
+		{Kind: world.EventCompletion, Device: "a"},
 	}
-	ms := []EventMatch{{Kind: sim.EventCompletion, Device: "a"}, {Kind: sim.EventAction}, {Kind: sim.EventCompletion}}
+	ms := []EventMatch{{Kind: world.EventCompletion, Device: "a"}, {Kind: world.EventAction}, {Kind: world.EventCompletion}}
 	if diff := cmp.Diff([]int{2, -1, -1}, matchEvents(ms, events, true)); diff != "" {
 		t.Errorf("ordered (-want +got):\n%s", diff)
 	}
@@ -90,8 +91,8 @@ func TestWatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var log *sim.EventLog
-	res := RunOne(context.Background(), s, Options{Watch: func(_ *Scenario, l *sim.EventLog) { log = l }})
+	var log *world.EventLog
+	res := RunOne(context.Background(), s, Options{Watch: func(_ *Scenario, l *world.EventLog) { log = l }})
 	if !res.Passed || log == nil || log.Last() == 0 {
 		t.Fatalf("passed %v, watched log %v", res.Passed, log)
 	}

@@ -12,7 +12,8 @@ import (
 	"context"
 	"time"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/provider"
 )
 
 // Backend is the simulated world as the TUI drives it. The in-process
@@ -24,13 +25,13 @@ type Backend interface {
 	Notifications(device string) ([]Shown, error)
 	// Send posts one notification through the provider (apns2 over
 	// HTTP/2). An error means no answer came.
-	Send(ctx context.Context, r Request) (sim.Response, error)
+	Send(ctx context.Context, r Request) (provider.Response, error)
 	// Tap answers a notification: an action id, ActionDefault (the body)
 	// or ActionDismiss; text is the typed reply.
 	Tap(ctx context.Context, device, apnsID, action, text string) error
 	SetLocked(device string, locked bool) error
-	SetAppState(device, bundleID string, s sim.AppState) error
-	SetPermission(device, bundleID string, p sim.Permission) error
+	SetAppState(device, bundleID string, s device.AppState) error
+	SetPermission(device, bundleID string, p device.Permission) error
 	// Events returns up to max events with Seq > after, and how many
 	// were lost from the log's ring before the reader got them.
 	Events(after uint64, max int) (events []Event, missed uint64)
@@ -48,15 +49,15 @@ const (
 type Device struct {
 	Name    string
 	Model   string
-	Version sim.Version
+	Version device.Version
 	Locked  bool
 	// Apps are copies; the TUI never changes them.
-	Apps   []sim.App
+	Apps   []device.App
 	Unread int
 }
 
 // App returns the installed app with bundleID, or nil.
-func (d *Device) App(bundleID string) *sim.App {
+func (d *Device) App(bundleID string) *device.App {
 	for i := range d.Apps {
 		if d.Apps[i].BundleID == bundleID {
 			return &d.Apps[i]
@@ -74,17 +75,17 @@ type Shown struct {
 	State string
 	// Presentations are the renderings in every context of the device's
 	// version.
-	Presentations []sim.Presentation
+	Presentations []device.Presentation
 }
 
 // Presentation returns the rendering for ctx, if the version has it.
-func (s Shown) Presentation(ctx sim.Context) (sim.Presentation, bool) {
+func (s Shown) Presentation(ctx device.Context) (device.Presentation, bool) {
 	for _, p := range s.Presentations {
 		if p.Context == ctx {
 			return p, true
 		}
 	}
-	return sim.Presentation{}, false
+	return device.Presentation{}, false
 }
 
 // Event is one entry of the event log, as the log pane shows it.
@@ -107,5 +108,5 @@ type Event struct {
 type Request struct {
 	Device   string
 	BundleID string
-	sim.Request
+	provider.Request
 }

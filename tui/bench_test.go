@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/pushsim/pushsim/fakeapns"
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
 )
 
 // benchModel is a model over 1,000 devices with 100,000 events in its log,
@@ -17,8 +17,8 @@ func benchModel(b *testing.B) *Model {
 	fb.devices = nil
 	for i := range 1000 {
 		name := fmt.Sprintf("dev%04d", i)
-		d := &sim.Device{Name: name, Model: "iPhone", Version: sim.MustVersion([]string{"7.1", "8.4", "10.3", "17.6"}[i%4])}
-		d.Apps = []*sim.App{sim.DefaultApp(fakeapns.Development, sim.DeviceToken(name, sim.DefaultBundleID))}
+		d := &device.Device{Name: name, Model: "iPhone", Version: device.MustVersion([]string{"7.1", "8.4", "10.3", "17.6"}[i%4])}
+		d.Apps = []*device.App{device.DefaultApp(fakeapns.Development, device.DeviceToken(name, device.DefaultBundleID))}
 		fb.devices = append(fb.devices, d)
 	}
 	for i := range 100000 {

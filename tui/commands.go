@@ -7,7 +7,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/lint"
 	"github.com/pushsim/pushsim/tui/screen"
 )
 
@@ -185,7 +186,7 @@ func (m *Model) refresh() {
 	m.phone.SetDevice(d, shown)
 	m.composer.findings = nil
 	if dr, err := m.composer.Draft(); err == nil {
-		m.composer.findings = lint(dr, d.Version, d.App(m.opts.Bundle))
+		m.composer.findings = lintDraft(dr, d.Version, d.App(m.opts.Bundle))
 	}
 	if m.showMatrix {
 		m.updateMatrix()
@@ -197,10 +198,10 @@ func (m *Model) updateMatrix() {
 	m.matrix.Update(m.fleet.devices, m.opts.Bundle, dr)
 }
 
-// lint is sim.Lint for one version, as one line per finding, errors first
+// lintDraft is lint.Lint for one version, as one line per finding, errors first
 // as Lint orders them.
-func lint(d Draft, v sim.Version, app *sim.App) []string {
-	fs := sim.Lint(d.Body, sim.LintTarget{App: app, Versions: []sim.Version{v}, PushType: d.PushType, Priority: d.Priority, Topic: d.Topic})
+func lintDraft(d Draft, v device.Version, app *device.App) []string {
+	fs := lint.Lint(d.Body, lint.Target{App: app, Versions: []device.Version{v}, PushType: d.PushType, Priority: d.Priority, Topic: d.Topic})
 	out := make([]string, len(fs))
 	for i, f := range fs {
 		out[i] = screen.FindingLine(f)

@@ -11,7 +11,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/provider"
 )
 
 // composerPane is the payload editor. Its text is a header block
@@ -48,8 +49,8 @@ type Draft struct {
 }
 
 // apns is the APNs request the draft makes for one device token.
-func (d Draft) apns(token string) sim.Request {
-	return sim.Request{Token: token, Topic: d.Topic, PushType: d.PushType, Priority: d.Priority,
+func (d Draft) apns(token string) provider.Request {
+	return provider.Request{Token: token, Topic: d.Topic, PushType: d.PushType, Priority: d.Priority,
 		Expiration: d.Expiration, CollapseID: d.CollapseID, Payload: d.Body}
 }
 
@@ -140,7 +141,7 @@ func (c *composerPane) parse() {
 // ParseDraft reads the editor text: headers, a blank line, the JSON body.
 // Errors carry the editor's line and column.
 func ParseDraft(text string) (Draft, error) {
-	d := Draft{Priority: 10, PushType: "alert", Topic: sim.DefaultBundleID}
+	d := Draft{Priority: 10, PushType: "alert", Topic: device.DefaultBundleID}
 	lines := strings.Split(text, "\n")
 	i := 0
 	for ; i < len(lines); i++ {
@@ -168,8 +169,8 @@ func ParseDraft(text string) (Draft, error) {
 	if len(strings.TrimSpace(string(d.Body))) == 0 {
 		return d, &EditorError{Line: d.BodyLine, Column: 1, Msg: "no JSON body"}
 	}
-	if _, err := sim.ParsePayload(d.Body); err != nil {
-		var se *sim.SyntaxError
+	if _, err := device.ParsePayload(d.Body); err != nil {
+		var se *device.SyntaxError
 		if errors.As(err, &se) {
 			return d, &EditorError{Line: se.Line + d.BodyLine - 1, Column: se.Column, Msg: se.Msg}
 		}

@@ -7,14 +7,15 @@ import (
 	"sync"
 	"time"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/provider"
 )
 
 // fakeBackend is an in-memory Backend for tests: it renders with sim's
 // pure Render and logs events the way the world does, on a fixed clock.
 type fakeBackend struct {
 	mu      sync.Mutex
-	devices []*sim.Device
+	devices []*device.Device
 	shown   map[string][]Shown
 	events  []Event
 	subs    map[chan struct{}]struct{}
@@ -25,11 +26,11 @@ type fakeBackend struct {
 }
 
 func newFakeBackend() *fakeBackend {
-	return &fakeBackend{devices: sim.DefaultFleet(), shown: map[string][]Shown{}, subs: map[chan struct{}]struct{}{},
+	return &fakeBackend{devices: device.DefaultFleet(), shown: map[string][]Shown{}, subs: map[chan struct{}]struct{}{},
 		now: time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)}
 }
 
-func (f *fakeBackend) device(name string) (*sim.Device, error) {
+func (f *fakeBackend) device(name string) (*device.Device, error) {
 	for _, d := range f.devices {
 		if d.Name == name {
 			return d, nil
@@ -57,21 +58,21 @@ func (f *fakeBackend) Devices() []Device {
 	return out
 }
 
-func (f *fakeBackend) Notifications(device string) ([]Shown, error) {
+func (f *fakeBackend) Notifications(name string) ([]Shown, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return append([]Shown(nil), f.shown[device]...), nil
+	return append([]Shown(nil), f.shown[name]...), nil
 }
 
-func (f *fakeBackend) Send(ctx context.Context, r Request) (sim.Response, error) {
+func (f *fakeBackend) Send(ctx context.Context, r Request) (provider.Response, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.failSend != nil {
-		return sim.Response{}, f.failSend
+		return provider.Response{}, f.failSend
 	}
 	f.seq++
 	id := fmt.Sprintf("%08d-0000-4000-8000-000000000000", f.seq)
-	var d *sim.Device
+	var d *device.Device
 	for _, dd := range f.devices {
 		if a := dd.App(r.BundleID); a != nil && a.Token == r.Token {
 			d = dd
@@ -79,24 +80,24 @@ func (f *fakeBackend) Send(ctx context.Context, r Request) (sim.Response, error)
 	}
 	if d == nil {
 		f.log(Event{Kind: "rejected", Device: r.Device, ApnsID: id, Status: 400, Reason: "BadDeviceToken", Message: "400 BadDeviceToken"})
-		return sim.Response{Status: 400, Reason: "BadDeviceToken", ApnsID: id, Latency: time.Millisecond}, nil
+		return provider.Response{Status: 400, Reason: "BadDeviceToken", ApnsID: id, Latency: time.Millisecond}, nil
 	}
-	payload, err := sim.ParsePayload(r.Payload)
+	payload, err := device.ParsePayload(r.Payload)
 	if err != nil {
-		return sim.Response{}, err
+		return provider.Response{}, err
 	}
 	a := d.App(r.BundleID)
 	f.log(Event{Kind: "request", Device: d.Name, ApnsID: id, Status: http.StatusOK, Message: "200 accepted"})
-	ps := sim.RenderAll(d, a, sim.Notification{ApnsID: id, Topic: r.Topic, Payload: payload})
+	ps := device.RenderAll(d, a, device.Notification{ApnsID: id, Topic: r.Topic, Payload: payload})
 	f.shown[d.Name] = append(f.shown[d.Name], Shown{ApnsID: id, App: a.BundleID, Received: f.now, State: "shown", Presentations: ps})
 	f.log(Event{Kind: "delivered", Device: d.Name, ApnsID: id, Message: "delivered to " + a.BundleID})
-	return sim.Response{Status: http.StatusOK, ApnsID: id, Latency: time.Millisecond}, nil
+	return provider.Response{Status: http.StatusOK, ApnsID: id, Latency: time.Millisecond}, nil
 }
 
-func (f *fakeBackend) Tap(ctx context.Context, device, apnsID, action, text string) error {
+func (f *fakeBackend) Tap(ctx context.Context, name, apnsID, action, text string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	list := f.shown[device]
+	list := f.shown[name]
 	for i := range list {
 		if list[i].ApnsID == apnsID {
 			list[i].State = "acted"
@@ -104,36 +105,36 @@ func (f *fakeBackend) Tap(ctx context.Context, device, apnsID, action, text stri
 			if text != "" {
 				msg += fmt.Sprintf(" with text %q", text)
 			}
-			f.log(Event{Kind: "action", Device: device, ApnsID: apnsID, Action: action, Text: text, Message: msg})
-			f.log(Event{Kind: "completion", Device: device, ApnsID: apnsID, Action: action, Message: "completion handler called"})
+			f.log(Event{Kind: "action", Device: name, ApnsID: apnsID, Action: action, Text: text, Message: msg})
+			f.log(Event{Kind: "completion", Device: name, ApnsID: apnsID, Action: action, Message: "completion handler called"})
 			return nil
 		}
 	}
-	return fmt.Errorf("no notification %s on %s", apnsID, device)
+	return fmt.Errorf("no notification %s on %s", apnsID, name)
 }
 
-func (f *fakeBackend) set(device string, fn func(d *sim.Device)) error {
+func (f *fakeBackend) set(name string, fn func(d *device.Device)) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	d, err := f.device(device)
+	d, err := f.device(name)
 	if err != nil {
 		return err
 	}
 	fn(d)
-	f.log(Event{Kind: "note", Device: device, Message: "state changed"})
+	f.log(Event{Kind: "note", Device: name, Message: "state changed"})
 	return nil
 }
 
-func (f *fakeBackend) SetLocked(device string, locked bool) error {
-	return f.set(device, func(d *sim.Device) { d.Locked = locked })
+func (f *fakeBackend) SetLocked(name string, locked bool) error {
+	return f.set(name, func(d *device.Device) { d.Locked = locked })
 }
 
-func (f *fakeBackend) SetAppState(device, bundle string, s sim.AppState) error {
-	return f.set(device, func(d *sim.Device) { d.App(bundle).State = s })
+func (f *fakeBackend) SetAppState(name, bundle string, s device.AppState) error {
+	return f.set(name, func(d *device.Device) { d.App(bundle).State = s })
 }
 
-func (f *fakeBackend) SetPermission(device, bundle string, p sim.Permission) error {
-	return f.set(device, func(d *sim.Device) { d.App(bundle).Permission = p })
+func (f *fakeBackend) SetPermission(name, bundle string, p device.Permission) error {
+	return f.set(name, func(d *device.Device) { d.App(bundle).Permission = p })
 }
 
 // log appends an event and wakes the subscribers; f.mu is held.

@@ -6,7 +6,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
 )
 
 // fleetPane lists the devices: name, iOS version, lock, unread count, and
@@ -139,40 +139,40 @@ func (f *fleetPane) details(w int) []string {
 	return append(out, ansi.Truncate(fmt.Sprintf("%s · %s", appState(a.State), permission(a.Permission)), w, "…"))
 }
 
-func appState(s sim.AppState) string {
+func appState(s device.AppState) string {
 	if s == "" {
-		return string(sim.AppNotRunning)
+		return string(device.AppNotRunning)
 	}
 	return string(s)
 }
 
-func permission(p sim.Permission) string {
+func permission(p device.Permission) string {
 	if p == "" {
-		return string(sim.PermissionNotDetermined)
+		return string(device.PermissionNotDetermined)
 	}
 	return string(p)
 }
 
 // nextAppState cycles not running → background → foreground.
-func nextAppState(s sim.AppState) sim.AppState {
+func nextAppState(s device.AppState) device.AppState {
 	switch s {
-	case sim.AppNotRunning:
-		return sim.AppBackground
-	case sim.AppBackground:
-		return sim.AppForeground
+	case device.AppNotRunning:
+		return device.AppBackground
+	case device.AppBackground:
+		return device.AppForeground
 	}
-	return sim.AppNotRunning
+	return device.AppNotRunning
 }
 
 // nextPermission cycles through the four authorizations (apns.md#V40, V48).
-func nextPermission(p sim.Permission) sim.Permission {
+func nextPermission(p device.Permission) device.Permission {
 	switch p {
-	case sim.PermissionAuthorized:
-		return sim.PermissionDenied
-	case sim.PermissionDenied:
-		return sim.PermissionProvisional
-	case sim.PermissionProvisional:
-		return sim.PermissionNotDetermined
+	case device.PermissionAuthorized:
+		return device.PermissionDenied
+	case device.PermissionDenied:
+		return device.PermissionProvisional
+	case device.PermissionProvisional:
+		return device.PermissionNotDetermined
 	}
-	return sim.PermissionAuthorized
+	return device.PermissionAuthorized
 }

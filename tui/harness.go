@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/harness"
+	"github.com/pushsim/pushsim/sim/provider"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // SimBackend drives a simulated world: sends go through Provider (apns2
@@ -12,13 +15,13 @@ import (
 // go to World, events come from Log. The in-process harness and a running
 // `pushsim serve` both provide the three.
 type SimBackend struct {
-	World    *sim.World
-	Log      *sim.EventLog
-	Provider *sim.Provider
+	World    *world.World
+	Log      *world.EventLog
+	Provider *provider.Provider
 }
 
-// HarnessBackend is the Backend of an in-process sim.Harness.
-func HarnessBackend(h *sim.Harness) SimBackend {
+// HarnessBackend is the Backend of an in-process harness.Harness.
+func HarnessBackend(h *harness.Harness) SimBackend {
 	return SimBackend{World: h.World, Log: h.Log, Provider: h.Provider}
 }
 
@@ -29,7 +32,7 @@ func (b SimBackend) Devices() []Device {
 	views := b.World.Devices()
 	out := make([]Device, len(views))
 	for i, v := range views {
-		d := Device{Name: v.Name, Model: v.Model, Version: v.Version, Locked: v.Locked, Unread: v.Unread, Apps: make([]sim.App, 0, len(v.Apps))}
+		d := Device{Name: v.Name, Model: v.Model, Version: v.Version, Locked: v.Locked, Unread: v.Unread, Apps: make([]device.App, 0, len(v.Apps))}
 		for _, a := range v.Apps {
 			if a != nil && !a.Uninstalled {
 				d.Apps = append(d.Apps, *a)
@@ -54,7 +57,7 @@ func (b SimBackend) Notifications(device string) ([]Shown, error) {
 }
 
 // Send implements Backend.
-func (b SimBackend) Send(ctx context.Context, r Request) (sim.Response, error) {
+func (b SimBackend) Send(ctx context.Context, r Request) (provider.Response, error) {
 	return b.Provider.Send(ctx, r.Request)
 }
 
@@ -70,12 +73,12 @@ func (b SimBackend) SetLocked(device string, locked bool) error {
 }
 
 // SetAppState implements Backend.
-func (b SimBackend) SetAppState(device, bundleID string, s sim.AppState) error {
+func (b SimBackend) SetAppState(device, bundleID string, s device.AppState) error {
 	return b.World.SetAppState(device, bundleID, s)
 }
 
 // SetPermission implements Backend.
-func (b SimBackend) SetPermission(device, bundleID string, p sim.Permission) error {
+func (b SimBackend) SetPermission(device, bundleID string, p device.Permission) error {
 	return b.World.SetPermission(device, bundleID, p)
 }
 
@@ -93,7 +96,7 @@ func (b SimBackend) Events(after uint64, max int) ([]Event, uint64) {
 func (b SimBackend) Subscribe() (<-chan struct{}, func()) { return b.Log.Subscribe() }
 
 // FromSimEvent converts one event of sim's log.
-func FromSimEvent(e sim.Event) Event {
+func FromSimEvent(e world.Event) Event {
 	return Event{Seq: e.Seq, Time: e.Time, Kind: string(e.Kind), Device: e.Device, App: e.App, ApnsID: e.ApnsID,
 		Action: e.Action, Text: e.Text, Status: e.Status, Reason: e.Reason, Message: e.Message}
 }

@@ -8,7 +8,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/clock"
+	"github.com/pushsim/pushsim/sim/harness"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // TestHarnessBackend runs the main flow against the real in-process
@@ -16,8 +18,8 @@ import (
 func TestHarnessBackend(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	clock := sim.NewVirtualClock(time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC))
-	h, err := sim.StartHarness(ctx, sim.HarnessConfig{Clock: clock})
+	clock := clock.NewVirtual(time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC))
+	h, err := harness.Start(ctx, harness.Config{Clock: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +38,7 @@ func TestHarnessBackend(t *testing.T) {
 	runCmd(m, cmd)
 	var got []string
 	for _, e := range m.log.events {
-		if e.Device == "ios8" && (e.Kind == string(sim.EventAction) || e.Kind == string(sim.EventCompletion)) {
+		if e.Device == "ios8" && (e.Kind == string(world.EventAction) || e.Kind == string(world.EventCompletion)) {
 			got = append(got, e.Kind+":"+e.Action)
 		}
 	}

@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/matrix"
 	"github.com/pushsim/pushsim/tui/screen"
 )
 
@@ -40,11 +41,11 @@ func (m *matrixPane) Update(devices []Device, bundle string, d Draft) {
 		return
 	}
 	m.key = k.String()
-	fleet := make([]*sim.Device, len(devices))
+	fleet := make([]*device.Device, len(devices))
 	for i, dev := range devices {
 		fleet[i] = simDevice(dev)
 	}
-	mx, err := sim.BuildMatrix(sim.MatrixRequest{Fleet: fleet, BundleID: bundle, Payload: d.Body, PushType: d.PushType, Priority: d.Priority, Topic: d.Topic})
+	mx, err := matrix.Build(matrix.Request{Fleet: fleet, BundleID: bundle, Payload: d.Body, PushType: d.PushType, Priority: d.Priority, Topic: d.Topic})
 	if err != nil {
 		m.lines = []string{m.Styles.Error.Render("✗ " + err.Error())}
 		return
@@ -53,10 +54,10 @@ func (m *matrixPane) Update(devices []Device, bundle string, d Draft) {
 	m.offset = min(m.offset, max(0, len(m.lines)-1))
 }
 
-// simDevice rebuilds a sim.Device from a snapshot, for sim's pure
+// simDevice rebuilds a device.Device from a snapshot, for sim's pure
 // functions.
-func simDevice(d Device) *sim.Device {
-	sd := &sim.Device{Name: d.Name, Model: d.Model, Version: d.Version, Locked: d.Locked, Apps: make([]*sim.App, len(d.Apps))}
+func simDevice(d Device) *device.Device {
+	sd := &device.Device{Name: d.Name, Model: d.Model, Version: d.Version, Locked: d.Locked, Apps: make([]*device.App, len(d.Apps))}
 	for i := range d.Apps {
 		a := d.Apps[i]
 		sd.Apps[i] = &a

@@ -11,14 +11,15 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/provider"
 	"github.com/pushsim/pushsim/tui/screen"
 )
 
 // Options configure the TUI.
 type Options struct {
 	Backend Backend
-	// Bundle is the app the composer sends to; default sim.DefaultBundleID.
+	// Bundle is the app the composer sends to; default device.DefaultBundleID.
 	Bundle string
 	// LogSize is how many events the log pane keeps; default 10000.
 	LogSize int
@@ -49,7 +50,7 @@ type RealSender struct {
 	Production bool
 	// Token is the real device token to send to.
 	Token string
-	Send  func(ctx context.Context, r Request) (sim.Response, error)
+	Send  func(ctx context.Context, r Request) (provider.Response, error)
 }
 
 // pane identifies a focusable pane, in tab order.
@@ -116,7 +117,7 @@ func (r rect) contains(x, y int) bool { return x >= r.x && x < r.x+r.w && y >= r
 // after the program exits so no goroutine outlives it.
 func New(ctx context.Context, opts Options) *Model {
 	if opts.Bundle == "" {
-		opts.Bundle = sim.DefaultBundleID
+		opts.Bundle = device.DefaultBundleID
 	}
 	if opts.LogSize <= 0 {
 		opts.LogSize = 10000

@@ -8,7 +8,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
 	"github.com/pushsim/pushsim/tui/screen"
 )
 
@@ -18,8 +18,8 @@ type phonePane struct {
 	*Common
 	device  Device
 	shown   []Shown
-	index   int         // into shown; -1 = the newest
-	context sim.Context // the user's pick; "" = automatic
+	index   int            // into shown; -1 = the newest
+	context device.Context // the user's pick; "" = automatic
 	frame   screen.Frame
 	// frameTop is the row of the frame inside the pane, for mouse hits.
 	frameTop int
@@ -79,12 +79,12 @@ func (p *phonePane) Step(delta int) {
 }
 
 // contexts are the contexts the current notification was rendered in.
-func (p *phonePane) contexts() []sim.Context {
+func (p *phonePane) contexts() []device.Context {
 	s, ok := p.Current()
 	if !ok {
 		return nil
 	}
-	out := make([]sim.Context, 0, len(s.Presentations))
+	out := make([]device.Context, 0, len(s.Presentations))
 	for _, pr := range s.Presentations {
 		out = append(out, pr.Context)
 	}
@@ -105,14 +105,14 @@ func (p *phonePane) CycleContext(delta int) {
 // one that shows the most: the lock screen of a locked device, else the
 // alert (the legacy Close / View, iOS 8–9's four actions), else the
 // expanded view of iOS 10+, else the first.
-func (p *phonePane) shownContext() sim.Context {
+func (p *phonePane) shownContext() device.Context {
 	ctxs := p.contexts()
 	if slices.Contains(ctxs, p.context) {
 		return p.context
 	}
-	prefs := []sim.Context{sim.ContextAlert, sim.ContextExpanded, sim.ContextBanner}
+	prefs := []device.Context{device.ContextAlert, device.ContextExpanded, device.ContextBanner}
 	if p.device.Locked {
-		prefs = append([]sim.Context{sim.ContextLockScreen}, prefs...)
+		prefs = append([]device.Context{device.ContextLockScreen}, prefs...)
 	}
 	for _, c := range prefs {
 		if slices.Contains(ctxs, c) {
@@ -126,10 +126,10 @@ func (p *phonePane) shownContext() sim.Context {
 }
 
 // Presentation is what is on screen now.
-func (p *phonePane) Presentation() (sim.Presentation, bool) {
+func (p *phonePane) Presentation() (device.Presentation, bool) {
 	s, ok := p.Current()
 	if !ok {
-		return sim.Presentation{}, false
+		return device.Presentation{}, false
 	}
 	return s.Presentation(p.shownContext())
 }
@@ -144,17 +144,17 @@ func (p *phonePane) Button(i int) (string, bool) {
 }
 
 // TextInputAction is the first text-input button on screen.
-func (p *phonePane) TextInputAction() (sim.Button, bool) {
+func (p *phonePane) TextInputAction() (device.Button, bool) {
 	pr, ok := p.Presentation()
 	if !ok {
-		return sim.Button{}, false
+		return device.Button{}, false
 	}
 	for _, b := range pr.Buttons {
 		if b.TextInput {
 			return b, true
 		}
 	}
-	return sim.Button{}, false
+	return device.Button{}, false
 }
 
 // Hit maps a click at (x, y) inside the pane to an action id.
@@ -171,9 +171,9 @@ func (p *phonePane) Hit(x, y int) (string, bool) {
 // V27).
 func tapAction(id string) string {
 	switch id {
-	case sim.ButtonClose, sim.ButtonOK, sim.ButtonDismiss:
+	case device.ButtonClose, device.ButtonOK, device.ButtonDismiss:
 		return ActionDismiss
-	case sim.ButtonView, screen.ActionDefault:
+	case device.ButtonView, screen.ActionDefault:
 		return ActionDefault
 	}
 	return id

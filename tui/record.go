@@ -3,7 +3,7 @@ package tui
 import (
 	"time"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
 )
 
 // recorder collects what the user does while recording (sends and their
@@ -76,7 +76,7 @@ type SendOutcome struct {
 	Reason   string
 	Err      string
 	// Screen is what the device showed after an accepted send.
-	Screen *sim.Presentation
+	Screen *device.Presentation
 }
 
 // ScenarioWriter is a Backend that writes a stretch of its own event log
@@ -94,5 +94,5 @@ type ScenarioWriter interface {
 // RecordMark is where a recording began.
 type RecordMark struct {
 	Seq   uint64
-	Fleet []*sim.Device
+	Fleet []*device.Device
 }

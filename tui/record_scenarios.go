@@ -5,7 +5,8 @@ import (
 	"os"
 
 	"github.com/pushsim/pushsim/scenarios"
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 var _ ScenarioWriter = SimBackend{}
@@ -13,7 +14,7 @@ var _ ScenarioWriter = SimBackend{}
 // RecordStart implements ScenarioWriter.
 func (b SimBackend) RecordStart() RecordMark {
 	views := b.World.Devices()
-	fleet := make([]*sim.Device, len(views))
+	fleet := make([]*device.Device, len(views))
 	for i := range views {
 		d := views[i].Device // a deep copy (World.Devices)
 		fleet[i] = &d
@@ -23,7 +24,7 @@ func (b SimBackend) RecordStart() RecordMark {
 
 // WriteRecording implements ScenarioWriter.
 func (b SimBackend) WriteRecording(mark RecordMark, path, name string) error {
-	var events []sim.Event
+	var events []world.Event
 	for after := mark.Seq; ; {
 		evs, missed := b.Log.Since(after, 4096)
 		if missed > 0 {

@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/pushsim/pushsim/scenarios"
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/clock"
+	"github.com/pushsim/pushsim/sim/harness"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // TestRecordingReplaysGreen records a session on the real harness (send to
@@ -17,8 +19,8 @@ import (
 func TestRecordingReplaysGreen(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	clock := sim.NewVirtualClock(time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC))
-	h, err := sim.StartHarness(ctx, sim.HarnessConfig{Clock: clock, Log: sim.NewEventLogClock(0, clock)})
+	clock := clock.NewVirtual(time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC))
+	h, err := harness.Start(ctx, harness.Config{Clock: clock, Log: world.NewEventLogClock(0, clock)})
 	if err != nil {
 		t.Fatal(err)
 	}

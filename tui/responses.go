@@ -7,14 +7,14 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/provider"
 )
 
 // sendResult is one send and APNs' answer, or the error that stopped it.
 type sendResult struct {
 	At       time.Time
 	Request  Request
-	Response sim.Response
+	Response provider.Response
 	Err      error
 	// step is the recorder's step for this send, or -1.
 	step int

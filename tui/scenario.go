@@ -10,7 +10,8 @@ import (
 
 	"github.com/goccy/go-yaml"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // The recorded scenario, in the file format of package scenarios (`pushsim
@@ -49,12 +50,12 @@ type (
 		Reason *string `yaml:"reason,omitempty"`
 	}
 	screenStep struct {
-		Device    string      `yaml:"device"`
-		Context   sim.Context `yaml:"context"`
-		Style     string      `yaml:"style"`
-		Body      string      `yaml:"body"`
-		Buttons   []string    `yaml:"buttons"`
-		ButtonIDs []string    `yaml:"button_ids"`
+		Device    string         `yaml:"device"`
+		Context   device.Context `yaml:"context"`
+		Style     string         `yaml:"style"`
+		Body      string         `yaml:"body"`
+		Buttons   []string       `yaml:"buttons"`
+		ButtonIDs []string       `yaml:"button_ids"`
 	}
 	tapStep struct {
 		Device string `yaml:"device"`
@@ -85,9 +86,9 @@ type (
 // the app was told and what its handler did (expect_response and
 // expect_screen cover the rest).
 func recorded(kind string) bool {
-	switch sim.EventKind(kind) {
-	case sim.EventAction, sim.EventCompletion, sim.EventDoubleCompletion, sim.EventWatchdog,
-		sim.EventDeepLink, sim.EventDismissed, sim.EventWebhook, sim.EventUnlock:
+	switch world.EventKind(kind) {
+	case world.EventAction, world.EventCompletion, world.EventDoubleCompletion, world.EventWatchdog,
+		world.EventDeepLink, world.EventDismissed, world.EventWebhook, world.EventUnlock:
 		return true
 	}
 	return false

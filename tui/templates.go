@@ -22,7 +22,7 @@ func (t Template) Text() string {
 }
 
 // Templates are the seeds' use cases (shared/seeds), the default app's
-// categories (sim.DefaultCategories). The first is the default. Each call
+// categories (device.DefaultCategories). The first is the default. Each call
 // returns a fresh slice.
 func Templates() []Template {
 	return []Template{

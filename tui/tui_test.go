@@ -18,7 +18,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/provider"
 )
 
 var fixedNow = func() time.Time { return time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC) }
@@ -200,9 +200,9 @@ func TestRealProductionAsksFirst(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	m := New(ctx, Options{Backend: newFakeBackend(), Now: fixedNow, Real: &RealSender{Production: true, Token: "ab12",
-		Send: func(_ context.Context, r Request) (sim.Response, error) {
+		Send: func(_ context.Context, r Request) (provider.Response, error) {
 			sent = append(sent, r)
-			return sim.Response{Status: 200, ApnsID: "real-1"}, nil
+			return provider.Response{Status: 200, ApnsID: "real-1"}, nil
 		}}})
 	t.Cleanup(m.Close)
 	m.SetSize(100, 30)

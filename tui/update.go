@@ -6,7 +6,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
 )
 
 // Update routes one message. Keys go to handleKey; results of commands
@@ -289,7 +289,7 @@ func (m *Model) setState(k tea.KeyPressMsg) tea.Cmd {
 
 // screenOf is what device shows for apnsID in the context the phone pane
 // would pick, for a recording's expect_screen.
-func (m *Model) screenOf(device, apnsID string) *sim.Presentation {
+func (m *Model) screenOf(device, apnsID string) *device.Presentation {
 	shown, err := m.opts.Backend.Notifications(device)
 	if err != nil || apnsID == "" {
 		return nil

@@ -6,7 +6,8 @@ import (
 	"strings"
 
 	"github.com/pushsim/pushsim/scenarios"
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/lint"
 )
 
 // lintCmd is `pushsim lint`: version-aware findings for a payload.
@@ -28,7 +29,7 @@ func (c *lintCmd) Run(e *env) error {
 	if err != nil {
 		return usageErr("--ios: %v", err)
 	}
-	pf, err := sim.ReadPayloadFile(c.Payload, e.stdin)
+	pf, err := device.ReadPayloadFile(c.Payload, e.stdin)
 	if err != nil {
 		return usageErr("%v", err)
 	}
@@ -37,31 +38,31 @@ func (c *lintCmd) Run(e *env) error {
 		bundle = pf.TargetBundle
 	}
 	if bundle == "" {
-		bundle = sim.DefaultBundleID
+		bundle = device.DefaultBundleID
 	}
-	fleet := sim.DefaultFleet()
+	fleet := device.DefaultFleet()
 	if c.Fleet != "" {
-		if fleet, err = sim.LoadFleet(c.Fleet); err != nil {
+		if fleet, err = device.LoadFleet(c.Fleet); err != nil {
 			return usageErr("--fleet: %v", err)
 		}
 	}
 	app, known := findApp(fleet, bundle)
 	if app == nil {
 		if c.App == "" {
-			return usageErr("%s: its %s %q is not in the fleet; expected one of %s, or --app", c.Payload, sim.SimulatorTargetBundleKey, bundle, strings.Join(known, ", "))
+			return usageErr("%s: its %s %q is not in the fleet; expected one of %s, or --app", c.Payload, device.SimulatorTargetBundleKey, bundle, strings.Join(known, ", "))
 		}
 		return usageErr("--app: no app %q in the fleet; it has %s", bundle, strings.Join(known, ", "))
 	}
-	findings := sim.Lint(pf.Body, sim.LintTarget{App: app, Versions: versions, PushType: c.PushType, Priority: c.Priority, Topic: c.Topic})
+	findings := lint.Lint(pf.Body, lint.Target{App: app, Versions: versions, PushType: c.PushType, Priority: c.Priority, Topic: c.Topic})
 	if c.JSON {
 		out := struct {
-			Payload  string        `json:"payload"`
-			App      string        `json:"app"`
-			IOS      string        `json:"ios"`
-			Findings []sim.Finding `json:"findings"`
+			Payload  string         `json:"payload"`
+			App      string         `json:"app"`
+			IOS      string         `json:"ios"`
+			Findings []lint.Finding `json:"findings"`
 		}{c.Payload, bundle, c.IOS, findings}
 		if out.Findings == nil {
-			out.Findings = []sim.Finding{}
+			out.Findings = []lint.Finding{}
 		}
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
@@ -73,7 +74,7 @@ func (c *lintCmd) Run(e *env) error {
 		writeFindings(e, c.Payload, findings)
 	}
 	for _, f := range findings {
-		if f.Severity == sim.SeverityError {
+		if f.Severity == lint.SeverityError {
 			return errFailed()
 		}
 	}
@@ -82,7 +83,7 @@ func (c *lintCmd) Run(e *env) error {
 
 // findApp returns the first install of bundle in the fleet, and the
 // bundle ids the fleet has.
-func findApp(fleet []*sim.Device, bundle string) (*sim.App, []string) {
+func findApp(fleet []*device.Device, bundle string) (*device.App, []string) {
 	var known []string
 	for _, d := range fleet {
 		for _, a := range d.Apps {
@@ -108,8 +109,8 @@ func contains(list []string, s string) bool {
 
 // writeFindings prints one block per finding: severity, rule, versions,
 // message, then the fix; and a count line.
-func writeFindings(e *env, name string, findings []sim.Finding) {
-	counts := map[sim.Severity]int{}
+func writeFindings(e *env, name string, findings []lint.Finding) {
+	counts := map[lint.Severity]int{}
 	for _, f := range findings {
 		counts[f.Severity]++
 		row := ""
@@ -121,7 +122,7 @@ func writeFindings(e *env, name string, findings []sim.Finding) {
 			fmt.Fprintf(e.stdout, "    fix: %s\n", f.Fix)
 		}
 	}
-	fmt.Fprintf(e.stdout, "%s, %s, %s\n", plural(counts[sim.SeverityError], "error"), plural(counts[sim.SeverityWarning], "warning"), plural(counts[sim.SeverityInfo], "info"))
+	fmt.Fprintf(e.stdout, "%s, %s, %s\n", plural(counts[lint.SeverityError], "error"), plural(counts[lint.SeverityWarning], "warning"), plural(counts[lint.SeverityInfo], "info"))
 }
 
 // plural is "1 error" or "2 errors".

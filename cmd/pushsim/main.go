@@ -14,7 +14,8 @@ import (
 
 	"github.com/alecthomas/kong"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/provider"
 )
 
 // Exit statuses, decided only in main (STYLE.md section 3).
@@ -70,7 +71,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		kong.Description("Simulate interactive iOS push notifications: a fake APNs, devices of every iOS version, scenarios, real sends."),
 		kong.UsageOnError(),
 		kong.Writers(stdout, stderr),
-		kong.Vars{"version": version, "default_bundle": sim.DefaultBundleID, "profile_dir": sim.ProfileDir()},
+		kong.Vars{"version": version, "default_bundle": device.DefaultBundleID, "profile_dir": provider.ProfileDir()},
 		kong.Exit(func(code int) {
 			if exited < 0 {
 				exited = code

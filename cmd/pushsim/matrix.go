@@ -10,7 +10,8 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/term"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/matrix"
 	"github.com/pushsim/pushsim/tui/screen"
 )
 
@@ -38,8 +39,8 @@ type matrixEntry struct {
 }
 
 type matrixPresentation struct {
-	Context  sim.Context    `json:"context"`
-	Style    sim.Style      `json:"style"`
+	Context  device.Context `json:"context"`
+	Style    device.Style   `json:"style"`
 	Title    string         `json:"title"`
 	Subtitle string         `json:"subtitle,omitempty"`
 	Body     string         `json:"body"`
@@ -63,13 +64,13 @@ type matrixFinding struct {
 }
 
 func (c *matrixCmd) Run(e *env) error {
-	pf, err := sim.ReadPayloadFile(c.Payload, e.stdin)
+	pf, err := device.ReadPayloadFile(c.Payload, e.stdin)
 	if err != nil {
 		return usageErr("%w", err)
 	}
-	fleet := sim.DefaultFleet()
+	fleet := device.DefaultFleet()
 	if c.Fleet != "" {
-		if fleet, err = sim.LoadFleet(c.Fleet); err != nil {
+		if fleet, err = device.LoadFleet(c.Fleet); err != nil {
 			return usageErr("--fleet: %w", err)
 		}
 	}
@@ -78,11 +79,11 @@ func (c *matrixCmd) Run(e *env) error {
 		bundle = pf.TargetBundle
 	}
 	if bundle == "" {
-		bundle = sim.DefaultBundleID
+		bundle = device.DefaultBundleID
 	}
-	m, err := sim.BuildMatrix(sim.MatrixRequest{Fleet: fleet, BundleID: bundle, Payload: pf.Body, Topic: bundle})
+	m, err := matrix.Build(matrix.Request{Fleet: fleet, BundleID: bundle, Payload: pf.Body, Topic: bundle})
 	if err != nil {
-		var se *sim.SyntaxError
+		var se *device.SyntaxError
 		if errors.As(err, &se) {
 			return usageErr("%s:%d:%d: %s", c.Payload, se.Line, se.Column, se.Msg)
 		}
@@ -108,7 +109,7 @@ func (c *matrixCmd) Run(e *env) error {
 }
 
 // matrixEntries is the JSON shape of the matrix.
-func matrixEntries(m sim.Matrix, bundle string) []matrixEntry {
+func matrixEntries(m matrix.Matrix, bundle string) []matrixEntry {
 	entries := make([]matrixEntry, 0, len(m.Devices))
 	for _, col := range m.Devices {
 		me := matrixEntry{Device: col.Device, Model: col.Model, IOS: col.Version.String(), App: bundle,
@@ -124,7 +125,7 @@ func matrixEntries(m sim.Matrix, bundle string) []matrixEntry {
 	return entries
 }
 
-func toMatrixPresentation(p sim.Presentation) matrixPresentation {
+func toMatrixPresentation(p device.Presentation) matrixPresentation {
 	mp := matrixPresentation{Context: p.Context, Style: p.Style, Title: p.Title, Subtitle: p.Subtitle, Body: p.Body,
 		Buttons: make([]matrixButton, 0, len(p.Buttons)), Notes: p.Notes}
 	for _, b := range p.Buttons {

@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/pushsim/pushsim/fakeapns"
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/lint"
+	"github.com/pushsim/pushsim/sim/provider"
 )
 
 // realFlags are the flags of `pushsim send --real`: where to send and as
@@ -37,9 +39,9 @@ type realFlags struct {
 }
 
 // target turns the flags (already merged with their PUSHSIM_ twins by
-// kong) and the profile into a sim.RealTarget; explicit values win.
-func (f *realFlags) target(topic *string, stderr io.Writer) (sim.RealTarget, error) {
-	t := sim.RealTarget{
+// kong) and the profile into a provider.RealTarget; explicit values win.
+func (f *realFlags) target(topic *string, stderr io.Writer) (provider.RealTarget, error) {
+	t := provider.RealTarget{
 		Token: f.Token, Endpoint: f.Endpoint, CAFile: f.CA,
 		KeyFile: f.Key, KeyID: f.KeyID, TeamID: f.TeamID,
 		CertFile: f.Cert, CertKeyFile: f.CertKey,
@@ -58,7 +60,7 @@ func (f *realFlags) target(topic *string, stderr io.Writer) (sim.RealTarget, err
 		t.CertPassword = v
 	}
 	if f.Profile != "" {
-		p, warnings, err := sim.LoadProfile(f.Profile)
+		p, warnings, err := provider.LoadProfile(f.Profile)
 		for _, w := range warnings {
 			fmt.Fprintf(stderr, "%s: warning: %s\n", programName, w)
 		}
@@ -85,7 +87,7 @@ func (f *realFlags) confirmProduction(e *env, env fakeapns.Environment, topic st
 	if !ok || !isTerminal(file) {
 		return usageErr("--production: sending to real users' devices needs --yes when stdin is not a terminal")
 	}
-	fmt.Fprintf(e.stderr, "Send to PRODUCTION (%s, token %s)? Type yes to send: ", topic, sim.Abbreviate(f.Token))
+	fmt.Fprintf(e.stderr, "Send to PRODUCTION (%s, token %s)? Type yes to send: ", topic, provider.Abbreviate(f.Token))
 	line, _ := bufio.NewReader(file).ReadString('\n')
 	if strings.TrimSpace(strings.ToLower(line)) != "yes" {
 		return usageErr("production send not confirmed")
@@ -100,7 +102,7 @@ func isTerminal(f *os.File) bool {
 
 // runReal sends the payload to Apple (or --endpoint) through the same
 // Provider the simulator uses, and explains APNs' answer.
-func (c *sendCmd) runReal(e *env, pf sim.PayloadFile, topic string) error {
+func (c *sendCmd) runReal(e *env, pf device.PayloadFile, topic string) error {
 	if len(c.Device) > 0 || c.Tap != "" || c.Events {
 		return usageErr("--device, --tap and --events are for the simulator; drop them with --real")
 	}
@@ -126,7 +128,7 @@ func (c *sendCmd) runReal(e *env, pf sim.PayloadFile, topic string) error {
 	if err := c.confirmProduction(e, envName, topic); err != nil {
 		return err
 	}
-	prov, err := sim.NewProvider(cfg)
+	prov, err := provider.New(cfg)
 	if err != nil {
 		return usageErr("%v", err)
 	}
@@ -151,7 +153,7 @@ func (c *sendCmd) runReal(e *env, pf sim.PayloadFile, topic string) error {
 	if res.Sent() {
 		return nil
 	}
-	x := sim.Explain(res.Reason, envName)
+	x := provider.Explain(res.Reason, envName)
 	fmt.Fprintf(e.stdout, "meaning         %s\n", x.Meaning)
 	fmt.Fprintf(e.stdout, "fix             %s\n", x.Fix)
 	return errFailed()
@@ -160,13 +162,13 @@ func (c *sendCmd) runReal(e *env, pf sim.PayloadFile, topic string) error {
 // lintBeforeSend runs the same lint as `pushsim lint` for the target; an
 // error-level finding stops the send unless --force.
 func (c *sendCmd) lintBeforeSend(e *env, body []byte, topic string) error {
-	findings := sim.Lint(body, sim.LintTarget{PushType: c.PushType, Priority: c.Priority, Topic: topic})
+	findings := lint.Lint(body, lint.Target{PushType: c.PushType, Priority: c.Priority, Topic: topic})
 	errs := 0
 	for _, f := range findings {
-		if f.Severity == sim.SeverityInfo {
+		if f.Severity == lint.SeverityInfo {
 			continue
 		}
-		if f.Severity == sim.SeverityError {
+		if f.Severity == lint.SeverityError {
 			errs++
 		}
 		fmt.Fprintf(e.stderr, "lint: %s %s (iOS %s): %s\n", f.Severity, f.Rule, f.Versions, f.Message)

@@ -15,7 +15,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/pushsim/pushsim/fakeapns"
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/clock"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/provider"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // recorder keeps every Record the fake server saw.
@@ -40,7 +43,7 @@ func (r *recorder) all() []fakeapns.Record {
 // behind it, plus the files a real send is given: the CA and a .p8 key.
 type realTarget struct {
 	srv    *fakeapns.Server
-	world  *sim.World
+	world  *world.World
 	rec    *recorder
 	key    *fakeapns.SigningKey
 	caFile string
@@ -50,7 +53,7 @@ type realTarget struct {
 func startRealTarget(t *testing.T, env fakeapns.Environment) *realTarget {
 	t.Helper()
 	ctx := context.Background()
-	world := sim.NewWorld(sim.WorldConfig{Fleet: sim.DefaultFleet(), Clock: sim.NewVirtualClock(time.Now()), Log: sim.NewEventLog(0)})
+	world := world.New(world.Config{Fleet: device.DefaultFleet(), Clock: clock.NewVirtual(time.Now()), Log: world.NewEventLog(0)})
 	t.Cleanup(func() { world.Close() })
 	rec := &recorder{}
 	srv, err := fakeapns.Start(ctx, fakeapns.Config{
@@ -88,7 +91,7 @@ func startRealTarget(t *testing.T, env fakeapns.Environment) *realTarget {
 func (rt *realTarget) args(env string, extra ...string) []string {
 	args := []string{"send", "-", "--real", "--" + env, "--endpoint", rt.srv.URL(), "--ca", rt.caFile,
 		"--key", rt.p8File, "--team-id", "TEAM123456",
-		"--token", sim.DeviceToken("ios8", sim.DefaultBundleID), "--topic", sim.DefaultBundleID}
+		"--token", device.DeviceToken("ios8", device.DefaultBundleID), "--topic", device.DefaultBundleID}
 	return append(args, extra...)
 }
 
@@ -117,13 +120,13 @@ func TestRealSendIsByteIdenticalToSimSend(t *testing.T) {
 	// harness's Provider type with the same key.
 	var c sendCmd
 	c.PushType, c.Priority, c.CollapseID, c.Expiration, c.ApnsID = "alert", 10, "lunch", 2000000000, "0a1b2c3d-0000-4000-8000-000000000001"
-	prov, err := sim.NewProvider(sim.ProviderConfig{Endpoint: rt.srv.URL(), RootCAs: rt.srv.CertPool(),
+	prov, err := provider.New(provider.Config{Endpoint: rt.srv.URL(), RootCAs: rt.srv.CertPool(),
 		Key: rt.key.Private, KeyID: rt.key.KeyID, TeamID: rt.key.TeamID})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer prov.Close()
-	if _, err := prov.Send(context.Background(), c.request(sim.DeviceToken("ios8", sim.DefaultBundleID), sim.DefaultBundleID, []byte(pollPayload))); err != nil {
+	if _, err := prov.Send(context.Background(), c.request(device.DeviceToken("ios8", device.DefaultBundleID), device.DefaultBundleID, []byte(pollPayload))); err != nil {
 		t.Fatal(err)
 	}
 
@@ -156,7 +159,7 @@ func TestRealSendExplainsClassicMistakes(t *testing.T) {
 			[]string{"DeviceTokenNotForTopic", "bundle id of the app that registered this token"}},
 		{"production without --yes and no terminal", prod.args("production"), 2, nil},
 		{"malformed token", dev.args("sandbox", "--token", "xyz"), 2, nil},
-		{"missing team id", append(dev.args("sandbox")[:10], "--token", sim.DeviceToken("ios8", sim.DefaultBundleID)), 2, nil},
+		{"missing team id", append(dev.args("sandbox")[:10], "--token", device.DeviceToken("ios8", device.DefaultBundleID)), 2, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -201,16 +204,16 @@ func writeCertPair(t *testing.T, rt *realTarget, topic string, env fakeapns.Envi
 func TestRealSendWithCertificate(t *testing.T) {
 	dev := startRealTarget(t, fakeapns.Development)
 	base := []string{"send", "-", "--real", "--sandbox", "--endpoint", dev.srv.URL(), "--ca", dev.caFile,
-		"--token", sim.DeviceToken("ios8", sim.DefaultBundleID), "--topic", sim.DefaultBundleID}
+		"--token", device.DeviceToken("ios8", device.DefaultBundleID), "--topic", device.DefaultBundleID}
 
-	good, goodKey := writeCertPair(t, dev, sim.DefaultBundleID, fakeapns.Development)
+	good, goodKey := writeCertPair(t, dev, device.DefaultBundleID, fakeapns.Development)
 	code, out, errOut := runCLI(t, pollPayload, append(base, "--cert", good, "--cert-key", goodKey)...)
 	if code != 0 || !strings.Contains(out, "status          200") {
 		t.Fatalf("certificate send: exit %d\n%s%s", code, out, errOut)
 	}
 
 	// A certificate for the other environment: Apple's 403 and an explanation (apns.md#E31).
-	prod, prodKey := writeCertPair(t, dev, sim.DefaultBundleID, fakeapns.Production)
+	prod, prodKey := writeCertPair(t, dev, device.DefaultBundleID, fakeapns.Production)
 	code, out, _ = runCLI(t, pollPayload, append(base, "--cert", prod, "--cert-key", prodKey)...)
 	if code != 1 || !strings.Contains(out, "BadCertificateEnvironment") || !strings.Contains(out, "other environment") {
 		t.Errorf("wrong-environment certificate: exit %d\n%s", code, out)
@@ -228,7 +231,7 @@ func TestRealSendProfileAndEnvironment(t *testing.T) {
 	dev := startRealTarget(t, fakeapns.Development)
 	dir := t.TempDir()
 	profile := filepath.Join(dir, "dev.json")
-	body := `{"environment":"sandbox","topic":"` + sim.DefaultBundleID + `","token":"` + sim.DeviceToken("ios8", sim.DefaultBundleID) +
+	body := `{"environment":"sandbox","topic":"` + device.DefaultBundleID + `","token":"` + device.DeviceToken("ios8", device.DefaultBundleID) +
 		`","key":"` + dev.p8File + `","team_id":"TEAM123456","endpoint":"` + dev.srv.URL() + `","ca":"` + dev.caFile + `"}`
 	if err := os.WriteFile(profile, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
@@ -273,7 +276,7 @@ func TestRealSendBadCredentials(t *testing.T) {
 	}
 	base := func(extra ...string) []string {
 		return append([]string{"send", "-", "--real", "--sandbox", "--endpoint", dev.srv.URL(), "--ca", dev.caFile,
-			"--token", sim.DeviceToken("ios8", sim.DefaultBundleID), "--topic", sim.DefaultBundleID}, extra...)
+			"--token", device.DeviceToken("ios8", device.DefaultBundleID), "--topic", device.DefaultBundleID}, extra...)
 	}
 	tests := []struct {
 		name string
@@ -284,10 +287,10 @@ func TestRealSendBadCredentials(t *testing.T) {
 		{"not a p8", base("--key", notKey, "--team-id", "TEAM123456"), "not a PEM file"},
 		{"wrong p12 password", base("--cert", dev.caFile), "not a readable PKCS#12"},
 		{"no credentials", base(), "none given"},
-		{"no environment", []string{"send", "-", "--real", "--token", sim.DeviceToken("ios8", sim.DefaultBundleID)}, "--sandbox or --production"},
+		{"no environment", []string{"send", "-", "--real", "--token", device.DeviceToken("ios8", device.DefaultBundleID)}, "--sandbox or --production"},
 		{"sim flags with --real", base("--tap", "OK"), "for the simulator"},
 		{"unreachable endpoint", []string{"send", "-", "--real", "--sandbox", "--endpoint", "https://127.0.0.1:1", "--key", dev.p8File,
-			"--team-id", "TEAM123456", "--token", sim.DeviceToken("ios8", sim.DefaultBundleID), "--topic", "x"}, "is the network up"},
+			"--team-id", "TEAM123456", "--token", device.DeviceToken("ios8", device.DefaultBundleID), "--topic", "x"}, "is the network up"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

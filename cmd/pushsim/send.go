@@ -9,7 +9,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/clock"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/harness"
+	"github.com/pushsim/pushsim/sim/provider"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // sendCmd is `pushsim send`: one notification through the whole simulated
@@ -34,12 +38,12 @@ type sendCmd struct {
 
 // request builds the APNs request from the flags; the simulated and the real
 // path both use it, so the same input gives the same bytes on the wire.
-func (c *sendCmd) request(token, topic string, body []byte) sim.Request {
+func (c *sendCmd) request(token, topic string, body []byte) provider.Request {
 	var expiration time.Time
 	if c.Expiration > 0 {
 		expiration = time.Unix(c.Expiration, 0)
 	}
-	return sim.Request{
+	return provider.Request{
 		Token: token, Topic: topic, PushType: c.PushType, Priority: c.Priority,
 		Expiration: expiration, CollapseID: c.CollapseID, ApnsID: c.ApnsID, Payload: body,
 	}
@@ -58,7 +62,7 @@ func (c *sendCmd) Run(e *env) error {
 	if c.Text != "" && c.Tap == "" {
 		return usageErr("--text %q: types a reply only with --tap; expected --tap ID of a text-input action (apns.md#V34, V43)", c.Text)
 	}
-	pf, err := sim.ReadPayloadFile(c.Payload, e.stdin)
+	pf, err := device.ReadPayloadFile(c.Payload, e.stdin)
 	if err != nil {
 		return usageErr("%v", err)
 	}
@@ -70,10 +74,10 @@ func (c *sendCmd) Run(e *env) error {
 		return c.runReal(e, pf, topic)
 	}
 	if topic == "" {
-		topic = sim.DefaultBundleID
+		topic = device.DefaultBundleID
 	}
 
-	fleet := sim.DefaultFleet()
+	fleet := device.DefaultFleet()
 	targets, err := pickDevices(fleet, c.Device)
 	if err != nil {
 		return err
@@ -86,8 +90,8 @@ func (c *sendCmd) Run(e *env) error {
 
 	// A one-shot send runs on a virtual clock: completion handlers and the
 	// watchdog resolve at once and the run is reproducible.
-	clock := sim.NewVirtualClock(time.Now())
-	h, err := sim.StartHarness(e.ctx, sim.HarnessConfig{Fleet: fleet, Clock: clock})
+	clock := clock.NewVirtual(time.Now())
+	h, err := harness.Start(e.ctx, harness.Config{Fleet: fleet, Clock: clock})
 	if err != nil {
 		return err
 	}
@@ -96,7 +100,7 @@ func (c *sendCmd) Run(e *env) error {
 	anyRejected := false
 	for _, d := range targets {
 		app := d.App(topic)
-		token := sim.DeviceToken(d.Name, topic)
+		token := device.DeviceToken(d.Name, topic)
 		if app != nil {
 			token = app.Token
 		}
@@ -137,7 +141,7 @@ func (c *sendCmd) Run(e *env) error {
 		if missed > 0 {
 			fmt.Fprintf(e.stderr, "%s: %d early events were dropped from the log\n", programName, missed)
 		}
-		if err := sim.WriteJSONL(e.stdout, events); err != nil {
+		if err := world.WriteJSONL(e.stdout, events); err != nil {
 			return fmt.Errorf("write events: %w", err)
 		}
 	}
@@ -148,13 +152,13 @@ func (c *sendCmd) Run(e *env) error {
 }
 
 // pickDevices returns the named devices in fleet order, or all of them.
-func pickDevices(fleet []*sim.Device, names []string) ([]*sim.Device, error) {
+func pickDevices(fleet []*device.Device, names []string) ([]*device.Device, error) {
 	if len(names) == 0 {
 		return fleet, nil
 	}
-	var out []*sim.Device
+	var out []*device.Device
 	for _, name := range names {
-		i := slices.IndexFunc(fleet, func(d *sim.Device) bool { return d.Name == name })
+		i := slices.IndexFunc(fleet, func(d *device.Device) bool { return d.Name == name })
 		if i < 0 {
 			return nil, usageErr("--device %q: no such device; expected one of %s", name, strings.Join(deviceNames(fleet), ", "))
 		}
@@ -163,7 +167,7 @@ func pickDevices(fleet []*sim.Device, names []string) ([]*sim.Device, error) {
 	return out, nil
 }
 
-func deviceNames(fleet []*sim.Device) []string {
+func deviceNames(fleet []*device.Device) []string {
 	names := make([]string, len(fleet))
 	for i, d := range fleet {
 		names[i] = d.Name
@@ -173,15 +177,15 @@ func deviceNames(fleet []*sim.Device) []string {
 
 // checkTap refuses a --tap id that no target device would show, before
 // anything is sent.
-func checkTap(targets []*sim.Device, topic string, body []byte, id string) error {
+func checkTap(targets []*device.Device, topic string, body []byte, id string) error {
 	switch id {
-	case sim.KeyDefault, sim.KeyDismiss, sim.UNNotificationDefaultActionIdentifier, sim.UNNotificationDismissActionIdentifier,
-		sim.ButtonView, sim.ButtonClose, sim.ButtonOK:
+	case device.KeyDefault, device.KeyDismiss, device.UNNotificationDefaultActionIdentifier, device.UNNotificationDismissActionIdentifier,
+		device.ButtonView, device.ButtonClose, device.ButtonOK:
 		// The body, dismiss, and the legacy alert's View / Close / OK
 		// (apns.md#V20): the device resolves them without a category.
 		return nil
 	}
-	payload, err := sim.ParsePayload(body)
+	payload, err := device.ParsePayload(body)
 	if err != nil {
 		return nil // the device will not show it; APNs and the device say why
 	}
@@ -192,8 +196,8 @@ func checkTap(targets []*sim.Device, topic string, body []byte, id string) error
 		if app == nil {
 			continue
 		}
-		n := sim.Notification{Topic: topic, Payload: payload}
-		for _, p := range sim.RenderAll(d, app, n) {
+		n := device.Notification{Topic: topic, Payload: payload}
+		for _, p := range device.RenderAll(d, app, n) {
 			for _, b := range p.Buttons {
 				if b.System || shown[b.ID] {
 					continue
@@ -213,7 +217,7 @@ func checkTap(targets []*sim.Device, topic string, body []byte, id string) error
 }
 
 // printDelivery prints APNs' answer and every context's screen for one device.
-func printDelivery(w io.Writer, world *sim.World, events []sim.Event, d *sim.Device, res sim.Response) {
+func printDelivery(w io.Writer, wd *world.World, events []world.Event, d *device.Device, res provider.Response) {
 	fmt.Fprintf(w, "%s  %s, iOS %s\n", d.Name, d.Model, d.Version)
 	if !res.Sent() {
 		line := fmt.Sprintf("  APNs       %d %s  apns-id %s", res.Status, res.Reason, res.ApnsID)
@@ -224,18 +228,18 @@ func printDelivery(w io.Writer, world *sim.World, events []sim.Event, d *sim.Dev
 		return
 	}
 	fmt.Fprintf(w, "  APNs       %d  apns-id %s\n", res.Status, res.ApnsID)
-	delivered, err := world.Notifications(d.Name)
+	delivered, err := wd.Notifications(d.Name)
 	if err != nil {
 		fmt.Fprintf(w, "  device     %v\n", err)
 		return
 	}
-	i := slices.IndexFunc(delivered, func(n sim.Delivered) bool { return n.ApnsID == res.ApnsID })
+	i := slices.IndexFunc(delivered, func(n world.Delivered) bool { return n.ApnsID == res.ApnsID })
 	if i < 0 {
 		// Say why: APNs took a body the device cannot use (apns.md#U02),
 		// the app is uninstalled, and so on.
 		why := ""
 		for _, ev := range events {
-			if ev.ApnsID == res.ApnsID && (ev.Kind == sim.EventSuppressed || ev.Kind == sim.EventNote || ev.Kind == sim.EventError) {
+			if ev.ApnsID == res.ApnsID && (ev.Kind == world.EventSuppressed || ev.Kind == world.EventNote || ev.Kind == world.EventError) {
 				why = ": " + ev.Message
 			}
 		}
@@ -246,7 +250,7 @@ func printDelivery(w io.Writer, world *sim.World, events []sim.Event, d *sim.Dev
 		fmt.Fprintf(w, "  %-20s %s\n", p.Context, screenLine(p))
 	}
 	for _, ev := range events {
-		if ev.Kind == sim.EventLint && ev.ApnsID == res.ApnsID {
+		if ev.Kind == world.EventLint && ev.ApnsID == res.ApnsID {
 			fmt.Fprintf(w, "  lint       %s\n", ev.Message)
 		}
 	}
@@ -257,7 +261,7 @@ func printDelivery(w io.Writer, world *sim.World, events []sim.Event, d *sim.Dev
 	// app was told instead (apns.md#P11, C05, U23).
 	for _, ev := range events {
 		switch ev.Kind {
-		case sim.EventWake, sim.EventSuppressed, sim.EventCompletion, sim.EventDoubleCompletion, sim.EventWatchdog:
+		case world.EventWake, world.EventSuppressed, world.EventCompletion, world.EventDoubleCompletion, world.EventWatchdog:
 			if ev.ApnsID == res.ApnsID {
 				fmt.Fprintf(w, "  %-20s %s\n", ev.Kind, ev.Message)
 			}
@@ -266,10 +270,10 @@ func printDelivery(w io.Writer, world *sim.World, events []sim.Event, d *sim.Dev
 }
 
 // screenLine is one Presentation on one line: style, text and buttons.
-func screenLine(p sim.Presentation) string {
-	if p.Style == sim.StyleNone || p.Style == sim.StyleForegroundSilent {
+func screenLine(p device.Presentation) string {
+	if p.Style == device.StyleNone || p.Style == device.StyleForegroundSilent {
 		s := "(nothing shown)"
-		if p.Style == sim.StyleForegroundSilent {
+		if p.Style == device.StyleForegroundSilent {
 			s = "(no UI: handed to the running app)"
 		}
 		if len(p.Notes) > 0 {
@@ -310,10 +314,10 @@ func screenLine(p sim.Presentation) string {
 
 // printTap prints the events that followed a tap, or why it could not be
 // done on this device.
-func printTap(w io.Writer, log *sim.EventLog, mark uint64, id string, err error) {
+func printTap(w io.Writer, log *world.EventLog, mark uint64, id string, err error) {
 	if err != nil {
-		var unknown *sim.UnknownActionError
-		var unavailable *sim.ActionNotAvailableError
+		var unknown *world.UnknownActionError
+		var unavailable *world.ActionNotAvailableError
 		if errors.As(err, &unknown) || errors.As(err, &unavailable) {
 			fmt.Fprintf(w, "  tap %-16s not possible here: %v\n", id, err)
 			return

@@ -11,7 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
 )
 
 // runCLI runs pushsim in-process, as a user would from a shell.
@@ -190,12 +190,12 @@ func TestSendSilentSaysWhatTheAppIsTold(t *testing.T) {
 
 func TestScreenLine(t *testing.T) {
 	tests := []struct {
-		p    sim.Presentation
+		p    device.Presentation
 		want string
 	}{
-		{sim.Presentation{Style: sim.StyleBanner, Title: "Only a title"}, `"Only a title"  (no buttons)`},
-		{sim.Presentation{Style: sim.StyleBanner, Title: "Bill", Body: "Due"}, `"Bill" / "Due"  (no buttons)`},
-		{sim.Presentation{Style: sim.StyleBanner}, `""  (no buttons)`},
+		{device.Presentation{Style: device.StyleBanner, Title: "Only a title"}, `"Only a title"  (no buttons)`},
+		{device.Presentation{Style: device.StyleBanner, Title: "Bill", Body: "Due"}, `"Bill" / "Due"  (no buttons)`},
+		{device.Presentation{Style: device.StyleBanner}, `""  (no buttons)`},
 	}
 	for _, tt := range tests {
 		if diff := cmp.Diff(tt.want, screenLine(tt.p)); diff != "" {

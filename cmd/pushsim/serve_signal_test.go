@@ -12,7 +12,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/provider"
 	"github.com/pushsim/pushsim/sim/serve"
 )
 
@@ -88,7 +88,7 @@ func TestServeSignal(t *testing.T) {
 // send posts one notification with apns2 and the written credentials.
 func send(t *testing.T, info serve.Info) {
 	t.Helper()
-	key, err := sim.LoadAuthKey(info.KeyFile)
+	key, err := provider.LoadAuthKey(info.KeyFile)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,12 +98,12 @@ func send(t *testing.T, info serve.Info) {
 	}
 	roots := x509.NewCertPool()
 	roots.AppendCertsFromPEM(caPEM)
-	p, err := sim.NewProvider(sim.ProviderConfig{Endpoint: info.APNsURL, RootCAs: roots, Key: key.Private, KeyID: info.KeyID, TeamID: info.TeamID})
+	p, err := provider.New(provider.Config{Endpoint: info.APNsURL, RootCAs: roots, Key: key.Private, KeyID: info.KeyID, TeamID: info.TeamID})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer p.Close()
-	res, err := p.Send(context.Background(), sim.Request{Token: info.Devices[0].Apps[0].Token, Topic: info.Devices[0].Apps[0].BundleID,
+	res, err := p.Send(context.Background(), provider.Request{Token: info.Devices[0].Apps[0].Token, Topic: info.Devices[0].Apps[0].BundleID,
 		Payload: []byte(`{"aps":{"alert":"before the signal"}}`)})
 	if err != nil || !res.Sent() {
 		t.Fatalf("send: %+v, %v", res, err)

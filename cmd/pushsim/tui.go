@@ -12,13 +12,16 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"github.com/pushsim/pushsim/fakeapns"
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/clock"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/harness"
+	"github.com/pushsim/pushsim/sim/provider"
 	"github.com/pushsim/pushsim/sim/serve"
 	"github.com/pushsim/pushsim/tui"
 )
 
 // tuiCmd is the terminal UI, the default command: the whole flow in one
-// process on the wall clock (sim.StartHarness), drawn by package tui.
+// process on the wall clock (harness.Start), drawn by package tui.
 type tuiCmd struct {
 	Fleet     string `help:"Fleet file (YAML); default: the built-in fleet." type:"path" env:"PUSHSIM_FLEET"`
 	App       string `help:"Bundle id the composer sends to." default:"${default_bundle}" env:"PUSHSIM_APP"`
@@ -39,9 +42,9 @@ func (c *tuiCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	var fleet []*sim.Device
+	var fleet []*device.Device
 	if c.Fleet != "" {
-		if fleet, err = sim.LoadFleet(c.Fleet); err != nil {
+		if fleet, err = device.LoadFleet(c.Fleet); err != nil {
 			return usageErr("%w", err)
 		}
 	}
@@ -56,7 +59,7 @@ func (c *tuiCmd) Run(e *env) error {
 		defer stop()
 		opts.Backend, opts.Status = b, status
 	} else {
-		h, err := sim.StartHarness(ctx, sim.HarnessConfig{Fleet: fleet, Clock: sim.RealClock(), LogSize: c.LogSize})
+		h, err := harness.Start(ctx, harness.Config{Fleet: fleet, Clock: clock.Real(), LogSize: c.LogSize})
 		if err != nil {
 			return fmt.Errorf("start the simulator: %w", err)
 		}
@@ -88,7 +91,7 @@ func terminals(e *env) (*os.File, *os.File, error) {
 }
 
 // realSender builds the real-send mode from pushsim send's --real flags
-// (sim.RealTarget, shared with pushsim send), or says what is missing. The
+// (provider.RealTarget, shared with pushsim send), or says what is missing. The
 // TUI never pretends to send to Apple.
 func (c *tuiCmd) realSender(stderr io.Writer) (*tui.RealSender, string) {
 	f := c.realFlags
@@ -104,11 +107,11 @@ func (c *tuiCmd) realSender(stderr io.Writer) (*tui.RealSender, string) {
 	if err != nil {
 		return nil, err.Error()
 	}
-	p, err := sim.NewProvider(cfg)
+	p, err := provider.New(cfg)
 	if err != nil {
 		return nil, err.Error()
 	}
-	return &tui.RealSender{Production: t.Environment == fakeapns.Production, Token: t.Token, Send: func(ctx context.Context, r tui.Request) (sim.Response, error) {
+	return &tui.RealSender{Production: t.Environment == fakeapns.Production, Token: t.Token, Send: func(ctx context.Context, r tui.Request) (provider.Response, error) {
 		return p.Send(ctx, r.Request)
 	}}, ""
 }
@@ -116,13 +119,13 @@ func (c *tuiCmd) realSender(stderr io.Writer) (*tui.RealSender, string) {
 // startServe runs pushsim serve's server under the TUI: the TUI watches
 // its world and log, so what a backend sends shows up as it arrives, and
 // the composer sends to its development fake APNs with its own key.
-func (c *tuiCmd) startServe(ctx context.Context, fleet []*sim.Device) (tui.Backend, string, func(), error) {
+func (c *tuiCmd) startServe(ctx context.Context, fleet []*device.Device) (tui.Backend, string, func(), error) {
 	srv, err := serve.Start(ctx, serve.Config{Listen: c.Listen, API: c.API, StateDir: c.StateDir, Fleet: fleet, LogSize: c.LogSize})
 	if err != nil {
 		return nil, "", nil, fmt.Errorf("serve: %w", err)
 	}
 	key := srv.State.Key
-	p, err := sim.NewProvider(sim.ProviderConfig{Endpoint: srv.Development.URL(), RootCAs: srv.Development.CertPool(),
+	p, err := provider.New(provider.Config{Endpoint: srv.Development.URL(), RootCAs: srv.Development.CertPool(),
 		Key: key.Private, KeyID: key.KeyID, TeamID: key.TeamID})
 	if err != nil {
 		_ = srv.Close()

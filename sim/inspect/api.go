@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/pushsim/pushsim/fakeapns"
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // Prefix is the path under which every route of the API lives.
@@ -38,9 +38,9 @@ func OpenAPI() []byte { return append([]byte(nil), openAPI...) }
 // Config configures an API.
 type Config struct {
 	// World is the simulated fleet; required.
-	World *sim.World
+	World *world.World
 	// Log is the event log; nil means World.Log().
-	Log *sim.EventLog
+	Log *world.EventLog
 	// Records holds what the fake APNs servers saw; nil means an empty
 	// store (GET notifications then lists nothing).
 	Records *Records
@@ -58,8 +58,8 @@ type Config struct {
 // API serves the inspection and control routes. Create it with New; it is
 // safe for concurrent use.
 type API struct {
-	world     *sim.World
-	log       *sim.EventLog
+	world     *world.World
+	log       *world.EventLog
 	records   *Records
 	faults    *faultSet
 	info      any

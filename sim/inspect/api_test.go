@@ -16,28 +16,31 @@ import (
 	"github.com/sideshow/apns2"
 
 	"github.com/pushsim/pushsim/fakeapns"
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/clock"
+	"github.com/pushsim/pushsim/sim/device"
 	"github.com/pushsim/pushsim/sim/inspect"
+	"github.com/pushsim/pushsim/sim/lint"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // fixture is an API over a World fed by two real fake APNs servers.
 type fixture struct {
 	api      *inspect.API
 	url      string // the API's base URL, ending in /api/v1/
-	world    *sim.World
-	log      *sim.EventLog
+	world    *world.World
+	log      *world.EventLog
 	dev      *fakeapns.TestServer
 	prod     *fakeapns.TestServer
-	clock    *sim.VirtualClock
+	clock    *clock.Virtual
 	tokenOf  map[string]string // device name → token of the default app
 	lastSent string
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	f := &fixture{clock: sim.NewVirtualClock(time.Now()), tokenOf: map[string]string{}}
-	f.log = sim.NewEventLog(0)
-	f.world = sim.NewWorld(sim.WorldConfig{Fleet: sim.DefaultFleet(), Clock: f.clock, Log: f.log, Lint: sim.LintDelivery})
+	f := &fixture{clock: clock.NewVirtual(time.Now()), tokenOf: map[string]string{}}
+	f.log = world.NewEventLog(0)
+	f.world = world.New(world.Config{Fleet: device.DefaultFleet(), Clock: f.clock, Log: f.log, Lint: lint.Delivery})
 	t.Cleanup(func() { _ = f.world.Close() })
 	records := inspect.NewRecords(0, f.world)
 	obs := fakeapns.ObserverFunc(func(r fakeapns.Record) { f.world.Observe(r); records.Observe(r) })
@@ -64,13 +67,13 @@ func newFixture(t *testing.T) *fixture {
 }
 
 // push sends payload to the device through the development server.
-func (f *fixture) push(t *testing.T, ts *fakeapns.TestServer, device, payload string) *apns2.Response {
+func (f *fixture) push(t *testing.T, ts *fakeapns.TestServer, name, payload string) *apns2.Response {
 	t.Helper()
 	res, err := ts.Client().PushWithContext(context.Background(), &apns2.Notification{
-		DeviceToken: f.tokenOf[device], Topic: sim.DefaultBundleID, Payload: []byte(payload),
+		DeviceToken: f.tokenOf[name], Topic: device.DefaultBundleID, Payload: []byte(payload),
 	})
 	if err != nil {
-		t.Fatalf("push to %s: %v", device, err)
+		t.Fatalf("push to %s: %v", name, err)
 	}
 	f.lastSent = res.ApnsID
 	return res
@@ -163,27 +166,27 @@ func TestErrors(t *testing.T) {
 
 func TestDevicesPatch(t *testing.T) {
 	f := newFixture(t)
-	var all struct{ Devices []sim.DeviceView }
-	if status := f.call(t, "GET", "devices", "", &all); status != 200 || len(all.Devices) != len(sim.DefaultFleet()) {
+	var all struct{ Devices []world.DeviceView }
+	if status := f.call(t, "GET", "devices", "", &all); status != 200 || len(all.Devices) != len(device.DefaultFleet()) {
 		t.Fatalf("GET devices = %d with %d devices", status, len(all.Devices))
 	}
-	var got sim.DeviceView
+	var got world.DeviceView
 	status := f.call(t, "PATCH", "devices/ios10", `{"locked":true,"state":"foreground","permission":"denied","chat_open":true}`, &got)
 	if status != 200 {
 		t.Fatalf("PATCH = %d", status)
 	}
 	type summary struct {
 		Locked     bool
-		State      sim.AppState
-		Permission sim.Permission
+		State      device.AppState
+		Permission device.Permission
 		ChatOpen   bool
 	}
-	want := summary{Locked: true, State: sim.AppForeground, Permission: sim.PermissionDenied, ChatOpen: true}
+	want := summary{Locked: true, State: device.AppForeground, Permission: device.PermissionDenied, ChatOpen: true}
 	app := got.Apps[0]
 	if diff := cmp.Diff(want, summary{got.Locked, app.State, app.Permission, app.ChatOpen}); diff != "" {
 		t.Errorf("PATCH answer (-want +got):\n%s", diff)
 	}
-	var again sim.DeviceView
+	var again world.DeviceView
 	f.call(t, "GET", "devices/ios10", "", &again)
 	if diff := cmp.Diff(got, again); diff != "" {
 		t.Errorf("GET after PATCH differs from the PATCH answer (-patch +get):\n%s", diff)
@@ -196,8 +199,8 @@ type notificationSummary struct {
 	Env      fakeapns.Environment
 	Status   int
 	Reason   fakeapns.Reason
-	State    sim.NotificationState
-	Contexts []sim.Context
+	State    world.NotificationState
+	Contexts []device.Context
 }
 
 func summarize(ns []inspect.NotificationView) []notificationSummary {
@@ -224,24 +227,24 @@ func TestNotificationsAndTap(t *testing.T) {
 		t.Fatalf("GET notifications = %d", status)
 	}
 	// The API shows what the World rendered on the device, every context.
-	contexts := func(device string) []sim.Context {
-		ds, err := f.world.Notifications(device)
+	contexts := func(name string) []device.Context {
+		ds, err := f.world.Notifications(name)
 		if err != nil || len(ds) != 1 {
-			t.Fatalf("notifications of %s: %v, %d", device, err, len(ds))
+			t.Fatalf("notifications of %s: %v, %d", name, err, len(ds))
 		}
-		var cs []sim.Context
+		var cs []device.Context
 		for _, p := range ds[0].Presentations {
 			cs = append(cs, p.Context)
 		}
 		if len(cs) < 2 {
-			t.Errorf("%s renders in %d contexts; want several", device, len(cs))
+			t.Errorf("%s renders in %d contexts; want several", name, len(cs))
 		}
 		return cs
 	}
 	want := []notificationSummary{
-		{Device: "ios6", Env: fakeapns.Development, Status: 200, State: sim.NotificationShown, Contexts: contexts("ios6")},
+		{Device: "ios6", Env: fakeapns.Development, Status: 200, State: world.NotificationShown, Contexts: contexts("ios6")},
 		{Device: "ios8", Env: fakeapns.Production, Status: 400, Reason: fakeapns.ReasonBadDeviceToken},
-		{Device: "ios17", Env: fakeapns.Development, Status: 200, State: sim.NotificationShown, Contexts: contexts("ios17")},
+		{Device: "ios17", Env: fakeapns.Development, Status: 200, State: world.NotificationShown, Contexts: contexts("ios17")},
 	}
 	if diff := cmp.Diff(want, summarize(got.Notifications)); diff != "" {
 		t.Errorf("GET notifications (-want +got):\n%s", diff)
@@ -274,19 +277,19 @@ func TestNotificationsAndTap(t *testing.T) {
 		}
 	}
 
-	var tap struct{ Events []sim.Event }
+	var tap struct{ Events []world.Event }
 	if status := f.call(t, "POST", "devices/ios17/notifications/"+okID+"/actions", `{"action":"OK"}`, &tap); status != 200 {
 		t.Fatalf("tap = %d", status)
 	}
-	var kinds []sim.EventKind
+	var kinds []world.EventKind
 	for _, e := range tap.Events {
 		kinds = append(kinds, e.Kind)
 	}
-	if diff := cmp.Diff([]sim.EventKind{sim.EventAction, sim.EventCompletion}, kinds); diff != "" {
+	if diff := cmp.Diff([]world.EventKind{world.EventAction, world.EventCompletion}, kinds); diff != "" {
 		t.Errorf("events of the tap (-want +got):\n%s", diff)
 	}
 	f.call(t, "GET", "notifications?apns_id="+okID, "", &got)
-	if len(got.Notifications) != 1 || got.Notifications[0].State != sim.NotificationActed || got.Notifications[0].Action != "OK" {
+	if len(got.Notifications) != 1 || got.Notifications[0].State != world.NotificationActed || got.Notifications[0].Action != "OK" {
 		t.Errorf("after the tap: %+v", summarize(got.Notifications))
 	}
 	var e apiError
@@ -299,7 +302,7 @@ func TestEventsPollAndReset(t *testing.T) {
 	f := newFixture(t)
 	f.push(t, f.dev, "ios10", `{"aps":{"alert":"one"}}`)
 	var page struct {
-		Events []sim.Event
+		Events []world.Event
 		Next   uint64
 	}
 	f.call(t, "GET", "events?limit=1", "", &page)
@@ -316,14 +319,14 @@ func TestEventsPollAndReset(t *testing.T) {
 	// waits; whichever comes first, the answer is the same.
 	done := make(chan struct{})
 	var polled struct {
-		Events []sim.Event
+		Events []world.Event
 		Next   uint64
 	}
 	go func() {
 		defer close(done)
 		f.call(t, "GET", "events?since="+itoa(last)+"&wait=1m", "", &polled)
 	}()
-	f.log.Append(sim.Event{Kind: sim.EventNote, Message: "poke"})
+	f.log.Append(world.Event{Kind: world.EventNote, Message: "poke"})
 	<-done
 	if len(polled.Events) != 1 || polled.Events[0].Message != "poke" || polled.Next != last+1 {
 		t.Errorf("long poll: %+v", polled)
@@ -336,7 +339,7 @@ func TestEventsPollAndReset(t *testing.T) {
 		t.Fatalf("POST reset = %d", status)
 	}
 	var after struct {
-		Events []sim.Event
+		Events []world.Event
 		Next   uint64
 	}
 	f.call(t, "GET", "events?since=0", "", &after)
@@ -347,8 +350,8 @@ func TestEventsPollAndReset(t *testing.T) {
 	if len(after.Events) != 0 || after.Next < last+1 || len(ns.Notifications) != 0 || len(fs.Faults) != 0 {
 		t.Errorf("after reset: %d events (next %d), %d notifications, %d faults", len(after.Events), after.Next, len(ns.Notifications), len(fs.Faults))
 	}
-	var devs struct{ Devices []sim.DeviceView }
-	if f.call(t, "GET", "devices", "", &devs); len(devs.Devices) != len(sim.DefaultFleet()) {
+	var devs struct{ Devices []world.DeviceView }
+	if f.call(t, "GET", "devices", "", &devs); len(devs.Devices) != len(device.DefaultFleet()) {
 		t.Errorf("reset lost the fleet: %d devices", len(devs.Devices))
 	}
 }

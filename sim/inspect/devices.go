@@ -6,12 +6,13 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // devicesBody is the answer of GET devices.
 type devicesBody struct {
-	Devices []sim.DeviceView `json:"devices"`
+	Devices []world.DeviceView `json:"devices"`
 }
 
 func (a *API) getDevices(w http.ResponseWriter, _ *http.Request) {
@@ -31,11 +32,11 @@ func (a *API) getDevice(w http.ResponseWriter, r *http.Request) {
 // as they are. State, Permission and ChatOpen apply to the app BundleID,
 // which may be omitted when the device has exactly one app.
 type DevicePatch struct {
-	Locked     *bool           `json:"locked,omitempty"`
-	BundleID   string          `json:"bundle_id,omitempty"`
-	State      *sim.AppState   `json:"state,omitempty"`
-	Permission *sim.Permission `json:"permission,omitempty"`
-	ChatOpen   *bool           `json:"chat_open,omitempty"`
+	Locked     *bool              `json:"locked,omitempty"`
+	BundleID   string             `json:"bundle_id,omitempty"`
+	State      *device.AppState   `json:"state,omitempty"`
+	Permission *device.Permission `json:"permission,omitempty"`
+	ChatOpen   *bool              `json:"chat_open,omitempty"`
 	// Installed false uninstalls the app: its token then gets 410
 	// Unregistered (apns.md#D06); true reinstalls it with a new token
 	// (apns.md#D05).
@@ -97,20 +98,20 @@ func (a *API) patchDevice(w http.ResponseWriter, r *http.Request) {
 // setInstalled uninstalls the app, or reinstalls an uninstalled one with
 // what it had registered and a new token; either is a no-op when the app
 // already is in that state.
-func (a *API) setInstalled(dev sim.DeviceView, bundle string, installed bool) error {
+func (a *API) setInstalled(dev world.DeviceView, bundle string, installed bool) error {
 	app := dev.App(bundle)
 	switch {
 	case !installed:
 		return a.world.Uninstall(dev.Name, bundle)
 	case app == nil || !app.Uninstalled:
 		if app == nil {
-			return a.world.Install(dev.Name, sim.App{BundleID: bundle})
+			return a.world.Install(dev.Name, device.App{BundleID: bundle})
 		}
 		return nil
 	}
 	again := *app
 	again.Token, again.Uninstalled, again.UninstalledAt = "", false, time.Time{}
-	again.State, again.ChatOpen = sim.AppNotRunning, false
+	again.State, again.ChatOpen = device.AppNotRunning, false
 	return a.world.Install(dev.Name, again)
 }
 
@@ -120,12 +121,12 @@ func writeWorldError(w http.ResponseWriter, err error) { writeWorldFieldError(w,
 
 func writeWorldFieldError(w http.ResponseWriter, field string, err error) {
 	var (
-		dev    *sim.UnknownDeviceError
-		app    *sim.UnknownAppError
-		note   *sim.UnknownNotificationError
-		action *sim.UnknownActionError
-		na     *sim.ActionNotAvailableError
-		value  *sim.InvalidValueError
+		dev    *world.UnknownDeviceError
+		app    *world.UnknownAppError
+		note   *world.UnknownNotificationError
+		action *world.UnknownActionError
+		na     *world.ActionNotAvailableError
+		value  *world.InvalidValueError
 	)
 	switch {
 	case errors.As(err, &dev):

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // maxEventsPerRead bounds one answer of GET events (the client pages on
@@ -18,7 +18,7 @@ const maxEventsPerRead = 1000
 
 // eventsBody is the answer of GET events.
 type eventsBody struct {
-	Events []sim.Event `json:"events"`
+	Events []world.Event `json:"events"`
 	// Next is the since= of the following poll.
 	Next uint64 `json:"next"`
 	// Missed counts events after since that the ring overwrote before they
@@ -73,7 +73,7 @@ func (a *API) getEvents(w http.ResponseWriter, r *http.Request) {
 		next = events[len(events)-1].Seq
 	}
 	if events == nil {
-		events = []sim.Event{}
+		events = []world.Event{}
 	}
 	writeJSON(w, http.StatusOK, eventsBody{Events: events, Next: next, Missed: missed})
 }

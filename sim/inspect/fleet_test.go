@@ -7,8 +7,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/sideshow/apns2"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
 	"github.com/pushsim/pushsim/sim/inspect"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // TestFleetView renders one arrived notification on every device of the
@@ -34,16 +35,16 @@ func TestFleetView(t *testing.T) {
 			}
 		}
 	}
-	if len(buttons) != len(sim.DefaultFleet()) {
-		t.Errorf("fleet view has %d devices, want %d", len(buttons), len(sim.DefaultFleet()))
+	if len(buttons) != len(device.DefaultFleet()) {
+		t.Errorf("fleet view has %d devices, want %d", len(buttons), len(device.DefaultFleet()))
 	}
 	for _, tt := range []struct {
 		device string
 		want   []string
 		absent []string
 	}{
-		{"ios6", []string{sim.ButtonView}, []string{"OK"}},
-		{"ios8", []string{"OK", "NOK"}, []string{sim.ButtonView}},
+		{"ios6", []string{device.ButtonView}, []string{"OK"}},
+		{"ios8", []string{"OK", "NOK"}, []string{device.ButtonView}},
 		{"ios17", []string{"OK", "NOK"}, nil},
 	} {
 		for _, id := range tt.want {
@@ -76,9 +77,9 @@ func containsString(list []string, s string) bool {
 // server runs.
 func TestInstalledLater(t *testing.T) {
 	f := newFixture(t)
-	tok := sim.DeviceToken("ios10", "com.example.later")
-	if err := f.world.Install("ios10", sim.App{BundleID: "com.example.later", Token: tok, Environment: "development",
-		State: sim.AppBackground, Permission: sim.PermissionAuthorized}); err != nil {
+	tok := device.DeviceToken("ios10", "com.example.later")
+	if err := f.world.Install("ios10", device.App{BundleID: "com.example.later", Token: tok, Environment: "development",
+		State: device.AppBackground, Permission: device.PermissionAuthorized}); err != nil {
 		t.Fatal(err)
 	}
 	f.tokenOf["later"] = tok
@@ -88,7 +89,7 @@ func TestInstalledLater(t *testing.T) {
 	}
 	var got struct{ Notifications []inspect.NotificationView }
 	f.call(t, "GET", "notifications?device=ios10", "", &got)
-	if len(got.Notifications) != 1 || got.Notifications[0].App != "com.example.later" || got.Notifications[0].State != sim.NotificationShown {
+	if len(got.Notifications) != 1 || got.Notifications[0].App != "com.example.later" || got.Notifications[0].State != world.NotificationShown {
 		t.Errorf("notifications of ios10: %+v", summarize(got.Notifications))
 	}
 }
@@ -98,7 +99,7 @@ func TestInstalledLater(t *testing.T) {
 // new token (apns.md#D05).
 func TestUninstallReinstall(t *testing.T) {
 	f := newFixture(t)
-	var dev sim.DeviceView
+	var dev world.DeviceView
 	if status := f.call(t, "PATCH", "devices/ios10", `{"installed":false}`, &dev); status != 200 || !dev.Apps[0].Uninstalled {
 		t.Fatalf("uninstall = %d, %+v", status, dev.Apps)
 	}
@@ -111,11 +112,11 @@ func TestUninstallReinstall(t *testing.T) {
 	if diff := cmp.Diff([]int{200, 410}, statuses); diff != "" {
 		t.Errorf("statuses after the uninstall (-want +got):\n%s", diff)
 	}
-	dev = sim.DeviceView{} // decoding into the old value would keep its omitted fields
+	dev = world.DeviceView{} // decoding into the old value would keep its omitted fields
 	if status := f.call(t, "PATCH", "devices/ios10", `{"installed":true}`, &dev); status != 200 {
 		t.Fatalf("reinstall = %d", status)
 	}
-	app := dev.App(sim.DefaultBundleID)
+	app := dev.App(device.DefaultBundleID)
 	if app == nil || app.Uninstalled || app.Token == f.tokenOf["ios10"] || len(app.Categories) == 0 {
 		t.Fatalf("after the reinstall: %+v", dev.Apps)
 	}

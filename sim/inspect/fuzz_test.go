@@ -8,8 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/clock"
+	"github.com/pushsim/pushsim/sim/device"
 	"github.com/pushsim/pushsim/sim/inspect"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // FuzzAPI sends arbitrary methods, paths and bodies to the API: whatever
@@ -34,8 +36,8 @@ func FuzzAPI(f *testing.F) {
 	for _, s := range seeds {
 		f.Add(s.method, s.path, s.body)
 	}
-	log := sim.NewEventLog(100)
-	world := sim.NewWorld(sim.WorldConfig{Fleet: sim.DefaultFleet(), Clock: sim.NewVirtualClock(time.Now()), Log: log})
+	log := world.NewEventLog(100)
+	world := world.New(world.Config{Fleet: device.DefaultFleet(), Clock: clock.NewVirtual(time.Now()), Log: log})
 	f.Cleanup(func() { _ = world.Close() })
 	// Long polls end at once, so that a fuzzed wait= cannot stall the run.
 	api, err := inspect.New(inspect.Config{World: world, MaxWait: time.Nanosecond})

@@ -9,7 +9,8 @@ import (
 	"time"
 
 	"github.com/pushsim/pushsim/fakeapns"
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // NotificationView is one request as GET notifications shows it: what the
@@ -41,11 +42,11 @@ type NotificationView struct {
 	// State is where the notification stands on the device now (shown,
 	// suppressed, silent, dismissed, acted); empty when it is not (or no
 	// longer) on the device.
-	State  sim.NotificationState `json:"state,omitempty"`
-	Action string                `json:"action,omitempty"`
+	State  world.NotificationState `json:"state,omitempty"`
+	Action string                  `json:"action,omitempty"`
 	// Presentations has one entry per context of the device's iOS
 	// version, as rendered when the notification arrived.
-	Presentations []sim.Presentation `json:"presentations,omitempty"`
+	Presentations []device.Presentation `json:"presentations,omitempty"`
 	// Lint holds the warnings and errors of the payload for this device's
 	// iOS version and app, from the event log (EventLint).
 	Lint []string `json:"lint,omitempty"`
@@ -57,10 +58,10 @@ type NotificationView struct {
 // FleetView is what one device of the fleet would show for a
 // notification, in every context of its iOS version.
 type FleetView struct {
-	Device        string             `json:"device"`
-	IOS           string             `json:"ios"`
-	Locked        bool               `json:"locked,omitempty"`
-	Presentations []sim.Presentation `json:"presentations"`
+	Device        string                `json:"device"`
+	IOS           string                `json:"ios"`
+	Locked        bool                  `json:"locked,omitempty"`
+	Presentations []device.Presentation `json:"presentations"`
 }
 
 // notificationsBody is the answer of GET notifications.
@@ -85,21 +86,21 @@ func (a *API) getNotifications(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	var devices []sim.DeviceView
+	var devices []world.DeviceView
 	if fleet {
 		devices = a.world.Devices()
 	}
 	entries := a.records.List(f)
 	lint := a.lintByApnsID()
 	// What is on each device is read once per device, not per request.
-	onDevice := map[string]map[string]sim.Delivered{}
+	onDevice := map[string]map[string]world.Delivered{}
 	out := make([]NotificationView, 0, len(entries))
 	for _, e := range entries {
 		v := view(e)
 		if e.Record.Accepted() && e.Device != "" {
 			byID, ok := onDevice[e.Device]
 			if !ok {
-				byID = map[string]sim.Delivered{}
+				byID = map[string]world.Delivered{}
 				if ds, err := a.world.Notifications(e.Device); err == nil {
 					for _, d := range ds {
 						byID[strings.ToLower(d.ApnsID)] = d
@@ -124,11 +125,11 @@ func (a *API) getNotifications(w http.ResponseWriter, r *http.Request) {
 // last reset) by lower-case apns-id, reading the log in bounded pages.
 func (a *API) lintByApnsID() map[string][]string {
 	out := map[string][]string{}
-	buf := make([]sim.Event, 0, 512)
+	buf := make([]world.Event, 0, 512)
 	for since := a.floorSeq(); ; {
 		events, _ := a.log.AppendSince(buf[:0], since, cap(buf))
 		for _, e := range events {
-			if e.Kind == sim.EventLint && e.ApnsID != "" {
+			if e.Kind == world.EventLint && e.ApnsID != "" {
 				id := strings.ToLower(e.ApnsID)
 				out[id] = append(out[id], e.Message)
 			}
@@ -142,7 +143,7 @@ func (a *API) lintByApnsID() map[string][]string {
 
 // fleetViews renders d on every device that has its app, with the pure
 // Render (DESIGN.md "Render is pure"): each device as it is now.
-func fleetViews(devices []sim.DeviceView, d sim.Delivered) []FleetView {
+func fleetViews(devices []world.DeviceView, d world.Delivered) []FleetView {
 	var out []FleetView
 	for i := range devices {
 		dev := &devices[i].Device
@@ -151,7 +152,7 @@ func fleetViews(devices []sim.DeviceView, d sim.Delivered) []FleetView {
 			continue
 		}
 		out = append(out, FleetView{Device: dev.Name, IOS: dev.Version.String(), Locked: dev.Locked,
-			Presentations: sim.RenderAll(dev, app, d.Notification)})
+			Presentations: device.RenderAll(dev, app, d.Notification)})
 	}
 	return out
 }
@@ -212,7 +213,7 @@ type ActionRequest struct {
 
 // actionBody is the answer of a tap: the events that followed at once.
 type actionBody struct {
-	Events []sim.Event `json:"events"`
+	Events []world.Event `json:"events"`
 }
 
 func (a *API) postAction(w http.ResponseWriter, r *http.Request) {
@@ -235,7 +236,7 @@ func (a *API) postAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if events == nil {
-		events = []sim.Event{}
+		events = []world.Event{}
 	}
 	writeJSON(w, http.StatusOK, actionBody{Events: events})
 }

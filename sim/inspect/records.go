@@ -5,7 +5,7 @@ import (
 	"sync"
 
 	"github.com/pushsim/pushsim/fakeapns"
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // DefaultRecords is how many requests a Records store keeps when given a
@@ -22,7 +22,7 @@ type Records struct {
 	start int
 	last  uint64
 
-	world *sim.World // names the device and app of each token; may be nil
+	world *world.World // names the device and app of each token; may be nil
 }
 
 // owner is the device and app a token belongs to.
@@ -40,7 +40,7 @@ type Entry struct {
 // NewRecords returns an empty store of at most capacity requests. The
 // world, when not nil, names the device and app of each token when the
 // store is listed (apps can be installed while the server runs).
-func NewRecords(capacity int, w *sim.World) *Records {
+func NewRecords(capacity int, w *world.World) *Records {
 	if capacity <= 0 {
 		capacity = DefaultRecords
 	}

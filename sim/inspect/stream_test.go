@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // sseEvent is one parsed Server-Sent Event.
@@ -74,10 +74,10 @@ func TestEventStream(t *testing.T) {
 	res := openStream(t, ctx, f.url+"events/stream", "")
 	r := bufio.NewReader(res.Body)
 	got := readSSE(t, r, func(e sseEvent) bool { return e.ID == itoa(first) })
-	if len(got) != int(first) || got[0].ID != "1" || got[0].Event != string(sim.EventRequest) {
+	if len(got) != int(first) || got[0].ID != "1" || got[0].Event != string(world.EventRequest) {
 		t.Errorf("stream from the start: %d events, first %+v", len(got), got[0])
 	}
-	f.log.Append(sim.Event{Kind: sim.EventNote, Message: "poke"})
+	f.log.Append(world.Event{Kind: world.EventNote, Message: "poke"})
 	got = readSSE(t, r, func(sseEvent) bool { return true })
 	if len(got) != 1 || got[0].Event != "note" || !strings.Contains(got[0].Data, `"message":"poke"`) {
 		t.Errorf("live event: %+v", got)

@@ -6,7 +6,8 @@ import (
 	"strings"
 
 	"github.com/pushsim/pushsim/fakeapns"
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // SamplePayload is the notification of the banner's curl command: the
@@ -47,10 +48,10 @@ func (s *Server) Banner(w io.Writer) {
 // sampleTarget picks the device for the banner's example: unlocked
 // before locked, the default app before others, then the newest iOS
 // version, so that the poll shows its buttons.
-func (s *Server) sampleTarget() (sim.DeviceView, *sim.App, bool) {
+func (s *Server) sampleTarget() (world.DeviceView, *device.App, bool) {
 	var (
-		best    sim.DeviceView
-		bestApp *sim.App
+		best    world.DeviceView
+		bestApp *device.App
 	)
 	for _, d := range s.World.Devices() {
 		a := developmentApp(d)
@@ -63,13 +64,13 @@ func (s *Server) sampleTarget() (sim.DeviceView, *sim.App, bool) {
 
 // developmentApp is the device's default app, else its first app,
 // installed for development with a token; nil when there is none.
-func developmentApp(d sim.DeviceView) *sim.App {
-	var first *sim.App
+func developmentApp(d world.DeviceView) *device.App {
+	var first *device.App
 	for _, a := range d.Apps {
 		if a.Uninstalled || a.Token == "" || (a.Environment != "" && a.Environment != fakeapns.Development) {
 			continue
 		}
-		if a.BundleID == sim.DefaultBundleID {
+		if a.BundleID == device.DefaultBundleID {
 			return a
 		}
 		if first == nil {
@@ -81,11 +82,11 @@ func developmentApp(d sim.DeviceView) *sim.App {
 
 // beats reports whether device d with app a makes a better example than
 // e with b.
-func beats(d sim.DeviceView, a *sim.App, e sim.DeviceView, b *sim.App) bool {
+func beats(d world.DeviceView, a *device.App, e world.DeviceView, b *device.App) bool {
 	if d.Locked != e.Locked {
 		return !d.Locked
 	}
-	if ad, bd := a.BundleID == sim.DefaultBundleID, b.BundleID == sim.DefaultBundleID; ad != bd {
+	if ad, bd := a.BundleID == device.DefaultBundleID, b.BundleID == device.DefaultBundleID; ad != bd {
 		return ad
 	}
 	return e.Version.Less(d.Version)

@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/pushsim/pushsim/fakeapns"
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // Info is the content of pushsim.json: where the fake APNs and the API
@@ -53,7 +53,7 @@ type InfoCert struct {
 }
 
 // infoDevices lists the fleet for pushsim.json.
-func infoDevices(fleet []sim.DeviceView) []InfoDevice {
+func infoDevices(fleet []world.DeviceView) []InfoDevice {
 	out := make([]InfoDevice, 0, len(fleet))
 	for _, d := range fleet {
 		dev := InfoDevice{Name: d.Name, Model: d.Model, IOS: d.Version.String(), Apps: []InfoApp{}}

@@ -13,8 +13,9 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/pushsim/pushsim/fakeapns"
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
 	"github.com/pushsim/pushsim/sim/inspect"
+	"github.com/pushsim/pushsim/sim/provider"
 	"github.com/pushsim/pushsim/sim/serve"
 )
 
@@ -90,7 +91,7 @@ func TestCurlH2C(t *testing.T) {
 	dir := t.TempDir()
 	s := start(t, dir, func(c *serve.Config) { c.H2C = "127.0.0.1:0" })
 	info := readInfo(t, dir)
-	key, err := sim.LoadAuthKey(info.KeyFile)
+	key, err := provider.LoadAuthKey(info.KeyFile)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +104,7 @@ func TestCurlH2C(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	out, err := exec.CommandContext(ctx, curl, "-sS", "--http2-prior-knowledge",
-		"-H", "authorization: bearer "+bearer, "-H", "apns-topic: "+sim.DefaultBundleID,
+		"-H", "authorization: bearer "+bearer, "-H", "apns-topic: "+device.DefaultBundleID,
 		"-d", `{"aps":{"alert":"over h2c"}}`, "-w", "%{http_code} %{http_version}",
 		info.H2CURL+"/3/device/"+tokenOf(t, info, "ios12")).CombinedOutput()
 	if err != nil || string(out) != "200 2" {

@@ -7,7 +7,7 @@ import (
 	"os"
 	"sync"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // recorder appends every event of a log to a JSON Lines file (--record).
@@ -15,7 +15,7 @@ import (
 // disk.
 type recorder struct {
 	path string
-	log  *sim.EventLog
+	log  *world.EventLog
 	f    *os.File
 	w    *bufio.Writer
 
@@ -28,7 +28,7 @@ type recorder struct {
 	closed bool
 }
 
-func startRecorder(path string, log *sim.EventLog) (*recorder, error) {
+func startRecorder(path string, log *world.EventLog) (*recorder, error) {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("--record: %w", err)
@@ -56,13 +56,13 @@ func (r *recorder) drain() {
 		if missed > 0 {
 			// The ring overwrote events before they were written: say so in
 			// the file rather than leave a silent gap.
-			r.err = sim.WriteJSONL(r.w, []sim.Event{{Kind: sim.EventError, Seq: r.last + missed,
+			r.err = world.WriteJSONL(r.w, []world.Event{{Kind: world.EventError, Seq: r.last + missed,
 				Message: fmt.Sprintf("record: %d events lost (the event log overflowed)", missed)}})
 		}
 		if len(events) == 0 || r.err != nil {
 			break
 		}
-		r.err = sim.WriteJSONL(r.w, events)
+		r.err = world.WriteJSONL(r.w, events)
 		r.last = events[len(events)-1].Seq
 	}
 	if r.err == nil {

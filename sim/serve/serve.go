@@ -18,8 +18,10 @@ import (
 	"time"
 
 	"github.com/pushsim/pushsim/fakeapns"
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
 	"github.com/pushsim/pushsim/sim/inspect"
+	"github.com/pushsim/pushsim/sim/lint"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // Default listen addresses: APNs' alternative port (apns.md#T02) and
@@ -45,8 +47,8 @@ type Config struct {
 	// StateDir holds the credentials and pushsim.json; default
 	// DefaultStateDir().
 	StateDir string
-	// Fleet replaces the default fleet; nil means sim.DefaultFleet().
-	Fleet []*sim.Device
+	// Fleet replaces the default fleet; nil means device.DefaultFleet().
+	Fleet []*device.Device
 	// RecordFile, when set, gets every event appended as a JSON line.
 	RecordFile string
 	// LogSize is the event ring's capacity; 0 means the log's default.
@@ -67,8 +69,8 @@ type Config struct {
 type Server struct {
 	Info        Info
 	State       *State
-	World       *sim.World
-	Log         *sim.EventLog
+	World       *world.World
+	Log         *world.EventLog
 	Records     *inspect.Records
 	API         *inspect.API
 	Development *fakeapns.Server
@@ -98,13 +100,13 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	}
 	fleet := cfg.Fleet
 	if fleet == nil {
-		fleet = sim.DefaultFleet()
+		fleet = device.DefaultFleet()
 	}
 	s := &Server{timeout: cfg.ShutdownTimeout}
-	s.Log = sim.NewEventLog(cfg.LogSize)
+	s.Log = world.NewEventLog(cfg.LogSize)
 	// Lint findings for the device each notification reached go to the
 	// event log and next to the notification in GET notifications.
-	s.World = sim.NewWorld(sim.WorldConfig{Fleet: fleet, Log: s.Log, HTTPClient: cfg.WebhookClient, Lint: sim.LintDelivery})
+	s.World = world.New(world.Config{Fleet: fleet, Log: s.Log, HTTPClient: cfg.WebhookClient, Lint: lint.Delivery})
 	var cleanup []func()
 	defer func() {
 		if err != nil {
@@ -257,7 +259,7 @@ func (s *Server) Close() error {
 	return s.closeErr
 }
 
-func (s *Server) info(views []sim.DeviceView, devURL, prodURL, apiURL string) Info {
+func (s *Server) info(views []world.DeviceView, devURL, prodURL, apiURL string) Info {
 	info := Info{
 		APNsURL:            devURL,
 		APNsProductionURL:  prodURL,
@@ -278,7 +280,7 @@ func (s *Server) info(views []sim.DeviceView, devURL, prodURL, apiURL string) In
 
 // fleetTopics lists the bundle ids installed in each environment, the
 // default bundle id first when present, for the client certificates.
-func fleetTopics(views []sim.DeviceView) map[fakeapns.Environment][]string {
+func fleetTopics(views []world.DeviceView) map[fakeapns.Environment][]string {
 	out := map[fakeapns.Environment][]string{}
 	seen := map[string]bool{}
 	for _, d := range views {
@@ -292,7 +294,7 @@ func fleetTopics(views []sim.DeviceView) map[fakeapns.Environment][]string {
 				continue
 			}
 			seen[key] = true
-			if a.BundleID == sim.DefaultBundleID {
+			if a.BundleID == device.DefaultBundleID {
 				out[env] = append([]string{a.BundleID}, out[env]...)
 			} else {
 				out[env] = append(out[env], a.BundleID)

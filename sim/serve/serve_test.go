@@ -16,9 +16,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/pushsim/pushsim/fakeapns"
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
 	"github.com/pushsim/pushsim/sim/inspect"
+	"github.com/pushsim/pushsim/sim/provider"
 	"github.com/pushsim/pushsim/sim/serve"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // start runs a server on free loopback ports with its state in dir.
@@ -55,24 +57,24 @@ func readInfo(t testing.TB, dir string) serve.Info {
 }
 
 // tokenOf finds a device's token for the default app in pushsim.json.
-func tokenOf(t testing.TB, info serve.Info, device string) string {
+func tokenOf(t testing.TB, info serve.Info, name string) string {
 	t.Helper()
 	for _, d := range info.Devices {
 		for _, a := range d.Apps {
-			if d.Name == device && a.BundleID == sim.DefaultBundleID {
+			if d.Name == name && a.BundleID == device.DefaultBundleID {
 				return a.Token
 			}
 		}
 	}
-	t.Fatalf("no device %q in pushsim.json", device)
+	t.Fatalf("no device %q in pushsim.json", name)
 	return ""
 }
 
 // providerFromFiles builds an apns2-based provider from nothing but the
 // files serve wrote: the .p8 key, its ids and the CA.
-func providerFromFiles(t testing.TB, info serve.Info, url string) *sim.Provider {
+func providerFromFiles(t testing.TB, info serve.Info, url string) *provider.Provider {
 	t.Helper()
-	key, err := sim.LoadAuthKey(info.KeyFile)
+	key, err := provider.LoadAuthKey(info.KeyFile)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +89,7 @@ func providerFromFiles(t testing.TB, info serve.Info, url string) *sim.Provider 
 	if !roots.AppendCertsFromPEM(caPEM) {
 		t.Fatalf("%s holds no certificate", info.CAFile)
 	}
-	p, err := sim.NewProvider(sim.ProviderConfig{Endpoint: url, RootCAs: roots, Key: key.Private, KeyID: info.KeyID, TeamID: info.TeamID})
+	p, err := provider.New(provider.Config{Endpoint: url, RootCAs: roots, Key: key.Private, KeyID: info.KeyID, TeamID: info.TeamID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +138,7 @@ func TestEndToEnd(t *testing.T) {
 
 	// A backend sends with apns2 through the written files.
 	p := providerFromFiles(t, info, info.APNsURL)
-	req := sim.Request{Token: tokenOf(t, info, "ios17"), Topic: sim.DefaultBundleID, PushType: "alert",
+	req := provider.Request{Token: tokenOf(t, info, "ios17"), Topic: device.DefaultBundleID, PushType: "alert",
 		Payload: []byte(`{"aps":{"alert":{"title":"Lunch poll","body":"Pizza today?"},"category":"poll"}}`)}
 	res, err := p.Send(context.Background(), req)
 	if err != nil || res.Status != 200 {
@@ -158,21 +160,21 @@ func TestEndToEnd(t *testing.T) {
 	n := got.Notifications[0]
 	var buttons []string
 	for _, pr := range n.Presentations {
-		if pr.Context == sim.ContextExpanded {
+		if pr.Context == device.ContextExpanded {
 			for _, b := range pr.Buttons {
 				buttons = append(buttons, b.ID)
 			}
 		}
 	}
-	if n.Device != "ios17" || n.State != sim.NotificationShown || n.Auth == nil || n.Auth.Method != fakeapns.AuthToken || !containsAll(buttons, "OK", "NOK") {
+	if n.Device != "ios17" || n.State != world.NotificationShown || n.Auth == nil || n.Auth.Method != fakeapns.AuthToken || !containsAll(buttons, "OK", "NOK") {
 		t.Errorf("the notification as the API shows it: device %s, state %s, auth %+v, expanded buttons %v", n.Device, n.State, n.Auth, buttons)
 	}
 
-	var tap struct{ Events []sim.Event }
+	var tap struct{ Events []world.Event }
 	if status := apiCall(t, "POST", info.APIURL+"/api/v1/devices/ios17/notifications/"+res.ApnsID+"/actions", `{"action":"OK"}`, &tap); status != 200 {
 		t.Fatalf("tap OK = %d", status)
 	}
-	if !hasKind(tap.Events, sim.EventCompletion) {
+	if !hasKind(tap.Events, world.EventCompletion) {
 		t.Errorf("tap OK: no completion among %+v", tap.Events)
 	}
 	// Clients hang up first, as a backend would; a connection left open
@@ -184,7 +186,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 	// The record file has every event, the completion included.
 	events := readJSONL(t, record)
-	if len(events) == 0 || events[0].Seq != 1 || !hasKind(events, sim.EventCompletion) || !hasKind(events, sim.EventRejected) {
+	if len(events) == 0 || events[0].Seq != 1 || !hasKind(events, world.EventCompletion) || !hasKind(events, world.EventRejected) {
 		t.Errorf("record file: %d events, kinds %v", len(events), kinds(events))
 	}
 }
@@ -213,8 +215,8 @@ func TestRestartReusesFiles(t *testing.T) {
 		t.Errorf("reused %v; want the CA, the key and both client certificates", second.State.Reused)
 	}
 	// A backend configured from the first start still sends.
-	res, err := providerFromFiles(t, info1, info2.APNsURL).Send(context.Background(), sim.Request{
-		Token: tokenOf(t, info1, "ios10"), Topic: sim.DefaultBundleID, Payload: []byte(`{"aps":{"alert":"again"}}`),
+	res, err := providerFromFiles(t, info1, info2.APNsURL).Send(context.Background(), provider.Request{
+		Token: tokenOf(t, info1, "ios10"), Topic: device.DefaultBundleID, Payload: []byte(`{"aps":{"alert":"again"}}`),
 	})
 	if err != nil || res.Status != 200 {
 		t.Errorf("send with the first start's files to the second: %+v, %v", res, err)
@@ -286,17 +288,17 @@ func snapshot(t *testing.T, dir string) map[string]string {
 	return out
 }
 
-func readJSONL(t *testing.T, path string) []sim.Event {
+func readJSONL(t *testing.T, path string) []world.Event {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []sim.Event
+	var out []world.Event
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
-		var e sim.Event
+		var e world.Event
 		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
 			t.Fatalf("%s: line %d: %v", path, len(out)+1, err)
 		}
@@ -305,7 +307,7 @@ func readJSONL(t *testing.T, path string) []sim.Event {
 	return out
 }
 
-func hasKind(events []sim.Event, k sim.EventKind) bool {
+func hasKind(events []world.Event, k world.EventKind) bool {
 	for _, e := range events {
 		if e.Kind == k {
 			return true
@@ -314,8 +316,8 @@ func hasKind(events []sim.Event, k sim.EventKind) bool {
 	return false
 }
 
-func kinds(events []sim.Event) []sim.EventKind {
-	out := make([]sim.EventKind, len(events))
+func kinds(events []world.Event) []world.EventKind {
+	out := make([]world.EventKind, len(events))
 	for i, e := range events {
 		out[i] = e.Kind
 	}

@@ -14,7 +14,8 @@ import (
 	"time"
 
 	"github.com/pushsim/pushsim/fakeapns"
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/provider"
 )
 
 // File names inside the state directory.
@@ -136,7 +137,7 @@ func (s *State) loadKey() error {
 // it, it is valid for a while yet and it covers topics; else issues one.
 func (s *State) loadCert(env fakeapns.Environment, topics []string) error {
 	if len(topics) == 0 {
-		topics = []string{sim.DefaultBundleID}
+		topics = []string{device.DefaultBundleID}
 	}
 	c := ClientCert{CertFile: s.Path(ClientCertFile(env)), KeyFile: s.Path(ClientKeyFile(env)), Topics: topics}
 	if pair, err := tls.LoadX509KeyPair(c.CertFile, c.KeyFile); err == nil && s.usable(pair, env, topics) {
@@ -179,7 +180,7 @@ func (s *State) usable(pair tls.Certificate, env fakeapns.Environment, topics []
 	if _, err := leaf.Verify(x509.VerifyOptions{Roots: roots, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}); err != nil {
 		return false
 	}
-	have := sim.CertificateTopics(leaf)
+	have := provider.CertificateTopics(leaf)
 	for _, t := range topics {
 		if !slices.Contains(have, t) {
 			return false

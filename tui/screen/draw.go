@@ -6,24 +6,24 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
 )
 
 // Draw draws p as its era shows it, in a box o.Width cells wide. It is pure:
 // the same Presentation and Options always give the same Frame.
-func Draw(p sim.Presentation, o Options, st *Styles) Frame {
+func Draw(p device.Presentation, o Options, st *Styles) Frame {
 	width := max(o.Width, MinWidth)
 	b := &builder{st: st, inner: width - st.Frame.GetHorizontalFrameSize()}
 	switch p.Style {
-	case sim.StyleAlert:
+	case device.StyleAlert:
 		drawAlert(b, p, o)
-	case sim.StyleLockScreen:
+	case device.StyleLockScreen:
 		drawLockScreen(b, p, o)
-	case sim.StyleExpanded:
+	case device.StyleExpanded:
 		drawExpanded(b, p, o)
-	case sim.StyleBanner, sim.StyleNotificationCenter:
+	case device.StyleBanner, device.StyleNotificationCenter:
 		drawBanner(b, p, o)
-	case sim.StyleForegroundSilent:
+	case device.StyleForegroundSilent:
 		b.text("(no system UI: delivered to the running app)", st.Dim)
 	default:
 		b.text("(nothing shown)", st.Dim)
@@ -55,7 +55,7 @@ func Draw(p sim.Presentation, o Options, st *Styles) Frame {
 // drawAlert is the modal alert: centred text, a rule, then buttons; Close
 // and View side by side before iOS 8 (apns.md#V20), iOS 8–9 actions with
 // the system's dismiss (apns.md#V32).
-func drawAlert(b *builder, p sim.Presentation, o Options) {
+func drawAlert(b *builder, p device.Presentation, o Options) {
 	first := len(b.lines)
 	title := p.Title
 	if title == "" {
@@ -77,7 +77,7 @@ func drawAlert(b *builder, p sim.Presentation, o Options) {
 // drawBanner is the banner and the Notification Center item: heading,
 // title, body, and on iOS 8–9 the minimal actions a pull-down shows
 // (apns.md#V22, V32).
-func drawBanner(b *builder, p sim.Presentation, o Options) {
+func drawBanner(b *builder, p device.Presentation, o Options) {
 	first := len(b.lines)
 	b.heading(p.App)
 	b.text(p.Title, b.st.Title)
@@ -95,7 +95,7 @@ func drawBanner(b *builder, p sim.Presentation, o Options) {
 
 // drawLockScreen is the lock-screen item: the clock, the item, the slider
 // before iOS 10 (apns.md#V23) and the swipe actions of iOS 8–9 (V32).
-func drawLockScreen(b *builder, p sim.Presentation, o Options) {
+func drawLockScreen(b *builder, p device.Presentation, o Options) {
 	b.centered("9:41", b.st.Title)
 	first := len(b.lines)
 	b.heading(p.App)
@@ -114,7 +114,7 @@ func drawLockScreen(b *builder, p sim.Presentation, o Options) {
 
 // drawExpanded is iOS 10+'s long-press view: the content, then each action
 // on its own row (apns.md#V47, U15).
-func drawExpanded(b *builder, p sim.Presentation, o Options) {
+func drawExpanded(b *builder, p device.Presentation, o Options) {
 	first := len(b.lines)
 	b.heading(p.App)
 	b.text(p.Title, b.st.Title)
@@ -129,10 +129,10 @@ func drawExpanded(b *builder, p sim.Presentation, o Options) {
 }
 
 // meta draws the badge and the sound, which have no picture here.
-func meta(b *builder, p sim.Presentation) {
+func meta(b *builder, p device.Presentation) {
 	var parts []string
 	for _, a := range p.Attachments {
-		parts = append(parts, sim.AttachmentLabel(a)) // apns.md#V62
+		parts = append(parts, device.AttachmentLabel(a)) // apns.md#V62
 	}
 	if p.Label != "" {
 		parts = append(parts, p.Label) // apns.md#V67

@@ -7,7 +7,9 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/lint"
+	"github.com/pushsim/pushsim/sim/matrix"
 )
 
 // Column is one device in the matrix: a heading, its presentations (one
@@ -15,9 +17,9 @@ import (
 type Column struct {
 	Device  string
 	Model   string
-	Version sim.Version
-	// Presentations, in the order of sim.ContextsOf.
-	Presentations []sim.Presentation
+	Version device.Version
+	// Presentations, in the order of device.ContextsOf.
+	Presentations []device.Presentation
 	// Findings are one-line lint findings for this device's version.
 	Findings []string
 }
@@ -94,9 +96,9 @@ func column(c Column, w int, notes bool, st *Styles) string {
 	return strings.Join(out, "\n")
 }
 
-// ColumnsOf turns a sim.Matrix into drawable columns, each lint finding as
+// ColumnsOf turns a matrix.Matrix into drawable columns, each lint finding as
 // one line under the device it concerns.
-func ColumnsOf(m sim.Matrix, bundle string) []Column {
+func ColumnsOf(m matrix.Matrix, bundle string) []Column {
 	cols := make([]Column, 0, len(m.Devices))
 	for _, col := range m.Devices {
 		c := Column{Device: col.Device, Model: col.Model, Version: col.Version, Presentations: col.Presentations}
@@ -112,6 +114,6 @@ func ColumnsOf(m sim.Matrix, bundle string) []Column {
 }
 
 // FindingLine is a lint finding on one line: severity, rule, message.
-func FindingLine(f sim.Finding) string {
+func FindingLine(f lint.Finding) string {
 	return fmt.Sprintf("%s %s: %s", f.Severity, f.Rule, f.Message)
 }

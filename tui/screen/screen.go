@@ -6,7 +6,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
 )
 
 // MinWidth is the narrowest box Draw produces, border included.
@@ -28,7 +28,7 @@ type Options struct {
 // Target is a place on a drawing that can be tapped: a button or the body.
 // Row and Col are cells from the drawing's top-left corner.
 type Target struct {
-	// ID is the button's id (sim.Button.ID), or ActionDefault for the body.
+	// ID is the button's id (device.Button.ID), or ActionDefault for the body.
 	ID string
 	// Key is the key that taps it ("1"–"9", "b").
 	Key string
@@ -63,7 +63,7 @@ const Legend = "! destructive  > opens the app  ... text input  # needs unlock"
 
 // ButtonLabel is a button as drawn: its key, title and markers, e.g.
 // "[2 Report fraud !#]".
-func ButtonLabel(i int, b sim.Button) string {
+func ButtonLabel(i int, b device.Button) string {
 	var marks strings.Builder
 	if b.Destructive {
 		marks.WriteByte('!')
@@ -139,7 +139,7 @@ func (b *builder) bodyTarget(first int) {
 }
 
 // buttonsRow draws buttons side by side when they fit, else stacked.
-func (b *builder) buttonsRow(btns []sim.Button, sel int, centered bool) {
+func (b *builder) buttonsRow(btns []device.Button, sel int, centered bool) {
 	labels := make([]string, len(btns))
 	total := 0
 	for i, bt := range btns {
@@ -172,7 +172,7 @@ func (b *builder) buttonsRow(btns []sim.Button, sel int, centered bool) {
 
 // buttonsStacked draws one button per row, as iOS 8's alert with more than
 // two actions and iOS 10's expanded view do.
-func (b *builder) buttonsStacked(btns []sim.Button, sel int, centered bool) {
+func (b *builder) buttonsStacked(btns []device.Button, sel int, centered bool) {
 	for i, bt := range btns {
 		label := ansi.Truncate(ButtonLabel(i, bt), b.inner, "…]")
 		w := ansi.StringWidth(label)
@@ -185,7 +185,7 @@ func (b *builder) buttonsStacked(btns []sim.Button, sel int, centered bool) {
 	}
 }
 
-func (b *builder) buttonStyle(bt sim.Button, selected bool) lipgloss.Style {
+func (b *builder) buttonStyle(bt device.Button, selected bool) lipgloss.Style {
 	st := b.st.Button
 	if bt.Destructive {
 		st = b.st.Destructive

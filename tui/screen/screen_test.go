@@ -8,39 +8,39 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/pushsim/pushsim/sim"
+	"github.com/pushsim/pushsim/sim/device"
 	"github.com/pushsim/pushsim/tui/screen"
 )
 
 var one = 1
 
 var (
-	legacyAlert = sim.Presentation{Context: sim.ContextAlert, Style: sim.StyleAlert, App: "com.pushsim.demo",
-		Body: "Lunch poll: pizza today?", Buttons: []sim.Button{
-			{ID: sim.ButtonClose, Title: "Close", System: true},
-			{ID: sim.ButtonView, Title: "View", Foreground: true, System: true}}}
-	uikitBanner = sim.Presentation{Context: sim.ContextBanner, Style: sim.StyleBanner, App: "com.pushsim.demo",
-		Body: "Lunch poll: pizza today?", Buttons: []sim.Button{{ID: "OK", Title: "OK"}, {ID: "NOK", Title: "NOK"}}}
-	uikitAlert = sim.Presentation{Context: sim.ContextAlert, Style: sim.StyleAlert, App: "com.pushsim.demo",
-		Body: "Card ending 4242 was charged $90 at ACME. Was it you?", Buttons: []sim.Button{
+	legacyAlert = device.Presentation{Context: device.ContextAlert, Style: device.StyleAlert, App: "com.pushsim.demo",
+		Body: "Lunch poll: pizza today?", Buttons: []device.Button{
+			{ID: device.ButtonClose, Title: "Close", System: true},
+			{ID: device.ButtonView, Title: "View", Foreground: true, System: true}}}
+	uikitBanner = device.Presentation{Context: device.ContextBanner, Style: device.StyleBanner, App: "com.pushsim.demo",
+		Body: "Lunch poll: pizza today?", Buttons: []device.Button{{ID: "OK", Title: "OK"}, {ID: "NOK", Title: "NOK"}}}
+	uikitAlert = device.Presentation{Context: device.ContextAlert, Style: device.StyleAlert, App: "com.pushsim.demo",
+		Body: "Card ending 4242 was charged $90 at ACME. Was it you?", Buttons: []device.Button{
 			{ID: "IT_WAS_ME", Title: "It was me"},
 			{ID: "REPORT_FRAUD", Title: "Report fraud", Destructive: true, AuthRequired: true},
-			{ID: sim.ButtonDismiss, Title: "Close", System: true}}}
-	lockScreen = sim.Presentation{Context: sim.ContextLockScreen, Style: sim.StyleLockScreen, App: "com.pushsim.demo",
-		Badge: &one, Sound: "default", Slider: "slide to pay", Title: "Bank", Body: "Your bill of $40 is due Friday.", Buttons: []sim.Button{
+			{ID: device.ButtonDismiss, Title: "Close", System: true}}}
+	lockScreen = device.Presentation{Context: device.ContextLockScreen, Style: device.StyleLockScreen, App: "com.pushsim.demo",
+		Badge: &one, Sound: "default", Slider: "slide to pay", Title: "Bank", Body: "Your bill of $40 is due Friday.", Buttons: []device.Button{
 			{ID: "PAY_NOW", Title: "Pay now", Foreground: true, AuthRequired: true}, {ID: "REMIND_LATER", Title: "Remind me later"}}}
-	expanded = sim.Presentation{Context: sim.ContextExpanded, Style: sim.StyleExpanded, App: "com.pushsim.demo",
-		Title: "Anna", Subtitle: "Chat", Body: "See you at 8?", Buttons: []sim.Button{
+	expanded = device.Presentation{Context: device.ContextExpanded, Style: device.StyleExpanded, App: "com.pushsim.demo",
+		Title: "Anna", Subtitle: "Chat", Body: "See you at 8?", Buttons: []device.Button{
 			{ID: "REPLY", Title: "Reply", TextInput: true, TextInputButtonTitle: "Send"}, {ID: "MARK_READ", Title: "Mark as read"}}}
-	nothing    = sim.Presentation{Context: sim.ContextBanner, Style: sim.StyleNone, Notes: []string{"notifications denied: nothing shown (apns.md#V52)"}}
-	foreground = sim.Presentation{Context: sim.ContextForeground, Style: sim.StyleForegroundSilent}
+	nothing    = device.Presentation{Context: device.ContextBanner, Style: device.StyleNone, Notes: []string{"notifications denied: nothing shown (apns.md#V52)"}}
+	foreground = device.Presentation{Context: device.ContextForeground, Style: device.StyleForegroundSilent}
 )
 
 func TestDrawGolden(t *testing.T) {
 	st := screen.NewStyles(true)
 	tests := []struct {
 		name string
-		p    sim.Presentation
+		p    device.Presentation
 		o    screen.Options
 	}{
 		{"legacy_alert", legacyAlert, screen.Options{Width: 30, Label: "alert", Selected: -1}},
@@ -64,7 +64,7 @@ func TestDrawGolden(t *testing.T) {
 // drawn text: the label must start at the target's cell.
 func TestTargetsAreWhereTheLabelsAre(t *testing.T) {
 	st := screen.NewStyles(false)
-	for _, p := range []sim.Presentation{legacyAlert, uikitBanner, uikitAlert, lockScreen, expanded} {
+	for _, p := range []device.Presentation{legacyAlert, uikitBanner, uikitAlert, lockScreen, expanded} {
 		f := screen.Draw(p, screen.Options{Width: 34, Label: "x", Selected: -1}, &st)
 		lines := strings.Split(ansi.Strip(f.View), "\n")
 		var got, want []string
@@ -91,8 +91,8 @@ func TestHit(t *testing.T) {
 		want     string
 	}{
 		{row: 1, col: 5, want: screen.ActionDefault},
-		{row: 4, col: 6, want: sim.ButtonClose},
-		{row: 4, col: 18, want: sim.ButtonView},
+		{row: 4, col: 6, want: device.ButtonClose},
+		{row: 4, col: 18, want: device.ButtonView},
 		{row: 4, col: 1, want: ""},
 		{row: 0, col: 0, want: ""},
 	}
@@ -106,14 +106,14 @@ func TestHit(t *testing.T) {
 
 func TestButtonLabel(t *testing.T) {
 	tests := []struct {
-		b    sim.Button
+		b    device.Button
 		want string
 	}{
-		{sim.Button{Title: "OK"}, "[1 OK]"},
-		{sim.Button{Title: "Report fraud", Destructive: true, AuthRequired: true}, "[1 Report fraud !#]"},
-		{sim.Button{Title: "Pay now", Foreground: true}, "[1 Pay now >]"},
-		{sim.Button{Title: "View", Foreground: true, System: true}, "[1 View]"},
-		{sim.Button{Title: "Reply", TextInput: true}, "[1 Reply ...]"},
+		{device.Button{Title: "OK"}, "[1 OK]"},
+		{device.Button{Title: "Report fraud", Destructive: true, AuthRequired: true}, "[1 Report fraud !#]"},
+		{device.Button{Title: "Pay now", Foreground: true}, "[1 Pay now >]"},
+		{device.Button{Title: "View", Foreground: true, System: true}, "[1 View]"},
+		{device.Button{Title: "Reply", TextInput: true}, "[1 Reply ...]"},
 	}
 	for _, tt := range tests {
 		if got := screen.ButtonLabel(0, tt.b); got != tt.want {
@@ -125,10 +125,10 @@ func TestButtonLabel(t *testing.T) {
 func TestMatrixGolden(t *testing.T) {
 	st := screen.NewStyles(true)
 	cols := []screen.Column{
-		{Device: "ios7", Model: "iPhone 4S", Version: sim.MustVersion("7.1"), Presentations: []sim.Presentation{legacyAlert}},
-		{Device: "ios8", Model: "iPhone 6", Version: sim.MustVersion("8.4"), Presentations: []sim.Presentation{uikitBanner, uikitAlert},
+		{Device: "ios7", Model: "iPhone 4S", Version: device.MustVersion("7.1"), Presentations: []device.Presentation{legacyAlert}},
+		{Device: "ios8", Model: "iPhone 6", Version: device.MustVersion("8.4"), Presentations: []device.Presentation{uikitBanner, uikitAlert},
 			Findings: []string{"warning legacy-text-needs-buttons: text mentions buttons"}},
-		{Device: "ios17", Model: "iPhone 15", Version: sim.MustVersion("17.6"), Presentations: []sim.Presentation{expanded}},
+		{Device: "ios17", Model: "iPhone 15", Version: device.MustVersion("17.6"), Presentations: []device.Presentation{expanded}},
 	}
 	for _, width := range []int{100, 60} {
 		t.Run(strings.Repeat("w", 1)+itoa(width), func(t *testing.T) {
@@ -188,7 +188,7 @@ func TestMatrixHead(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cols := []screen.Column{{Device: "support", Model: tt.model, Version: sim.MustVersion("17.6")}}
+			cols := []screen.Column{{Device: "support", Model: tt.model, Version: device.MustVersion("17.6")}}
 			out := ansi.Strip(screen.Matrix(cols, screen.MatrixOptions{Width: 60}, &st))
 			head, _, _ := strings.Cut(out, "\n")
 			if diff := cmp.Diff(tt.want, strings.TrimRight(head, " ")); diff != "" {

@@ -1,4 +1,4 @@
-// Package screen draws one sim.Presentation the way an iOS era draws it: the
+// Package screen draws one device.Presentation the way an iOS era draws it: the
 // legacy modal alert with Close / View, the iOS 8–9 banner and alert with
 // their action rows, the lock-screen item with its slider, the iOS 10+
 // expanded view. It is pure lipgloss: no I/O, no terminal queries, so the

@@ -1,0 +1,153 @@
+package device
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/pushsim/pushsim/fakeapns"
+)
+
+// TestCapabilityTableGolden keeps the whole table in
+// testdata/golden/capabilities.json, so that a change to any version rule
+// shows up in review as a readable diff.
+func TestCapabilityTableGolden(t *testing.T) {
+	rows := CapabilityTable()
+	var ids []string
+	for _, r := range rows {
+		ids = append(ids, r.Row)
+	}
+	want := []string{"V03", "V04", "V05", "V06", "V07", "V08", "V09", "V10", "V11", "V12", "V13", "V14", "V15", "V16", "V17", "V18"}
+	if diff := cmp.Diff(want, ids); diff != "" {
+		t.Fatalf("rows (-want +got):\n%s", diff)
+	}
+	compareGolden(t, filepath.Join("testdata", "golden", "capabilities.json"), rows)
+}
+
+func TestCapabilitiesOf(t *testing.T) {
+	tests := []struct {
+		v        string
+		row      string
+		contexts []Context
+	}{
+		{"2.0", "V03", []Context{ContextLockScreen, ContextAlert, ContextForeground}},
+		{"4.3", "V04", []Context{ContextLockScreen, ContextAlert, ContextForeground}},
+		{"7.1", "V07", []Context{ContextLockScreen, ContextBanner, ContextAlert, ContextNotificationCenter, ContextForeground}},
+		{"8.4", "V08", []Context{ContextLockScreen, ContextBanner, ContextAlert, ContextNotificationCenter, ContextForeground}},
+		{"17.6", "V17", []Context{ContextLockScreen, ContextBanner, ContextNotificationCenter, ContextExpanded, ContextForeground}},
+		{"26.1", "V18", []Context{ContextLockScreen, ContextBanner, ContextNotificationCenter, ContextExpanded, ContextForeground}},
+	}
+	for _, tt := range tests {
+		v := MustVersion(tt.v)
+		if diff := cmp.Diff(tt.row, CapabilitiesOf(v).Row); diff != "" {
+			t.Errorf("%s row: %s", tt.v, diff)
+		}
+		if diff := cmp.Diff(tt.contexts, ContextsOf(v)); diff != "" {
+			t.Errorf("%s contexts: %s", tt.v, diff)
+		}
+	}
+}
+
+// TestCapabilitiesOfIsACopy: a caller changing its row changes nothing
+// for the next caller.
+func TestCapabilitiesOfIsACopy(t *testing.T) {
+	v := MustVersion("8.0")
+	c := CapabilitiesOf(v)
+	c.MaxActions[ContextAlert] = 99
+	c.Contexts[0] = "x"
+	c.Rules[0].MaxActions = 99
+	ContextsOf(v)[0] = "y"
+	fresh := CapabilitiesOf(v)
+	if diff := cmp.Diff(4, fresh.MaxActions[ContextAlert]); diff != "" {
+		t.Error(diff)
+	}
+	if diff := cmp.Diff(ContextLockScreen, fresh.Contexts[0]); diff != "" {
+		t.Error(diff)
+	}
+	if diff := cmp.Diff(2, fresh.Rules[0].MaxActions); diff != "" {
+		t.Error(diff)
+	}
+}
+
+func TestArrivalContext(t *testing.T) {
+	tests := []struct {
+		ios    string
+		locked bool
+		state  AppState
+		style  Style
+		want   Context
+		perm   Permission
+	}{
+		{"12.0", false, AppBackground, "", ContextNotificationCenter, PermissionProvisional},
+		{"12.0", true, AppBackground, "", ContextNotificationCenter, PermissionProvisional}, // quiet: not on the lock screen (V48)
+		{"17.0", false, AppBackground, "", ContextBanner, ""},
+		{"17.0", true, AppBackground, "", ContextLockScreen, ""},
+		{"17.0", true, AppForeground, "", ContextForeground, ""},
+		{"17.0", false, AppNotRunning, StyleAlert, ContextBanner, ""}, // no modal alert from 10
+		{"17.0", false, AppNotRunning, StyleNone, ContextNotificationCenter, ""},
+		{"9.0", false, AppBackground, StyleAlert, ContextAlert, ""},
+		{"4.0", false, AppBackground, "", ContextAlert, ""}, // no banners before 5
+	}
+	for _, tt := range tests {
+		a := DefaultApp(fakeapns.Development, "00")
+		a.State, a.AlertStyle = tt.state, tt.style
+		if tt.perm != "" {
+			a.Permission = tt.perm
+		}
+		d := &Device{Version: MustVersion(tt.ios), Locked: tt.locked, Apps: []*App{a}}
+		if diff := cmp.Diff(tt.want, ArrivalContext(d, a)); diff != "" {
+			t.Errorf("%+v: %s", tt, diff)
+		}
+	}
+}
+
+func TestParseVersion(t *testing.T) {
+	tests := []struct {
+		in    string
+		want  Version
+		isErr bool
+	}{
+		{"8", Version{8, 0}, false},
+		{"8.4.1", Version{8, 4}, false},
+		{" 17.2 ", Version{17, 2}, false},
+		{"", Version{}, true},
+		{"x.1", Version{}, true},
+		{"8.-1", Version{}, true},
+		{"1.2.3.4", Version{}, true},
+	}
+	for _, tt := range tests {
+		got, err := ParseVersion(tt.in)
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%q: %s", tt.in, diff)
+		}
+		if diff := cmp.Diff(tt.isErr, err != nil); diff != "" {
+			t.Errorf("%q error %v", tt.in, err)
+		}
+	}
+}
+
+// TestNoVersionBranches keeps version rules in the capability table:
+// rendering, lint rules and the matrix never compare version numbers.
+func TestNoVersionBranches(t *testing.T) {
+	files := []string{"render.go", "render_buttons.go", "render_localize.go", "../lint/rules.go", "../matrix/matrix.go", "payload.go"}
+	var found []string
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(b), "\n") {
+			for _, bad := range []string{".Major", ".Minor", ".Less(", ".AtLeast(", "Version{"} {
+				if strings.Contains(line, bad) {
+					found = append(found, fmt.Sprintf("%s:%d: %s", f, i+1, strings.TrimSpace(line)))
+				}
+			}
+		}
+	}
+	if diff := cmp.Diff([]string(nil), found); diff != "" {
+		t.Errorf("version comparisons outside the table (-want +got):\n%s", diff)
+	}
+}

@@ -1,0 +1,119 @@
+package device
+
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+func TestParsePayload(t *testing.T) {
+	three := 3
+	tests := []struct {
+		name string
+		in   string
+		want Aps
+	}{
+		{"string alert", `{"aps":{"alert":"hi","badge":3,"sound":"default"}}`,
+			Aps{Alert: &Alert{Body: "hi"}, Badge: &three, Sound: "default", Keys: []string{"alert", "badge", "sound"}}},
+		{"dictionary alert with null action-loc-key", `{"aps":{"alert":{"body":"b","action-loc-key":null,"loc-args":["x"]}}}`,
+			Aps{Alert: &Alert{Body: "b", ActionLocKeyNull: true, LocArgs: []string{"x"}, Keys: []string{"action-loc-key", "body", "loc-args"}},
+				Keys: []string{"alert"}}},
+		{"critical sound", `{"aps":{"sound":{"critical":1,"name":"siren.caf","volume":0.8}}}`,
+			Aps{Sound: "siren.caf", CriticalSound: true, Keys: []string{"sound"}}},
+		{"flags", `{"aps":{"content-available":1,"mutable-content":0,"thread-id":"t","interruption-level":"passive"}}`,
+			Aps{ContentAvailable: 1, ThreadID: "t", InterruptionLevel: "passive",
+				Keys: []string{"content-available", "interruption-level", "mutable-content", "thread-id"}}},
+		{"null alert", `{"aps":{"alert":null}}`, Aps{Keys: []string{"alert"}}},
+	}
+	ignore := cmpopts.IgnoreFields(Aps{}, "RawAlert", "RawSound")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := ParsePayload([]byte(tt.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, p.Aps, ignore); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestParsePayloadErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want error
+	}{
+		{"syntax", "{\n\"aps\": x}", &SyntaxError{Line: 2, Column: 8, Msg: "invalid character 'x' looking for beginning of value"}},
+		{"not an object", `[1,2]`, &SyntaxError{Line: 1, Column: 2, Msg: "payload is not a JSON object (apns.md#P01)"}},
+		{"null", `null`, &FieldError{Field: "payload", Row: "P01", Msg: "is not a JSON object"}},
+		{"aps not an object", `{"aps":"x"}`, &FieldError{Field: "aps", Row: "P01", Msg: "is not a JSON object"}},
+		{"alert a number", `{"aps":{"alert":3}}`, &FieldError{Field: "aps.alert", Row: "P05", Msg: "must be a string or a dictionary"}},
+		{"badge a string", `{"aps":{"badge":"3"}}`, &FieldError{Field: "aps.badge", Row: "P07", Msg: "must be an integer"}},
+		{"loc-args a string", `{"aps":{"alert":{"loc-args":"x"}}}`, &LocArgsError{Field: "aps.alert.loc-args", Index: -1, Msg: "must be an array of strings"}},
+		{"loc-args with a number", `{"aps":{"alert":{"title-loc-args":["a",7]}}}`, &LocArgsError{Field: "aps.alert.title-loc-args", Index: 1, Msg: "must be a string, got 7"}},
+		{"content-available true", `{"aps":{"content-available":true}}`, &FieldError{Field: "aps.content-available", Row: "P11", Msg: "must be the number 1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParsePayload([]byte(tt.in))
+			if diff := cmp.Diff(tt.want, err); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+			var syn *SyntaxError
+			var fe *FieldError
+			var le *LocArgsError
+			if !errors.As(err, &syn) && !errors.As(err, &fe) && !errors.As(err, &le) {
+				t.Errorf("error %T is not typed", err)
+			}
+		})
+	}
+}
+
+func TestParsePayloadKeepsCustomKeys(t *testing.T) {
+	p, err := ParsePayload([]byte(`{"aps":{},"poll_id":42,"meta":{"a":1}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]json.RawMessage{"poll_id": json.RawMessage(`42`), "meta": json.RawMessage(`{"a":1}`)}
+	if diff := cmp.Diff(want, p.Custom); diff != "" {
+		t.Error(diff)
+	}
+}
+
+func TestLocalize(t *testing.T) {
+	strs := map[string]string{
+		"SEQ":  "%@ asks: %@",
+		"POS":  "%2$@ before %1$@",
+		"PCT":  "100%% sure, %@",
+		"MISS": "%1$@ and %3$@",
+		"ODD":  "%d %$@ %0$@ %",
+	}
+	tests := []struct {
+		key     string
+		args    []string
+		want    string
+		wantErr error
+	}{
+		{"SEQ", []string{"Ann", "lunch?"}, "Ann asks: lunch?", nil},
+		{"POS", []string{"a", "b"}, "b before a", nil},
+		{"PCT", []string{"yes"}, "100% sure, yes", nil},
+		{"MISS", []string{"a"}, "a and ", &LocArgsError{Field: "MISS", Index: 3, Msg: "the format needs this argument but loc-args is shorter"}},
+		{"SEQ", nil, " asks: ", &LocArgsError{Field: "SEQ", Index: 1, Msg: "the format needs this argument but loc-args is shorter"}},
+		{"ODD", []string{"x"}, "%d %$@ %0$@ %", nil},
+		{"NOT_IN_TABLE", nil, "NOT_IN_TABLE", nil},
+	}
+	for _, tt := range tests {
+		got, err := Localize(strs, tt.key, tt.args)
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%s text (-want +got):\n%s", tt.key, diff)
+		}
+		if diff := cmp.Diff(tt.wantErr, err); diff != "" {
+			t.Errorf("%s error (-want +got):\n%s", tt.key, diff)
+		}
+	}
+}

@@ -1,0 +1,289 @@
+package world
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/google/uuid"
+
+	"github.com/pushsim/pushsim/sim/device"
+)
+
+// Push types whose notifications never reach the app's alert UI: they go
+// to PushKit, ActivityKit, WidgetKit and friends (apns.md#H05–H13).
+var nonAlertPushTypes = map[string]bool{
+	"location": true, "voip": true, "complication": true, "fileprovider": true, "mdm": true,
+	"liveactivity": true, "pushtotalk": true, "widgets": true, "controls": true,
+}
+
+// simctlTargetKey names the app in a simctl payload (apns.md#S03).
+const simctlTargetKey = "Simulator Target Bundle"
+
+// simctlMaxPayload is simctl push's size limit (apns.md#S02).
+const simctlMaxPayload = 4096
+
+// Deliver injects a notification straight into a device, like `xcrun
+// simctl push` (apns.md#S06): no APNs, no token or environment check
+// (S05). bundleID may be empty when the payload names the app with
+// "Simulator Target Bundle" (S03). n.ApnsID and n.ReceivedAt are filled
+// when empty.
+func (w *World) Deliver(ctx context.Context, deviceName, bundleID string, n device.Notification) (Delivered, error) {
+	if err := ctx.Err(); err != nil {
+		return Delivered{}, fmt.Errorf("push to %s: %w", deviceName, err)
+	}
+	if bundleID == "" {
+		if raw, ok := n.Payload.Custom[simctlTargetKey]; ok {
+			_ = json.Unmarshal(raw, &bundleID) // a non-string leaves it empty: UnknownAppError below
+		}
+	}
+	if len(n.Payload.Raw) > simctlMaxPayload {
+		return Delivered{}, &InjectError{Device: deviceName, Why: fmt.Sprintf("payload is %d bytes, over simctl's %d (apns.md#S02)", len(n.Payload.Raw), simctlMaxPayload)}
+	}
+	if len(n.Payload.Raw) > 0 {
+		if _, ok := device.LookupPath(n.Payload.Raw, "aps"); !ok {
+			return Delivered{}, &InjectError{Device: deviceName, Why: `payload has no "aps" dictionary (apns.md#S02)`}
+		}
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	ds, a, err := w.lookup(deviceName, bundleID)
+	if err != nil {
+		return Delivered{}, err
+	}
+	if a.Uninstalled {
+		return Delivered{}, &InjectError{Device: deviceName, Why: fmt.Sprintf("%s is uninstalled", a.BundleID)}
+	}
+	if n.ApnsID == "" {
+		n.ApnsID = uuid.NewString()
+	}
+	if n.ReceivedAt.IsZero() {
+		n.ReceivedAt = w.clock.Now()
+	}
+	if n.Topic == "" {
+		n.Topic = a.BundleID
+	}
+	if n.Priority == 0 {
+		n.Priority = 10
+	}
+	d := w.deliver(nil, ds, a, n, " (injected like simctl push, apns.md#S06)")
+	if d == nil {
+		return Delivered{ApnsID: n.ApnsID, Device: deviceName, App: a.BundleID, Notification: n, ReceivedAt: n.ReceivedAt}, nil
+	}
+	out := *d
+	out.Presentations = append([]device.Presentation(nil), d.Presentations...)
+	return out, nil
+}
+
+// DeliverPayload parses body and injects it as Deliver does.
+func (w *World) DeliverPayload(ctx context.Context, deviceName, bundleID string, body []byte) (Delivered, error) {
+	p, err := device.ParsePayload(body)
+	if err != nil {
+		return Delivered{}, &PayloadError{Device: deviceName, Err: err}
+	}
+	return w.Deliver(ctx, deviceName, bundleID, device.Notification{Payload: p})
+}
+
+// deliver puts n on the device and logs what the device does with it. It
+// returns the stored notification, or nil when nothing was stored. Called
+// with w.mu held.
+func (w *World) deliver(batch *[]Event, ds *deviceState, a *device.App, n device.Notification, via string) *Delivered {
+	dev := ds.dev
+	base := Event{Device: dev.Name, App: a.BundleID, Token: a.Token, ApnsID: n.ApnsID}
+	ev := base
+	ev.Kind, ev.Message = EventDelivered, fmt.Sprintf("delivered to %s on %s (iOS %s)%s", a.BundleID, dev.Name, dev.Version, via)
+	w.emit(batch, ev)
+	if a.Uninstalled {
+		ds.dead[a] = true
+		ev = base
+		ev.Kind, ev.Message = EventSuppressed, a.BundleID+" is uninstalled: dropped, and the token is now invalid (apns.md#D06)"
+		w.emit(batch, ev)
+		return nil
+	}
+	if w.lint != nil {
+		for _, msg := range w.lint(dev, a, n) {
+			ev = base
+			ev.Kind, ev.Message = EventLint, msg
+			w.emit(batch, ev)
+		}
+	}
+	if n.CollapseID != "" {
+		w.collapse(batch, ds, a, n)
+	}
+	if nonAlertPushTypes[n.PushType] {
+		ev = base
+		ev.Kind, ev.Message = EventNote, fmt.Sprintf("push type %s is handled by its own framework, not shown as an alert (apns.md#H05–H13)", n.PushType)
+		w.emit(batch, ev)
+		return nil
+	}
+	aps := n.Payload.Aps
+	if aps.Badge != nil {
+		ds.badges[a.BundleID] = *aps.Badge // apns.md#P07
+	}
+	d := &Delivered{ApnsID: n.ApnsID, Device: dev.Name, App: a.BundleID, Notification: n, ReceivedAt: n.ReceivedAt}
+	if aps.Alert == nil {
+		d.State = NotificationSilent
+		w.wake(batch, ds, a, d, base)
+		w.store(ds, d)
+		return d
+	}
+	caps := device.CapabilitiesOf(dev.Version)
+	d.Presentations = make([]device.Presentation, len(caps.Contexts))
+	for i, c := range caps.Contexts {
+		d.Presentations[i] = device.Render(dev, a, n, c)
+	}
+	e := device.EraOf(dev.Version)
+	ev = base
+	ev.Kind = EventSuppressed
+	switch {
+	case a.Permission == device.PermissionDenied:
+		ev.Message = "notifications denied by the user: nothing shown (apns.md#V52)"
+	case a.Permission == device.PermissionNotDetermined && e.AskPermission:
+		ev.Message = "the app never asked to show notifications: nothing shown (apns.md#V08, V40)"
+	case a.Permission == device.PermissionProvisional && !e.Provisional:
+		ev.Message = fmt.Sprintf("provisional authorization needs iOS 12, this is iOS %s: nothing shown (apns.md#V48)", dev.Version)
+	case a.ChatOpen:
+		ev.Message = "the chat screen is open: the app shows no notification (seed 002, ASAPP)"
+	case a.State == device.AppForeground && !caps.ForegroundUI:
+		ev.Callback = e.Remote
+		ev.Message = "app in the foreground: no alert, banner or sound; the app is told with state active (apns.md#V24)"
+	case a.State == device.AppForeground && !foregroundVisible(d.Presentations):
+		// The same answer Render gives for the foreground context.
+		ev.Callback = string(device.CallbackWillPresent)
+		ev.Message = "app in the foreground and its willPresent returns no banner: nothing shown (apns.md#V45)"
+	default:
+		ev.Kind = EventPresented
+		ev.Context, ev.Presentation = arrivalPresentation(dev, a, d.Presentations)
+		if a.State == device.AppForeground {
+			ev.Callback = string(device.CallbackWillPresent) // apns.md#V45
+		}
+		ev.Message = presentedLine(ev.Context, ev.Presentation) + arrivalWhy(dev, a, &n.Payload.Aps)
+		if a.Permission == device.PermissionProvisional {
+			ev.Message += " (provisional: delivered quietly, apns.md#V48)"
+		}
+		if p := ev.Presentation; p != nil && p.Style == device.StyleNone {
+			// Nothing this version can draw, such as a title-only alert
+			// before iOS 10 (apns.md#P06): not presented anywhere.
+			ev.Kind, ev.Context, ev.Presentation, ev.Message = EventSuppressed, "", nil, "nothing shown"
+			if len(p.Notes) > 0 {
+				ev.Message = p.Notes[0]
+			}
+		}
+	}
+	d.State = NotificationSuppressed
+	if ev.Kind == EventPresented {
+		d.State = NotificationShown
+	}
+	w.emit(batch, ev)
+	w.store(ds, d)
+	return d
+}
+
+// arrivalPresentation is where the user first sees the notification and
+// what is drawn there: the context ArrivalContext picks (the user's alert
+// style, apns.md#V05; the lock screen when locked; Notification Center for
+// provisional delivery, V48). When a quiet rule keeps the notification out
+// of that context (interruption-level passive: no banner, apns.md#V49), it
+// is where it is listed instead: the lock screen of a locked device, else
+// Notification Center.
+func arrivalPresentation(dev *device.Device, a *device.App, ps []device.Presentation) (device.Context, *device.Presentation) {
+	find := func(c device.Context) *device.Presentation {
+		for i := range ps {
+			if ps[i].Context == c {
+				return &ps[i]
+			}
+		}
+		return nil
+	}
+	ctx := device.ArrivalContext(dev, a)
+	p := find(ctx)
+	if p == nil || p.Style != device.StyleNone {
+		return ctx, p
+	}
+	fallback := []device.Context{device.ContextNotificationCenter}
+	if dev.Locked {
+		fallback = []device.Context{device.ContextLockScreen, device.ContextNotificationCenter}
+	}
+	for _, c := range fallback {
+		if q := find(c); q != nil && q.Style != device.StyleNone {
+			return c, q
+		}
+	}
+	return ctx, p
+}
+
+func presentedLine(c device.Context, p *device.Presentation) string {
+	if p == nil {
+		return fmt.Sprintf("shown (%s)", c)
+	}
+	ids := make([]string, len(p.Buttons))
+	for i, b := range p.Buttons {
+		ids[i] = b.ID
+	}
+	text := p.Body
+	if p.Title != "" {
+		text = p.Title + ": " + text
+	}
+	return fmt.Sprintf("shown as %s: %q buttons %v", p.Style, text, ids)
+}
+
+// wake handles a push without an alert. Called with w.mu held.
+func (w *World) wake(batch *[]Event, ds *deviceState, a *device.App, d *Delivered, base Event) {
+	aps := d.Notification.Payload.Aps
+	e := device.EraOf(ds.dev.Version)
+	ev := base
+	ev.Kind = EventSuppressed
+	switch {
+	case aps.ContentAvailable != 1:
+		ev.Message = "no alert: badge and sound only, nothing shown (apns.md#U23)"
+	case e.Fetch == "":
+		ev.Message = fmt.Sprintf("content-available needs iOS 7, this is iOS %s: the app is not woken (apns.md#P11)", ds.dev.Version)
+	case a.State == device.AppForceQuit:
+		ev.Message = "the user force-quit the app: no background launch until it is opened (apns.md#C05)"
+	default:
+		if a.State == device.AppNotRunning {
+			w.setState(batch, ds, a, device.AppBackground, "launched in the background for a silent push")
+		}
+		ev.Kind, ev.Callback, ev.Action = EventWake, e.Fetch, device.KeyFetch
+		ev.Message = fmt.Sprintf("silent push: app woken in the %s, %s has %s to complete (apns.md#C05)", a.State, e.Fetch, w.limit)
+		w.emit(batch, ev)
+		s, route := a.Handler.Script(device.KeyFetch, d.Notification.Payload)
+		w.runScript(batch, ds, a, d, response{key: device.KeyFetch, callback: e.Fetch, completion: true, route: route}, s)
+		return
+	}
+	w.emit(batch, ev)
+}
+
+// collapse removes a notification with the same collapse id that n
+// replaces (apns.md#H19). Called with w.mu held.
+func (w *World) collapse(batch *[]Event, ds *deviceState, a *device.App, n device.Notification) {
+	for i, old := range ds.notes {
+		if old.App == a.BundleID && old.Notification.CollapseID == n.CollapseID {
+			ds.notes = append(ds.notes[:i], ds.notes[i+1:]...)
+			w.emit(batch, Event{Kind: EventNote, Device: ds.dev.Name, App: a.BundleID, ApnsID: n.ApnsID,
+				Message: fmt.Sprintf("replaces %s (same apns-collapse-id %q, apns.md#H19)", old.ApnsID, n.CollapseID)})
+			return
+		}
+	}
+}
+
+// store keeps d, dropping the oldest notifications past the bound.
+func (w *World) store(ds *deviceState, d *Delivered) {
+	if len(ds.notes) >= w.maxNotes {
+		drop := len(ds.notes) - w.maxNotes + 1
+		clear(ds.notes[:drop])
+		ds.notes = ds.notes[drop:]
+	}
+	ds.notes = append(ds.notes, d)
+}
+
+// foregroundVisible reports whether the rendering for the foreground
+// context draws anything (apns.md#V45).
+func foregroundVisible(ps []device.Presentation) bool {
+	for _, p := range ps {
+		if p.Context == device.ContextForeground {
+			return p.Style != device.StyleNone && p.Style != device.StyleForegroundSilent
+		}
+	}
+	return false
+}
