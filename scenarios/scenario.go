@@ -34,6 +34,9 @@ type Scenario struct {
 
 	// File is where the scenario was read from ("" when built in code).
 	File string `yaml:"-" json:"file,omitempty"`
+	// Warnings are the fleet's settings a device of its version would
+	// ignore, as file:line:col lines (device.ParseFleetWithWarnings).
+	Warnings []string `yaml:"-" json:"-"`
 	// devices is the parsed fleet, ready to copy for each run.
 	devices []*device.Device
 	// dir resolves payload_file and fleet_file paths.

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"log"
 
-	"github.com/pushsim/pushsim/sim/device"
 	"github.com/pushsim/pushsim/sim/serve"
 )
 
@@ -29,7 +28,7 @@ func (c *serveCmd) Run(e *env) error {
 		StateDir: c.StateDir, RecordFile: c.Record,
 	}
 	if c.Fleet != "" {
-		fleet, err := device.LoadFleet(c.Fleet)
+		fleet, err := e.loadFleet(c.Fleet)
 		if err != nil {
 			return usageErr("--fleet: %v", err)
 		}
