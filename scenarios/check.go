@@ -92,8 +92,16 @@ func (s *Scenario) checkStep(st *Step) string {
 			return "expected payload or payload_file (one of them)"
 		}
 		if e.IOS != "" {
-			if _, err := ParseVersionRange(e.IOS); err != nil {
+			if _, err := device.ParseRange(e.IOS); err != nil {
 				return err.Error()
+			}
+		}
+		for _, f := range e.Findings {
+			if f.Versions == "" {
+				continue
+			}
+			if _, err := device.ParseRanges(f.Versions); err != nil {
+				return "findings: " + err.Error()
 			}
 		}
 	}

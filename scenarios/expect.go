@@ -231,9 +231,11 @@ func (r *run) expectLint(e *LintExpect) error {
 		return fmt.Errorf("expect_lint: no device of the fleet has the app %q", bundle)
 	}
 	if e.IOS != "" {
-		if target.Versions, err = ParseVersionRange(e.IOS); err != nil {
+		r, err := device.ParseRange(e.IOS)
+		if err != nil {
 			return err
 		}
+		target.Versions = r.Versions()
 	} else {
 		for _, d := range r.devices {
 			if !slices.Contains(target.Versions, d.Version) {
@@ -250,7 +252,7 @@ func (r *run) expectLint(e *LintExpect) error {
 		for i, f := range findings {
 			if !used[i] && m.matches(f) {
 				used[i] = true
-				line = m.line(fieldIf(m.Severity, string(f.Severity)), fieldIf(m.Versions, f.Versions))
+				line = m.line(fieldIf(m.Severity, string(f.Severity)), m.Versions) // the same versions, as written
 				break
 			}
 		}
@@ -260,7 +262,7 @@ func (r *run) expectLint(e *LintExpect) error {
 			for i, f := range findings {
 				if !used[i] && f.Rule == m.Rule {
 					used[i] = true
-					line = m.line(fieldIf(m.Severity, string(f.Severity)), fieldIf(m.Versions, f.Versions))
+					line = m.line(fieldIf(m.Severity, string(f.Severity)), fieldIf(m.Versions, f.Versions.String()))
 					break
 				}
 			}
@@ -270,7 +272,7 @@ func (r *run) expectLint(e *LintExpect) error {
 	if e.Exact {
 		for i, f := range findings {
 			if !used[i] {
-				got = append(got, FindingMatch{Rule: f.Rule}.line(string(f.Severity), f.Versions)+": "+f.Message)
+				got = append(got, FindingMatch{Rule: f.Rule}.line(string(f.Severity), f.Versions.String())+": "+f.Message)
 			}
 		}
 	}
@@ -290,7 +292,14 @@ func fieldIf(want, got string) string {
 func (m FindingMatch) matches(f lint.Finding) bool {
 	return m.Rule == f.Rule &&
 		(m.Severity == "" || m.Severity == string(f.Severity)) &&
-		(m.Versions == "" || m.Versions == f.Versions)
+		(m.Versions == "" || m.sameVersions(f.Versions))
+}
+
+// sameVersions reports whether m's versions, as written, are the
+// finding's: "8-9" matches 8–9.
+func (m FindingMatch) sameVersions(rs device.Ranges) bool {
+	want, err := device.ParseRanges(m.Versions)
+	return err == nil && slices.Equal(want, rs)
 }
 
 func (m FindingMatch) line(severity, versions string) string {

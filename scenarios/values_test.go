@@ -6,47 +6,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/pushsim/pushsim/sim/device"
 	"github.com/pushsim/pushsim/sim/world"
 )
-
-func TestParseVersionRange(t *testing.T) {
-	majors := func(vs []device.Version) []string {
-		var out []string
-		for _, v := range vs {
-			out = append(out, v.String())
-		}
-		return out
-	}
-	tests := []struct {
-		in   string
-		want []string
-		bad  bool
-	}{
-		{in: "7-9", want: []string{"7.0", "8.0", "9.0"}},
-		{in: "7..9", want: []string{"7.0", "8.0", "9.0"}},
-		{in: "8.2–10", want: []string{"8.2", "9.0", "10.0"}},
-		{in: "16+", want: []string{"16.0", "17.0", "18.0"}},
-		{in: "<5", want: []string{"3.0", "4.0"}},
-		{in: "<=4", want: []string{"3.0", "4.0"}},
-		{in: "9.3", want: []string{"9.3"}},
-		{in: "all", want: []string{"3.0", "4.0", "5.0", "6.0", "7.0", "8.0", "9.0", "10.0", "11.0", "12.0", "13.0", "14.0", "15.0", "16.0", "17.0", "18.0"}},
-		{in: "9-7", bad: true},
-		{in: "<3", bad: true},
-		{in: "x", bad: true},
-		{in: "1-2-3", bad: true},
-	}
-	for _, tt := range tests {
-		got, err := ParseVersionRange(tt.in)
-		if (err != nil) != tt.bad {
-			t.Errorf("ParseVersionRange(%q) error = %v, want error %v", tt.in, err, tt.bad)
-			continue
-		}
-		if diff := cmp.Diff(tt.want, majors(got)); diff != "" {
-			t.Errorf("ParseVersionRange(%q) (-want +got):\n%s", tt.in, diff)
-		}
-	}
-}
 
 func TestSubset(t *testing.T) {
 	got := map[string]any{"action": "OK", "n": float64(3), "userInfo": map[string]any{"txn": "T-1", "x": []any{1.0, "a"}}}

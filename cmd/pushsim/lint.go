@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/pushsim/pushsim/scenarios"
 	"github.com/pushsim/pushsim/sim/device"
 	"github.com/pushsim/pushsim/sim/lint"
 )
@@ -25,10 +24,11 @@ type lintCmd struct {
 // Run lints the payload and prints the findings; an error-level finding
 // exits 1, an unreadable payload or a bad flag exits 2.
 func (c *lintCmd) Run(e *env) error {
-	versions, err := scenarios.ParseVersionRange(c.IOS)
+	ios, err := device.ParseRange(c.IOS)
 	if err != nil {
 		return usageErr("--ios: %v", err)
 	}
+	versions := ios.Versions()
 	pf, err := device.ReadPayloadFile(c.Payload, e.stdin)
 	if err != nil {
 		return usageErr("%v", err)

@@ -8,12 +8,12 @@ import (
 
 // Clock is the source of time for everything in the simulated world
 // (DESIGN.md "Time is injected"): the wall clock for the TUI and `serve`, a
-// VirtualClock for scenarios and tests, so that a 30-second watchdog costs
+// Virtual clock for scenarios and tests, so that a 30-second watchdog costs
 // microseconds.
 type Clock interface {
 	Now() time.Time
 	// AfterFunc calls f once, d from now. On the real clock f runs on its
-	// own goroutine; on a VirtualClock it runs inside Advance.
+	// own goroutine; on a Virtual clock it runs inside Advance.
 	AfterFunc(d time.Duration, f func()) Timer
 }
 
@@ -24,7 +24,7 @@ type Timer interface {
 	Stop() bool
 }
 
-// RealClock returns the wall clock.
+// Real returns the wall clock.
 func Real() Clock { return realClock{} }
 
 type realClock struct{}
@@ -38,7 +38,7 @@ func (realClock) AfterFunc(d time.Duration, f func()) Timer {
 	return time.AfterFunc(d, f)
 }
 
-// VirtualClock is a Clock that moves only when Advance is called. It is
+// Virtual is a Clock that moves only when Advance is called. It is
 // safe for concurrent use.
 type Virtual struct {
 	mu     sync.Mutex
@@ -47,7 +47,7 @@ type Virtual struct {
 	seq    uint64
 }
 
-// NewVirtualClock returns a virtual clock that reads start until advanced.
+// NewVirtual returns a virtual clock that reads start until advanced.
 func NewVirtual(start time.Time) *Virtual {
 	return &Virtual{now: start}
 }

@@ -116,6 +116,48 @@ type Capabilities struct {
 	ActionIcons bool `json:"action_icons"`
 	// FilterCriteria: Focus filters (16+, apns.md#P16).
 	FilterCriteria bool `json:"filter_criteria"`
+	// AskPermission: alerts are shown only once the user allowed them
+	// (iOS 8+, apns.md#V08, V40). Before 8 the token registration was the
+	// prompt.
+	AskPermission bool `json:"ask_permission"`
+	// Callbacks are the app-facing API of the version: which delegate
+	// method the app is told through.
+	Callbacks Callbacks `json:"callbacks"`
+}
+
+// Callbacks names the app delegate methods one iOS era calls, as the
+// app's source spells them; "" where the era has none.
+type Callbacks struct {
+	// Remote is how a running app is told of a remote notification before
+	// iOS 10 (and of a body tap, apns.md#V24–V25); the fetch variant from
+	// iOS 7 carries a completion handler (RemoteComplete).
+	Remote         string `json:"remote"`
+	RemoteComplete bool   `json:"remote_complete,omitempty"`
+	// Fetch is the silent-push callback; "" before iOS 7 (apns.md#P11).
+	Fetch string `json:"fetch,omitempty"`
+	// Action is the custom-action callback of iOS 8–9 (apns.md#V34); its
+	// typed text sits in responseInfo when ResponseInfo.
+	Action       string `json:"action,omitempty"`
+	ResponseInfo bool   `json:"response_info,omitempty"`
+	// Response is iOS 10+'s single response callback (apns.md#V46).
+	Response string `json:"response,omitempty"`
+}
+
+// callbacks returns the delegate methods of the era that starts at major.
+func callbacks(major int) Callbacks {
+	fetch := Callbacks{Remote: string(CallbackFetch), RemoteComplete: true, Fetch: string(CallbackFetch)}
+	switch {
+	case major >= 10:
+		fetch.Response = CallbackDidReceiveResponse // apns.md#V46
+	case major >= 9:
+		fetch.Action, fetch.ResponseInfo = CallbackHandleActionResponse, true // apns.md#V33
+	case major >= 8:
+		fetch.Action = CallbackHandleAction // apns.md#V34
+	case major >= 7:
+	default:
+		return Callbacks{Remote: string(CallbackDidReceiveRemote)} // apns.md#V24
+	}
+	return fetch
 }
 
 // contextRules returns the context rules of the era that starts at major,
@@ -214,6 +256,8 @@ func capabilityTable() []Capabilities {
 			Summary:              major >= 15,               // apns.md#V15
 			ActionIcons:          major >= 15,               // apns.md#V15, V42
 			FilterCriteria:       major >= 16,               // apns.md#P16
+			AskPermission:        major >= 8,                // apns.md#V08, V40
+			Callbacks:            callbacks(major),
 		}
 		c.Rules = contextRules(major)
 		switch {
@@ -296,3 +340,89 @@ func TableRows() []Capabilities { return defaultTable.rows }
 // TableRow returns the row for v without copying. Callers must not modify
 // it.
 func TableRow(v Version) *Capabilities { return defaultTable.row(v) }
+
+// Versions lists one version per major release in r, r.From as written
+// first; without a bound, r starts at the table's first row (iOS 3) or
+// ends at its last (iOS 18).
+func (r Range) Versions() []Version {
+	lo := r.From
+	if lo.IsZero() {
+		lo = defaultTable.rows[0].From
+	}
+	last := defaultTable.rows[len(defaultTable.rows)-1].From.Major
+	if !r.To.IsZero() {
+		last = r.To.Major
+		if r.To.Minor == 0 {
+			last--
+		}
+	}
+	var out []Version
+	for m := max(lo.Major, 1); m <= last; m++ {
+		v := Version{Major: m}
+		if m == lo.Major {
+			v = lo
+		}
+		if r.Contains(v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// PayloadKey is one of Apple's payload keys, with the first iOS version
+// that reads it (earlier versions ignore it) and its apns.md row.
+type PayloadKey struct {
+	Name  string
+	Since Version
+	Row   string
+}
+
+// Reads reports whether the version reads key k.
+func (c *Capabilities) Reads(k PayloadKey) bool { return !c.From.Less(k.Since) }
+
+// ApsKeys are the keys of the aps dictionary (apns.md#P05–P19).
+func ApsKeys() []PayloadKey {
+	return []PayloadKey{
+		{"alert", Version{3, 0}, "P05"},
+		{"badge", Version{3, 0}, "P07"},
+		{"sound", Version{3, 0}, "P08"},
+		{"category", Version{3, 0}, "P10"}, // ignored before 8: lint's category-ignored says so
+		{"content-available", Version{7, 0}, "P11"},
+		{"mutable-content", Version{10, 0}, "P12"},
+		{"thread-id", Version{10, 0}, "P09"},
+		{"target-content-id", Version{13, 0}, "P13"},
+		{"interruption-level", Version{15, 0}, "P14"},
+		{"relevance-score", Version{15, 0}, "P15"},
+		{"filter-criteria", Version{16, 0}, "P16"},
+		{"timestamp", Version{16, 0}, "P17"},
+		{"event", Version{16, 0}, "P17"},
+		{"content-state", Version{16, 0}, "P17"},
+		{"stale-date", Version{16, 0}, "P17"},
+		{"dismissal-date", Version{16, 0}, "P17"},
+		{"attributes-type", Version{16, 0}, "P17"},
+		{"attributes", Version{16, 0}, "P17"},
+		{"content-changed", Version{18, 0}, "P18"},
+		{"url-args", Version{3, 0}, "P19"},
+	}
+}
+
+// AlertKeys are the keys of the aps.alert dictionary (apns.md#P06).
+func AlertKeys() []PayloadKey {
+	return []PayloadKey{
+		{"body", Version{3, 0}, "P06"},
+		{"loc-key", Version{3, 0}, "P06"},
+		{"loc-args", Version{3, 0}, "P06"},
+		{"action-loc-key", Version{3, 0}, "P06"},
+		{"launch-image", Version{4, 0}, "P06"},
+		// The title and subtitle keys: lint's title-unsupported and
+		// subtitle-unsupported report them.
+		{"title", Version{10, 0}, "P06"},
+		{"title-loc-key", Version{10, 0}, "P06"},
+		{"title-loc-args", Version{10, 0}, "P06"},
+		{"subtitle", Version{10, 0}, "P06"},
+		{"subtitle-loc-key", Version{10, 0}, "P06"},
+		{"subtitle-loc-args", Version{10, 0}, "P06"},
+		{"summary-arg", Version{12, 0}, "P06"},
+		{"summary-arg-count", Version{12, 0}, "P06"},
+	}
+}

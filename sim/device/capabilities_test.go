@@ -2,7 +2,10 @@ package device
 
 import (
 	"fmt"
-	"os"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -129,25 +132,69 @@ func TestParseVersion(t *testing.T) {
 	}
 }
 
-// TestNoVersionBranches keeps version rules in the capability table:
-// rendering, lint rules and the matrix never compare version numbers.
+// TestNoVersionBranches keeps version rules in the capability table
+// (DESIGN.md "Versions are data"): outside capabilities.go (the table) and
+// version.go (the type's own comparisons), no non-test file of the module
+// reads a version's numbers, writes a version constant or compares
+// versions. A rule that depends on the version is a column of the table.
 func TestNoVersionBranches(t *testing.T) {
-	files := []string{"render.go", "render_buttons.go", "render_localize.go", "../lint/rules.go", "../matrix/matrix.go", "payload.go"}
+	allowed := map[string]bool{"sim/device/capabilities.go": true, "sim/device/version.go": true}
+	root := filepath.Join("..", "..")
 	var found []string
-	for _, f := range files {
-		b, err := os.ReadFile(f)
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
-			t.Fatal(err)
+			return err
 		}
-		for i, line := range strings.Split(string(b), "\n") {
-			for _, bad := range []string{".Major", ".Minor", ".Less(", ".AtLeast(", "Version{"} {
-				if strings.Contains(line, bad) {
-					found = append(found, fmt.Sprintf("%s:%d: %s", f, i+1, strings.TrimSpace(line)))
+		if d.IsDir() && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) && path != root {
+			return filepath.SkipDir
+		}
+		rel, _ := filepath.Rel(root, path)
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") || allowed[rel] {
+			return nil
+		}
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			return err
+		}
+		report := func(n ast.Node, what string) {
+			found = append(found, fmt.Sprintf("%s:%d: %s", rel, fset.Position(n.Pos()).Line, what))
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.SelectorExpr:
+				switch n.Sel.Name {
+				case "Major", "Minor":
+					report(n, "reads ."+n.Sel.Name)
+				case "Less", "AtLeast":
+					report(n, "compares versions with ."+n.Sel.Name)
+				}
+			case *ast.CompositeLit:
+				if isVersionType(n.Type) && len(n.Elts) > 0 {
+					report(n, "writes a version constant")
 				}
 			}
-		}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 	if diff := cmp.Diff([]string(nil), found); diff != "" {
-		t.Errorf("version comparisons outside the table (-want +got):\n%s", diff)
+		t.Errorf("version rules outside the capability table (-want +got):\n%s", diff)
 	}
+}
+
+// isVersionType reports whether a composite literal's type is Version or
+// pkg.Version.
+func isVersionType(e ast.Expr) bool {
+	switch e := e.(type) {
+	case *ast.Ident:
+		return e.Name == "Version"
+	case *ast.SelectorExpr:
+		return e.Sel.Name == "Version"
+	}
+	return false
 }

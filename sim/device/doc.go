@@ -12,9 +12,9 @@
 //   - version.go: Version, an iOS release such as 8.4.
 //   - capabilities.go: the one capability table (apns.md section 7.1):
 //     per iOS version, which contexts exist, how many buttons each shows,
-//     text input, the UserNotifications framework... Render and lint read
-//     only this table; no other code branches on a version number.
-//   - era.go: which app delegate callback each iOS era calls.
+//     text input, which payload keys it reads, which app delegate methods
+//     it calls... Render, lint and the world read only this table; no
+//     other code branches on a version number.
 //   - model.go: Device, App, Category, Action, the contexts and the
 //     Presentation a context draws.
 //   - handler.go: the app's scripted code (Handler, Script): what it does

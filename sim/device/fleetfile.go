@@ -203,7 +203,7 @@ func validateFleet(devices []*Device) (path, msg string) {
 			return p, "device needs a name"
 		case names[d.Name]:
 			return p + ".name", fmt.Sprintf("device name %q used twice", d.Name)
-		case d.Version.Major == 0:
+		case d.Version.IsZero():
 			return p, fmt.Sprintf("device %q needs ios (e.g. \"9.3\")", d.Name)
 		}
 		if path, msg := validateDeviceFidelity(p, d); msg != "" {

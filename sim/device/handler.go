@@ -89,7 +89,7 @@ func (m Match) Matches(p Payload) bool {
 	return string(bytes.TrimSpace(raw)) == m.Equals
 }
 
-// lookupPath walks a dotted path through nested JSON objects.
+// LookupPath walks a dotted path through nested JSON objects.
 func LookupPath(doc json.RawMessage, path string) (json.RawMessage, bool) {
 	cur := doc
 	for _, part := range strings.Split(path, ".") {

@@ -343,3 +343,20 @@ type Presentation struct {
 // running and gets no background launches until opened again
 // (apns.md#C05, V52).
 const AppForceQuit AppState = "force-quit"
+
+// UNNotificationDefaultActionIdentifier and
+// UNNotificationDismissActionIdentifier are the identifiers iOS 10+ hands
+// the app for a tap on the body and for a reported dismissal
+// (apns.md#V44, U13).
+const (
+	UNNotificationDefaultActionIdentifier = "com.apple.UNNotificationDefaultActionIdentifier"
+	UNNotificationDismissActionIdentifier = "com.apple.UNNotificationDismissActionIdentifier"
+)
+
+// Callback names, as the app's source spells them.
+const (
+	CallbackLaunch               = "application:didFinishLaunchingWithOptions: (UIApplicationLaunchOptionsRemoteNotificationKey)" // apns.md#V26
+	CallbackHandleAction         = "application:handleActionWithIdentifier:forRemoteNotification:completionHandler:"              // apns.md#V34
+	CallbackHandleActionResponse = "application:handleActionWithIdentifier:forRemoteNotification:withResponseInfo:completionHandler:"
+	CallbackDidReceiveResponse   = "userNotificationCenter(_:didReceive:withCompletionHandler:)" // apns.md#V46
+)

@@ -151,7 +151,7 @@ func ParsePayload(b []byte) (Payload, error) {
 	return p, nil
 }
 
-// parsePayload reads as much of b as it can and returns every problem, so
+// ParsePayloadAll reads as much of b as it can and returns every problem, so
 // that lint can report them all.
 func ParsePayloadAll(b []byte) (Payload, []error) {
 	p := Payload{Raw: append(json.RawMessage(nil), b...)}

@@ -140,7 +140,7 @@ func hasContext(caps *Capabilities, ctx Context) bool {
 	return ok
 }
 
-// hasText reports whether the alert has anything the version can draw.
+// HasText reports whether the alert has anything the version can draw.
 func HasText(caps *Capabilities, al *Alert) bool {
 	if al == nil {
 		return false
@@ -198,7 +198,7 @@ func allowed(p *Presentation, caps *Capabilities, d *Device, a *App) bool {
 	case a.Permission == PermissionDenied:
 		p.Notes = append(p.Notes, "notifications denied by the user: nothing shown (apns.md#V52)")
 		return false
-	case a.Permission == PermissionNotDetermined && EraOf(d.Version).AskPermission:
+	case a.Permission == PermissionNotDetermined && defaultTable.row(d.Version).AskPermission:
 		p.Notes = append(p.Notes, "the app never obtained permission: nothing shown (apns.md#V40, V52)")
 		return false
 	case a.Permission == PermissionProvisional && !caps.Provisional:

@@ -15,13 +15,13 @@ import (
 	"github.com/pushsim/pushsim/sim/world"
 )
 
-// HarnessConfig configures a Harness. The zero value is the default fleet on
+// Config configures a Harness. The zero value is the default fleet on
 // the wall clock in the development environment.
 type Config struct {
 	// Fleet is the simulated devices; nil means DefaultFleet().
 	Fleet []*device.Device
 	// Clock drives completion handlers and watchdogs; nil means the wall
-	// clock. Scenarios and one-shot sends pass a *VirtualClock.
+	// clock. Scenarios and one-shot sends pass a *clock.Virtual.
 	Clock clock.Clock
 	// Log receives every event; nil means a new log of LogSize events.
 	Log     *world.EventLog
@@ -45,7 +45,7 @@ type Harness struct {
 	Provider *provider.Provider
 }
 
-// StartHarness starts a Harness. Close it when done.
+// Start starts a Harness. Close it when done.
 func Start(ctx context.Context, cfg Config) (*Harness, error) {
 	if cfg.Fleet == nil {
 		cfg.Fleet = device.DefaultFleet()

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/pushsim/pushsim/sim/device"
 )
@@ -38,18 +36,18 @@ type Finding struct {
 	// Rule is a stable id such as "actions-cut"; tools may filter on it.
 	Rule     string   `json:"rule"`
 	Severity Severity `json:"severity"`
-	// Versions are the iOS versions concerned, as major-version ranges:
-	// "all", "<8", "8–9", "10+", or several joined by ", ". Concerns tests
-	// one version against it.
-	Versions string `json:"versions"`
-	Message  string `json:"message"`
+	// Versions are the iOS versions concerned, as ranges of major
+	// versions; written "all", "<8", "8–9", "10+", or several joined by
+	// ", ".
+	Versions device.Ranges `json:"versions"`
+	Message  string        `json:"message"`
 	// Fix says what to change.
 	Fix string `json:"fix,omitempty"`
 	// Row is the apns.md row the rule comes from.
 	Row string `json:"row,omitempty"`
 }
 
-// LintTarget is what a payload is checked against.
+// Target is what a payload is checked against.
 type Target struct {
 	// App supplies the registered categories and localised strings; nil
 	// skips the checks that need them.
@@ -85,7 +83,7 @@ func Lint(payload []byte, target Target) []Finding {
 	return l.rules(&p, len(payload))
 }
 
-// LintPayload is Lint for a payload already parsed without error, such as
+// Payload is Lint for a payload already parsed without error, such as
 // one a device received: it skips the second parse on the delivery path.
 func Payload(p device.Payload, target Target) []Finding {
 	return newLinter(target).rules(&p, len(p.Raw))
@@ -170,13 +168,9 @@ func (l *linter) index(c *device.Capabilities) int {
 	return -1
 }
 
-// versions formats the rows marked in hit as major-version ranges.
-func (l *linter) versions(hit []bool) string {
-	if !slices.Contains(hit, false) {
-		return "all"
-	}
-	first, last := l.rows[0].From.Major, l.rows[len(l.rows)-1].From.Major
-	var parts []string
+// versions is the rows marked in hit as ranges of major versions.
+func (l *linter) versions(hit []bool) device.Ranges {
+	var out device.Ranges
 	for i := 0; i < len(hit); i++ {
 		if !hit[i] {
 			continue
@@ -185,50 +179,23 @@ func (l *linter) versions(hit []bool) string {
 		for j+1 < len(hit) && hit[j+1] {
 			j++
 		}
-		lo, hi := l.rows[i].From.Major, l.rows[j].From.Major
-		switch {
-		case lo == first:
-			parts = append(parts, "<"+strconv.Itoa(hi+1))
-		case hi == last:
-			parts = append(parts, strconv.Itoa(lo)+"+")
-		case lo == hi:
-			parts = append(parts, strconv.Itoa(lo))
-		default:
-			parts = append(parts, strconv.Itoa(lo)+"–"+strconv.Itoa(hi))
+		var r device.Range
+		if i > 0 {
+			r.From = l.rows[i].From
 		}
+		if j+1 < len(l.rows) {
+			r.To = l.rows[j+1].From
+		}
+		out = append(out, r)
 		i = j
 	}
-	return strings.Join(parts, ", ")
+	return out
 }
 
-// Concerns reports whether the finding applies to iOS version v.
+// Concerns reports whether the finding applies to iOS version v: whether
+// v's row of the capability table is among the finding's versions.
 func (f Finding) Concerns(v device.Version) bool {
-	m := device.TableRow(v).From.Major
-	if f.Versions == "all" {
-		return true
-	}
-	for _, part := range strings.Split(f.Versions, ", ") {
-		var lo, hi int
-		switch {
-		case strings.HasPrefix(part, "<"):
-			n, _ := strconv.Atoi(part[1:])
-			lo, hi = 0, n-1
-		case strings.HasSuffix(part, "+"):
-			lo, _ = strconv.Atoi(strings.TrimSuffix(part, "+"))
-			hi = 1 << 30
-		case strings.Contains(part, "–"):
-			a, b, _ := strings.Cut(part, "–")
-			lo, _ = strconv.Atoi(a)
-			hi, _ = strconv.Atoi(b)
-		default:
-			lo, _ = strconv.Atoi(part)
-			hi = lo
-		}
-		if m >= lo && m <= hi {
-			return true
-		}
-	}
-	return false
+	return f.Versions.Contains(device.TableRow(v).From)
 }
 
 // findings returns the findings sorted by severity, keeping rule order.
@@ -266,7 +233,7 @@ func (l *linter) parseError(err error) bool {
 	return false
 }
 
-// LintDelivery is the World's lint hook: the warnings and errors of Lint
+// Delivery is the World's lint hook: the warnings and errors of Lint
 // for the one device and app a notification reached, as event messages.
 func Delivery(d *device.Device, a *device.App, n device.Notification) []string {
 	findings := Payload(n.Payload, Target{App: a, Versions: []device.Version{d.Version}, PushType: n.PushType, Priority: n.Priority, Topic: n.Topic})

@@ -16,9 +16,19 @@ import (
 func rules(fs []Finding) []string {
 	out := []string{}
 	for _, f := range fs {
-		out = append(out, f.Rule+"/"+string(f.Severity)+"/"+f.Versions)
+		out = append(out, f.Rule+"/"+string(f.Severity)+"/"+f.Versions.String())
 	}
 	return out
+}
+
+// ranges reads a finding's versions as the findings print them.
+func ranges(t *testing.T, s string) device.Ranges {
+	t.Helper()
+	rs, err := device.ParseRanges(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rs
 }
 
 func TestLint(t *testing.T) {
@@ -140,10 +150,10 @@ func TestLintMessages(t *testing.T) {
 	got := Lint([]byte("{\n  \"aps\": {\"alert\": \"x\",\n    \"sond\": \"default\", \"category\": \"fraud\"}}"),
 		Target{App: app, Versions: []device.Version{device.MustVersion("9.3")}})
 	want := []Finding{
-		{Rule: "unknown-aps-key", Severity: SeverityWarning, Versions: "all", Row: "P04",
+		{Rule: "unknown-aps-key", Severity: SeverityWarning, Versions: device.Ranges{{}}, Row: "P04",
 			Message: `aps.sond is not an Apple key: iOS ignores it (did you mean "sound"?)`,
 			Fix:     "fix the spelling, or move custom data outside aps"},
-		{Rule: "category-unregistered", Severity: SeverityWarning, Versions: "8+", Row: "V36",
+		{Rule: "category-unregistered", Severity: SeverityWarning, Versions: device.Ranges{{From: device.MustVersion("8")}}, Row: "V36",
 			Message: `category "fraud" is not registered by com.pushsim.demo: no actions are shown (did you mean "fraud_alert"?)`,
 			Fix:     "register the category at launch, or fix the id"},
 	}
@@ -172,7 +182,7 @@ func TestFindingConcerns(t *testing.T) {
 	for _, tt := range tests {
 		var got []bool
 		for _, v := range vs {
-			got = append(got, Finding{Versions: tt.versions}.Concerns(device.MustVersion(v)))
+			got = append(got, Finding{Versions: ranges(t, tt.versions)}.Concerns(device.MustVersion(v)))
 		}
 		if diff := cmp.Diff(tt.want, got); diff != "" {
 			t.Errorf("%q (-want +got):\n%s", tt.versions, diff)
@@ -189,7 +199,7 @@ func FuzzLint(f *testing.F) {
 	app := device.DefaultApp(fakeapns.Development, "00")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		for _, fd := range Lint(b, Target{App: app, PushType: "background"}) {
-			if fd.Rule == "" || fd.Severity == "" || fd.Versions == "" {
+			if fd.Rule == "" || fd.Severity == "" || len(fd.Versions) == 0 {
 				t.Fatalf("incomplete finding %+v", fd)
 			}
 		}
@@ -224,9 +234,9 @@ func TestLintActionsCutRows(t *testing.T) {
 		}
 	}
 	want := []Finding{
-		{Rule: "actions-cut", Severity: SeverityWarning, Versions: "8–9", Row: "V31", Fix: "put the most important actions first, or set minimal actions",
+		{Rule: "actions-cut", Severity: SeverityWarning, Versions: ranges(t, "8–9"), Row: "V31", Fix: "put the most important actions first, or set minimal actions",
 			Message: `category "many" has 11 actions; lock-screen, banner, notification-center show 2 (cut: A2, A3, A4, A5, A6, A7, A8, A9, A10); alert shows 4 (cut: A4, A5, A6, A7, A8, A9, A10)`},
-		{Rule: "actions-cut", Severity: SeverityWarning, Versions: "10+", Row: "U15", Fix: "put the most important actions first, or set minimal actions",
+		{Rule: "actions-cut", Severity: SeverityWarning, Versions: ranges(t, "10+"), Row: "U15", Fix: "put the most important actions first, or set minimal actions",
 			Message: `category "many" has 11 actions; expanded shows 10 (cut: A10)`},
 	}
 	if diff := cmp.Diff(want, cut); diff != "" {
@@ -239,7 +249,7 @@ func TestLintActionsCutRows(t *testing.T) {
 func TestLintPayloadTooLargeStatus(t *testing.T) {
 	body := `{"aps":{"alert":"` + strings.Repeat("a", 4100) + `"}}`
 	got := Lint([]byte(body), Target{})
-	want := []Finding{{Rule: "payload-too-large", Severity: SeverityError, Versions: "all", Row: "P03",
+	want := []Finding{{Rule: "payload-too-large", Severity: SeverityError, Versions: ranges(t, "all"), Row: "P03",
 		Message: fmt.Sprintf("payload is %d bytes, over APNs' 4096-byte limit: 413 PayloadTooLarge (apns.md#E52)", len(body)),
 		Fix:     "shorten the text or move data behind an id the app fetches"}}
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -42,10 +42,11 @@ func (l *linter) keys(p *device.Payload) {
 			`put Apple's keys in "aps"`, nil)
 		return
 	}
+	apsKeys, alertKeys := device.ApsKeys(), device.AlertKeys()
 	for _, k := range p.Aps.Keys {
-		info, ok := apsKey(k)
+		info, ok := lookupKey(apsKeys, k)
 		if !ok {
-			l.add("unknown-aps-key", SeverityWarning, "P04", fmt.Sprintf("aps.%s is not an Apple key: iOS ignores it%s", k, suggest(k, apsKeyNames())),
+			l.add("unknown-aps-key", SeverityWarning, "P04", fmt.Sprintf("aps.%s is not an Apple key: iOS ignores it%s", k, suggest(k, keyNames(apsKeys))),
 				"fix the spelling, or move custom data outside aps", nil)
 			continue
 		}
@@ -53,9 +54,9 @@ func (l *linter) keys(p *device.Payload) {
 	}
 	if a := p.Aps.Alert; a != nil {
 		for _, k := range a.Keys {
-			info, ok := alertKey(k)
+			info, ok := lookupKey(alertKeys, k)
 			if !ok {
-				l.add("unknown-aps-key", SeverityWarning, "P06", fmt.Sprintf("aps.alert.%s is not an Apple key: iOS ignores it%s", k, suggest(k, alertKeyNames())),
+				l.add("unknown-aps-key", SeverityWarning, "P06", fmt.Sprintf("aps.alert.%s is not an Apple key: iOS ignores it%s", k, suggest(k, keyNames(alertKeys))),
 					"fix the spelling", nil)
 				continue
 			}

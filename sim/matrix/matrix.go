@@ -8,20 +8,20 @@ import (
 	"github.com/pushsim/pushsim/sim/lint"
 )
 
-// MatrixRequest is one payload to show on every device of a fleet.
+// Request is one payload to show on every device of a fleet.
 type Request struct {
 	Fleet []*device.Device
 	// BundleID is the app the payload is for; DefaultBundleID when empty.
 	BundleID string
 	Payload  []byte
 	// PushType, Priority and Topic are the APNs headers, for lint; zero
-	// values mean unknown / absent (see LintTarget).
+	// values mean unknown / absent (see lint.Target).
 	PushType string
 	Priority int
 	Topic    string
 }
 
-// MatrixColumn is one device's view of the payload.
+// Column is one device's view of the payload.
 type Column struct {
 	Device  string         `json:"device"`
 	Model   string         `json:"model,omitempty"`
@@ -46,7 +46,7 @@ type Matrix struct {
 	Devices  []Column       `json:"devices"`
 }
 
-// BuildMatrix renders req.Payload on every device of req.Fleet in every
+// Build renders req.Payload on every device of req.Fleet in every
 // context and lints it for the fleet's versions. A payload that cannot be
 // parsed still gives a Matrix holding the lint findings (invalid-json with
 // line and column), together with the parse error.

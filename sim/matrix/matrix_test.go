@@ -19,7 +19,7 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 func rules(fs []lint.Finding) []string {
 	out := []string{}
 	for _, f := range fs {
-		out = append(out, f.Rule+"/"+string(f.Severity)+"/"+f.Versions)
+		out = append(out, f.Rule+"/"+string(f.Severity)+"/"+f.Versions.String())
 	}
 	return out
 }

@@ -17,7 +17,7 @@ import (
 	"github.com/sideshow/apns2/token"
 )
 
-// ProviderConfig says where and as whom a Provider sends. The simulator and
+// Config says where and as whom a Provider sends. The simulator and
 // the real-send mode differ only in these values (DESIGN.md "The same client
 // path for sim and real").
 type Config struct {
@@ -50,7 +50,7 @@ type Provider struct {
 	conns map[net.Conn]struct{} // every connection dialled, for Close
 }
 
-// NewProvider builds a Provider. Exactly one of Key, Token, Certificate and
+// New builds a Provider. Exactly one of Key, Token, Certificate and
 // NoAuth must be set.
 func New(cfg Config) (*Provider, error) {
 	if cfg.Endpoint == "" {

@@ -89,7 +89,7 @@ func beats(d world.DeviceView, a *device.App, e world.DeviceView, b *device.App)
 	if ad, bd := a.BundleID == device.DefaultBundleID, b.BundleID == device.DefaultBundleID; ad != bd {
 		return ad
 	}
-	return e.Version.Less(d.Version)
+	return d.Version.Compare(e.Version) > 0 // the newest device reads best
 }
 
 // shortName is the last element of a path.

@@ -132,15 +132,15 @@ func (w *World) deliver(batch *[]Event, ds *deviceState, a *device.App, n device
 	for i, c := range caps.Contexts {
 		d.Presentations[i] = device.Render(dev, a, n, c)
 	}
-	e := device.EraOf(dev.Version)
+	e := caps.Callbacks
 	ev = base
 	ev.Kind = EventSuppressed
 	switch {
 	case a.Permission == device.PermissionDenied:
 		ev.Message = "notifications denied by the user: nothing shown (apns.md#V52)"
-	case a.Permission == device.PermissionNotDetermined && e.AskPermission:
+	case a.Permission == device.PermissionNotDetermined && caps.AskPermission:
 		ev.Message = "the app never asked to show notifications: nothing shown (apns.md#V08, V40)"
-	case a.Permission == device.PermissionProvisional && !e.Provisional:
+	case a.Permission == device.PermissionProvisional && !caps.Provisional:
 		ev.Message = fmt.Sprintf("provisional authorization needs iOS 12, this is iOS %s: nothing shown (apns.md#V48)", dev.Version)
 	case a.ChatOpen:
 		ev.Message = "the chat screen is open: the app shows no notification (seed 002, ASAPP)"
@@ -230,7 +230,7 @@ func presentedLine(c device.Context, p *device.Presentation) string {
 // wake handles a push without an alert. Called with w.mu held.
 func (w *World) wake(batch *[]Event, ds *deviceState, a *device.App, d *Delivered, base Event) {
 	aps := d.Notification.Payload.Aps
-	e := device.EraOf(ds.dev.Version)
+	e := device.TableRow(ds.dev.Version).Callbacks
 	ev := base
 	ev.Kind = EventSuppressed
 	switch {

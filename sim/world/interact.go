@@ -150,7 +150,7 @@ func resolveAction(dev *device.Device, a *device.App, d *Delivered, action, text
 // dismiss: the user swiped the notification away. Called with w.mu held.
 func (w *World) dismiss(batch *[]Event, ds *deviceState, a *device.App, d *Delivered) {
 	d.State, d.Action = NotificationDismissed, device.KeyDismiss
-	e := device.EraOf(ds.dev.Version)
+	e := device.TableRow(ds.dev.Version).Callbacks
 	base := Event{Device: ds.dev.Name, App: a.BundleID, Token: a.Token, ApnsID: d.ApnsID}
 	ev := base
 	ev.Kind = EventDismissed
@@ -176,7 +176,7 @@ func (w *World) dismiss(batch *[]Event, ds *deviceState, a *device.App, d *Deliv
 // w.mu held.
 func (w *World) open(batch *[]Event, ds *deviceState, a *device.App, d *Delivered) {
 	d.State, d.Action = NotificationActed, device.KeyDefault
-	e := device.EraOf(ds.dev.Version)
+	e := device.TableRow(ds.dev.Version).Callbacks
 	w.unlockFor(batch, ds, a, d, device.KeyDefault, "opening the app")
 	prev := a.State
 	why := "brought to the foreground by a tap on the notification"
@@ -202,7 +202,7 @@ func (w *World) open(batch *[]Event, ds *deviceState, a *device.App, d *Delivere
 // act: the user chose a custom action. Called with w.mu held.
 func (w *World) act(batch *[]Event, ds *deviceState, a *device.App, d *Delivered, b device.Button, text string) {
 	d.State, d.Action = NotificationActed, b.ID
-	e := device.EraOf(ds.dev.Version)
+	e := device.TableRow(ds.dev.Version).Callbacks
 	if b.Foreground || b.AuthRequired {
 		w.unlockFor(batch, ds, a, d, b.ID, fmt.Sprintf("action %q", b.ID))
 	}
@@ -242,7 +242,7 @@ func (w *World) tell(batch *[]Event, ds *deviceState, a *device.App, d *Delivere
 	case r.identifier == "":
 		ev.Action = r.key
 		ev.Message = fmt.Sprintf("app told via %s (no action identifier in this era)", r.callback)
-	case r.text != "" && device.EraOf(ds.dev.Version).ResponseInfo:
+	case r.text != "" && device.TableRow(ds.dev.Version).Callbacks.ResponseInfo:
 		ev.Message = fmt.Sprintf("app told %q via %s, typed text %q in responseInfo[UIUserNotificationActionResponseTypedTextKey] (apns.md#V34)", r.identifier, r.callback, r.text)
 	case r.text != "":
 		ev.Message = fmt.Sprintf("app told %q via %s, userText %q (apns.md#V43)", r.identifier, r.callback, r.text)

@@ -12,7 +12,7 @@ import (
 	"github.com/pushsim/pushsim/sim/device"
 )
 
-// Defaults of WorldConfig.
+// Defaults of Config.
 const (
 	// DefaultWatchdogLimit is how long an app may take to call a
 	// completion handler (apns.md#C02, C05: about 30 s).
@@ -24,11 +24,11 @@ const (
 	DefaultMaxNotifications = 100
 )
 
-// WorldConfig configures NewWorld. Zero fields get defaults.
+// Config configures New. Zero fields get defaults.
 type Config struct {
 	// Fleet is copied: later changes to it do not reach the World.
 	Fleet []*device.Device
-	// Clock defaults to RealClock.
+	// Clock defaults to clock.Real.
 	Clock clock.Clock
 	// Log defaults to a new log of DefaultEventLogCapacity.
 	Log *EventLog
@@ -147,7 +147,7 @@ type tokenRef struct {
 	app *device.App
 }
 
-// NewWorld builds a world from cfg. Devices with a name already used, and
+// New builds a world from cfg. Devices with a name already used, and
 // apps whose token another app already has, are left out with an
 // EventError in the log.
 func New(cfg Config) *World {
