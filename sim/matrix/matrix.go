@@ -85,7 +85,13 @@ func Build(req Request) (Matrix, error) {
 		}
 		if a := d.App(bundle); a != nil {
 			col.Arrival = device.ArrivalContext(d, a)
-			col.Presentations = device.RenderAll(d, a, n)
+			shown := n
+			if device.RunsServiceExtension(d, a, n) {
+				// The content the app's service extension hands back, or the
+				// original when it would run out of time (apns.md#V60, V61).
+				shown, _ = device.ApplyServiceExtension(a, n, device.DefaultExtensionLimit)
+			}
+			col.Presentations = device.RenderAll(d, a, shown)
 		}
 		for _, f := range m.Findings {
 			if f.Concerns(d.Version) {
