@@ -102,17 +102,17 @@ func (w *World) storeOffline(ds *deviceState, a *device.App, n device.Notificati
 		return
 	}
 	deadline := now.Add(DefaultStoreFor)
-	until := "30 days, APNs' policy when apns-expiration is absent"
+	until := "for up to 30 days (no apns-expiration: APNs' policy)"
 	if n.ExpirationSet {
 		deadline = n.Expiration
-		until = "apns-expiration " + deadline.UTC().Format(time.RFC3339)
+		until = "until its apns-expiration, " + deadline.UTC().Format(time.RFC3339)
 	}
 	if old, ok := f.stored[a.BundleID]; ok {
 		ev.Kind = EventReplaced
-		ev.Message = fmt.Sprintf("the device is offline: stored until %s, replacing %s (APNs keeps one notification per app, the newest, apns.md#T20, U40)", until, old.n.ApnsID)
+		ev.Message = fmt.Sprintf("the device is offline: stored %s, replacing %s: APNs keeps one notification per app, the newest (apns.md#T20, U40)", until, old.n.ApnsID)
 	} else {
 		ev.Kind = EventStored
-		ev.Message = fmt.Sprintf("the device is offline: APNs stores it until %s (one per app, apns.md#T20, T21)", until)
+		ev.Message = fmt.Sprintf("the device is offline: APNs stores it %s, one per app (apns.md#T20, T21)", until)
 	}
 	f.stored[a.BundleID] = storedNote{n: n, at: now, deadline: deadline}
 	w.emit(nil, ev)
