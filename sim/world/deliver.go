@@ -66,7 +66,15 @@ func (w *World) Deliver(ctx context.Context, deviceName, bundleID string, n devi
 	if n.Priority == 0 {
 		n.Priority = 10
 	}
-	d := w.deliver(nil, ds, a, n, " (injected like simctl push, apns.md#S06)")
+	const via = " (injected like simctl push, apns.md#S06)"
+	if device.RunsServiceExtension(ds.dev, a, n) {
+		// The Simulator runs the app's service extension too (apns.md#V60):
+		// the notification is shown when it completes, so nothing is on
+		// screen yet.
+		w.runExtension(ds, a, n, via)
+		return Delivered{ApnsID: n.ApnsID, Device: deviceName, App: a.BundleID, Notification: n, ReceivedAt: n.ReceivedAt}, nil
+	}
+	d := w.deliver(nil, ds, a, n, via)
 	if d == nil {
 		return Delivered{ApnsID: n.ApnsID, Device: deviceName, App: a.BundleID, Notification: n, ReceivedAt: n.ReceivedAt}, nil
 	}
