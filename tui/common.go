@@ -85,6 +85,7 @@ type KeyMap struct {
 	Buttons            key.Binding
 	Body, Dismiss      key.Binding
 	Reply              key.Binding
+	Explain            key.Binding
 	PrevCtx, NextCtx   key.Binding
 	Older, Newer       key.Binding
 	Filter, OnlyDevice key.Binding
@@ -119,6 +120,7 @@ func NewKeyMap() *KeyMap {
 		Body:        b([]string{"b"}, "b", "tap body"),
 		Dismiss:     b([]string{"d"}, "d", "dismiss"),
 		Reply:       b([]string{"r"}, "r", "reply (text)"),
+		Explain:     b([]string{"e"}, "e", "rules behind the notes"),
 		PrevCtx:     b([]string{"left", "h"}, "←/h", "previous context"),
 		NextCtx:     b([]string{"right", "x"}, "→/x", "next context"),
 		Older:       b([]string{"["}, "[", "older notification"),
@@ -142,7 +144,7 @@ func (k *KeyMap) FullHelp() [][]key.Binding {
 		{k.NextPane, k.PrevPane, k.Help, k.Quit, k.ForceQuit, k.Matrix, k.Record},
 		{k.Send, k.Target, k.Template, k.Mode, k.Environment},
 		{k.Up, k.Down, k.Lock, k.AppState, k.Permission},
-		{k.Buttons, k.Body, k.Dismiss, k.Reply, k.PrevCtx, k.NextCtx, k.Older, k.Newer},
+		{k.Buttons, k.Body, k.Dismiss, k.Reply, k.PrevCtx, k.NextCtx, k.Older, k.Newer, k.Explain},
 		{k.Filter, k.OnlyDevice, k.Follow, k.Cancel, k.Confirm},
 	}
 }

@@ -89,8 +89,11 @@ type Model struct {
 	matrix    *matrixPane
 	help      help.Model
 
-	focus      pane
-	showHelp   bool
+	focus    pane
+	showHelp bool
+	// explain, when set, is the text of the rules the phone's notes cite
+	// (the e key), shown in place of the panes.
+	explain    string
 	showMatrix bool
 	mode       Mode
 	production bool
@@ -218,6 +221,8 @@ func (m *Model) render() string {
 	switch {
 	case m.showHelp:
 		body = m.box("Help (? closes)", m.fullHelp(w-2), w, h-2, true)
+	case m.explain != "":
+		body = m.box("Rules behind the notes (e or esc closes)", m.explain, w, h-2, true)
 	case m.showMatrix:
 		body = fitLines(m.matrix.View(), w, h-2)
 	default:

@@ -186,7 +186,13 @@ func (m *Model) paneKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, km.Help):
 		m.showHelp = !m.showHelp
 	case key.Matches(k, km.Cancel):
-		m.showHelp, m.showMatrix = false, false
+		m.showHelp, m.showMatrix, m.explain = false, false, ""
+	case key.Matches(k, km.Explain):
+		if m.explain != "" {
+			m.explain = ""
+		} else {
+			m.explain = m.phone.noteRules(m.common.Width - 4)
+		}
 	case key.Matches(k, km.Matrix):
 		m.showMatrix = !m.showMatrix
 		m.updateMatrix()
