@@ -19,7 +19,7 @@ type Device struct {
 	Offline bool `json:"offline,omitempty" yaml:"offline,omitempty"`
 	// ShowPreviews is Settings > Notifications > Show Previews (iOS 11+,
 	// apns.md#V71): PreviewsAlways, PreviewsWhenUnlocked or PreviewsNever.
-	// Empty means the model's default (apns.md#V72, U46).
+	// Empty means the model's default (apns.md#V72, U56).
 	ShowPreviews Previews `json:"show_previews,omitempty" yaml:"show_previews,omitempty"`
 	// Focus is the Focus the user turned on (iOS 15+, apns.md#V68); nil
 	// when none.
@@ -321,7 +321,7 @@ type Presentation struct {
 	// apns.md#V48, P09).
 	Thread string `json:"thread,omitempty"`
 	// Attachments are the service extension's attachments, drawn in text
-	// as "[image: name]" (apns.md#V62, U47); empty when previews are
+	// as "[image: name]" (apns.md#V62, U57); empty when previews are
 	// hidden.
 	Attachments []string `json:"attachments,omitempty"`
 	// Label is a system label drawn above the text: "TIME SENSITIVE" or

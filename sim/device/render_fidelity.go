@@ -110,7 +110,7 @@ var faceIDModels = []string{
 
 // DefaultPreviews is Show Previews as shipped on a device model: when
 // unlocked on Face ID iPhones, always elsewhere and when the model is
-// unknown (apns.md#V72, U46).
+// unknown (apns.md#V72, U56).
 func DefaultPreviews(model string) Previews {
 	for _, m := range faceIDModels {
 		if model == m || strings.HasPrefix(model, m+" ") {
@@ -175,7 +175,7 @@ const (
 )
 
 // EffectiveLevel is the interruption level iOS applies to a notification
-// of app a (apns.md#V67, V69, U45): "" before iOS 15; active when the key
+// of app a (apns.md#V67, V69, U55): "" before iOS 15; active when the key
 // is absent or when time-sensitive / critical lack their entitlement, with
 // a note saying so.
 func EffectiveLevel(caps *Capabilities, a *App, aps *Aps) (level, note string) {
@@ -187,11 +187,11 @@ func EffectiveLevel(caps *Capabilities, a *App, aps *Aps) (level, note string) {
 		return LevelActive, ""
 	case LevelTimeSensitive:
 		if !a.HasEntitlement(EntitlementTimeSensitive) {
-			return LevelActive, "time-sensitive without the Time Sensitive entitlement: treated as active (apns.md#V69, U45)"
+			return LevelActive, "time-sensitive without the Time Sensitive entitlement: treated as active (apns.md#V69, U55)"
 		}
 	case LevelCritical:
 		if !a.HasEntitlement(EntitlementCriticalAlerts) {
-			return LevelActive, "critical without the critical-alerts entitlement: treated as active (apns.md#V69, U45)"
+			return LevelActive, "critical without the critical-alerts entitlement: treated as active (apns.md#V69, U55)"
 		}
 	}
 	return aps.InterruptionLevel, ""

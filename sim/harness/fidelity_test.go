@@ -195,7 +195,7 @@ func TestServiceExtensionThroughAPNs(t *testing.T) {
 	}
 }
 
-// apns.md#T20, T21, T22, T23, U40, H16: an offline device's one slot per
+// apns.md#T20, T21, T22, T23, U51, H16: an offline device's one slot per
 // app, apns-expiration 0 and a passed expiration, late delivery.
 func TestOfflineStoreAndForwardThroughAPNs(t *testing.T) {
 	news := &device.App{BundleID: "com.example.news"}
@@ -212,7 +212,7 @@ func TestOfflineStoreAndForwardThroughAPNs(t *testing.T) {
 		t.Errorf("while offline (-want +got):\n%s", diff)
 	}
 	if msgs := r.messages(mark, world.EventReplaced); len(msgs) != 1 || !strings.Contains(msgs[0], first) {
-		t.Errorf("replaced: %v, want it to name %s (U40: the newest is kept)", msgs, first)
+		t.Errorf("replaced: %v, want it to name %s (U51: the newest is kept)", msgs, first)
 	}
 	if v, _ := r.h.World.Device("ios17"); v.Stored != 2 {
 		t.Errorf("Stored = %d, want 2: one per app (T23)", v.Stored)
@@ -242,7 +242,7 @@ func TestExpirationZeroReachesTheFake(t *testing.T) {
 	}
 }
 
-// apns.md#C10, C11, U41, U42: three background wakes an hour, the rest
+// apns.md#C10, C11, U52, U53: three background wakes an hour, the rest
 // deferred and coalesced; priority 1 waits for a wake.
 func TestBackgroundBudgetThroughAPNs(t *testing.T) {
 	r := newRig(t, prepared(t, dev("ios16", "16.7", "")))
@@ -295,7 +295,7 @@ func TestBackgroundBudgetThroughAPNs(t *testing.T) {
 	}
 }
 
-// apns.md#V64, V65, V66, U44: stacks by thread-id with the summary line.
+// apns.md#V64, V65, V66, U54: stacks by thread-id with the summary line.
 func TestStacksThroughAPNs(t *testing.T) {
 	chat := device.Category{ID: "chat", SummaryFormat: "%u more messages from %@"}
 	app := &device.App{BundleID: device.DefaultBundleID, Categories: []device.Category{chat}}
@@ -334,7 +334,7 @@ func TestStacksThroughAPNs(t *testing.T) {
 	}
 }
 
-// apns.md#V67, V68, V69, U45: a Focus silences what cannot break through;
+// apns.md#V67, V68, V69, U55: a Focus silences what cannot break through;
 // time-sensitive and critical break through with their entitlements.
 func TestFocusThroughAPNs(t *testing.T) {
 	bank := &device.App{BundleID: device.DefaultBundleID, Entitlements: []string{device.EntitlementTimeSensitive, device.EntitlementCriticalAlerts}}
@@ -381,7 +381,7 @@ func TestFocusThroughAPNs(t *testing.T) {
 	}
 }
 
-// apns.md#V71, V72, U46: Show Previews and the model's default.
+// apns.md#V71, V72, U56: Show Previews and the model's default.
 func TestHiddenPreviewsThroughAPNs(t *testing.T) {
 	cat := device.Category{ID: "msg", HiddenPreviewsBodyPlaceholder: "New message", HiddenPreviewsShowTitle: true}
 	app := func() *device.App {
@@ -420,7 +420,7 @@ func TestHiddenPreviewsThroughAPNs(t *testing.T) {
 		"touchid": "Anna|Chat|See you at 8?", // always (V72)
 		"never":   "Anna||New message",       // never: even unlocked (V71)
 		"ios10":   "Anna|Chat|See you at 8?", // no setting before 11 (V11)
-		"unknown": "Anna|Chat|See you at 8?", // unknown model: always (U46)
+		"unknown": "Anna|Chat|See you at 8?", // unknown model: always (U56)
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("title|subtitle|body (-want +got):\n%s", diff)

@@ -211,7 +211,8 @@ func (p *Provider) Close() {
 	}
 }
 
-// ExpireNow as Request.Expiration sends apns-expiration: 0 (apns.md#H16).
+// ExpireNow as Request.Expiration sends apns-expiration: 0 (apns.md#H16,
+// T21, T24).
 var ExpireNow = time.Unix(0, 0)
 
 type expireNowKey struct{}

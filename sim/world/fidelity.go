@@ -16,7 +16,7 @@ const (
 	// offline device when apns-expiration is absent (apns.md#T14, T21).
 	DefaultStoreFor = 30 * 24 * time.Hour
 	// DefaultBackgroundBudget is how many background wakes an app gets per
-	// DefaultBackgroundWindow (apns.md#C10, U41: Apple advises at most two
+	// DefaultBackgroundWindow (apns.md#C10, U52: Apple advises at most two
 	// or three per hour).
 	DefaultBackgroundBudget = 3
 	// DefaultBackgroundWindow is the rolling window of the budget.
@@ -85,7 +85,7 @@ func (w *World) arrive(ds *deviceState, a *device.App, n device.Notification) {
 	w.land(ds, a, n, "")
 }
 
-// storeOffline is APNs' store-and-forward (apns.md#T20–T23, U40).
+// storeOffline is APNs' store-and-forward (apns.md#T20–T23, U51).
 func (w *World) storeOffline(ds *deviceState, a *device.App, n device.Notification) {
 	f := &ds.fid
 	f.init()
@@ -109,7 +109,7 @@ func (w *World) storeOffline(ds *deviceState, a *device.App, n device.Notificati
 	}
 	if old, ok := f.stored[a.BundleID]; ok {
 		ev.Kind = EventReplaced
-		ev.Message = fmt.Sprintf("the device is offline: stored %s, replacing %s: APNs keeps one notification per app, the newest (apns.md#T20, U40)", until, old.n.ApnsID)
+		ev.Message = fmt.Sprintf("the device is offline: stored %s, replacing %s: APNs keeps one notification per app, the newest (apns.md#T20, U51)", until, old.n.ApnsID)
 	} else {
 		ev.Kind = EventStored
 		ev.Message = fmt.Sprintf("the device is offline: APNs stores it %s, one per app (apns.md#T20, T21)", until)
@@ -172,11 +172,11 @@ func (w *World) land(ds *deviceState, a *device.App, n device.Notification, via 
 	f.init()
 	ev := Event{Device: ds.dev.Name, App: a.BundleID, Token: a.Token, ApnsID: n.ApnsID}
 	if n.Priority == 1 {
-		// apns.md#C11, U42: power first; never wakes the device.
+		// apns.md#C11, U53: power first; never wakes the device.
 		if old, ok := f.held[a.BundleID]; ok {
 			ev.Kind, ev.Message = EventCoalesced, fmt.Sprintf("priority 1: replaces held %s; held until the device wakes (apns.md#C11)", old.ApnsID)
 		} else {
-			ev.Kind, ev.Message = EventDeferred, "priority 1: held until the device wakes for another reason (apns.md#C11, U42)"
+			ev.Kind, ev.Message = EventDeferred, "priority 1: held until the device wakes for another reason (apns.md#C11, U53)"
 		}
 		n.Priority = 5 // once the device is awake it is an ordinary low-priority push
 		f.held[a.BundleID] = n
@@ -228,7 +228,7 @@ func (w *World) backgroundBudgeted(ds *deviceState, a *device.App, n device.Noti
 
 // spendBudget reports whether n may wake the app now; otherwise it is
 // deferred, replacing (coalescing) any push already deferred for the app,
-// and released when the rolling window frees a wake (apns.md#C10, U41).
+// and released when the rolling window frees a wake (apns.md#C10, U52).
 func (w *World) spendBudget(ds *deviceState, a *device.App, n device.Notification) bool {
 	f := &ds.fid
 	now := w.clock.Now()
@@ -251,7 +251,7 @@ func (w *World) spendBudget(ds *deviceState, a *device.App, n device.Notificatio
 	}
 	free := wakes[0].Add(w.bgWindow)
 	ev.Kind = EventDeferred
-	ev.Message = fmt.Sprintf("background budget of %d per %s spent: deferred until %s (apns.md#C10, U41)", w.bgBudget, w.bgWindow, free.UTC().Format(time.RFC3339))
+	ev.Message = fmt.Sprintf("background budget of %d per %s spent: deferred until %s (apns.md#C10, U52)", w.bgBudget, w.bgWindow, free.UTC().Format(time.RFC3339))
 	w.emit(nil, ev)
 	d := &deferredPush{n: n}
 	f.deferred[a.BundleID] = d

@@ -26,7 +26,7 @@ type Stack struct {
 	Title string `json:"title,omitempty"`
 	Body  string `json:"body,omitempty"`
 	// Summary is the line under the top notification of a stack of two or
-	// more: "2 more notifications from Alice" (apns.md#V65, V66, U44).
+	// more: "2 more notifications from Alice" (apns.md#V65, V66, U54).
 	Summary string `json:"summary,omitempty"`
 	// Items are the apns-ids, newest first.
 	Items []string `json:"items"`
@@ -111,7 +111,7 @@ func centerPresentation(d *device.Device, n *Delivered) device.Presentation {
 	return lock
 }
 
-// summaryLine is the group summary (apns.md#V65, V66, U44): the category's
+// summaryLine is the group summary (apns.md#V65, V66, U54): the category's
 // summary format, or "N more notifications [from A, B and C]", where N
 // counts the notifications below the top one, each weighing its
 // summary-arg-count, and the arguments are theirs, distinct, oldest first.

@@ -54,7 +54,7 @@ type Config struct {
 	// defaults to DefaultExtensionLimit.
 	ExtensionLimit time.Duration
 	// BackgroundBudget and BackgroundWindow: background wakes per app per
-	// rolling window (apns.md#C10, U41); default 3 per hour.
+	// rolling window (apns.md#C10, U52); default 3 per hour.
 	BackgroundBudget int
 	BackgroundWindow time.Duration
 }
