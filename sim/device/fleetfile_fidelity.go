@@ -101,22 +101,22 @@ func fleetWarnings(devices []*Device) (paths, msgs []string) {
 // warnings, each with file:line:col: settings a device of that version
 // would ignore (a service extension on iOS 9, a Focus on iOS 12, ...).
 // They do not stop the fleet from loading.
-func ParseFleetWithWarnings(data []byte, filename string) ([]*Device, []*FleetError, error) {
+func ParseFleetWithWarnings(data []byte, filename string) ([]*Device, []*FileError, error) {
 	devices, err := ParseFleet(data, filename)
 	if err != nil {
 		return nil, nil, err
 	}
 	paths, msgs := fleetWarnings(devices)
-	var warns []*FleetError
+	var warns []*FileError
 	for i := range paths {
 		if !inFile(data, paths[i]) {
 			continue // a default, not something the file says
 		}
-		var fe *FleetError
-		if e, ok := positioned(data, filename, paths[i], "warning: "+msgs[i]).(*FleetError); ok {
+		var fe *FileError
+		if e, ok := positioned(data, filename, paths[i], "warning: "+msgs[i]).(*FileError); ok {
 			fe = e
 		} else {
-			fe = &FleetError{File: filename, Msg: "warning: " + msgs[i]}
+			fe = &FileError{File: filename, Msg: "warning: " + msgs[i]}
 		}
 		warns = append(warns, fe)
 	}

@@ -9,11 +9,20 @@ import (
 // Device is one simulated iPhone: its hardware, iOS version, lock state and
 // the apps installed on it.
 type Device struct {
-	Name    string  `json:"name" yaml:"name"`
-	Model   string  `json:"model" yaml:"model"`
+	// Name identifies the device in commands, events and reports (ios8,
+	// ios18-locked, ...); unique within a fleet.
+	Name string `json:"name" yaml:"name"`
+	// Model is the hardware shown to people (iPhone 6); in the simulation
+	// it only picks the Show Previews default (Face ID models hide previews
+	// while locked, apns.md#V72).
+	Model string `json:"model" yaml:"model"`
+	// Version is the iOS version, which picks the capability row.
 	Version Version `json:"ios" yaml:"ios"`
-	Locked  bool    `json:"locked" yaml:"locked"`
-	Apps    []*App  `json:"apps" yaml:"apps"`
+	// Locked is whether the screen is locked: notifications arrive on the
+	// lock screen, and some actions need an unlock first.
+	Locked bool `json:"locked" yaml:"locked"`
+	// Apps are the installed apps; the default app when none are given.
+	Apps []*App `json:"apps" yaml:"apps"`
 	// Offline: the device cannot be reached; APNs stores one notification
 	// per app for it (apns.md#T20–T23).
 	Offline bool `json:"offline,omitempty" yaml:"offline,omitempty"`
@@ -29,6 +38,7 @@ type Device struct {
 // Focus is an active Focus (Work, Sleep, ...): it silences the apps it
 // does not allow (apns.md#V68).
 type Focus struct {
+	// Name is the Focus as the user named it: Work, Sleep, ...
 	Name string `json:"name" yaml:"name"`
 	// AllowedApps are bundle ids whose notifications are not silenced.
 	AllowedApps []string `json:"allowed_apps,omitempty" yaml:"allowed_apps,omitempty"`
@@ -79,13 +89,18 @@ const (
 
 // App is one app install on one device.
 type App struct {
+	// BundleID identifies the app, and is the apns-topic that reaches it.
 	BundleID string `json:"bundle_id" yaml:"bundle_id"`
 	// Environment is the aps-environment the build was signed with; its
 	// token is only valid on that environment (apns.md#D03).
 	Environment fakeapns.Environment `json:"environment" yaml:"environment"`
 	// Token is the device token APNs gave this install, lower-case hex.
-	Token      string     `json:"token" yaml:"token"`
-	State      AppState   `json:"state" yaml:"state"`
+	Token string `json:"token" yaml:"token"`
+	// State is whether the app is in the foreground, the background, not
+	// running or force-quit; background by default.
+	State AppState `json:"state" yaml:"state"`
+	// Permission is the user's answer to the notification permission
+	// prompt; authorized by default.
 	Permission Permission `json:"permission" yaml:"permission"`
 	// Categories are those the app registered, in its era's API
 	// (UIUserNotificationCategory on 8–9, UNNotificationCategory on 10+).
@@ -143,10 +158,12 @@ func (a *App) HasEntitlement(e string) bool {
 // ServiceExtension scripts an app's Notification Service Extension
 // (apns.md#V60–V62): the content it writes and how long it takes.
 type ServiceExtension struct {
-	// Title, Subtitle and Body replace the alert's when not empty.
-	Title    string `json:"title,omitempty" yaml:"title,omitempty"`
+	// Title replaces the alert's title when not empty.
+	Title string `json:"title,omitempty" yaml:"title,omitempty"`
+	// Subtitle replaces the alert's subtitle when not empty.
 	Subtitle string `json:"subtitle,omitempty" yaml:"subtitle,omitempty"`
-	Body     string `json:"body,omitempty" yaml:"body,omitempty"`
+	// Body replaces the alert's body when not empty.
+	Body string `json:"body,omitempty" yaml:"body,omitempty"`
 	// Attachments are file names the extension attaches; their extension
 	// says the kind drawn: [image: x.jpg], [audio: x.m4a], [video: x.mp4]
 	// (apns.md#V62).
@@ -182,6 +199,7 @@ func (a *App) Category(id string) *Category {
 // Category is a registered notification category: an identifier and its
 // actions (apns.md#V30, V41).
 type Category struct {
+	// ID is the category identifier a payload names in aps.category.
 	ID string `json:"id" yaml:"id"`
 	// Actions are the actions of the default context (iOS 8–9,
 	// apns.md#V31) or of UNNotificationCategory (iOS 10+), in order.
@@ -195,7 +213,8 @@ type Category struct {
 	HiddenPreviewsBodyPlaceholder string `json:"hidden_previews_body_placeholder,omitempty" yaml:"hidden_previews_body_placeholder,omitempty"`
 	// HiddenPreviewsShowTitle and HiddenPreviewsShowSubtitle keep the
 	// title / subtitle when previews are hidden (11+, apns.md#V71).
-	HiddenPreviewsShowTitle    bool `json:"hidden_previews_show_title,omitempty" yaml:"hidden_previews_show_title,omitempty"`
+	HiddenPreviewsShowTitle bool `json:"hidden_previews_show_title,omitempty" yaml:"hidden_previews_show_title,omitempty"`
+	// HiddenPreviewsShowSubtitle keeps the subtitle likewise.
 	HiddenPreviewsShowSubtitle bool `json:"hidden_previews_show_subtitle,omitempty" yaml:"hidden_previews_show_subtitle,omitempty"`
 	// SummaryFormat is categorySummaryFormat: the group summary with %u
 	// (the count) and %@ (the summary arguments) (12+, apns.md#V65).
@@ -204,7 +223,9 @@ type Category struct {
 
 // Action is one registered action button (apns.md#V33, V42, V43).
 type Action struct {
-	ID    string `json:"id" yaml:"id"`
+	// ID is the identifier the app is told when the button is tapped.
+	ID string `json:"id" yaml:"id"`
+	// Title is the button's text.
 	Title string `json:"title" yaml:"title"`
 	// Foreground opens the app; otherwise it runs in the background.
 	Foreground bool `json:"foreground,omitempty" yaml:"foreground,omitempty"`
@@ -214,8 +235,10 @@ type Action struct {
 	// foreground actions on iOS 8–9 (apns.md#V33).
 	AuthenticationRequired bool `json:"authentication_required,omitempty" yaml:"authentication_required,omitempty"`
 	// TextInput asks for typed text (iOS 9+, apns.md#V33, V43).
-	TextInput            bool   `json:"text_input,omitempty" yaml:"text_input,omitempty"`
+	TextInput bool `json:"text_input,omitempty" yaml:"text_input,omitempty"`
+	// TextInputButtonTitle is the send button's text beside the text field.
 	TextInputButtonTitle string `json:"text_input_button_title,omitempty" yaml:"text_input_button_title,omitempty"`
+	// TextInputPlaceholder is the grey text in the empty text field.
 	TextInputPlaceholder string `json:"text_input_placeholder,omitempty" yaml:"text_input_placeholder,omitempty"`
 	// Icon is an SF Symbol name (iOS 15+, apns.md#V42).
 	Icon string `json:"icon,omitempty" yaml:"icon,omitempty"`

@@ -197,8 +197,9 @@ func (p *Provider) Endpoint() string { return p.client.Host }
 
 // Close ends the Provider's connections, idle or not: a connection left
 // half-closed would make a server's graceful shutdown wait for it. Sends
-// still in flight fail.
-func (p *Provider) Close() {
+// still in flight fail. It returns the errors of closing them, but for
+// connections that had closed already.
+func (p *Provider) Close() error {
 	p.client.CloseIdleConnections()
 	p.mu.Lock()
 	conns := make([]net.Conn, 0, len(p.conns))
@@ -206,9 +207,14 @@ func (p *Provider) Close() {
 		conns = append(conns, conn)
 	}
 	p.mu.Unlock()
+	var errs []error
 	for _, conn := range conns {
-		_ = conn.Close() // a trackedConn removes itself from p.conns
+		// A trackedConn removes itself from p.conns.
+		if err := conn.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+			errs = append(errs, fmt.Errorf("provider: closing a connection: %w", err))
+		}
 	}
+	return errors.Join(errs...)
 }
 
 // ExpireNow as Request.Expiration sends apns-expiration: 0 (apns.md#H16,
