@@ -246,7 +246,7 @@ func TestContextFollowsNotification(t *testing.T) {
 	m.SetSize(100, 30)
 	keys(m, "ctrl+s")
 	selectDevice(t, m, "ios8")
-	has(t, m, "banner 2/5 (arrival)", "[1 OK]  [2 NOK]")
+	has(t, m, "banner 2/6 (arrival)", "[1 OK]  [2 NOK]") // 6 contexts: the alert has two steps (apns.md#U42)
 	keys(m, "right")
 	if m.phone.shownContext() != device.ContextAlert {
 		t.Fatalf("→ did not pick the alert: %s", m.phone.shownContext())
