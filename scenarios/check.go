@@ -83,6 +83,12 @@ func (s *Scenario) checkStep(st *Step) string {
 		if _, err := commandArgs(st.Exec.Command); err != nil {
 			return err.Error()
 		}
+	case st.ExpectStacks != nil:
+		e := st.ExpectStacks
+		if len(e.Stacks) == 0 {
+			return "expected stacks (a list of {thread, count, top, summary})"
+		}
+		return s.checkTarget(e.Target, false)
 	case st.ExpectLint != nil:
 		e := st.ExpectLint
 		if (e.Payload == nil) == (e.PayloadFile == "") {
@@ -135,8 +141,12 @@ func (s *Scenario) checkSet(e *SetStep) string {
 	if msg := s.checkTarget(e.Target, false); msg != "" {
 		return msg
 	}
-	if e.Locked == nil && e.AppState == nil && e.Permission == nil && e.ChatOpen == nil && !e.Uninstalled {
-		return "expected locked, app_state, permission, chat_open or uninstalled"
+	if e.Locked == nil && e.AppState == nil && e.Permission == nil && e.ChatOpen == nil && !e.Uninstalled &&
+		e.Offline == nil && e.Focus == nil && e.ShowPreviews == nil {
+		return "expected locked, app_state, permission, chat_open, uninstalled, offline, focus or show_previews"
+	}
+	if e.ShowPreviews != nil && !slices.Contains(previewSettings, *e.ShowPreviews) {
+		return fmt.Sprintf("unknown show_previews %q: expected always, when-unlocked or never (apns.md#V71)", *e.ShowPreviews)
 	}
 	if e.AppState != nil && !slices.Contains(appStates, *e.AppState) {
 		return fmt.Sprintf("unknown app_state %q: expected one of %s", *e.AppState, joinStates())
@@ -196,3 +206,5 @@ func (s *Scenario) unknownDevice(name string) string {
 	}
 	return fmt.Sprintf("unknown device %q: the fleet has %s", name, strings.Join(names, ", "))
 }
+
+var previewSettings = []device.Previews{device.PreviewsAlways, device.PreviewsWhenUnlocked, device.PreviewsNever}

@@ -317,6 +317,8 @@ func (r *run) step(i int, st *Step) error {
 		return r.exec(st.Exec)
 	case st.ExpectLint != nil:
 		return r.expectLint(st.ExpectLint)
+	case st.ExpectStacks != nil:
+		return r.expectStacks(st.ExpectStacks)
 	}
 	return errors.New("empty step")
 }
@@ -433,6 +435,15 @@ func (r *run) set(e *SetStep) error {
 		}
 		if e.Uninstalled {
 			errs = append(errs, r.world.Uninstall(dev, a.BundleID))
+		}
+		if e.Offline != nil {
+			errs = append(errs, r.world.SetOffline(dev, *e.Offline))
+		}
+		if e.Focus != nil {
+			errs = append(errs, r.world.SetFocus(dev, *e.Focus, nil))
+		}
+		if e.ShowPreviews != nil {
+			errs = append(errs, r.world.SetShowPreviews(dev, *e.ShowPreviews))
 		}
 		if err := errors.Join(errs...); err != nil {
 			return fmt.Errorf("%s: %w", dev, err)

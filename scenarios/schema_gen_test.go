@@ -73,12 +73,13 @@ var stepDescriptions = map[string]string{
 	"tap":             "Tap an action button (its identifier) or the body (default).",
 	"dismiss":         "Dismiss the newest notification.",
 	"reply":           "Answer a text-input action with text (iOS 9+).",
-	"set":             "Change a device's lock, an app's state, permission or chat screen, or uninstall it.",
+	"set":             "Change a device's lock, network (offline), Focus or Show Previews, an app's state, permission or chat screen, or uninstall it.",
 	"advance":         "Move the virtual clock (e.g. 31s): due completions and watchdogs run.",
 	"expect_events":   "Check the event log since the previous expect_events, after advancing the clock by within.",
 	"fault":           "Install a fault rule on the fake APNs (status and reason, count, probability, latency).",
 	"exec":            "Run an external command with PUSHSIM_APNS_URL, PUSHSIM_CA_FILE, PUSHSIM_KEY_FILE, PUSHSIM_KEY_ID, PUSHSIM_TEAM_ID and PUSHSIM_TOKEN_<DEVICE> set; its exit status and output become an exec event.",
 	"expect_lint":     "Lint a payload for a range of iOS versions and check the findings.",
+	"expect_stacks":   "Check the stacks Notification Center draws on a device, newest first: thread, count, top body, summary line (apns.md#V64, V65).",
 }
 
 func stringsOf[T ~string](vs []T) []string {

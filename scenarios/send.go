@@ -82,8 +82,9 @@ func (r *run) send(e *SendStep) error {
 			Token: d.token, Topic: topic, PushType: e.PushType, Priority: e.Priority,
 			CollapseID: e.CollapseID, ApnsID: e.ApnsID, Payload: body,
 		}
-		if e.Expiration != 0 {
-			req.Expiration = time.Unix(e.Expiration, 0)
+		if e.Expiration != nil {
+			// time.Unix(0, 0) is not the zero time: the Provider sends "0".
+			req.Expiration = time.Unix(*e.Expiration, 0) // 0 is sim.ExpireNow
 		}
 		res := sendResult{Device: d.device}
 		attempts, backoff := 1, time.Duration(0)
