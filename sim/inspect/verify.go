@@ -122,9 +122,11 @@ func (a *API) getDelivery(w http.ResponseWriter, r *http.Request) {
 		// device: an uninstalled app (apns.md#D06), a body no device can
 		// show (apns.md#U02), a token no device has.
 		switch {
-		case v.State == DeliveryDelivered:
 		case e.Kind == world.EventSuppressed && strings.Contains(e.Message, "uninstalled"):
+			// Reaches the device, which drops it: the Console's word
+			// for the app being gone.
 			v.State, v.Console, v.Reason = DeliveryDiscarded, "Discarded - Token Unregistered", e.Message
+		case v.State == DeliveryDelivered:
 		case e.Kind == world.EventSuppressed, e.Kind == world.EventError:
 			v.State, v.Console, v.Reason = DeliveryDiscarded, "Discarded", e.Message
 		}

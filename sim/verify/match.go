@@ -168,11 +168,14 @@ func (m *Matcher) Evaluate(reqs []Request) Result {
 		}
 		return misses[i].Seq > misses[j].Seq
 	})
-	more := 0
-	if len(misses) > maxNearMisses {
-		more = len(misses) - maxNearMisses
-		misses = misses[:maxNearMisses]
+	// The near misses are the requests at the smallest distance: those
+	// further off would only bury the one difference that matters.
+	keep := 0
+	for keep < len(misses) && keep < maxNearMisses && misses[keep].distance == misses[0].distance {
+		keep++
 	}
+	more := len(misses) - keep
+	misses = misses[:keep]
 	res.NearMisses = misses
 	res.Closest = m.closest(misses, more)
 	return res
@@ -213,7 +216,7 @@ func (m *Matcher) closest(misses []NearMiss, more int) string {
 	}
 	out := head + ": " + strings.Join(parts, ", ")
 	if more > 0 {
-		out += fmt.Sprintf(" (and %d further off)", more)
+		out += fmt.Sprintf(" (%d more %s further off)", more, plural(more, "request"))
 	}
 	return out
 }
@@ -286,26 +289,26 @@ func (m *Matcher) diff(q Request) (int, []string) {
 		add(1, "rejected %s, not %s", rejection(q), *sp.Reason)
 	}
 	if sp.Token != "" && !strings.EqualFold(sp.Token, q.Token) {
-		add(2, "to token %s, not %s", orNone(short(q.Token)), short(strings.ToLower(sp.Token)))
+		if q.Device != "" {
+			add(2, "to %s (%s), not %s", q.Device, short(q.Token), short(strings.ToLower(sp.Token)))
+		} else {
+			add(2, "to token %s, not %s", orNone(short(q.Token)), short(strings.ToLower(sp.Token)))
+		}
 	}
 	if sp.Topic != "" && sp.Topic != q.Topic {
-		add(1, "topic %s, not %s", orNone(q.Topic), sp.Topic)
+		add(1, "with topic %s, not %s", orNone(q.Topic), sp.Topic)
 	}
 	if sp.PushType != "" && sp.PushType != q.PushType {
-		add(1, "push type %s, not %s", orNone(q.PushType), sp.PushType)
+		add(1, "with push type %s, not %s", orNone(q.PushType), sp.PushType)
 	}
 	if sp.Priority != 0 && sp.Priority != q.Priority {
-		add(1, "priority %d, not %d", q.Priority, sp.Priority)
+		add(1, "with priority %d, not %d", q.Priority, sp.Priority)
 	}
 	if sp.Environment != "" && sp.Environment != q.Environment {
 		add(1, "in %s, not %s", q.Environment, sp.Environment)
 	}
 	if sp.CollapseID != nil && *sp.CollapseID != q.CollapseID {
-		if *sp.CollapseID == "" {
-			add(1, "collapse id %s, not none", word(q.CollapseID))
-		} else {
-			add(1, "collapse id %s, not %s", orNone(word(q.CollapseID)), word(*sp.CollapseID))
-		}
+		add(1, "with collapse id %s, not %s", val(q.CollapseID), val(*sp.CollapseID))
 	}
 	if len(m.payload) > 0 {
 		var doc any
@@ -453,7 +456,7 @@ func (m *Matcher) describe() string {
 		}
 	}
 	if sp.CollapseID != nil {
-		p = append(p, "collapse id "+orNone(word(*sp.CollapseID)))
+		p = append(p, "collapse id "+val(*sp.CollapseID))
 	}
 	for _, c := range m.payload {
 		switch c.op {
@@ -501,6 +504,14 @@ func orNone(s string) string {
 		return "none"
 	}
 	return s
+}
+
+// val is word, or "none" for the empty string.
+func val(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return word(s)
 }
 
 // word prints a string bare when it reads as one word, quoted otherwise.

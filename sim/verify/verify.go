@@ -117,10 +117,10 @@ func decodeStrict(data []byte, v *Verification) error {
 		}
 		want := "a string"
 		switch k := typeErr.Type.String(); {
-		case strings.Contains(k, "int"):
-			want = "a whole number"
 		case strings.HasPrefix(k, "map"):
 			want = "an object of JSON pointers"
+		case strings.Contains(k, "int"):
+			want = "a whole number"
 		case strings.HasPrefix(k, "verify."):
 			want = "an object"
 		}
