@@ -7,6 +7,7 @@ import (
 
 	"github.com/pushsim/pushsim/fakeapns"
 	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/verify"
 	"github.com/pushsim/pushsim/sim/world"
 )
 
@@ -67,6 +68,7 @@ type Step struct {
 	Fault          *FaultStep      `yaml:"fault,omitempty" json:"fault,omitempty"`
 	Exec           *ExecStep       `yaml:"exec,omitempty" json:"exec,omitempty"`
 	ExpectLint     *LintExpect     `yaml:"expect_lint,omitempty" json:"expect_lint,omitempty"`
+	ExpectRequests *RequestsExpect `yaml:"expect_requests,omitempty" json:"expect_requests,omitempty"`
 
 	// Line and Column locate the step in its file (1-based; 0 when built
 	// in code).
@@ -78,7 +80,7 @@ type Step struct {
 // them.
 var StepKinds = []string{
 	"send", "expect_response", "expect_screen", "tap", "dismiss", "reply", "set",
-	"advance", "expect_events", "fault", "exec", "expect_lint",
+	"advance", "expect_events", "fault", "exec", "expect_lint", "expect_requests",
 }
 
 // Kind returns the step's key, or "" when no field or several are set.
@@ -109,6 +111,7 @@ func (s *Step) kinds() []string {
 	add(s.Fault != nil, "fault")
 	add(s.Exec != nil, "exec")
 	add(s.ExpectLint != nil, "expect_lint")
+	add(s.ExpectRequests != nil, "expect_requests")
 	return k
 }
 
@@ -348,6 +351,19 @@ type FindingMatch struct {
 	Rule     string `yaml:"rule" json:"rule"`
 	Severity string `yaml:"severity,omitempty" json:"severity,omitempty"`
 	Versions string `yaml:"versions,omitempty" json:"versions,omitempty"`
+}
+
+// RequestsExpect verifies what the backend sent to the fake APNs (an
+// exec step's sender, or send steps), accepted and rejected requests
+// alike: the matcher of POST /api/v1/verify and `pushsim verify`.
+type RequestsExpect struct {
+	// Device stands for match.token: the token of the device's app (App,
+	// or its first app).
+	Device string `yaml:"device,omitempty" json:"device,omitempty"`
+	App    string `yaml:"app,omitempty" json:"app,omitempty"`
+	// Verification is match, exactly | at_least | at_most, and since (a
+	// request sequence number of this run; 0 counts every request).
+	verify.Verification `yaml:",inline"`
 }
 
 // Duration is a time.Duration written as "31s" or "1m30s".

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pushsim/pushsim/fakeapns"
 	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/verify"
 )
 
 // ShippedSchema is scenario.schema.json as shipped next to the package,
@@ -59,8 +60,24 @@ var enums = map[reflect.Type][]string{
 
 // fieldEnums are closed sets of plain string fields, by YAML key.
 var fieldEnums = map[string][]string{
-	"auth": AuthModes,
+	"auth":        AuthModes,
+	"environment": {string(fakeapns.Development), string(fakeapns.Production)},
 }
+
+// typeDescriptions override descriptions for the fields of one type,
+// where a key means something else than elsewhere.
+var typeDescriptions = map[reflect.Type]map[string]string{
+	reflect.TypeFor[verify.RequestMatch](): {
+		"payload":     `RFC 6901 JSON pointers into the body (e.g. /aps/category), each to a value (equal), {contains: v} (substring, array element, sub-object), {exists: true|false}, or {equals: v}.`,
+		"reason":      `Apple's reason string; "" means accepted.`,
+		"collapse_id": `apns-collapse-id; "" means none was sent.`,
+		"token":       "The device token (case-insensitive).",
+		"priority":    "apns-priority: 1, 5 or 10 (10 when absent).",
+	},
+}
+
+// counts are the keys that take a count: never negative.
+var counts = map[string]bool{"exactly": true, "at_least": true, "at_most": true, "since": true}
 
 // descriptions of the step kinds and of fields whose meaning is not
 // obvious from their names.
@@ -77,6 +94,11 @@ var descriptions = map[string]string{
 	"fault":           "Install a fault rule on the fake APNs (status and reason, count, probability, latency).",
 	"exec":            "Run an external command with PUSHSIM_APNS_URL, PUSHSIM_CA_FILE, PUSHSIM_KEY_FILE, PUSHSIM_KEY_ID, PUSHSIM_TEAM_ID and PUSHSIM_TOKEN_<DEVICE> set; its exit status and output become an exec event.",
 	"expect_lint":     "Lint a payload for a range of iOS versions and check the findings.",
+	"expect_requests": "Verify what the backend sent (an exec step's sender, or send steps), accepted and rejected requests alike: a match and exactly, at_least or at_most; on failure the near misses say how the closest requests differ.",
+	"exactly":         "The number of matching requests (give one of exactly, at_least, at_most).",
+	"at_least":        "The least number of matching requests.",
+	"at_most":         "The most matching requests.",
+	"since":           "Count only requests with a sequence number above this (requests are numbered 1, 2, … in a run).",
 	"payload":         "The notification body: a mapping (sent as JSON) or a string of JSON sent as written.",
 	"devices":         "Device names, or all.",
 	"within":          "Advance the virtual clock by this much before checking.",
@@ -191,7 +213,14 @@ func (g *schemaGen) fields(t reflect.Type, props map[string]any) {
 			name = strings.ToLower(f.Name)
 		}
 		s := g.of(f.Type, name)
-		if d, ok := descriptions[name]; ok {
+		if counts[name] && s["type"] == "integer" {
+			s["minimum"] = 0
+		}
+		d, ok := typeDescriptions[t][name]
+		if !ok {
+			d, ok = descriptions[name]
+		}
+		if ok {
 			if _, isRef := s["$ref"]; isRef {
 				s = map[string]any{"allOf": []any{s}, "description": d}
 			} else {
