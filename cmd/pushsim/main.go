@@ -40,6 +40,7 @@ type cli struct {
 	Lint    lintCmd          `cmd:"" help:"Check a payload against every iOS version: findings with rule, severity, versions and a fix."`
 	Serve   serveCmd         `cmd:"" help:"Run a fake APNs (development and production) with device tokens, credentials and an inspection API, for any backend."`
 	Explain explainCmd       `cmd:"" help:"Print the rule behind a citation such as apns.md#V21: what Apple does, where, how sure pushsim is, and the sources."`
+	Verify  verifyCmd        `cmd:"" help:"Check what a backend sent to a running pushsim serve: exit 0 when the count holds, 1 with the near misses, 2 on bad usage."`
 	Version kong.VersionFlag `help:"Print the version and exit."`
 }
 

@@ -76,18 +76,27 @@ const maxSpec = 1 << 20
 // Parse reads one Verification from JSON, strictly (no unknown fields,
 // no trailing data), and compiles it. Every error is a *FieldError.
 func Parse(r io.Reader) (*Matcher, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxSpec+1))
+	v, err := Decode(r)
 	if err != nil {
-		return nil, &FieldError{Msg: fmt.Sprintf("reading the matcher: %v", err)}
-	}
-	if len(data) > maxSpec {
-		return nil, &FieldError{Msg: fmt.Sprintf("matcher larger than %d bytes", maxSpec)}
-	}
-	var v Verification
-	if err := decodeStrict(data, &v); err != nil {
 		return nil, err
 	}
 	return v.Compile()
+}
+
+// Decode reads one Verification from JSON as Parse does, without
+// compiling it (a caller may add to it first). Every error is a
+// *FieldError.
+func Decode(r io.Reader) (Verification, error) {
+	var v Verification
+	data, err := io.ReadAll(io.LimitReader(r, maxSpec+1))
+	if err != nil {
+		return v, &FieldError{Msg: fmt.Sprintf("reading the matcher: %v", err)}
+	}
+	if len(data) > maxSpec {
+		return v, &FieldError{Msg: fmt.Sprintf("matcher larger than %d bytes", maxSpec)}
+	}
+	err = decodeStrict(data, &v)
+	return v, err
 }
 
 // decodeStrict decodes one JSON object into v, naming the field of an
