@@ -190,7 +190,7 @@ func TestDeliveryByUniqueID(t *testing.T) {
 		"rejected | Rejected - 400 DeviceTokenNotForTopic | DeviceTokenNotForTopic",
 	}
 	if gone.StatusCode == 200 {
-		want = append(want, "discarded | Discarded - Token Unregistered | " + device.DefaultBundleID + " is uninstalled: dropped, and the token is now invalid (apns.md#D06)")
+		want = append(want, "discarded | Discarded - Token Unregistered | "+device.DefaultBundleID+" is uninstalled: dropped, and the token is now invalid (apns.md#D06)")
 	} else {
 		want = append(want, fmt.Sprintf("%d %s: no apns-unique-id", gone.StatusCode, gone.Reason))
 	}
