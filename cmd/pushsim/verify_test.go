@@ -114,3 +114,32 @@ func TestVerifyExitCodes(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeVerifyExcerpt: the README's `pushsim verify` output is what
+// the command prints for the requests it describes.
+func TestReadmeVerifyExcerpt(t *testing.T) {
+	data, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, block, ok := strings.Cut(string(data), "```\n$ pushsim verify ")
+	if !ok {
+		t.Fatal("README has no pushsim verify excerpt")
+	}
+	block, _, _ = strings.Cut(block, "```")
+	_, want, _ := strings.Cut(block, "\n")
+	s, _ := startServe(t)
+	var tok string
+	for _, d := range s.Info.Devices {
+		if d.Name == "ios17" {
+			tok = d.Apps[0].Token
+		}
+	}
+	code, out, errs := runCLI(t, "", "verify", "--api", s.Info.APIURL, "--token", tok, "--status", "200", "--payload", "/aps/category=fraud_alert", "--exactly", "1")
+	if code != 1 {
+		t.Fatalf("exit %d, stderr %s", code, errs)
+	}
+	if out != want {
+		t.Errorf("README excerpt:\n%s\noutput:\n%s", want, out)
+	}
+}

@@ -227,3 +227,35 @@ func TestVerifyAnswerIsJSON(t *testing.T) {
 		t.Errorf("near miss %+v", nm[0])
 	}
 }
+
+// TestVerifyDocumented: every key of the answers of POST verify and GET
+// notifications/unique/{id} is in their OpenAPI schema.
+func TestVerifyDocumented(t *testing.T) {
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]any `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(inspect.OpenAPI(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	check := func(schema string, v any) {
+		data, _ := json.Marshal(v)
+		var keys map[string]any
+		_ = json.Unmarshal(data, &keys)
+		for k := range keys {
+			if _, ok := doc.Components.Schemas[schema].Properties[k]; !ok {
+				t.Errorf("%s: key %q not documented in openapi.json", schema, k)
+			}
+		}
+	}
+	q := verify.Request{Seq: 1, ApnsID: "a", UniqueID: "u", Token: "t", Device: "d", App: "a", Topic: "t", PushType: "p", Priority: 10,
+		CollapseID: "c", Status: 400, Reason: "r", Payload: json.RawMessage(`{}`), PayloadText: "x"}
+	q.ReceivedAt = q.ReceivedAt.AddDate(2026, 0, 0)
+	check("VerifyResult", verify.Result{Since: 1, Closest: "x", NearMisses: []verify.NearMiss{{}}})
+	check("VerifiedRequest", q)
+	check("NearMiss", verify.NearMiss{Request: q, Differences: []string{"x"}, Description: "x"})
+	check("Delivery", inspect.DeliveryView{Reason: "x"})
+}
