@@ -8,6 +8,7 @@ import (
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/token"
 
+	"github.com/pushsim/pushsim/sim/device"
 	"github.com/pushsim/pushsim/sim/verify"
 )
 
@@ -68,7 +69,7 @@ func requestsError(filename string, node ast.Node, st *Step, i int) error {
 	if p := findKey(node, requestsErrorKey(fe.Field)); p != nil {
 		line, col = p.Line, p.Column
 	}
-	return &FileError{File: filename, Line: line, Column: col, Msg: fmt.Sprintf("step %d (expect_requests): %s", i+1, fe.Error())}
+	return &device.FileError{File: filename, Line: line, Column: col, Msg: fmt.Sprintf("step %d (expect_requests): %s", i+1, fe.Error())}
 }
 
 // findKey finds the first mapping key under node whose text is key.

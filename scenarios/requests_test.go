@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/pushsim/pushsim/sim/device"
 	"github.com/pushsim/pushsim/sim/provider"
 )
 
@@ -175,7 +176,7 @@ func TestExpectRequestsParseErrors(t *testing.T) {
 	// An unknown key inside match is the YAML decoder's strict error, at
 	// its line.
 	_, err := Parse("x.yaml", []byte(head+"      match: {tokn: abcd}\n      exactly: 1\n"))
-	var fe *FileError
+	var fe *device.FileError
 	if !errors.As(err, &fe) || fe.Line != 6 || !strings.Contains(fe.Msg, "tokn") {
 		t.Errorf("unknown match key: %v", err)
 	}

@@ -122,6 +122,15 @@ func usageErr(format string, a ...any) error {
 // command (an APNs error): exit status 1. The details were already printed.
 func errFailed() error { return &exitError{code: exitFailed} }
 
+// closing is for defer: it runs close and adds its error to *err, so a
+// failed Close is reported, not dropped, and an earlier error (with its
+// exit status) still decides the outcome.
+func closing(err *error, close func() error) {
+	if cerr := close(); cerr != nil {
+		*err = errors.Join(*err, cerr)
+	}
+}
+
 func exitCode(err error, stderr io.Writer) int {
 	if err == nil {
 		return exitOK

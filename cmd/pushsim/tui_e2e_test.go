@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pushsim/pushsim/sim/testtool"
 )
 
 // tmuxSession drives the built binary in a private tmux server (its own
@@ -60,19 +62,14 @@ func (s *tmuxSession) waitFor(texts ...string) string {
 	}
 }
 
-// TestTUIInTmux builds pushsim once and drives it in tmux: the issue's
-// done-when flow, and --serve.
+// TestTUIInTmux runs pushsim (this test binary under that name, see
+// TestMain) in tmux and drives it: the issue's done-when flow, and --serve.
 func TestTUIInTmux(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds the binary and drives it in tmux")
+		t.Skip("-short: drives the terminal UI in tmux for several seconds")
 	}
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux is not installed; CI installs it (apt-get install tmux)")
-	}
-	bin := filepath.Join(t.TempDir(), "pushsim")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	testtool.Need(t, "tmux")
+	bin := pushsimCommand(t)
 	t.Run("record", func(t *testing.T) { testTUIRecord(t, bin) })
 	t.Run("serve", func(t *testing.T) { testTUIServe(t, bin) })
 }
@@ -118,7 +115,10 @@ func testTUIRecord(t *testing.T, bin string) {
 	s.waitFor("recorded ", "pushsim-", ".yaml")
 	s.keys("q")
 	s.waitFor("exit=0")
-	files, _ := filepath.Glob(filepath.Join(dir, "pushsim-*.yaml"))
+	files, err := filepath.Glob(filepath.Join(dir, "pushsim-*.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(files) != 1 {
 		t.Fatalf("recorded files: %v", files)
 	}
@@ -163,9 +163,12 @@ func testTUIServe(t *testing.T, bin string) {
 	}
 	token := ""
 	for _, d := range info.Devices {
-		if d.Name == "ios8" {
+		if d.Name == "ios8" && len(d.Apps) > 0 {
 			token = d.Apps[0].Token
 		}
+	}
+	if token == "" {
+		t.Fatalf("pushsim.json has no ios8 with an app: %s", data)
 	}
 	code, _, errs := runCLI(t, `{"aps":{"alert":"from a backend","category":"poll"}}`, "send", "-", "--real", "--sandbox",
 		"--endpoint", info.APNsURL, "--ca", info.CAFile, "--key", info.KeyFile, "--key-id", info.KeyID, "--team-id", info.TeamID,

@@ -21,10 +21,14 @@ import (
 // Verification is a matcher and the count it must reach: exactly one of
 // Exactly, AtLeast and AtMost is set.
 type Verification struct {
-	Match   RequestMatch `json:"match" yaml:"match"`
-	Exactly *int         `json:"exactly,omitempty" yaml:"exactly,omitempty"`
-	AtLeast *int         `json:"at_least,omitempty" yaml:"at_least,omitempty"`
-	AtMost  *int         `json:"at_most,omitempty" yaml:"at_most,omitempty"`
+	// Match selects the requests to count.
+	Match RequestMatch `json:"match" yaml:"match"`
+	// Exactly is the number of matching requests.
+	Exactly *int `json:"exactly,omitempty" yaml:"exactly,omitempty"`
+	// AtLeast is the least number of matching requests.
+	AtLeast *int `json:"at_least,omitempty" yaml:"at_least,omitempty"`
+	// AtMost is the most matching requests.
+	AtMost *int `json:"at_most,omitempty" yaml:"at_most,omitempty"`
 	// Since counts only requests with a journal sequence number above it
 	// (the seq of GET /api/v1/notifications); 0 means all.
 	Since uint64 `json:"since,omitempty" yaml:"since,omitempty"`
