@@ -76,16 +76,28 @@ type DeliveryView struct {
 	Events []world.Event `json:"events"`
 }
 
+// Event kinds of the World's offline storage and power handling
+// (apns.md#T20–T22, C10, C11), written as strings because they land on
+// main with that work (branch fidelity19); until then they never match.
+const (
+	kindStored        world.EventKind = "stored"         // offline: APNs keeps it
+	kindReplaced      world.EventKind = "replaced"       // stored, dropping the one kept before
+	kindExpired       world.EventKind = "expired"        // not stored, or expired in storage
+	kindDeliveredLate world.EventKind = "delivered_late" // the device came back: from storage
+	kindDeferred      world.EventKind = "deferred"       // held for power (priority 1, budget)
+	kindCoalesced     world.EventKind = "coalesced"      // held, replacing the one held before
+)
+
 // deliveryStates maps event kinds to the delivery state they put a push
-// in. The offline storage of the World (being built) is expected to log
-// the kinds "stored", "delivered_from_storage", "discarded" and
-// "expired"; until it does, those entries never match.
+// in, in the Console's words (apns.md#U80).
 var deliveryStates = map[world.EventKind]struct{ state, console string }{
-	world.EventDelivered:                      {DeliveryDelivered, "Delivered to Device"},
-	world.EventKind("stored"):                 {DeliveryStored, "Stored - Device Offline"},
-	world.EventKind("delivered_from_storage"): {DeliveryDelivered, "Delivered to Device (From Storage)"},
-	world.EventKind("discarded"):              {DeliveryDiscarded, "Discarded"},
-	world.EventKind("expired"):                {DeliveryDiscarded, "Discarded - Expired"},
+	world.EventDelivered: {DeliveryDelivered, "Delivered to Device"},
+	kindStored:           {DeliveryStored, "Stored - Device Offline"},
+	kindReplaced:         {DeliveryStored, "Stored - Device Offline"},
+	kindExpired:          {DeliveryDiscarded, "Discarded - Expired"},
+	kindDeliveredLate:    {DeliveryDelivered, "Delivered to Device (From Storage)"},
+	kindDeferred:         {DeliveryStored, "Stored - Power Considerations"},
+	kindCoalesced:        {DeliveryStored, "Stored - Power Considerations"},
 }
 
 // getDelivery looks one push up by the apns-unique-id the development
@@ -111,23 +123,28 @@ func (a *API) getDelivery(w http.ResponseWriter, r *http.Request) {
 	}
 	v.State, v.Console = DeliveryReceived, "Received by APNs"
 	for _, e := range v.Events {
-		if s, ok := deliveryStates[e.Kind]; ok {
-			v.State, v.Console, v.Reason = s.state, s.console, ""
-			if s.state != DeliveryDelivered {
-				v.Reason = e.Message
-			}
-			continue
-		}
-		// What the World logs today for a push that never reaches a
-		// device: an uninstalled app (apns.md#D06), a body no device can
-		// show (apns.md#U02), a token no device has.
-		switch {
+		own := strings.EqualFold(e.ApnsID, found.ApnsID)
+		switch s, known := deliveryStates[e.Kind]; {
+		case !own:
+			// A newer push's event that names this one: it took this
+			// one's place in storage or among the held pushes.
+			v.State, v.Console, v.Reason = DeliveryDiscarded, "Discarded - Replaced by a newer notification", e.Message
 		case e.Kind == world.EventSuppressed && strings.Contains(e.Message, "uninstalled"):
 			// Reaches the device, which drops it: the Console's word
 			// for the app being gone.
 			v.State, v.Console, v.Reason = DeliveryDiscarded, "Discarded - Token Unregistered", e.Message
+		case e.Kind == world.EventDelivered && v.Console == "Delivered to Device (From Storage)":
+			// The device receiving what storage forwarded: keep saying so.
+		case known:
+			v.State, v.Console, v.Reason = s.state, s.console, ""
+			if s.state != DeliveryDelivered {
+				v.Reason = e.Message
+			}
 		case v.State == DeliveryDelivered:
 		case e.Kind == world.EventSuppressed, e.Kind == world.EventError:
+			// What the World logs for a push that never reaches a device:
+			// a body no device can show (apns.md#U02), a token no device
+			// has.
 			v.State, v.Console, v.Reason = DeliveryDiscarded, "Discarded", e.Message
 		}
 	}
@@ -135,6 +152,7 @@ func (a *API) getDelivery(w http.ResponseWriter, r *http.Request) {
 }
 
 // eventsOf gathers the events (since the last reset) of one apns-id,
+// and those of newer pushes that replaced it (their message names it),
 // reading the log in bounded pages.
 func (a *API) eventsOf(apnsID string) []world.Event {
 	out := []world.Event{}
@@ -142,7 +160,11 @@ func (a *API) eventsOf(apnsID string) []world.Event {
 	for since := a.floorSeq(); ; {
 		events, _ := a.log.AppendSince(buf[:0], since, cap(buf))
 		for _, e := range events {
-			if e.ApnsID != "" && strings.EqualFold(e.ApnsID, apnsID) {
+			switch {
+			case e.ApnsID != "" && strings.EqualFold(e.ApnsID, apnsID):
+				out = append(out, e)
+			case (e.Kind == kindReplaced || e.Kind == kindCoalesced) && apnsID != "" &&
+				strings.Contains(strings.ToLower(e.Message), strings.ToLower(apnsID)):
 				out = append(out, e)
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"github.com/pushsim/pushsim/sim/device"
 	"github.com/pushsim/pushsim/sim/inspect"
 	"github.com/pushsim/pushsim/sim/verify"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 var updateGolden = flag.Bool("update", false, "rewrite testdata/*.golden")
@@ -258,4 +260,66 @@ func TestVerifyDocumented(t *testing.T) {
 	check("VerifiedRequest", q)
 	check("NearMiss", verify.NearMiss{Request: q, Differences: []string{"x"}, Description: "x"})
 	check("Delivery", inspect.DeliveryView{Reason: "x"})
+}
+
+// TestDeliveryOfflineStates: the delivery lookup reads the offline
+// storage's event kinds (stored, replaced, expired, delivered_late,
+// deferred; logged by the World's offline work) in the Console's words.
+// The events are appended by hand, as that work logs them.
+func TestDeliveryOfflineStates(t *testing.T) {
+	log := world.NewEventLog(0)
+	w := world.New(world.Config{Fleet: device.DefaultFleet(), Log: log})
+	t.Cleanup(func() { _ = w.Close() })
+	records := inspect.NewRecords(0, w)
+	api, err := inspect.New(inspect.Config{World: w, Log: log, Records: records})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(api)
+	t.Cleanup(func() { api.Close(); srv.Close() })
+	f := &fixture{url: srv.URL + inspect.Prefix}
+	push := func(n int) (apnsID, unique string) {
+		apnsID, unique = fmt.Sprintf("00000000-0000-0000-0000-00000000000%d", n), fmt.Sprintf("u%d", n)
+		records.Observe(fakeapns.Record{Environment: fakeapns.Development, Status: 200, ApnsID: apnsID, UniqueID: unique,
+			Path: "/3/device/abcd", Payload: []byte(`{"aps":{"alert":"x"}}`)})
+		return apnsID, unique
+	}
+	type step struct {
+		kind string
+		id   int
+		msg  string
+	}
+	tests := []struct {
+		name   string
+		events []step
+		want   string
+	}{
+		{"stored", []step{{"stored", 1, "the device is offline: APNs stores it"}}, "stored | Stored - Device Offline"},
+		{"replaced by a newer one", []step{{"stored", 1, "stored"}, {"replaced", 2, "the device is offline: stored …, replacing 00000000-0000-0000-0000-000000000001: APNs keeps one"}}, "discarded | Discarded - Replaced by a newer notification"},
+		{"expired", []step{{"stored", 1, "stored"}, {"expired", 1, "expired while the device was offline"}}, "discarded | Discarded - Expired"},
+		{"from storage", []step{{"stored", 1, "stored"}, {"delivered_late", 1, "delivered late"}, {"delivered", 1, "delivered"}}, "delivered | Delivered to Device (From Storage)"},
+		{"power", []step{{"deferred", 1, "priority 1: held"}}, "stored | Stored - Power Considerations"},
+		{"nothing yet", nil, "received | Received by APNs"},
+	}
+	for _, tc := range tests {
+		if f.call(t, "POST", "reset", "", nil) != 200 {
+			t.Fatal("reset")
+		}
+		id1, unique := push(1)
+		id2, _ := push(2)
+		for _, s := range tc.events {
+			id := id1
+			if s.id == 2 {
+				id = id2
+			}
+			log.Append(world.Event{Kind: world.EventKind(s.kind), ApnsID: id, Message: s.msg})
+		}
+		var v inspect.DeliveryView
+		if status := f.call(t, "GET", "notifications/unique/"+unique, "", &v); status != 200 {
+			t.Fatalf("%s: status %d", tc.name, status)
+		}
+		if got := v.State + " | " + v.Console; got != tc.want {
+			t.Errorf("%s: %s, want %s", tc.name, got, tc.want)
+		}
+	}
 }
