@@ -140,6 +140,14 @@ func (d *Devices) UnmarshalYAML(unmarshal func(any) error) error {
 	return nil
 }
 
+// MarshalYAML writes one name (or "all") as a scalar, several as a list.
+func (d Devices) MarshalYAML() (any, error) {
+	if len(d) == 1 {
+		return d[0], nil
+	}
+	return []string(d), nil
+}
+
 // AllDevices is the Devices value that stands for the whole fleet.
 const AllDevices = "all"
 

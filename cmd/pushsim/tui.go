@@ -131,6 +131,6 @@ func (c *tuiCmd) startServe(ctx context.Context, fleet []*device.Device) (tui.Ba
 		return nil, "", nil, errors.Join(fmt.Errorf("serve: provider: %w", err), srv.Close())
 	}
 	stop := func() error { return errors.Join(p.Close(), srv.Close()) }
-	status := fmt.Sprintf("serving APNs %s · API %s · %s", srv.Info.APNsURL, srv.Info.APIURL, srv.State.Path("pushsim.json"))
-	return tui.SimBackend{World: srv.World, Log: srv.Log, Provider: p}, status, stop, nil
+	status := fmt.Sprintf("serving APNs %s · API %s · state %s", srv.Info.APNsURL, srv.Info.APIURL, srv.State.Path("pushsim.json"))
+	return tui.SimBackend{World: srv.World, Log: srv.Log, Provider: p, Records: srv.Records}, status, stop, nil
 }
