@@ -40,8 +40,8 @@ type verifyCmd struct {
 	Absent      []string `name:"payload-absent" sep:"none" placeholder:"PTR" help:"A JSON pointer that must be absent (repeatable)."`
 
 	Exactly string `name:"exactly" placeholder:"N" help:"Exactly N requests match."`
-	AtLeast string `name:"at-least" placeholder:"N" help:"At least N requests match."`
-	AtMost  string `name:"at-most" placeholder:"N" help:"At most N requests match."`
+	Minimum string `name:"at-least" placeholder:"N" help:"At least N requests match."`
+	Maximum string `name:"at-most" placeholder:"N" help:"At most N requests match."`
 	Since   uint64 `name:"since" placeholder:"SEQ" help:"Count only requests after this sequence number (the seq of GET /api/v1/notifications)."`
 
 	JSON    bool          `name:"json" help:"Print the API's JSON answer instead of text."`
@@ -188,7 +188,7 @@ func (c *verifyCmd) verification(stdin io.Reader) (verify.Verification, error) {
 	for _, cnt := range []struct {
 		flag, s string
 		dst     **int
-	}{{"--exactly", c.Exactly, &v.Exactly}, {"--at-least", c.AtLeast, &v.AtLeast}, {"--at-most", c.AtMost, &v.AtMost}} {
+	}{{"--exactly", c.Exactly, &v.Exactly}, {"--at-least", c.Minimum, &v.Minimum}, {"--at-most", c.Maximum, &v.Maximum}} {
 		if cnt.s == "" {
 			continue
 		}
@@ -200,10 +200,10 @@ func (c *verifyCmd) verification(stdin io.Reader) (verify.Verification, error) {
 			return v, usageErr("verify: %s %d: expected a count of 0 or more", cnt.flag, n)
 		}
 		// A count flag replaces the count of --match-json.
-		v.Exactly, v.AtLeast, v.AtMost = nil, nil, nil
+		v.Exactly, v.Minimum, v.Maximum = nil, nil, nil
 		*cnt.dst = &n
 	}
-	if n := boolCount(c.Exactly != "", c.AtLeast != "", c.AtMost != ""); n > 1 {
+	if n := boolCount(c.Exactly != "", c.Minimum != "", c.Maximum != ""); n > 1 {
 		return v, usageErr("verify: give one of --exactly, --at-least, --at-most")
 	}
 	if c.Since != 0 {

@@ -139,11 +139,11 @@ func (m *Matcher) Evaluate(reqs []Request) Result {
 	}
 	res.Count = len(res.Matches)
 	switch m.count {
-	case Exactly:
+	case CountExactly:
 		res.Holds = res.Count == m.n
-	case AtLeast:
+	case CountAtLeast:
 		res.Holds = res.Count >= m.n
-	case AtMost:
+	case CountAtMost:
 		res.Holds = res.Count <= m.n
 	}
 	noun := "requests"

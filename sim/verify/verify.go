@@ -19,16 +19,16 @@ import (
 )
 
 // Verification is a matcher and the count it must reach: exactly one of
-// Exactly, AtLeast and AtMost is set.
+// Exactly, Minimum (at_least) and Maximum (at_most) is set.
 type Verification struct {
 	// Match selects the requests to count.
 	Match RequestMatch `json:"match" yaml:"match"`
 	// Exactly is the number of matching requests.
 	Exactly *int `json:"exactly,omitempty" yaml:"exactly,omitempty"`
-	// AtLeast is the least number of matching requests.
-	AtLeast *int `json:"at_least,omitempty" yaml:"at_least,omitempty"`
-	// AtMost is the most matching requests.
-	AtMost *int `json:"at_most,omitempty" yaml:"at_most,omitempty"`
+	// Minimum is the least number of matching requests.
+	Minimum *int `json:"at_least,omitempty" yaml:"at_least,omitempty"`
+	// Maximum is the most matching requests.
+	Maximum *int `json:"at_most,omitempty" yaml:"at_most,omitempty"`
 	// Since counts only requests with a journal sequence number above it
 	// (the seq of GET /api/v1/notifications); 0 means all.
 	Since uint64 `json:"since,omitempty" yaml:"since,omitempty"`
@@ -172,9 +172,9 @@ type Count string
 
 // Counts.
 const (
-	Exactly Count = "exactly"
-	AtLeast Count = "at least"
-	AtMost  Count = "at most"
+	CountExactly Count = "exactly"
+	CountAtLeast Count = "at least"
+	CountAtMost  Count = "at most"
 )
 
 // Matcher is a compiled Verification, ready to evaluate. It is immutable
@@ -203,7 +203,7 @@ func (v Verification) Compile() (*Matcher, error) {
 		name  string
 		kind  Count
 		value *int
-	}{{"exactly", Exactly, v.Exactly}, {"at_least", AtLeast, v.AtLeast}, {"at_most", AtMost, v.AtMost}} {
+	}{{"exactly", CountExactly, v.Exactly}, {"at_least", CountAtLeast, v.Minimum}, {"at_most", CountAtMost, v.Maximum}} {
 		if c.value == nil {
 			continue
 		}
