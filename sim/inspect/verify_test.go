@@ -256,7 +256,7 @@ func TestVerifyDocumented(t *testing.T) {
 	q := verify.Request{Seq: 1, ApnsID: "a", UniqueID: "u", Token: "t", Device: "d", App: "a", Topic: "t", PushType: "p", Priority: 10,
 		CollapseID: "c", Status: 400, Reason: "r", Payload: json.RawMessage(`{}`), PayloadText: "x"}
 	q.ReceivedAt = q.ReceivedAt.AddDate(2026, 0, 0)
-	check("VerifyResult", verify.Result{Since: 1, Closest: "x", NearMisses: []verify.NearMiss{{}}})
+	check("VerifyResult", verify.Result{Since: 1, Closest: "x", MoreMatches: 1, NearMisses: []verify.NearMiss{{}}})
 	check("VerifiedRequest", q)
 	check("NearMiss", verify.NearMiss{Request: q, Differences: []string{"x"}, Description: "x"})
 	check("Delivery", inspect.DeliveryView{Reason: "x"})

@@ -84,8 +84,11 @@ type Result struct {
 	Checked int    `json:"checked"`
 	Since   uint64 `json:"since,omitempty"`
 	// Summary is one line saying whether it held and, when not, why.
-	Summary string    `json:"summary"`
-	Matches []Request `json:"matches"`
+	Summary string `json:"summary"`
+	// Matches are the matching requests, oldest first, at most
+	// MaxMatches of them (the newest); MoreMatches counts those left out.
+	Matches     []Request `json:"matches"`
+	MoreMatches int       `json:"more_matches,omitempty"`
 	// NearMisses, when too few requests matched, are the closest others,
 	// nearest first, with how each differs.
 	NearMisses []NearMiss `json:"near_misses,omitempty"`
@@ -108,6 +111,12 @@ type NearMiss struct {
 
 // maxNearMisses bounds the near misses an answer lists.
 const maxNearMisses = 5
+
+// MaxMatches bounds the matches an answer lists; Count stays exact.
+const MaxMatches = 100
+
+// maxTextMatches bounds the matches Text prints.
+const maxTextMatches = 10
 
 // Spec returns the Verification m was compiled from.
 func (m *Matcher) Spec() Verification { return m.spec }
@@ -138,6 +147,9 @@ func (m *Matcher) Evaluate(reqs []Request) Result {
 		misses = append(misses, NearMiss{Request: q, Differences: diffs, Description: strings.Join(diffs, "; "), distance: dist})
 	}
 	res.Count = len(res.Matches)
+	if n := len(res.Matches) - MaxMatches; n > 0 {
+		res.Matches, res.MoreMatches = res.Matches[n:], n
+	}
 	switch m.count {
 	case CountExactly:
 		res.Holds = res.Count == m.n
@@ -237,7 +249,14 @@ func (r Result) Text() string {
 	}
 	if !r.Holds && len(r.Matches) > 0 {
 		b.WriteString("matches:\n")
-		for _, q := range r.Matches {
+		shown := r.Matches
+		if len(shown) > maxTextMatches {
+			shown = shown[len(shown)-maxTextMatches:]
+		}
+		if n := r.Count - len(shown); n > 0 {
+			fmt.Fprintf(&b, "  (%d older %s not listed)\n", n, plural(n, "match"))
+		}
+		for _, q := range shown {
 			fmt.Fprintf(&b, "  seq %d%s: %s\n", q.Seq, to(q), outcome(q))
 		}
 	}
@@ -538,8 +557,11 @@ func render(v any) string {
 }
 
 func plural(n int, noun string) string {
-	if n == 1 {
+	switch {
+	case n == 1:
 		return noun
+	case strings.HasSuffix(noun, "ch"):
+		return noun + "es"
 	}
 	return noun + "s"
 }

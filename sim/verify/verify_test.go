@@ -167,3 +167,25 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestBoundedAnswer: a journal with many matches lists the newest
+// MaxMatches and says how many more there were; the text lists ten.
+func TestBoundedAnswer(t *testing.T) {
+	var many []verify.Request
+	for i := range 150 {
+		many = append(many, verify.Request{Seq: uint64(i + 1), Token: "aaaa", Device: "ios17", Status: 200})
+	}
+	m, err := verify.Parse(strings.NewReader(`{"match":{"token":"aaaa"},"at_most":1}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := m.Evaluate(many)
+	if res.Count != 150 || len(res.Matches) != verify.MaxMatches || res.MoreMatches != 50 || res.Matches[0].Seq != 51 {
+		t.Errorf("count %d, %d listed from seq %d, %d more", res.Count, len(res.Matches), res.Matches[0].Seq, res.MoreMatches)
+	}
+	lines := strings.Split(strings.TrimRight(res.Text(), "\n"), "\n")
+	want := []string{"matches:", "  (140 older matches not listed)", "  seq 141 to ios17: accepted"}
+	if len(lines) != 13 || !cmp.Equal(lines[1:4], want) {
+		t.Errorf("text:\n%s", res.Text())
+	}
+}
