@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -25,6 +26,8 @@ type verifyCmd struct {
 	StateDir  string `name:"state-dir" env:"PUSHSIM_STATE_DIR" type:"path" placeholder:"DIR" help:"Where pushsim serve wrote pushsim.json, to find the API."`
 	MatchJSON string `name:"match-json" placeholder:"FILE|-" help:"A matcher as POST /api/v1/verify takes it ({\"match\": {...}, \"exactly\": 1}); the flags below add to it."`
 
+	Device      string   `name:"device" short:"d" placeholder:"NAME" help:"Match the token of this device's app (--app, or its first app), looked up on the API."`
+	App         string   `name:"app" placeholder:"BUNDLE" help:"With --device: the app whose token to match."`
 	Token       string   `name:"token" placeholder:"HEX" help:"Match the device token (case-insensitive)."`
 	Topic       string   `name:"topic" placeholder:"BUNDLE" help:"Match apns-topic."`
 	PushType    string   `name:"push-type" placeholder:"TYPE" help:"Match apns-push-type (alert, background, ...)."`
@@ -56,6 +59,12 @@ func (c *verifyCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
+	switch {
+	case c.Device != "" && v.Match.Token != "":
+		return usageErr("verify: --device %s and a token: give one of them", c.Device)
+	case c.App != "" && c.Device == "":
+		return usageErr("verify: --app needs --device")
+	}
 	// Check here too, so a bad matcher is a usage error before any I/O.
 	if _, err := v.Compile(); err != nil {
 		return usageErr("verify: %v", err)
@@ -64,12 +73,19 @@ func (c *verifyCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
+	ctx, cancel := context.WithTimeout(e.ctx, c.Timeout)
+	defer cancel()
+	if c.Device != "" {
+		tok, err := c.deviceToken(ctx, e, base)
+		if err != nil {
+			return err
+		}
+		v.Match.Token = tok
+	}
 	body, err := json.Marshal(v)
 	if err != nil {
 		return usageErr("verify: %v", err)
 	}
-	ctx, cancel := context.WithTimeout(e.ctx, c.Timeout)
-	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"verify", bytes.NewReader(body))
 	if err != nil {
 		return usageErr("verify: --api %q: %v", c.API, err)
@@ -265,4 +281,42 @@ func (c *verifyCmd) apiURL() (string, error) {
 	u = strings.TrimRight(u, "/")
 	u = strings.TrimSuffix(u, strings.TrimRight(inspect.Prefix, "/"))
 	return u + inspect.Prefix, nil
+}
+
+// deviceToken asks the API for the token of --device's app.
+func (c *verifyCmd) deviceToken(ctx context.Context, e *env, base string) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"devices/"+url.PathEscape(c.Device), nil)
+	if err != nil {
+		return "", usageErr("verify: --device %q: %v", c.Device, err)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		if errors.Is(e.ctx.Err(), context.Canceled) {
+			return "", e.ctx.Err()
+		}
+		return "", usageErr("verify: cannot reach the API at %s: %v (is pushsim serve running?)", base, err)
+	}
+	defer res.Body.Close()
+	var d struct {
+		Error string `json:"error"`
+		Apps  []struct {
+			BundleID string `json:"bundle_id"`
+			Token    string `json:"token"`
+		} `json:"apps"`
+	}
+	if err := json.NewDecoder(io.LimitReader(res.Body, 4<<20)).Decode(&d); err != nil {
+		return "", usageErr("verify: reading device %s from %s: %v", c.Device, base, err)
+	}
+	if res.StatusCode != http.StatusOK {
+		return "", usageErr("verify: --device: %s", d.Error)
+	}
+	for _, a := range d.Apps {
+		if c.App == "" || a.BundleID == c.App {
+			return a.Token, nil
+		}
+	}
+	if c.App != "" {
+		return "", usageErr("verify: device %s has no app %q", c.Device, c.App)
+	}
+	return "", usageErr("verify: device %s has no apps", c.Device)
 }

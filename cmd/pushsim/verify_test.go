@@ -82,6 +82,11 @@ func TestVerifyExitCodes(t *testing.T) {
 	}{
 		{"holds", "", []string{"--api", api, "--token", tok, "--accepted", "--payload", "/aps/category=poll", "--exactly", "1"}, 0,
 			"OK: want exactly 1 request matching {token d012dc1b…, accepted, /aps/category = poll}; found 1 among 2 requests", ""},
+		{"device", "", []string{"--api", api, "--device", "ios17", "--app", device.DefaultBundleID, "--exactly", "2"}, 0, "OK: want exactly 2 requests matching {token d012dc1b…}", ""},
+		{"device with nothing sent", "", []string{"--api", api, "-d", "ios15", "--at-least", "1"}, 1, "near misses: 2 closest requests: 2 to ios17 (d012dc1b…), not 48085574…", ""},
+		{"unknown device", "", []string{"--api", api, "--device", "ios99", "--exactly", "1"}, 2, "", `unknown device "ios99"`},
+		{"unknown app", "", []string{"--api", api, "--device", "ios17", "--app", "com.x", "--exactly", "1"}, 2, "", `device ios17 has no app "com.x"`},
+		{"device and token", "", []string{"--api", api, "--device", "ios17", "--token", tok, "--exactly", "1"}, 2, "", "give one of them"},
 		{"api with prefix, state dir", "", []string{"--state-dir", dir, "--topic", device.DefaultBundleID, "--at-least", "1"}, 0, "OK: want at least 1 request", ""},
 		{"match json file", "", []string{"--api", api + "/api/v1/", "--match-json", matchFile}, 0, "found 1 among 2", ""},
 		{"match json stdin, flags added", `{"match":{"payload":{"/aps/alert":{"contains":"abroad"}}}}`, []string{"--api", api, "--match-json", "-", "--reason", "DeviceTokenNotForTopic", "--exactly", "1"}, 0, "OK:", ""},
