@@ -100,7 +100,7 @@ func TestVerifyExitCodes(t *testing.T) {
 		{"negative", "", []string{"--api", api, "--at-least=-1"}, 2, "", "expected a count of 0 or more"},
 		{"not a number", "", []string{"--api", api, "--exactly", "one"}, 2, "", "expected a whole number"},
 		{"bad pointer", "", []string{"--api", api, "--payload", "aps/x=1", "--exactly", "1"}, 2, "", "match.payload.aps/x"},
-		{"bad match json", `{"match":{"tokn":"x"},"exactly":1}`, []string{"--api", api, "--match-json", "-"}, 2, "", `tokn: unknown field`},
+		{"bad match json", `{"match":{"tokn":"x"},"exactly":1}`, []string{"--api", api, "--match-json", "-"}, 2, "", `match.tokn: unknown field`},
 		{"bad api", "", []string{"--api", "localhost:1", "--exactly", "1"}, 2, "", "expected an http:// URL"},
 		{"api down", "", []string{"--api", "http://127.0.0.1:1", "--exactly", "1"}, 2, "", "cannot reach the API"},
 		{"unknown flag", "", []string{"--api", api, "--exactlyy", "1"}, 2, "", "unknown flag"},

@@ -128,7 +128,7 @@ func TestVerifyBadMatchers(t *testing.T) {
 	f := newFixture(t)
 	tests := []struct{ name, body, field, contains string }{
 		{"unknown top-level field", `{"match":{},"exactly":1,"times":2}`, "times", "unknown field"},
-		{"unknown match field", `{"match":{"tokn":"ab"},"exactly":1}`, "tokn", "one of token, topic"},
+		{"unknown match field", `{"match":{"tokn":"ab"},"exactly":1}`, "match.tokn", "one of token, topic"},
 		{"bad pointer", `{"match":{"payload":{"aps/category":"x"}},"exactly":1}`, "match.payload.aps/category", "start with /"},
 		{"bad escape", `{"match":{"payload":{"/a~2b":"x"}},"exactly":1}`, "match.payload./a~2b", "~ must be followed by 0 or 1"},
 		{"exists not bool", `{"match":{"payload":{"/aps":{"exists":"yes"}}},"exactly":1}`, "match.payload./aps", "true or false"},

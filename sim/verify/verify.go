@@ -145,26 +145,30 @@ func decodeStrict(data []byte, v *Verification) error {
 	}
 	if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 		f = strings.Trim(f, `"`)
-		return &FieldError{Field: f, Msg: "unknown field; expected " + knownFields(data)}
+		if inMatch(data) {
+			return &FieldError{Field: "match." + f, Msg: "unknown field; expected one of token, topic, push_type, priority, environment, status, reason, collapse_id, payload"}
+		}
+		return &FieldError{Field: f, Msg: "unknown field; expected one of match, exactly, at_least, at_most, since"}
 	}
 	return &FieldError{Msg: fmt.Sprintf("invalid JSON: %v", err)}
 }
 
-// knownFields lists the keys allowed where an unknown one was found: the
-// top level or match. It guesses from whether "match" parsed.
-func knownFields(data []byte) string {
+// inMatch reports whether the unknown field of data is inside match
+// (encoding/json does not say where): true when match alone does not
+// decode strictly.
+func inMatch(data []byte) bool {
 	var top map[string]json.RawMessage
-	if json.Unmarshal(data, &top) == nil {
-		if _, ok := top["match"]; ok {
-			var m RequestMatch
-			d := json.NewDecoder(bytes.NewReader(top["match"]))
-			d.DisallowUnknownFields()
-			if d.Decode(&m) != nil {
-				return "one of token, topic, push_type, priority, environment, status, reason, collapse_id, payload"
-			}
-		}
+	if json.Unmarshal(data, &top) != nil {
+		return false
 	}
-	return "one of match, exactly, at_least, at_most, since"
+	raw, ok := top["match"]
+	if !ok {
+		return false
+	}
+	var m RequestMatch
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.DisallowUnknownFields()
+	return d.Decode(&m) != nil
 }
 
 // Count is the kind of count a Verification asks for.
