@@ -119,6 +119,14 @@ type Record struct {
 	ApnsID   string        `json:"apns_id"`
 	UniqueID string        `json:"apns_unique_id,omitempty"`
 	Latency  time.Duration `json:"latency"`
+	// Connection numbers the connection the request came on (1, 2, … in
+	// order of acceptance, per server); 0 in-process. FaultRule.Connection
+	// matches it.
+	Connection uint64 `json:"connection,omitempty"`
+	// Frame describes the frame-level fault applied to the request
+	// (FaultRule.Frame), e.g. "RST_STREAM REFUSED_STREAM"; Status is then 0
+	// when the fault took the place of APNs' answer.
+	Frame string `json:"frame,omitempty"`
 	// Notification is set when the request reached the Router (accepted, or
 	// refused by the Router or the rate limit after it); nil when an
 	// earlier check rejected it. Deliver only when Accepted().

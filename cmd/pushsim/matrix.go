@@ -62,7 +62,7 @@ func (c *matrixCmd) Run(e *env) error {
 		return nil
 	}
 	st := screen.NewStyles(isDarkTerminal(e))
-	out := screen.Matrix(screen.ColumnsOf(m, bundle), screen.MatrixOptions{Width: c.width(e), Notes: c.Notes}, &st)
+	out := screen.Matrix(drawColumns(m, bundle), screen.MatrixOptions{Width: c.width(e), Notes: c.Notes}, &st)
 	// lipgloss.Fprintln downsamples to what stdout can show and strips
 	// colour when it is not a terminal (charm-v2.md gotcha 11).
 	if _, err := lipgloss.Fprintln(e.stdout, out); err != nil {
@@ -96,4 +96,16 @@ func isDarkTerminal(e *env) bool {
 		return true
 	}
 	return lipgloss.HasDarkBackground(in, out)
+}
+
+// drawColumns is the drawing's columns, each with the icon badge line
+// under its screens (apns.md#U43).
+func drawColumns(m matrix.Matrix, bundle string) []screen.Column {
+	cols := screen.ColumnsOf(m, bundle)
+	for i := range cols {
+		if line := m.Devices[i].BadgeLine(); line != "" {
+			cols[i].Findings = append([]string{line}, cols[i].Findings...)
+		}
+	}
+	return cols
 }

@@ -2,6 +2,7 @@ package inspect
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -209,6 +210,41 @@ type ActionRequest struct {
 	Action string `json:"action"`
 	// Text is the typed reply of a text-input action (iOS 9+).
 	Text string `json:"text,omitempty"`
+	// Context is where the user answers (e.g. "alert-options"); by default
+	// where the notification is now (apns.md#U41).
+	Context device.Context `json:"context,omitempty"`
+}
+
+// tapConflict is the 409 answer to a tap the screen cannot reach: Reason
+// is "action-not-reachable", "ambiguous-tap" or "context-not-shown";
+// ShownIn are the contexts to choose from with the request's "context"
+// (apns.md#U41, U48).
+type tapConflict struct {
+	Error   string           `json:"error"`
+	Reason  string           `json:"reason"`
+	Context device.Context   `json:"context,omitempty"`
+	ShownIn []device.Context `json:"shown_in,omitempty"`
+}
+
+// writeTapConflict answers 409 for a tap refused by what the screen
+// shows, and reports whether err was one.
+func writeTapConflict(w http.ResponseWriter, err error) bool {
+	var nr *world.ActionNotReachableError
+	var amb *world.AmbiguousTapError
+	var ce *world.ContextError
+	body := tapConflict{Error: err.Error()}
+	switch {
+	case errors.As(err, &nr):
+		body.Reason, body.Context, body.ShownIn = "action-not-reachable", nr.Context, nr.ShownIn
+	case errors.As(err, &amb):
+		body.Reason = "ambiguous-tap"
+	case errors.As(err, &ce):
+		body.Reason, body.Context, body.ShownIn = "context-not-shown", ce.Context, ce.Shows
+	default:
+		return false
+	}
+	writeJSON(w, http.StatusConflict, body)
+	return true
 }
 
 // actionBody is the answer of a tap: the events that followed at once.
@@ -230,9 +266,11 @@ func (a *API) postAction(w http.ResponseWriter, r *http.Request) {
 	if id == LatestNotification {
 		id = "" // the World's word for the newest notification shown
 	}
-	events, err := a.world.Tap(r.Context(), r.PathValue("name"), id, req.Action, req.Text)
+	events, err := a.world.TapIn(r.Context(), r.PathValue("name"), id, req.Action, req.Text, req.Context)
 	if err != nil {
-		writeWorldError(w, err)
+		if !writeTapConflict(w, err) {
+			writeWorldError(w, err)
+		}
 		return
 	}
 	if events == nil {
