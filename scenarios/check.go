@@ -68,6 +68,8 @@ func (s *Scenario) checkStep(st *Step) string {
 				return s.unknownDevice(m.Device)
 			}
 		}
+	case st.ExpectRequests != nil:
+		return s.checkRequests(st.ExpectRequests)
 	case st.Fault != nil:
 		f := st.Fault
 		if f.Reason == "" && f.Status == 0 && f.Latency == 0 {
@@ -208,3 +210,28 @@ func (s *Scenario) unknownDevice(name string) string {
 }
 
 var previewSettings = []device.Previews{device.PreviewsAlways, device.PreviewsWhenUnlocked, device.PreviewsNever}
+
+// checkRequests checks an expect_requests step: the matcher compiles and
+// device, when given, names a device of the fleet with that app.
+func (s *Scenario) checkRequests(e *RequestsExpect) string {
+	if _, err := e.Compile(); err != nil {
+		return err.Error()
+	}
+	if e.Device == "" {
+		if e.App != "" {
+			return "app needs device: the token is the device's app's"
+		}
+		return ""
+	}
+	if e.Match.Token != "" {
+		return "both device and match.token: expected one of them"
+	}
+	d := s.device(e.Device)
+	if d == nil {
+		return s.unknownDevice(e.Device)
+	}
+	if e.App != "" && d.App(e.App) == nil {
+		return fmt.Sprintf("device %s has no app %q", e.Device, e.App)
+	}
+	return ""
+}

@@ -108,6 +108,11 @@ func parse(filename string, data []byte, dir string, readFile func(string) ([]by
 		if err != nil {
 			return nil, err
 		}
+		if st.ExpectRequests != nil {
+			if err := requestsError(filename, node, st, i); err != nil {
+				return nil, err
+			}
+		}
 		if msg := s.checkStep(st); msg != "" {
 			return nil, fail(st.Line, st.Column, "step %d (%s): %s", i+1, st.Kind(), msg)
 		}

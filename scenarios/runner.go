@@ -14,6 +14,7 @@ import (
 	"github.com/pushsim/pushsim/sim/clock"
 	"github.com/pushsim/pushsim/sim/device"
 	"github.com/pushsim/pushsim/sim/harness"
+	"github.com/pushsim/pushsim/sim/verify"
 	"github.com/pushsim/pushsim/sim/world"
 )
 
@@ -198,6 +199,9 @@ type run struct {
 	// mark is the last event seen by an expect_events step.
 	mark   uint64
 	tmpdir string
+	// journal holds every request the fake servers saw, for
+	// expect_requests.
+	journal *verify.Journal
 }
 
 func newRun(ctx context.Context, s *Scenario, opts Options) (*run, error) {
@@ -211,7 +215,8 @@ func newRun(ctx context.Context, s *Scenario, opts Options) (*run, error) {
 	}
 	clock := clock.NewVirtual(start)
 	log := world.NewEventLogClock(opts.LogSize, clock)
-	r := &run{s: s, ctx: ctx, start: start, clock: clock, log: log, devices: devices, senders: map[string]sender{}}
+	r := &run{s: s, ctx: ctx, start: start, clock: clock, log: log, devices: devices, senders: map[string]sender{},
+		journal: verify.NewJournal(0)}
 	if usesWebhook(s, devices) {
 		status := 200
 		if s.Webhook != nil && s.Webhook.Status != 0 {
@@ -223,7 +228,7 @@ func newRun(ctx context.Context, s *Scenario, opts Options) (*run, error) {
 		substituteFleet(devices, r.hook.url)
 	}
 	h, err := harness.Start(ctx, harness.Config{
-		Fleet: devices, Clock: clock, Log: log, Environment: s.Environment,
+		Fleet: devices, Clock: clock, Log: log, Environment: s.Environment, Observer: r.journal,
 	})
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("starting the harness: %w", err), r.close())
@@ -319,6 +324,8 @@ func (r *run) step(i int, st *Step) error {
 		return r.expectLint(st.ExpectLint)
 	case st.ExpectStacks != nil:
 		return r.expectStacks(st.ExpectStacks)
+	case st.ExpectRequests != nil:
+		return r.expectRequests(st.ExpectRequests)
 	}
 	return errors.New("empty step")
 }

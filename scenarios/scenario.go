@@ -7,6 +7,7 @@ import (
 
 	"github.com/pushsim/pushsim/fakeapns"
 	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/verify"
 	"github.com/pushsim/pushsim/sim/world"
 )
 
@@ -75,6 +76,7 @@ type Step struct {
 	Exec           *ExecStep       `yaml:"exec,omitempty" json:"exec,omitempty"`
 	ExpectLint     *LintExpect     `yaml:"expect_lint,omitempty" json:"expect_lint,omitempty"`
 	ExpectStacks   *StacksExpect   `yaml:"expect_stacks,omitempty" json:"expect_stacks,omitempty"`
+	ExpectRequests *RequestsExpect `yaml:"expect_requests,omitempty" json:"expect_requests,omitempty"`
 
 	// Line and Column locate the step in its file (1-based; 0 when built
 	// in code).
@@ -87,7 +89,7 @@ type Step struct {
 func StepKinds() []string {
 	return []string{
 		"send", "expect_response", "expect_screen", "tap", "dismiss", "reply", "set",
-		"advance", "expect_events", "fault", "exec", "expect_lint", "expect_stacks",
+		"advance", "expect_events", "fault", "exec", "expect_lint", "expect_stacks", "expect_requests",
 	}
 }
 
@@ -120,6 +122,7 @@ func (s *Step) kinds() []string {
 	add(s.Exec != nil, "exec")
 	add(s.ExpectLint != nil, "expect_lint")
 	add(s.ExpectStacks != nil, "expect_stacks")
+	add(s.ExpectRequests != nil, "expect_requests")
 	return k
 }
 
@@ -482,6 +485,21 @@ type FindingMatch struct {
 	// Versions is the range of iOS versions the finding concerns, as lint
 	// prints it (e.g. 8-9).
 	Versions string `yaml:"versions,omitempty" json:"versions,omitempty"`
+}
+
+// RequestsExpect verifies what the backend sent to the fake APNs (an
+// exec step's sender, or send steps), accepted and rejected requests
+// alike: the matcher of POST /api/v1/verify and `pushsim verify`.
+type RequestsExpect struct {
+	// Device stands for match.token: the token of the device's app (App,
+	// or its first app).
+	Device string `yaml:"device,omitempty" json:"device,omitempty"`
+	// App is the bundle id whose token device stands for; the device's
+	// first app by default.
+	App string `yaml:"app,omitempty" json:"app,omitempty"`
+	// Verification is match, exactly | at_least | at_most, and since (a
+	// request sequence number of this run; 0 counts every request).
+	verify.Verification `yaml:",inline"`
 }
 
 // Duration is a time.Duration written as "31s" or "1m30s".

@@ -146,7 +146,9 @@ func (r *run) server(env fakeapns.Environment) (*fakeapns.Server, error) {
 	}
 	if r.other == nil {
 		srv, err := fakeapns.Start(r.ctx, fakeapns.Config{
-			Environment: env, Router: r.world, Observer: r.world, CA: r.h.Server.CA(),
+			Environment: env, Router: r.world, CA: r.h.Server.CA(),
+			// The World delivers first, then the journal records.
+			Observer: fakeapns.ObserverFunc(func(rec fakeapns.Record) { r.world.Observe(rec); r.journal.Observe(rec) }),
 		})
 		if err != nil {
 			return nil, fmt.Errorf("starting the %s server: %w", env, err)
