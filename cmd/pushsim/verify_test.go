@@ -94,7 +94,7 @@ func TestVerifyExitCodes(t *testing.T) {
 			"near misses: 2 requests to this token: 1 rejected DeviceTokenNotForTopic, 1 with category poll, not fraud_alert", ""},
 		{"too many", "", []string{"--api", api, "--token", tok, "--at-most", "1"}, 1, "  seq 2 to ios17: rejected 400 DeviceTokenNotForTopic", ""},
 		{"comma in a value", "", []string{"--api", api, "--payload-contains", `/aps={"alert":"Pizza?","category":"poll"}`, "--exactly", "1"}, 0, "found 1", ""},
-		{"json", "", []string{"--api", api, "--payload-absent", "/aps", "--exactly", "1", "--json"}, 1, `"holds": false`, ""},
+		{"json", "", []string{"--api", api, "--payload-absent", "/aps", "--exactly", "1", "--json"}, 1, `"holds":false`, ""},
 		{"no count", "", []string{"--api", api, "--token", tok}, 2, "", "missing count"},
 		{"two counts", "", []string{"--api", api, "--exactly", "1", "--at-most", "2"}, 2, "", "give one of --exactly, --at-least, --at-most"},
 		{"negative", "", []string{"--api", api, "--at-least=-1"}, 2, "", "expected a count of 0 or more"},
