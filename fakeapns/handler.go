@@ -58,6 +58,10 @@ var checkOrder = [...]step{
 // ServeHTTP answers one provider-API request exactly as APNs would.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	if c := s.cfg.Counters; c != nil {
+		c.Streams.Add(1)
+		defer c.Streams.Add(-1)
+	}
 	if r.ProtoMajor < 2 {
 		s.refuseHTTP1(w, r, start)
 		return

@@ -141,7 +141,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 }
 
 func (s *Server) httpServer(p http.Protocols) *http.Server {
-	return &http.Server{
+	srv := &http.Server{
 		Handler:           s,
 		Protocols:         &p,
 		ConnContext:       connContext,
@@ -156,6 +156,10 @@ func (s *Server) httpServer(p http.Protocols) *http.Server {
 			MaxConcurrentStreams: s.cfg.MaxConcurrentStreams,
 		},
 	}
+	if s.cfg.Counters != nil {
+		srv.ConnState = s.cfg.Counters.connState
+	}
+	return srv
 }
 
 func (s *Server) serve(srv *http.Server, ln net.Listener) {

@@ -39,6 +39,7 @@ type cli struct {
 	Run     runCmd           `cmd:"" help:"Replay scenario files (YAML) against the simulated flow; exit 1 when one fails."`
 	Lint    lintCmd          `cmd:"" help:"Check a payload against every iOS version: findings with rule, severity, versions and a fix."`
 	Serve   serveCmd         `cmd:"" help:"Run a fake APNs (development and production) with device tokens, credentials and an inspection API, for any backend."`
+	Tokens  tokensCmd        `cmd:"" help:"Print synthetic device tokens (for serve --synthetic), one per line."`
 	Version kong.VersionFlag `help:"Print the version and exit."`
 }
 

@@ -19,6 +19,7 @@ type serveCmd struct {
 	Fleet            string `name:"fleet" env:"PUSHSIM_FLEET" type:"existingfile" placeholder:"FILE" help:"YAML fleet (devices and apps) replacing the default fleet."`
 	Record           string `name:"record" env:"PUSHSIM_RECORD" type:"path" placeholder:"FILE.jsonl" help:"Append every event to this file as JSON lines."`
 	Verbose          bool   `short:"v" env:"PUSHSIM_VERBOSE" help:"Log connection-level errors (TLS handshakes, HTTP/2) on stderr."`
+	loadFlags        `embed:""`
 }
 
 // Run starts the server, prints the banner and serves until SIGINT or
@@ -35,6 +36,11 @@ func (c *serveCmd) Run(e *env) error {
 		}
 		cfg.Fleet = fleet
 	}
+	synth, err := c.fleet(c.StateDir)
+	if err != nil {
+		return err
+	}
+	cfg.Synthetic = synth
 	if c.Verbose {
 		cfg.ErrorLog = log.New(e.stderr, "pushsim serve: ", log.LstdFlags)
 	}

@@ -31,12 +31,10 @@ type Config struct {
 	Unregistered float64
 }
 
-// Validate reports the first impossible setting, naming the flag a user
-// would have set.
+// Validate reports the first impossible number, naming the flag a user
+// would have set; the seed is New's to check.
 func (c Config) Validate() error {
 	switch {
-	case c.Seed == nil:
-		return fmt.Errorf("synthetic devices need a seed")
 	case c.Devices < 0 || c.Devices > MaxDevices:
 		return fmt.Errorf("--synthetic %d: want 0 to %d", c.Devices, MaxDevices)
 	case !(c.Sample >= 0 && c.Sample <= 1): // also catches NaN
@@ -65,6 +63,9 @@ type Fleet struct {
 func New(cfg Config) (*Fleet, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
+	}
+	if cfg.Seed == nil {
+		return nil, fmt.Errorf("synthetic devices need a seed")
 	}
 	return &Fleet{cfg: cfg, sampleBelow: threshold(cfg.Sample), unregBelow: threshold(cfg.Unregistered)}, nil
 }
