@@ -52,7 +52,9 @@ go build -o "$work/loadtest" ./loadtest
 printf '{"aps":{"alert":{"title":"Load","body":"test"},"category":"INVITE"}}' >"$work/payload.json"
 
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
-json() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }
+# json FILE KEY: a top-level string of pushsim.json (no jq or python in
+# Debian's base).
+json() { sed -n "s/^  \"$2\": \"\(.*\)\",\{0,1\}$/\1/p" "$1"; }
 
 # --- pushsim serve with a million synthetic devices -------------------------
 state="$work/state"
@@ -166,7 +168,7 @@ fi
 echo "RSS after everything: $(awk -v r="$(rss_kb "$serve_pid")" 'BEGIN { printf "%.1f", r / 1024 }') MB"
 
 # --- metrics counted every request -----------------------------------------
-counted=$(curl -sf "$api/api/v1/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["requests"])')
+counted=$(curl -sf "$api/api/v1/stats" | sed -n 's/^  "requests": \([0-9]*\),$/\1/p')
 echo "metrics: /api/v1/stats counted $counted requests; the script sent $sent to pushsim"
 if [ "$counted" != "$sent" ]; then
   echo "loadtest: metrics missed requests" >&2

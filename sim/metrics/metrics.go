@@ -65,7 +65,6 @@ type Metrics struct {
 	// call, this is one map read.
 	series sync.Map // seriesKey → *series
 	lat    [2]prometheus.Observer
-	fleet  atomic.Uint64 // accepted requests to fleet devices
 }
 
 type seriesKey struct {
@@ -98,7 +97,7 @@ func New(src Sources) *Metrics {
 	m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
 		Name: "pushsim_deliveries_total", Help: "Accepted notifications delivered to the fleet's simulated devices.",
 		ConstLabels: prometheus.Labels{"devices": "fleet"},
-	}, func() float64 { return float64(m.fleet.Load()) }))
+	}, func() float64 { return float64(m.fleetDeliveries()) }))
 	if c := src.Counters; c != nil {
 		gauge := func(name, help string, f func() float64) {
 			m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, f))
@@ -176,17 +175,23 @@ func (m *Metrics) count(r fakeapns.Record) {
 	} else {
 		m.lat[0].Observe(r.Latency.Seconds())
 	}
-	if r.Accepted() && (m.src.Synthetic == nil || !m.isSynthetic(r)) {
-		m.fleet.Add(1)
-	}
 }
 
-func (m *Metrics) isSynthetic(r fakeapns.Record) bool {
-	if r.Notification == nil {
-		return false
+// fleetDeliveries is the accepted requests less the synthetic devices'
+// (counted by the fleet), so that no request pays for a second token
+// check here.
+func (m *Metrics) fleetDeliveries() uint64 {
+	var accepted uint64
+	m.series.Range(func(k, v any) bool {
+		if k.(seriesKey).status == http.StatusOK {
+			accepted += v.(*series).n.Load()
+		}
+		return true
+	})
+	if f := m.src.Synthetic; f != nil {
+		accepted -= min(accepted, f.Stats().Accepted)
 	}
-	_, ok := m.src.Synthetic.Lookup(r.Environment, r.Notification.Token)
-	return ok
+	return accepted
 }
 
 // Handler serves the Prometheus text format (GET /metrics).
@@ -268,7 +273,7 @@ func (m *Metrics) Snapshot() Stats {
 		st.Connections, st.Streams = c.Conns.Load(), c.Streams.Load()
 		st.JWTVerified, st.JWTCacheHits = c.JWTVerifications.Load(), c.JWTCacheHits.Load()
 	}
-	st.Deliveries.Fleet = m.fleet.Load()
+	st.Deliveries.Fleet = m.fleetDeliveries()
 	if l := m.src.Log; l != nil {
 		st.EventLog = EventLogStats{Events: l.Last(), Capacity: l.Capacity(), Dropped: dropped(l)}
 	}
