@@ -7,7 +7,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/asn1"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -16,19 +15,6 @@ import (
 	"os"
 	"time"
 )
-
-// Apple's OIDs in push certificates (apns.md#A12, A13). The topic list
-// extension is encoded here as a plain SEQUENCE OF UTF8String: Apple's own
-// encoding is undocumented, and only this server reads it.
-var (
-	oidUID             = asn1.ObjectIdentifier{0, 9, 2342, 19200300, 100, 1, 1}
-	oidPushDevelopment = asn1.ObjectIdentifier{1, 2, 840, 113635, 100, 6, 3, 1}
-	oidPushProduction  = asn1.ObjectIdentifier{1, 2, 840, 113635, 100, 6, 3, 2}
-	oidPushTopics      = asn1.ObjectIdentifier{1, 2, 840, 113635, 100, 6, 3, 6}
-)
-
-// asn1Null is the DER of ASN.1 NULL, the value of the environment markers.
-var asn1Null = []byte{0x05, 0x00}
 
 // CA is the certificate authority of one fake APNs: it signs the server's
 // TLS certificate and the providers' client certificates. Persist it with
@@ -237,7 +223,7 @@ func (c *CA) IssueClientCertificate(spec ClientCertSpec) (tls.Certificate, error
 			return tls.Certificate{}, fmt.Errorf("fakeapns: client certificate: unknown environment %q", e)
 		}
 	}
-	topics, err := asn1.Marshal(append([]string{spec.Topic}, spec.ExtraTopics...))
+	topics, err := marshalTopics(append([]string{spec.Topic}, spec.ExtraTopics...))
 	if err != nil {
 		return tls.Certificate{}, fmt.Errorf("fakeapns: client certificate topics: %w", err)
 	}
@@ -282,34 +268,6 @@ type certBinding struct {
 
 // parseCertBinding reads Apple's markers from a client certificate.
 func parseCertBinding(cert *x509.Certificate) (certBinding, error) {
-	var b certBinding
-	for _, n := range cert.Subject.Names {
-		if n.Type.Equal(oidUID) {
-			if s, ok := n.Value.(string); ok {
-				b.subject = s
-			}
-		}
-	}
-	for _, e := range cert.Extensions {
-		switch {
-		case e.Id.Equal(oidPushDevelopment):
-			b.envs = append(b.envs, Development)
-		case e.Id.Equal(oidPushProduction):
-			b.envs = append(b.envs, Production)
-		case e.Id.Equal(oidPushTopics):
-			if rest, err := asn1.Unmarshal(e.Value, &b.topics); err != nil || len(rest) > 0 {
-				return b, errors.New("malformed topic extension")
-			}
-		}
-	}
-	if b.subject == "" {
-		return b, errors.New("no UID (bundle id) in the subject")
-	}
-	if len(b.envs) == 0 {
-		return b, errors.New("no APNs environment extension")
-	}
-	if len(b.topics) == 0 {
-		b.topics = []string{b.subject}
-	}
-	return b, nil
+	pc, err := ParsePushCertificate(cert)
+	return certBinding{subject: pc.BundleID, topics: pc.Topics, envs: pc.Environments}, err
 }

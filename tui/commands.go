@@ -9,7 +9,6 @@ import (
 
 	"github.com/pushsim/pushsim/sim/device"
 	"github.com/pushsim/pushsim/sim/lint"
-	"github.com/pushsim/pushsim/tui/screen"
 )
 
 // Messages from commands and from the event log.
@@ -204,7 +203,7 @@ func lintDraft(d Draft, v device.Version, app *device.App) []string {
 	fs := lint.Lint(d.Body, lint.Target{App: app, Versions: []device.Version{v}, PushType: d.PushType, Priority: d.Priority, Topic: d.Topic})
 	out := make([]string, len(fs))
 	for i, f := range fs {
-		out[i] = screen.FindingLine(f)
+		out[i] = f.String()
 	}
 	return out
 }

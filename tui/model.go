@@ -13,7 +13,6 @@ import (
 
 	"github.com/pushsim/pushsim/sim/device"
 	"github.com/pushsim/pushsim/sim/provider"
-	"github.com/pushsim/pushsim/tui/screen"
 )
 
 // Options configure the TUI.
@@ -343,6 +342,6 @@ func (m *Model) fullHelp(w int) string {
 		blocks = append(blocks, hm.FullHelpView(groups[start:i]))
 		start = i
 	}
-	blocks = append(blocks, "", m.common.Styles.Dim.Render(screen.Legend))
+	blocks = append(blocks, "", m.common.Styles.Dim.Render(device.MarksLegend))
 	return strings.Join(blocks, "\n\n")
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/pushsim/pushsim/sim/device"
@@ -90,21 +91,12 @@ func findApp(fleet []*device.Device, bundle string) (*device.App, []string) {
 			if a.BundleID == bundle {
 				return a, nil
 			}
-			if !contains(known, a.BundleID) {
+			if !slices.Contains(known, a.BundleID) {
 				known = append(known, a.BundleID)
 			}
 		}
 	}
 	return nil, known
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // writeFindings prints one block per finding: severity, rule, versions,

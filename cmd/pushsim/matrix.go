@@ -27,42 +27,6 @@ type matrixCmd struct {
 	Width   int    `help:"Width to fit the drawing to (default: the terminal's, else $$COLUMNS, else 120)." env:"PUSHSIM_WIDTH"`
 }
 
-// matrixEntry is one device in `pushsim matrix --json`.
-type matrixEntry struct {
-	Device        string               `json:"device"`
-	Model         string               `json:"model"`
-	IOS           string               `json:"ios"`
-	App           string               `json:"app"`
-	Installed     bool                 `json:"installed"`
-	Presentations []matrixPresentation `json:"presentations"`
-	Findings      []matrixFinding      `json:"findings"`
-}
-
-type matrixPresentation struct {
-	Context  device.Context `json:"context"`
-	Style    device.Style   `json:"style"`
-	Title    string         `json:"title"`
-	Subtitle string         `json:"subtitle,omitempty"`
-	Body     string         `json:"body"`
-	Buttons  []matrixButton `json:"buttons"`
-	Notes    []string       `json:"notes,omitempty"`
-}
-
-type matrixButton struct {
-	ID          string `json:"id"`
-	Title       string `json:"title"`
-	Destructive bool   `json:"destructive"`
-	Foreground  bool   `json:"foreground"`
-	TextInput   bool   `json:"text_input"`
-}
-
-// matrixFinding is a lint finding that concerns one device.
-type matrixFinding struct {
-	Rule     string `json:"rule"`
-	Severity string `json:"severity"`
-	Message  string `json:"message"`
-}
-
 func (c *matrixCmd) Run(e *env) error {
 	pf, err := device.ReadPayloadFile(c.Payload, e.stdin)
 	if err != nil {
@@ -89,11 +53,10 @@ func (c *matrixCmd) Run(e *env) error {
 		}
 		return usageErr("%s: %w", c.Payload, err)
 	}
-	entries := matrixEntries(m, bundle)
 	if c.JSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(entries); err != nil {
+		if err := enc.Encode(m); err != nil {
 			return fmt.Errorf("write JSON: %w", err)
 		}
 		return nil
@@ -106,32 +69,6 @@ func (c *matrixCmd) Run(e *env) error {
 		return fmt.Errorf("write matrix: %w", err)
 	}
 	return nil
-}
-
-// matrixEntries is the JSON shape of the matrix.
-func matrixEntries(m matrix.Matrix, bundle string) []matrixEntry {
-	entries := make([]matrixEntry, 0, len(m.Devices))
-	for _, col := range m.Devices {
-		me := matrixEntry{Device: col.Device, Model: col.Model, IOS: col.Version.String(), App: bundle,
-			Installed: len(col.Presentations) > 0, Presentations: []matrixPresentation{}, Findings: []matrixFinding{}}
-		for _, p := range col.Presentations {
-			me.Presentations = append(me.Presentations, toMatrixPresentation(p))
-		}
-		for _, f := range col.Findings {
-			me.Findings = append(me.Findings, matrixFinding{Rule: f.Rule, Severity: string(f.Severity), Message: f.Message})
-		}
-		entries = append(entries, me)
-	}
-	return entries
-}
-
-func toMatrixPresentation(p device.Presentation) matrixPresentation {
-	mp := matrixPresentation{Context: p.Context, Style: p.Style, Title: p.Title, Subtitle: p.Subtitle, Body: p.Body,
-		Buttons: make([]matrixButton, 0, len(p.Buttons)), Notes: p.Notes}
-	for _, b := range p.Buttons {
-		mp.Buttons = append(mp.Buttons, matrixButton{ID: b.ID, Title: b.Title, Destructive: b.Destructive, Foreground: b.Foreground, TextInput: b.TextInput})
-	}
-	return mp
 }
 
 // width is the width to fit: the flag, the terminal's, $COLUMNS, or 120.

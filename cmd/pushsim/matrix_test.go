@@ -10,6 +10,8 @@ import (
 
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/pushsim/pushsim/sim/matrix"
 )
 
 const matrixPoll = `{"aps":{"alert":"Lunch poll: pizza today?","category":"poll"}}`
@@ -42,12 +44,12 @@ func TestMatrixJSON(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %s", code, errs)
 	}
-	var got []matrixEntry
+	var got []matrix.Entry
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("bad JSON: %v\n%s", err, out)
 	}
 	// What the done-when asks: the legacy alert on iOS 7, OK/NOK on iOS 8.
-	alertButtons := map[string][]matrixButton{}
+	alertButtons := map[string][]matrix.EntryButton{}
 	for _, e := range got {
 		for _, p := range e.Presentations {
 			if p.Context == "alert" {
@@ -55,7 +57,7 @@ func TestMatrixJSON(t *testing.T) {
 			}
 		}
 	}
-	want := map[string][]matrixButton{
+	want := map[string][]matrix.EntryButton{
 		"ios7": {{ID: "close", Title: "Close"}, {ID: "view", Title: "View", Foreground: true}},
 		// The actions, then the system's Close (apns.md#V32).
 		"ios8": {{ID: "OK", Title: "OK"}, {ID: "NOK", Title: "NOK"}, {ID: "close", Title: "Close"}},
@@ -103,7 +105,7 @@ func TestMatrixFindingsPerDevice(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	var got []matrixEntry
+	var got []matrix.Entry
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatal(err)
 	}

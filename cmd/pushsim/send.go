@@ -247,7 +247,10 @@ func printDelivery(w io.Writer, wd *world.World, events []world.Event, d *device
 		return
 	}
 	for _, p := range delivered[i].Presentations {
-		fmt.Fprintf(w, "  %-20s %s\n", p.Context, screenLine(p))
+		fmt.Fprintf(w, "  %-20s %s\n", string(p.Context)+":", p.Line())
+		for _, n := range p.Notes {
+			fmt.Fprintf(w, "      · %s\n", n)
+		}
 	}
 	for _, ev := range events {
 		if ev.Kind == world.EventLint && ev.ApnsID == res.ApnsID {
@@ -267,49 +270,6 @@ func printDelivery(w io.Writer, wd *world.World, events []world.Event, d *device
 			}
 		}
 	}
-}
-
-// screenLine is one Presentation on one line: style, text and buttons.
-func screenLine(p device.Presentation) string {
-	if p.Style == device.StyleNone || p.Style == device.StyleForegroundSilent {
-		s := "(nothing shown)"
-		if p.Style == device.StyleForegroundSilent {
-			s = "(no UI: handed to the running app)"
-		}
-		if len(p.Notes) > 0 {
-			s += "  " + p.Notes[0]
-		}
-		return s
-	}
-	var parts []string
-	if p.Title != "" {
-		parts = append(parts, strconv.Quote(p.Title))
-	}
-	if p.Subtitle != "" {
-		parts = append(parts, strconv.Quote(p.Subtitle))
-	}
-	if p.Body != "" || len(parts) == 0 {
-		parts = append(parts, strconv.Quote(p.Body))
-	}
-	line := strings.Join(parts, " / ")
-	if p.Slider != "" {
-		line += "  (" + p.Slider + ")"
-	}
-	if len(p.Buttons) == 0 {
-		return line + "  (no buttons)"
-	}
-	var bs []string
-	for _, b := range p.Buttons {
-		label := b.Title
-		if b.Destructive {
-			label += " (destructive)"
-		}
-		if b.TextInput {
-			label += " (text)"
-		}
-		bs = append(bs, "["+label+"]")
-	}
-	return line + "  " + strings.Join(bs, " ")
 }
 
 // printTap prints the events that followed a tap, or why it could not be

@@ -10,8 +10,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/pushsim/pushsim/sim/device"
 )
 
 // runCLI runs pushsim in-process, as a user would from a shell.
@@ -185,22 +183,6 @@ func TestSendSilentSaysWhatTheAppIsTold(t *testing.T) {
 	want := []string{"ios6", "suppressed", "ios10", "wake", "completion"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s\n%s", diff, out)
-	}
-}
-
-func TestScreenLine(t *testing.T) {
-	tests := []struct {
-		p    device.Presentation
-		want string
-	}{
-		{device.Presentation{Style: device.StyleBanner, Title: "Only a title"}, `"Only a title"  (no buttons)`},
-		{device.Presentation{Style: device.StyleBanner, Title: "Bill", Body: "Due"}, `"Bill" / "Due"  (no buttons)`},
-		{device.Presentation{Style: device.StyleBanner}, `""  (no buttons)`},
-	}
-	for _, tt := range tests {
-		if diff := cmp.Diff(tt.want, screenLine(tt.p)); diff != "" {
-			t.Errorf("%+v (-want +got):\n%s", tt.p, diff)
-		}
 	}
 }
 

@@ -14,22 +14,6 @@ import (
 	"github.com/pushsim/pushsim/fakeapns"
 )
 
-// TestCapabilityTableGolden keeps the whole table in
-// testdata/golden/capabilities.json, so that a change to any version rule
-// shows up in review as a readable diff.
-func TestCapabilityTableGolden(t *testing.T) {
-	rows := CapabilityTable()
-	var ids []string
-	for _, r := range rows {
-		ids = append(ids, r.Row)
-	}
-	want := []string{"V03", "V04", "V05", "V06", "V07", "V08", "V09", "V10", "V11", "V12", "V13", "V14", "V15", "V16", "V17", "V18"}
-	if diff := cmp.Diff(want, ids); diff != "" {
-		t.Fatalf("rows (-want +got):\n%s", diff)
-	}
-	compareGolden(t, filepath.Join("testdata", "golden", "capabilities.json"), rows)
-}
-
 func TestCapabilitiesOf(t *testing.T) {
 	tests := []struct {
 		v        string

@@ -1,10 +1,11 @@
 package device
 
 import (
-	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -13,14 +14,6 @@ import (
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
-
-// goldenDevice is one device's renderings in a golden file.
-type goldenDevice struct {
-	Device        string         `json:"device"`
-	IOS           Version        `json:"ios"`
-	Locked        bool           `json:"locked,omitempty"`
-	Presentations []Presentation `json:"presentations"`
-}
 
 // loadNotification reads a payload from testdata/payloads.
 func loadNotification(t testing.TB, name string) Notification {
@@ -38,47 +31,91 @@ func loadNotification(t testing.TB, name string) Notification {
 
 // TestRenderGolden renders every payload of testdata/payloads on every
 // device of the default fleet in every context, and compares with
-// testdata/golden/<payload>.json (go test -run Golden -update rewrites).
+// testdata/golden/<payload>.txt: one line per device and context
+// (goldenLine), each followed by its notes, so that a reviewer can read
+// every line against apns.md (go test -run Golden -update rewrites).
 func TestRenderGolden(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join("testdata", "payloads", "*.json"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no payloads: %v", err)
 	}
 	for _, f := range files {
-		name := filepath.Base(f)
-		t.Run(strings.TrimSuffix(name, ".json"), func(t *testing.T) {
-			n := loadNotification(t, name)
-			var got []goldenDevice
+		name := strings.TrimSuffix(filepath.Base(f), ".json")
+		t.Run(name, func(t *testing.T) {
+			n := loadNotification(t, name+".json")
+			var b strings.Builder
 			for _, d := range DefaultFleet() {
-				got = append(got, goldenDevice{
-					Device: d.Name, IOS: d.Version, Locked: d.Locked,
-					Presentations: RenderAll(d, d.App(DefaultBundleID), n),
-				})
+				lock := ""
+				if d.Locked {
+					lock = ", locked"
+				}
+				fmt.Fprintf(&b, "%s (iOS %s%s)\n", d.Name, d.Version, lock)
+				for _, p := range RenderAll(d, d.App(DefaultBundleID), n) {
+					fmt.Fprintf(&b, "  %-20s %s\n", string(p.Context)+":", goldenLine(p))
+					for _, note := range p.Notes {
+						b.WriteString("      · " + note + "\n")
+					}
+				}
 			}
-			compareGolden(t, filepath.Join("testdata", "golden", name), got)
+			compareGolden(t, filepath.Join("testdata", "golden", name+".txt"), b.String())
 		})
 	}
 }
 
-// compareGolden diffs got, as indented JSON, with the golden file.
-func compareGolden(t *testing.T, path string, got any) {
-	t.Helper()
-	b, err := json.MarshalIndent(got, "", "  ")
-	if err != nil {
-		t.Fatal(err)
+// goldenLine is p.Line plus what Line leaves out and a review needs: the
+// gesture that reveals hidden actions, the thread, the callback the app
+// gets, and per button its id when it differs from the title, its icon
+// and its text-input button title and placeholder.
+func goldenLine(p Presentation) string {
+	s := p.Line()
+	var extra []string
+	if p.Gesture != "" {
+		extra = append(extra, "gesture="+strconv.Quote(p.Gesture))
 	}
-	b = append(b, '\n')
+	if p.Thread != "" {
+		extra = append(extra, "thread="+p.Thread)
+	}
+	if p.Callback != "" {
+		extra = append(extra, "callback="+string(p.Callback))
+	}
+	for _, b := range p.Buttons {
+		var bx []string
+		if b.ID != strings.ToLower(b.Title) {
+			bx = append(bx, "id="+b.ID)
+		}
+		if b.Icon != "" {
+			bx = append(bx, "icon="+b.Icon)
+		}
+		if b.TextInputButtonTitle != "" {
+			bx = append(bx, "send="+strconv.Quote(b.TextInputButtonTitle))
+		}
+		if b.TextInputPlaceholder != "" {
+			bx = append(bx, "placeholder="+strconv.Quote(b.TextInputPlaceholder))
+		}
+		if len(bx) > 0 {
+			extra = append(extra, b.Title+"{"+strings.Join(bx, " ")+"}")
+		}
+	}
+	if len(extra) > 0 {
+		s += "  | " + strings.Join(extra, " ")
+	}
+	return s
+}
+
+// compareGolden diffs got with the golden file.
+func compareGolden(t *testing.T, path, got string) {
+	t.Helper()
 	if *update {
-		if err := os.WriteFile(path, b, 0o644); err != nil {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test ./sim -run Golden -update)", err)
+		t.Fatalf("%v (run go test ./sim/device -run Golden -update)", err)
 	}
-	if diff := cmp.Diff(string(want), string(b)); diff != "" {
+	if diff := cmp.Diff(string(want), got); diff != "" {
 		t.Errorf("%s differs (-want +got):\n%s", path, diff)
 	}
 }

@@ -192,6 +192,11 @@ func (l *linter) versions(hit []bool) device.Ranges {
 	return out
 }
 
+// String is f on one line: severity, rule, message.
+func (f Finding) String() string {
+	return fmt.Sprintf("%s %s: %s", f.Severity, f.Rule, f.Message)
+}
+
 // Concerns reports whether the finding applies to iOS version v: whether
 // v's row of the capability table is among the finding's versions.
 func (f Finding) Concerns(v device.Version) bool {

@@ -5,7 +5,6 @@ import (
 	"crypto/elliptic"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/asn1"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -145,51 +144,6 @@ func checkValidity(source string, cert *x509.Certificate, now time.Time) error {
 		return &CredentialError{source, fmt.Sprintf("certificate not valid before %s", cert.NotBefore.UTC().Format("2006-01-02"))}
 	}
 	return nil
-}
-
-// oidTopics is Apple's extension listing a push certificate's topics
-// (apns.md#A12).
-var oidTopics = asn1.ObjectIdentifier{1, 2, 840, 113635, 100, 6, 3, 6}
-
-// CertificateTopics returns the bundle id in a push certificate's subject
-// (UID) and any extra topics it lists (apns.md#A12).
-func CertificateTopics(cert *x509.Certificate) []string {
-	var topics []string
-	oidUID := asn1.ObjectIdentifier{0, 9, 2342, 19200300, 100, 1, 1}
-	for _, n := range cert.Subject.Names {
-		if n.Type.Equal(oidUID) {
-			if s, ok := n.Value.(string); ok {
-				topics = append(topics, s)
-			}
-		}
-	}
-	for _, ext := range cert.Extensions {
-		if !ext.Id.Equal(oidTopics) {
-			continue
-		}
-		// The extension is a SEQUENCE alternating topic (UTF8String) and a
-		// SEQUENCE of its kinds; collect the strings.
-		var items []asn1.RawValue
-		if _, err := asn1.Unmarshal(ext.Value, &items); err != nil {
-			continue
-		}
-		for _, it := range items {
-			var s string
-			if _, err := asn1.Unmarshal(it.FullBytes, &s); err == nil && s != "" && !containsString(topics, s) {
-				topics = append(topics, s)
-			}
-		}
-	}
-	return topics
-}
-
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // credentialExpected says what a credential path should name.

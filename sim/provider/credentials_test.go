@@ -101,7 +101,7 @@ func pushCert(t *testing.T, bundle string, notAfter time.Time) (*x509.Certificat
 		}},
 		NotBefore:       notAfter.Add(-365 * 24 * time.Hour),
 		NotAfter:        notAfter,
-		ExtraExtensions: []pkix.Extension{{Id: oidTopics, Value: topics}},
+		ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{1, 2, 840, 113635, 100, 6, 3, 6}, Value: topics}}, // Apple's form, apns.md#A12
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
@@ -144,8 +144,8 @@ func TestLoadP12AndPEM(t *testing.T) {
 	if err != nil {
 		t.Fatalf("pem pair: %v", err)
 	}
-	if got := CertificateTopics(pair.Leaf); strings.Join(got, ",") != "com.example.app,com.example.app.voip" {
-		t.Errorf("topics = %v", got)
+	if pc, _ := fakeapns.ParsePushCertificate(pair.Leaf); strings.Join(pc.Topics, ",") != "com.example.app,com.example.app.voip" {
+		t.Errorf("topics = %v", pc.Topics)
 	}
 	if _, err := LoadCertPEM(certPath, certPath, now); err == nil {
 		t.Error("cert as key accepted")

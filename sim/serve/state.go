@@ -3,7 +3,6 @@ package serve
 import (
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/asn1"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/pushsim/pushsim/fakeapns"
 	"github.com/pushsim/pushsim/sim/device"
-	"github.com/pushsim/pushsim/sim/provider"
 )
 
 // File names inside the state directory.
@@ -180,33 +178,16 @@ func (s *State) usable(pair tls.Certificate, env fakeapns.Environment, topics []
 	if _, err := leaf.Verify(x509.VerifyOptions{Roots: roots, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}); err != nil {
 		return false
 	}
-	have := provider.CertificateTopics(leaf)
+	pc, err := fakeapns.ParsePushCertificate(leaf)
+	if err != nil {
+		return false
+	}
 	for _, t := range topics {
-		if !slices.Contains(have, t) {
+		if !slices.Contains(pc.Topics, t) {
 			return false
 		}
 	}
-	return slices.Equal(certEnvironments(leaf), []fakeapns.Environment{env})
-}
-
-// Apple's environment markers in a push certificate (apns.md#A13).
-var (
-	oidPushDevelopment = asn1.ObjectIdentifier{1, 2, 840, 113635, 100, 6, 3, 1}
-	oidPushProduction  = asn1.ObjectIdentifier{1, 2, 840, 113635, 100, 6, 3, 2}
-)
-
-// certEnvironments lists the environments a push certificate is marked for.
-func certEnvironments(cert *x509.Certificate) []fakeapns.Environment {
-	var envs []fakeapns.Environment
-	for _, e := range cert.Extensions {
-		switch {
-		case e.Id.Equal(oidPushDevelopment):
-			envs = append(envs, fakeapns.Development)
-		case e.Id.Equal(oidPushProduction):
-			envs = append(envs, fakeapns.Production)
-		}
-	}
-	return envs
+	return slices.Equal(pc.Environments, []fakeapns.Environment{env})
 }
 
 // writeFile writes data to a temporary file and renames it into place, so

@@ -8,7 +8,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/pushsim/pushsim/sim/device"
-	"github.com/pushsim/pushsim/sim/lint"
 	"github.com/pushsim/pushsim/sim/matrix"
 )
 
@@ -77,7 +76,7 @@ func Matrix(cols []Column, o MatrixOptions, st *Styles) string {
 		}
 		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, parts...))
 	}
-	return strings.Join(rows, "\n\n") + "\n" + st.Dim.Render(ansi.Truncate(Legend, max(o.Width, MinWidth), "…"))
+	return strings.Join(rows, "\n\n") + "\n" + st.Dim.Render(ansi.Truncate(device.MarksLegend, max(o.Width, MinWidth), "…"))
 }
 
 func column(c Column, w int, notes bool, st *Styles) string {
@@ -106,14 +105,9 @@ func ColumnsOf(m matrix.Matrix, bundle string) []Column {
 			c.Findings = append(c.Findings, fmt.Sprintf("%s is not installed on %s", bundle, col.Device))
 		}
 		for _, f := range col.Findings {
-			c.Findings = append(c.Findings, FindingLine(f))
+			c.Findings = append(c.Findings, f.String())
 		}
 		cols = append(cols, c)
 	}
 	return cols
-}
-
-// FindingLine is a lint finding on one line: severity, rule, message.
-func FindingLine(f lint.Finding) string {
-	return fmt.Sprintf("%s %s: %s", f.Severity, f.Rule, f.Message)
 }

@@ -57,29 +57,12 @@ func (f Frame) Hit(row, col int) (Target, bool) {
 	return Target{}, false
 }
 
-// Legend explains the text markers on buttons, so that nothing is said only
-// in colour.
-const Legend = "! destructive  > opens the app  ... text input  # needs unlock"
-
-// ButtonLabel is a button as drawn: its key, title and markers, e.g.
-// "[2 Report fraud !#]".
+// ButtonLabel is a button as drawn: its key, title and marks
+// (device.Button.Marks), e.g. "[2 Report fraud !#]".
 func ButtonLabel(i int, b device.Button) string {
-	var marks strings.Builder
-	if b.Destructive {
-		marks.WriteByte('!')
-	}
-	if b.Foreground && !b.System {
-		marks.WriteByte('>')
-	}
-	if b.AuthRequired {
-		marks.WriteByte('#')
-	}
-	if b.TextInput {
-		marks.WriteString("...")
-	}
 	s := "[" + keyOf(i) + " " + b.Title
-	if marks.Len() > 0 {
-		s += " " + marks.String()
+	if m := b.Marks(); m != "" {
+		s += " " + m
 	}
 	return s + "]"
 }
