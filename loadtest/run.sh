@@ -52,6 +52,9 @@ go build -o "$work/loadtest" ./loadtest
 printf '{"aps":{"alert":{"title":"Load","body":"test"},"category":"INVITE"}}' >"$work/payload.json"
 
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+# cpu_ticks PID: user + system CPU time of a process, in clock ticks.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+tck=$(getconf CLK_TCK)
 # json FILE KEY: a top-level string of pushsim.json (no jq or python in
 # Debian's base).
 json() { sed -n "s/^  \"$2\": \"\(.*\)\",\{0,1\}$/\1/p" "$1"; }
@@ -83,7 +86,10 @@ for reply in const fresh; do
   pids+=($!)
   for _ in $(seq 100); do grep -q '^URL=' "$work/$reply.out" 2>/dev/null && break; sleep 0.05; done
 done
-declare -A base
+declare -A base pid
+pid[pushsim]=$serve_pid
+pid[const]=${pids[1]}
+pid[fresh]=${pids[2]}
 base[pushsim]=$url
 base[const]=$(sed -n 's/^URL=//p' "$work/const.out")
 base[fresh]=$(sed -n 's/^URL=//p' "$work/fresh.out")
@@ -92,8 +98,9 @@ sent=0
 # load TARGET TOKENS: one h2load run; prints req/s; fails unless every
 # request got 2xx.
 load() {
-  local uris="$work/uris.$1.$2" out ok
+  local uris="$work/uris.$1.$2" out ok c0
   sed "s#^#${base[$1]}/3/device/#" "$work/$2" >"$uris"
+  c0=$(cpu_ticks "${pid[$1]}")
   out=$(h2load -n "$N" -c 4 -m 100 -H "authorization: $auth" -H "apns-topic: com.example.load" \
     -H "apns-push-type: alert" -d "$work/payload.json" -i "$uris")
   ok=$(echo "$out" | awk '/^status codes:/ {print $3}')
@@ -102,8 +109,13 @@ load() {
     echo "loadtest: $1 with $2: $ok of $N requests got 2xx" >&2
     exit 1
   fi
+  # The server's CPU time per request: what other tenants of a shared
+  # machine disturb least (throughput swings with them).
+  echo "$(($(cpu_ticks "${pid[$1]}") - c0)) $N" >>"$work/cpu.$1.$2"
   echo "$out" | awk '/^finished in/ {print $4}'
 }
+# cpu_us TARGET TOKENS: server CPU microseconds per request over the rounds.
+cpu_us() { awk -v t="$tck" '{ c += $1; n += $2 } END { printf "%.1f", c / t * 1e6 / n }' "$work/cpu.$1.$2"; }
 
 median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 
@@ -111,7 +123,7 @@ median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print (NR 
 # so a burst of foreign load on a shared machine hurts no one alone; the
 # median of the rounds' ratios is reported.
 for toks in token1 tokens; do
-  for t in const fresh pushsim; do load "$t" "$toks" >/dev/null; done # warm-up
+  for t in const fresh pushsim; do load "$t" "$toks" >/dev/null; rm -f "$work/cpu.$t.$toks"; done # warm-up
   sent=$((sent + N))
   rc=""; rf=""
   for round in $(seq "$ROUNDS"); do
@@ -127,24 +139,42 @@ for toks in token1 tokens; do
   done
   what="1 token"; [ "$toks" = tokens ] && what="1,000 tokens"
   echo "h2load 4x100 TLS, $what: pushsim/const per round $rc-> median $(echo "$rc" | median) (target >= 0.8); pushsim/fresh per round $rf-> median $(echo "$rf" | median) (target >= 0.9)"
+  cc=$(cpu_us const "$toks"); cf=$(cpu_us fresh "$toks"); cp=$(cpu_us pushsim "$toks")
+  awk -v a="$cc" -v b="$cf" -v p="$cp" -v w="$what" 'BEGIN { printf "server CPU per request, %s: const %.1f us, fresh %.1f us, pushsim %.1f us; pushsim/const when CPU-bound (const CPU / pushsim CPU) %.2f, pushsim/fresh %.2f\n", w, a, b, p, a / p, b / p }'
 done
 
 # --- apns2 end to end -------------------------------------------------------
+# e2e TARGET: one apns2 run; prints req/s.
 e2e() {
-  "$work/loadtest" e2e -url "$1" -state-dir "$state" -tokens "$work/tokens" -n "$E2E_N" -c 100 |
-    sed -n 's/.*REQS_PER_SEC=//p'
+  local c0 out
+  c0=$(cpu_ticks "${pid[$1]}")
+  out=$("$work/loadtest" e2e -url "${base[$1]}" -state-dir "$state" -tokens "$work/tokens" -n "$E2E_N" -c 100)
+  echo "$(($(cpu_ticks "${pid[$1]}") - c0)) $E2E_N" >>"$work/cpu.$1.e2e"
+  echo "$out" | sed -n 's/.*REQS_PER_SEC=//p'
 }
-e2e "${base[fresh]}" >/dev/null # warm-up
-e2e "$url" >/dev/null
+e2e fresh >/dev/null # warm-up
+e2e pushsim >/dev/null
+rm -f "$work/cpu.fresh.e2e" "$work/cpu.pushsim.e2e"
 sent=$((sent + E2E_N))
 re=""
 for round in $(seq "$ROUNDS"); do
-  if [ $((round % 2)) -eq 1 ]; then b=$(e2e "${base[fresh]}"); p=$(e2e "$url"); else p=$(e2e "$url"); b=$(e2e "${base[fresh]}"); fi
+  if [ $((round % 2)) -eq 1 ]; then b=$(e2e fresh); p=$(e2e pushsim); else p=$(e2e pushsim); b=$(e2e fresh); fi
   sent=$((sent + E2E_N))
   echo "round $round (apns2): fresh $b req/s, pushsim $p req/s"
   re+="$(awk -v a="$b" -v b="$p" 'BEGIN { printf "%.3f", b / a }') "
 done
 echo "apns2 -> fake -> device, 100 senders: pushsim/fresh per round $re-> median $(echo "$re" | median) (target >= 0.85)"
+awk -v a="$(cpu_us fresh e2e)" -v p="$(cpu_us pushsim e2e)" 'BEGIN { printf "server CPU per request, apns2: fresh %.1f us, pushsim %.1f us; pushsim/fresh when CPU-bound %.2f\n", a, p, a / p }'
+
+# --- metrics counted every request -----------------------------------------
+counted=$(curl -sf "$api/api/v1/stats" | sed -n 's/^  "requests": \([0-9]*\),$/\1/p')
+echo "metrics: /api/v1/stats counted $counted requests; the script sent $sent to pushsim"
+if [ "$counted" != "$sent" ]; then
+  echo "loadtest: metrics missed requests" >&2
+  exit 1
+fi
+curl -sf "$api/metrics" | grep -q '^pushsim_requests_total{environment="development",reason="",status="200"}' ||
+  { echo "loadtest: /metrics lacks pushsim_requests_total" >&2; exit 1; }
 
 # --- soak ------------------------------------------------------------------
 if [ "$SOAK" -gt 0 ]; then
@@ -159,21 +189,12 @@ if [ "$SOAK" -gt 0 ]; then
   done
   wait "$soak_pid" || { cat "$work/soak.out" >&2; exit 1; }
   done_n=$(awk '/^requests:/ {print $8}' "$work/soak.out")
-  sent=$((sent + done_n))
-  echo "soak ${SOAK}s at full rate: $(awk '/^finished in/ {print $4}' "$work/soak.out") req/s, $done_n requests"
+  events=$(curl -sf "$api/api/v1/stats" | sed -n 's/^    "events": \([0-9]*\),$/\1/p')
+  echo "soak ${SOAK}s at full rate: $(awk '/^finished in/ {print $4}' "$work/soak.out") req/s, $done_n requests; the event log holds $events events (a ring of 10000)"
   echo "$samples" | tr ' ' '\n' | grep . | awk -v s="$start_rss" '
     { v[NR] = $1; if ($1 > mx) mx = $1 }
     END { q = int(NR / 4) + 1; printf "soak RSS MB: start %.1f, after the first quarter %.1f, end %.1f, max %.1f; end/first-quarter %.2f (flat ~1.0)\n", s / 1024, v[q] / 1024, v[NR] / 1024, mx / 1024, v[NR] / v[q] }'
 fi
 echo "RSS after everything: $(awk -v r="$(rss_kb "$serve_pid")" 'BEGIN { printf "%.1f", r / 1024 }') MB"
 
-# --- metrics counted every request -----------------------------------------
-counted=$(curl -sf "$api/api/v1/stats" | sed -n 's/^  "requests": \([0-9]*\),$/\1/p')
-echo "metrics: /api/v1/stats counted $counted requests; the script sent $sent to pushsim"
-if [ "$counted" != "$sent" ]; then
-  echo "loadtest: metrics missed requests" >&2
-  exit 1
-fi
-curl -sf "$api/metrics" | grep -q '^pushsim_requests_total{environment="development",reason="",status="200"}' ||
-  { echo "loadtest: /metrics lacks pushsim_requests_total" >&2; exit 1; }
 echo "loadtest: ok"
