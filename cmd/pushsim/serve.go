@@ -49,6 +49,10 @@ func (c *serveCmd) Run(e *env) error {
 		return fmt.Errorf("serve: %w", err)
 	}
 	srv.Banner(e.stderr)
+	if synth != nil {
+		fmt.Fprintf(e.stderr, "Synthetic devices: %d per environment (seed %s); tokens: pushsim tokens --state-dir %s --count N. Metrics: %s/metrics\n",
+			synth.Devices(), synth.Seed().Path, srv.State.Dir, srv.Info.APIURL)
+	}
 	<-e.ctx.Done()
 	fmt.Fprintln(e.stderr, "pushsim serve: stopping (GOAWAY, draining)")
 	if err := srv.Close(); err != nil {
