@@ -9,15 +9,14 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/pushsim/pushsim/sim/testtool"
 )
 
 // TestCurl sends requests with curl over TLS (--http2 --cacert) and h2c
 // (--http2-prior-knowledge): a client that shares no code with Go.
 func TestCurl(t *testing.T) {
-	curl, err := exec.LookPath("curl")
-	if err != nil {
-		t.Skip("curl not installed: skipping the curl interop test")
-	}
+	curl := testtool.Need(t, "curl")
 	f := newFixture(t)
 	caFile := filepath.Join(t.TempDir(), "ca.pem")
 	if err := os.WriteFile(caFile, f.ts.CA().CertPEM(), 0o644); err != nil {

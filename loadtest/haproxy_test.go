@@ -20,21 +20,8 @@ import (
 	"github.com/pushsim/pushsim/sim/provider"
 	"github.com/pushsim/pushsim/sim/serve"
 	"github.com/pushsim/pushsim/sim/synthetic"
+	"github.com/pushsim/pushsim/sim/testtool"
 )
-
-// needTool skips without the tool, except in CI (env CI set), where a
-// missing tool is a failure: .ci/run installs it.
-func needTool(t *testing.T, name string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s not found; .ci/run installs it (Debian package haproxy)", name)
-		}
-		t.Skipf("%s not found (Debian: apt-get install haproxy)", name)
-	}
-	return path
-}
 
 func freeAddr(t *testing.T) string {
 	t.Helper()
@@ -52,7 +39,7 @@ func freeAddr(t *testing.T) string {
 // the state dir's files reaches both through the balancer, with the same
 // synthetic tokens, credentials and CA.
 func TestHAProxyTwoReplicas(t *testing.T) {
-	haproxy := needTool(t, "haproxy")
+	haproxy := testtool.Need(t, "haproxy")
 	dir := t.TempDir()
 	seed, err := synthetic.LoadSeed(dir)
 	if err != nil {

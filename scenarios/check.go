@@ -114,8 +114,8 @@ func (s *Scenario) checkSend(e *SendStep) string {
 			return err.Error()
 		}
 	}
-	if e.Auth != "" && !slices.Contains(AuthModes, e.Auth) {
-		return fmt.Sprintf("unknown auth %q: expected one of %s", e.Auth, strings.Join(AuthModes, ", "))
+	if modes := AuthModes(); e.Auth != "" && !slices.Contains(modes, e.Auth) {
+		return fmt.Sprintf("unknown auth %q: expected one of %s", e.Auth, strings.Join(modes, ", "))
 	}
 	switch e.Environment {
 	case "", fakeapns.Development, fakeapns.Production:

@@ -10,15 +10,17 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/pushsim/pushsim/sim/device"
 )
 
 // readLimited reads a companion file with a size bound.
-func readLimited(name string) ([]byte, error) {
+func readLimited(name string) (data []byte, err error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
+	defer func() { err = errors.Join(err, f.Close()) }()
 	st, err := f.Stat()
 	if err != nil {
 		return nil, err
@@ -41,13 +43,13 @@ func Load(paths ...string) ([]*Scenario, error) {
 	for _, p := range paths {
 		files, err := expand(p)
 		if err != nil {
-			errs = append(errs, &FileError{File: p, Msg: describeOpen(err)})
+			errs = append(errs, &device.FileError{File: p, Msg: describeOpen(err)})
 			continue
 		}
 		for _, f := range files {
 			data, err := readLimited(f)
 			if err != nil {
-				errs = append(errs, &FileError{File: f, Msg: describeOpen(err)})
+				errs = append(errs, &device.FileError{File: f, Msg: describeOpen(err)})
 				continue
 			}
 			s, err := Parse(f, data)
@@ -75,7 +77,7 @@ func LoadFS(fsys fs.FS, root string) ([]*Scenario, error) {
 		}
 		data, err := fs.ReadFile(fsys, p)
 		if err != nil {
-			errs = append(errs, &FileError{File: p, Msg: err.Error()})
+			errs = append(errs, &device.FileError{File: p, Msg: err.Error()})
 			return nil
 		}
 		dir := path.Dir(p)

@@ -18,22 +18,6 @@ import (
 	"github.com/pushsim/pushsim/sim/device"
 )
 
-// FileError is a scenario file that cannot be used: the file, the line and
-// column when known, and what was expected there.
-type FileError struct {
-	File         string
-	Line, Column int
-	Msg          string
-}
-
-// Error is "file:line:col: message", the form editors and CI link to.
-func (e *FileError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
-	}
-	return fmt.Sprintf("%s: %s", e.File, e.Msg)
-}
-
 // maxFile bounds what is read from one scenario file.
 const maxFile = 4 << 20
 
@@ -52,7 +36,7 @@ type rawFile struct {
 
 // Parse reads one scenario from data; filename is used in errors and to
 // resolve relative paths (payload_file, fleet_file) against its directory
-// on the OS file system. Every error is a *FileError.
+// on the OS file system. Every error is a *device.FileError.
 func Parse(filename string, data []byte) (*Scenario, error) {
 	dir := filepath.Dir(filename)
 	return parse(filename, data, dir, func(name string) ([]byte, error) {
@@ -69,11 +53,11 @@ func parse(filename string, data []byte, dir string, readFile func(string) ([]by
 	// in it must still become a clear error, never a crash.
 	defer func() {
 		if r := recover(); r != nil {
-			s, err = nil, &FileError{File: filename, Msg: fmt.Sprintf("cannot parse: %v", r)}
+			s, err = nil, &device.FileError{File: filename, Msg: fmt.Sprintf("cannot parse: %v", r)}
 		}
 	}()
 	fail := func(line, col int, format string, a ...any) error {
-		return &FileError{File: filename, Line: line, Column: col, Msg: fmt.Sprintf(format, a...)}
+		return &device.FileError{File: filename, Line: line, Column: col, Msg: fmt.Sprintf(format, a...)}
 	}
 	file, err := parser.ParseBytes(data, 0)
 	if err != nil {
@@ -139,8 +123,8 @@ func decodeStep(filename string, node ast.Node) (*Step, error) {
 	switch node.(type) {
 	case *ast.MappingNode, *ast.MappingValueNode:
 	default:
-		return nil, &FileError{File: filename, Line: pos.Line, Column: pos.Column,
-			Msg: "expected a step such as `- send: {...}`, one of: " + strings.Join(StepKinds, ", ")}
+		return nil, &device.FileError{File: filename, Line: pos.Line, Column: pos.Column,
+			Msg: "expected a step such as `- send: {...}`, one of: " + strings.Join(StepKinds(), ", ")}
 	}
 	if err := yaml.NodeToValue(node, st, yaml.Strict()); err != nil {
 		line, col := pos.Line, pos.Column
@@ -159,22 +143,22 @@ func decodeStep(filename string, node ast.Node) (*Step, error) {
 	case 1:
 		return st, nil
 	case 0:
-		return nil, &FileError{File: filename, Line: st.Line, Column: st.Column,
-			Msg: "empty step: expected one of " + strings.Join(StepKinds, ", ")}
+		return nil, &device.FileError{File: filename, Line: st.Line, Column: st.Column,
+			Msg: "empty step: expected one of " + strings.Join(StepKinds(), ", ")}
 	default:
-		return nil, &FileError{File: filename, Line: st.Line, Column: st.Column,
+		return nil, &device.FileError{File: filename, Line: st.Line, Column: st.Column,
 			Msg: fmt.Sprintf("one step holds %s: expected exactly one kind per list item", strings.Join(k, " and "))}
 	}
 }
 
-// yamlErr turns a YAML library error into a *FileError, using line and
+// yamlErr turns a YAML library error into a *device.FileError, using line and
 // col when the error has no position of its own (errors from a value's
 // own parser, such as a duration).
 func yamlErr(filename string, err error, line, col int) error {
 	var ye yaml.Error
 	if errors.As(err, &ye) && ye.GetToken() != nil {
 		p := ye.GetToken().Position
-		return &FileError{File: filename, Line: p.Line, Column: p.Column, Msg: ye.GetMessage()}
+		return &device.FileError{File: filename, Line: p.Line, Column: p.Column, Msg: ye.GetMessage()}
 	}
 	msg := err.Error()
 	// Messages from UnmarshalText come wrapped in the library's own
@@ -182,7 +166,7 @@ func yamlErr(filename string, err error, line, col int) error {
 	if i := strings.LastIndex(msg, "invalid duration"); i >= 0 {
 		msg = msg[i:]
 	}
-	return &FileError{File: filename, Line: line, Column: col, Msg: msg}
+	return &device.FileError{File: filename, Line: line, Column: col, Msg: msg}
 }
 
 // quoted returns the first double-quoted string in msg.
@@ -254,12 +238,12 @@ func (s *Scenario) parseFleet(body, node ast.Node, data []byte) error {
 	switch {
 	case node != nil && s.FleetFile != "":
 		l, c := keyPos(body, "fleet_file")
-		return &FileError{File: s.File, Line: l, Column: c, Msg: "both fleet and fleet_file: expected one of them"}
+		return &device.FileError{File: s.File, Line: l, Column: c, Msg: "both fleet and fleet_file: expected one of them"}
 	case s.FleetFile != "":
 		fdata, err := s.readFile(s.FleetFile)
 		if err != nil {
 			l, c := keyPos(body, "fleet_file")
-			return &FileError{File: s.File, Line: l, Column: c, Msg: fmt.Sprintf("fleet_file: %v", err)}
+			return &device.FileError{File: s.File, Line: l, Column: c, Msg: fmt.Sprintf("fleet_file: %v", err)}
 		}
 		name := s.FleetFile
 		if s.dir != "" && !filepath.IsAbs(name) {
@@ -268,7 +252,7 @@ func (s *Scenario) parseFleet(body, node ast.Node, data []byte) error {
 		fdata = bytes.ReplaceAll(fdata, []byte(WebhookVar), []byte(webhookSentinel))
 		devices, err := device.ParseFleet(fdata, name)
 		if err != nil {
-			return &FileError{File: s.File, Msg: err.Error()}
+			return &device.FileError{File: s.File, Msg: err.Error()}
 		}
 		s.devices = devices
 	case node != nil:
@@ -278,9 +262,9 @@ func (s *Scenario) parseFleet(body, node ast.Node, data []byte) error {
 		text = bytes.ReplaceAll(text, []byte(WebhookVar), []byte(webhookSentinel))
 		devices, err := device.ParseFleet(text, s.File)
 		if err != nil {
-			var fe *device.FleetError
+			var fe *device.FileError
 			if errors.As(err, &fe) {
-				out := &FileError{File: s.File, Line: fe.Line, Column: fe.Column, Msg: "fleet: " + fe.Msg}
+				out := &device.FileError{File: s.File, Line: fe.Line, Column: fe.Column, Msg: "fleet: " + fe.Msg}
 				if !ok || out.Line == 0 {
 					p := node.GetToken().Position
 					out.Line, out.Column = p.Line, p.Column
@@ -290,7 +274,7 @@ func (s *Scenario) parseFleet(body, node ast.Node, data []byte) error {
 				return out
 			}
 			p := node.GetToken().Position
-			return &FileError{File: s.File, Line: p.Line, Column: p.Column, Msg: "fleet: " + err.Error()}
+			return &device.FileError{File: s.File, Line: p.Line, Column: p.Column, Msg: "fleet: " + err.Error()}
 		}
 		s.devices = devices
 	default:
@@ -298,7 +282,7 @@ func (s *Scenario) parseFleet(body, node ast.Node, data []byte) error {
 	}
 	if len(s.devices) == 0 {
 		l, c := keyPos(body, "fleet")
-		return &FileError{File: s.File, Line: l, Column: c, Msg: "fleet: expected at least one device under devices"}
+		return &device.FileError{File: s.File, Line: l, Column: c, Msg: "fleet: expected at least one device under devices"}
 	}
 	s.Fleet = &device.FleetFile{Devices: s.devices}
 	return nil

@@ -1,8 +1,11 @@
 package scenarios
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,6 +22,16 @@ type RecordOptions struct {
 	// Fleet is the session's fleet as it was when the stretch began; it is
 	// written into the scenario. Nil leaves the default fleet.
 	Fleet []*device.Device
+	// Base is the fleet the session started from: device.DefaultFleet(), or
+	// the devices of FleetFile. When Fleet is Base with only some state
+	// changed (locks, app states, permissions, an open chat, an
+	// uninstall), the scenario refers to Base (fleet_file: FleetFile, or
+	// nothing for the default fleet) and begins with set steps for the
+	// changes, rather than copying every device.
+	Base []*device.Device
+	// FleetFile is where Base was read from, as the scenario should name
+	// it (relative to the scenario); "" for the default fleet.
+	FleetFile string
 	// Payload returns the body sent with an apns-id; PayloadsFromWorld
 	// reads it from the world's devices. A request whose body is unknown
 	// is recorded with an empty aps dictionary.
@@ -51,20 +64,91 @@ func PayloadsFromWorld(w *world.World) func(string) ([]byte, bool) {
 // links), an expect_events; and the time between them, advance steps. The
 // result replays with Run against the same fleet.
 func Record(events []world.Event, opts RecordOptions) *Scenario {
-	rec := &recorder{opts: opts, lastSend: -1}
+	rec := &recorder{opts: opts, lastSend: -1, burst: -1}
 	for _, ev := range events {
 		rec.add(ev)
 	}
 	rec.flush()
+	rec.allDevices()
 	s := &Scenario{Name: opts.Name, Description: opts.Description, Steps: rec.steps}
 	if s.Name == "" {
 		s.Name = "recorded session"
 	}
 	if opts.Fleet != nil {
-		s.Fleet = &device.FleetFile{Devices: opts.Fleet}
-		s.devices = opts.Fleet
+		if sets, ok := fleetChanges(opts.Base, opts.Fleet); ok {
+			s.FleetFile = opts.FleetFile
+			s.Steps = append(sets, s.Steps...)
+			s.devices = opts.Base
+		} else {
+			s.Fleet = &device.FleetFile{Devices: opts.Fleet}
+			s.devices = opts.Fleet
+		}
 	}
 	return s
+}
+
+// fleetChanges is the set steps that turn base into fleet, when the two
+// have the same devices and apps and differ only in what set steps
+// change; ok is false otherwise.
+func fleetChanges(base, fleet []*device.Device) (sets []Step, ok bool) {
+	if base == nil || len(base) != len(fleet) {
+		return nil, false
+	}
+	for i, b := range base {
+		f := fleet[i]
+		if b.Name != f.Name || b.Model != f.Model || b.Version.String() != f.Version.String() || len(b.Apps) != len(f.Apps) {
+			return nil, false
+		}
+		if b.Locked != f.Locked {
+			locked := f.Locked
+			sets = append(sets, Step{Set: &SetStep{Target: Target{Device: f.Name}, Locked: &locked}})
+		}
+		for j, ba := range b.Apps {
+			fa := *f.Apps[j]
+			t := Target{Device: f.Name, App: fa.BundleID}
+			set := &SetStep{Target: t}
+			if ba.State != fa.State {
+				st := fa.State
+				set.AppState = &st
+			}
+			if ba.Permission != fa.Permission {
+				p := fa.Permission
+				set.Permission = &p
+			}
+			if ba.ChatOpen != fa.ChatOpen {
+				c := fa.ChatOpen
+				set.ChatOpen = &c
+			}
+			set.Uninstalled = fa.Uninstalled && !ba.Uninstalled
+			// Everything else must be as the base has it.
+			fa.State, fa.Permission, fa.ChatOpen = ba.State, ba.Permission, ba.ChatOpen
+			fa.Uninstalled, fa.UninstalledAt = ba.Uninstalled, ba.UninstalledAt
+			if !reflect.DeepEqual(*ba, fa) {
+				return nil, false
+			}
+			if set.AppState != nil || set.Permission != nil || set.ChatOpen != nil || set.Uninstalled {
+				sets = append(sets, Step{Set: set})
+			}
+		}
+	}
+	return sets, true
+}
+
+// allDevices writes a send that reached every device of the fleet as
+// "devices: all".
+func (rc *recorder) allDevices() {
+	if rc.opts.Fleet == nil {
+		return
+	}
+	names := make([]string, len(rc.opts.Fleet))
+	for i, d := range rc.opts.Fleet {
+		names[i] = d.Name
+	}
+	for _, st := range rc.steps {
+		if st.Send != nil && len(st.Send.Devices) > 1 && slices.Equal(st.Send.Devices, names) {
+			st.Send.Devices = Devices{AllDevices}
+		}
+	}
 }
 
 // recorder accumulates steps; pending holds the consequences of the last
@@ -79,6 +163,11 @@ type recorder struct {
 	// lastSend is the index of the latest send step until a delivery
 	// tells its time, else -1.
 	lastSend int
+	// burst is the index of the latest send step while nothing but its
+	// answers and screens followed it, else -1: a request with the same
+	// body and answer joins it (a send to several devices is one step).
+	burst     int
+	burstBody []byte
 }
 
 // Kinds that are consequences of a user step rather than steps.
@@ -91,6 +180,9 @@ var consequenceKinds = map[world.EventKind]bool{
 func (rc *recorder) add(ev world.Event) {
 	switch ev.Kind {
 	case world.EventRequest, world.EventRejected:
+		if rc.join(ev) {
+			return
+		}
 		rc.flush()
 		rc.lastSend = -1
 		rc.send(ev)
@@ -143,9 +235,47 @@ func (rc *recorder) add(ev world.Event) {
 	}
 }
 
+// join adds the request ev to the send step of the burst it belongs to:
+// the same app and body, the same answer, nothing but the burst's own
+// answers and screens in between.
+func (rc *recorder) join(ev world.Event) bool {
+	if rc.burst < 0 || len(rc.pending) > 0 || len(rc.prefix) > 0 || ev.Device == "" {
+		return false
+	}
+	send := rc.steps[rc.burst].Send
+	resp := rc.steps[rc.burst+1].ExpectResponse
+	body := rc.body(ev)
+	status := ev.Status
+	if status == 0 && ev.Kind == world.EventRequest {
+		status = 200
+	}
+	if send.Token != "" || send.App != ev.App || !bytes.Equal(body, rc.burstBody) || resp.Status != status || *resp.Reason != ev.Reason {
+		return false
+	}
+	devices := send.Devices
+	if send.Device != "" {
+		devices = Devices{send.Device}
+	}
+	if slices.Contains(devices, ev.Device) {
+		return false
+	}
+	send.Device, send.Devices = "", append(devices, ev.Device)
+	return true
+}
+
+// body is the request's payload as sent, when known.
+func (rc *recorder) body(ev world.Event) []byte {
+	if rc.opts.Payload == nil || ev.ApnsID == "" {
+		return nil
+	}
+	b, _ := rc.opts.Payload(ev.ApnsID)
+	return b
+}
+
 // user writes a user step at ev's time, after the pending expectations
 // and the time that passed.
 func (rc *recorder) user(ev world.Event, st Step) {
+	rc.burst = -1
 	rc.flush()
 	rc.advanceTo(ev.Time)
 	rc.steps = append(rc.steps, st)
@@ -229,10 +359,7 @@ func (rc *recorder) send(ev world.Event) {
 	if ev.Device != "" && ev.App != "" {
 		st.App = ev.App
 	}
-	var body []byte
-	if rc.opts.Payload != nil && ev.ApnsID != "" {
-		body, _ = rc.opts.Payload(ev.ApnsID)
-	}
+	body := rc.body(ev)
 	var payload map[string]any
 	if len(body) == 0 || json.Unmarshal(body, &payload) != nil || payload == nil {
 		payload = map[string]any{"aps": map[string]any{}}
@@ -244,6 +371,7 @@ func (rc *recorder) send(ev world.Event) {
 	}
 	reason := ev.Reason
 	rc.lastSend = len(rc.steps)
+	rc.burst, rc.burstBody = len(rc.steps), body
 	rc.steps = append(rc.steps, Step{Send: st}, Step{ExpectResponse: &ResponseExpect{Status: status, Reason: &reason}})
 }
 
@@ -263,6 +391,9 @@ func (rc *recorder) sendTime(t time.Time) {
 		dd := Duration(d.Round(time.Millisecond))
 		rc.steps = append(rc.steps[:i], append([]Step{{Advance: &dd}}, rc.steps[i:]...)...)
 		rc.clock = rc.clock.Add(time.Duration(dd))
+		if rc.burst >= i {
+			rc.burst++
+		}
 	}
 }
 

@@ -34,13 +34,17 @@ func TestRecordReplays(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock := clock.NewVirtual(DefaultStart)
+	clock := clock.NewVirtual(DefaultStart())
 	log := world.NewEventLogClock(0, clock)
 	h, err := harness.Start(ctx, harness.Config{Fleet: session, Clock: clock, Log: log})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer h.Close()
+	defer func() {
+		if err := h.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	send := func(dev, body string) {
 		t.Helper()
 		v, err := h.World.Device(dev)

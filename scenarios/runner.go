@@ -203,7 +203,7 @@ type run struct {
 func newRun(ctx context.Context, s *Scenario, opts Options) (*run, error) {
 	start := s.Start
 	if start.IsZero() {
-		start = DefaultStart
+		start = DefaultStart()
 	}
 	devices, err := s.freshFleet()
 	if err != nil {
@@ -226,8 +226,7 @@ func newRun(ctx context.Context, s *Scenario, opts Options) (*run, error) {
 		Fleet: devices, Clock: clock, Log: log, Environment: s.Environment,
 	})
 	if err != nil {
-		r.close()
-		return nil, fmt.Errorf("starting the harness: %w", err)
+		return nil, errors.Join(fmt.Errorf("starting the harness: %w", err), r.close())
 	}
 	r.h, r.world = h, h.World
 	return r, nil
@@ -237,7 +236,7 @@ func newRun(ctx context.Context, s *Scenario, opts Options) (*run, error) {
 func (r *run) close() error {
 	var errs []error
 	for _, snd := range r.senders {
-		snd.Close()
+		errs = append(errs, snd.Close())
 	}
 	if r.world != nil {
 		// Let webhooks finish so their results are logged, within reason.

@@ -74,6 +74,9 @@ func TestJUnitRoundTrip(t *testing.T) {
 		Failed        bool
 		DiffShown     bool
 	}
+	if len(back.Suites) != 1 {
+		t.Fatalf("JUnit has %d testsuites, want 1:\n%s", len(back.Suites), buf.String())
+	}
 	var got []tc
 	for _, c := range back.Suites[0].Cases {
 		x := tc{Name: c.Name}

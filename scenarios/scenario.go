@@ -14,7 +14,9 @@ import (
 type Scenario struct {
 	// Name identifies the scenario in reports; it defaults to the file name
 	// without its extension.
-	Name        string `yaml:"name,omitempty" json:"name"`
+	Name string `yaml:"name,omitempty" json:"name"`
+	// Description says what the scenario pins down, for its readers and
+	// reports.
 	Description string `yaml:"description,omitempty" json:"description,omitempty"`
 	// Environment is the fake APNs' environment; development by default
 	// (apns.md#D03).
@@ -30,7 +32,9 @@ type Scenario struct {
 	// Webhook configures the loopback receiver that ${WEBHOOK_URL} points
 	// at.
 	Webhook *WebhookSpec `yaml:"webhook,omitempty" json:"webhook,omitempty"`
-	Steps   []Step       `yaml:"steps" json:"steps"`
+	// Steps are played in order against the fleet; each is one of the
+	// step kinds (send, expect_response, tap, ...).
+	Steps []Step `yaml:"steps" json:"steps"`
 
 	// File is where the scenario was read from ("" when built in code).
 	File string `yaml:"-" json:"file,omitempty"`
@@ -42,9 +46,9 @@ type Scenario struct {
 	readFile func(name string) ([]byte, error)
 }
 
-// DefaultStart is the virtual time every scenario starts at unless it says
-// otherwise.
-var DefaultStart = time.Date(2026, time.January, 1, 9, 0, 0, 0, time.UTC)
+// DefaultStart returns the virtual time every scenario starts at unless it
+// says otherwise: 2026-01-01 09:00 UTC.
+func DefaultStart() time.Time { return time.Date(2026, time.January, 1, 9, 0, 0, 0, time.UTC) }
 
 // WebhookSpec configures the per-scenario webhook receiver.
 type WebhookSpec struct {
@@ -74,11 +78,13 @@ type Step struct {
 	Column int `yaml:"-" json:"column,omitempty"`
 }
 
-// StepKinds are the step keys, in the order the file format documents
-// them.
-var StepKinds = []string{
-	"send", "expect_response", "expect_screen", "tap", "dismiss", "reply", "set",
-	"advance", "expect_events", "fault", "exec", "expect_lint",
+// StepKinds returns the step keys, in the order the file format documents
+// them (a new slice each call).
+func StepKinds() []string {
+	return []string{
+		"send", "expect_response", "expect_screen", "tap", "dismiss", "reply", "set",
+		"advance", "expect_events", "fault", "exec", "expect_lint",
+	}
 }
 
 // Kind returns the step's key, or "" when no field or several are set.
@@ -131,12 +137,22 @@ func (d *Devices) UnmarshalYAML(unmarshal func(any) error) error {
 	return nil
 }
 
+// MarshalYAML writes one name (or "all") as a scalar, several as a list.
+func (d Devices) MarshalYAML() (any, error) {
+	if len(d) == 1 {
+		return d[0], nil
+	}
+	return []string(d), nil
+}
+
 // AllDevices is the Devices value that stands for the whole fleet.
 const AllDevices = "all"
 
 // Target names where a step applies: one device, or several.
 type Target struct {
-	Device  string  `yaml:"device,omitempty" json:"device,omitempty"`
+	// Device is the name of the one device the step applies to.
+	Device string `yaml:"device,omitempty" json:"device,omitempty"`
+	// Devices are several device names, or "all" for the whole fleet.
 	Devices Devices `yaml:"devices,omitempty" json:"devices,omitempty"`
 	// App is the bundle id; the device's first app by default.
 	App string `yaml:"app,omitempty" json:"app,omitempty"`
@@ -153,14 +169,21 @@ type SendStep struct {
 	Payload any `yaml:"payload,omitempty" json:"payload,omitempty"`
 	// PayloadFile is a JSON or simctl .apns file, relative to the scenario.
 	PayloadFile string `yaml:"payload_file,omitempty" json:"payload_file,omitempty"`
-	// APNs headers (apns.md section 2).
-	Topic      string `yaml:"topic,omitempty" json:"topic,omitempty"`
-	PushType   string `yaml:"push_type,omitempty" json:"push_type,omitempty"`
-	Priority   int    `yaml:"priority,omitempty" json:"priority,omitempty"`
-	Expiration int64  `yaml:"expiration,omitempty" json:"expiration,omitempty"`
+	// Topic is the apns-topic header: the app's bundle id (with a suffix
+	// for some push types) by default (apns.md section 2).
+	Topic string `yaml:"topic,omitempty" json:"topic,omitempty"`
+	// PushType is the apns-push-type header: alert, background, voip, ...
+	PushType string `yaml:"push_type,omitempty" json:"push_type,omitempty"`
+	// Priority is the apns-priority header: 10 (immediately), 5 or 1.
+	Priority int `yaml:"priority,omitempty" json:"priority,omitempty"`
+	// Expiration is the apns-expiration header, a UNIX time in seconds.
+	Expiration int64 `yaml:"expiration,omitempty" json:"expiration,omitempty"`
+	// CollapseID is the apns-collapse-id header: a newer notification with
+	// the same id replaces the older one.
 	CollapseID string `yaml:"collapse_id,omitempty" json:"collapse_id,omitempty"`
-	ApnsID     string `yaml:"apns_id,omitempty" json:"apns_id,omitempty"`
-	// Auth is how the provider authenticates: one of AuthModes.
+	// ApnsID is the apns-id header (a UUID); APNs makes one up when absent.
+	ApnsID string `yaml:"apns_id,omitempty" json:"apns_id,omitempty"`
+	// Auth is how the provider authenticates: one of AuthModes().
 	Auth string `yaml:"auth,omitempty" json:"auth,omitempty"`
 	// Environment is the APNs host to send to: the scenario's environment
 	// by default; the other one reaches a second fake server that shares
@@ -174,8 +197,11 @@ type SendStep struct {
 // RetrySpec is a backend's retry policy: up to Attempts sends in all,
 // waiting Backoff (doubled each time) on the virtual clock in between.
 type RetrySpec struct {
-	Attempts int      `yaml:"attempts" json:"attempts"`
-	Backoff  Duration `yaml:"backoff,omitempty" json:"backoff,omitempty"`
+	// Attempts is the most sends made in all, the first included.
+	Attempts int `yaml:"attempts" json:"attempts"`
+	// Backoff is the wait before the first resend, doubled before each
+	// next one.
+	Backoff Duration `yaml:"backoff,omitempty" json:"backoff,omitempty"`
 }
 
 // Auth modes of a send step.
@@ -189,15 +215,19 @@ const (
 	AuthNone         = "none"           // no token, no certificate (apns.md#H01, E35)
 )
 
-// AuthModes lists the valid values of SendStep.Auth.
-var AuthModes = []string{AuthJWT, AuthCert, AuthCertWrongEnv, AuthExpiredJWT, AuthUnknownKey, AuthWrongKey, AuthNone}
+// AuthModes returns the valid values of SendStep.Auth (a new slice each
+// call).
+func AuthModes() []string {
+	return []string{AuthJWT, AuthCert, AuthCertWrongEnv, AuthExpiredJWT, AuthUnknownKey, AuthWrongKey, AuthNone}
+}
 
 // ResponseExpect checks APNs' answers to the previous send step. Only the
 // fields given are compared.
 type ResponseExpect struct {
 	// Device picks one device's answer; every answer by default.
 	Device string `yaml:"device,omitempty" json:"device,omitempty"`
-	Status int    `yaml:"status,omitempty" json:"status,omitempty"`
+	// Status is the HTTP status APNs answered (200, 400, 403, 410, ...).
+	Status int `yaml:"status,omitempty" json:"status,omitempty"`
 	// Reason is Apple's reason string; "" (explicitly) means none.
 	Reason *string `yaml:"reason,omitempty" json:"reason,omitempty"`
 	// Timestamp: whether a 410's timestamp is present (apns.md#E03).
@@ -214,14 +244,22 @@ type ScreenExpect struct {
 	// shown when it arrived (banner, lock screen, ...).
 	Context device.Context `yaml:"context,omitempty" json:"context,omitempty"`
 	// ApnsID picks the notification; the newest on the device by default.
-	ApnsID   string  `yaml:"apns_id,omitempty" json:"apns_id,omitempty"`
-	Style    string  `yaml:"style,omitempty" json:"style,omitempty"`
-	Title    *string `yaml:"title,omitempty" json:"title,omitempty"`
+	ApnsID string `yaml:"apns_id,omitempty" json:"apns_id,omitempty"`
+	// Style is how the context draws the notification: banner, alert,
+	// legacy-alert, list, ... or none.
+	Style string `yaml:"style,omitempty" json:"style,omitempty"`
+	// Title is the title line as drawn; "" means none.
+	Title *string `yaml:"title,omitempty" json:"title,omitempty"`
+	// Subtitle is the subtitle line as drawn (iOS 10+).
 	Subtitle *string `yaml:"subtitle,omitempty" json:"subtitle,omitempty"`
-	Body     *string `yaml:"body,omitempty" json:"body,omitempty"`
-	Sound    *string `yaml:"sound,omitempty" json:"sound,omitempty"`
-	Slider   *string `yaml:"slider,omitempty" json:"slider,omitempty"`
-	Badge    *int    `yaml:"badge,omitempty" json:"badge,omitempty"`
+	// Body is the message text as drawn, after localization.
+	Body *string `yaml:"body,omitempty" json:"body,omitempty"`
+	// Sound is the sound played; "" means silent.
+	Sound *string `yaml:"sound,omitempty" json:"sound,omitempty"`
+	// Slider is the lock screen's "slide to ..." text (before iOS 10).
+	Slider *string `yaml:"slider,omitempty" json:"slider,omitempty"`
+	// Badge is the app icon's badge number after the notification.
+	Badge *int `yaml:"badge,omitempty" json:"badge,omitempty"`
 	// Buttons are the button titles in screen order; [] means none.
 	Buttons *[]string `yaml:"buttons,omitempty" json:"buttons,omitempty"`
 	// ButtonIDs are the identifiers behind the buttons, in screen order.
@@ -243,9 +281,13 @@ type ScreenExpect struct {
 // text).
 type TapStep struct {
 	Target `yaml:",inline"`
+	// ApnsID picks the notification; the newest on the device by default.
 	ApnsID string `yaml:"apns_id,omitempty" json:"apns_id,omitempty"`
+	// Action is the identifier of the button tapped, "default" for the
+	// body, or a legacy alert's view, close or ok.
 	Action string `yaml:"action,omitempty" json:"action,omitempty"`
-	Text   string `yaml:"text,omitempty" json:"text,omitempty"`
+	// Text is what the user types into a text-input action (reply).
+	Text string `yaml:"text,omitempty" json:"text,omitempty"`
 	// Error, when set, expects the interaction to be refused with a
 	// message containing this text (e.g. no such button on iOS 7).
 	Error string `yaml:"error,omitempty" json:"error,omitempty"`
@@ -253,11 +295,17 @@ type TapStep struct {
 
 // SetStep changes the state of a device or an app.
 type SetStep struct {
-	Target     `yaml:",inline"`
-	Locked     *bool              `yaml:"locked,omitempty" json:"locked,omitempty"`
-	AppState   *device.AppState   `yaml:"app_state,omitempty" json:"app_state,omitempty"`
+	Target `yaml:",inline"`
+	// Locked locks or unlocks the device.
+	Locked *bool `yaml:"locked,omitempty" json:"locked,omitempty"`
+	// AppState puts the app in the foreground, the background, not
+	// running, or force-quit.
+	AppState *device.AppState `yaml:"app_state,omitempty" json:"app_state,omitempty"`
+	// Permission is the user's notification permission for the app.
 	Permission *device.Permission `yaml:"permission,omitempty" json:"permission,omitempty"`
-	ChatOpen   *bool              `yaml:"chat_open,omitempty" json:"chat_open,omitempty"`
+	// ChatOpen shows or hides the app's chat screen (no notification is
+	// shown while it is visible).
+	ChatOpen *bool `yaml:"chat_open,omitempty" json:"chat_open,omitempty"`
 	// Uninstalled removes the app (apns.md#D06).
 	Uninstalled bool `yaml:"uninstalled,omitempty" json:"uninstalled,omitempty"`
 }
@@ -270,27 +318,40 @@ type EventsExpect struct {
 	Within *Duration `yaml:"within,omitempty" json:"within,omitempty"`
 	// Ordered: the events must appear in this order (the default); other
 	// events may come in between.
-	Ordered *bool        `yaml:"ordered,omitempty" json:"ordered,omitempty"`
-	Events  []EventMatch `yaml:"events,omitempty" json:"events,omitempty"`
+	Ordered *bool `yaml:"ordered,omitempty" json:"ordered,omitempty"`
+	// Events must each have happened, one log event matching each.
+	Events []EventMatch `yaml:"events,omitempty" json:"events,omitempty"`
 	// Absent are events that must not have happened.
 	Absent []EventMatch `yaml:"absent,omitempty" json:"absent,omitempty"`
 }
 
 // EventMatch matches one event; only the fields given are compared.
 type EventMatch struct {
-	Kind     world.EventKind `yaml:"kind" json:"kind"`
-	Device   string          `yaml:"device,omitempty" json:"device,omitempty"`
-	App      string          `yaml:"app,omitempty" json:"app,omitempty"`
-	Action   string          `yaml:"action,omitempty" json:"action,omitempty"`
-	Text     *string         `yaml:"text,omitempty" json:"text,omitempty"`
-	Callback string          `yaml:"callback,omitempty" json:"callback,omitempty"`
-	Context  device.Context  `yaml:"context,omitempty" json:"context,omitempty"`
-	URL      string          `yaml:"url,omitempty" json:"url,omitempty"`
+	// Kind is the event's kind: request, delivered, action, completion,
+	// watchdog, webhook, ... (the README lists them).
+	Kind world.EventKind `yaml:"kind" json:"kind"`
+	// Device is the name of the device the event happened on.
+	Device string `yaml:"device,omitempty" json:"device,omitempty"`
+	// App is the bundle id of the app concerned.
+	App string `yaml:"app,omitempty" json:"app,omitempty"`
+	// Action is the action identifier the app was told of.
+	Action string `yaml:"action,omitempty" json:"action,omitempty"`
+	// Text is the typed reply the app received.
+	Text *string `yaml:"text,omitempty" json:"text,omitempty"`
+	// Callback is the app delegate method of the device's iOS era that was
+	// called.
+	Callback string `yaml:"callback,omitempty" json:"callback,omitempty"`
+	// Context is where the notification was shown or acted on.
+	Context device.Context `yaml:"context,omitempty" json:"context,omitempty"`
+	// URL is the webhook or deep link the event concerns.
+	URL string `yaml:"url,omitempty" json:"url,omitempty"`
 	// Status is the HTTP status of a request event or an exec's exit
 	// status.
-	Status     *int   `yaml:"status,omitempty" json:"status,omitempty"`
-	Reason     string `yaml:"reason,omitempty" json:"reason,omitempty"`
-	HTTPStatus int    `yaml:"http_status,omitempty" json:"http_status,omitempty"`
+	Status *int `yaml:"status,omitempty" json:"status,omitempty"`
+	// Reason is the APNs reason of a rejected request.
+	Reason string `yaml:"reason,omitempty" json:"reason,omitempty"`
+	// HTTPStatus is the status the webhook's receiver answered.
+	HTTPStatus int `yaml:"http_status,omitempty" json:"http_status,omitempty"`
 	// Message must appear within the event's message.
 	Message string `yaml:"message,omitempty" json:"message,omitempty"`
 	// Body must be a subset of the event's text read as JSON (a webhook
@@ -300,17 +361,29 @@ type EventMatch struct {
 
 // FaultStep installs a fault rule on the fake APNs (fakeapns.FaultRule).
 type FaultStep struct {
-	Device   string `yaml:"device,omitempty" json:"device,omitempty"`
-	App      string `yaml:"app,omitempty" json:"app,omitempty"`
-	Token    string `yaml:"token,omitempty" json:"token,omitempty"`
-	Topic    string `yaml:"topic,omitempty" json:"topic,omitempty"`
+	// Device limits the fault to this device's token (with App).
+	Device string `yaml:"device,omitempty" json:"device,omitempty"`
+	// App is the bundle id whose token on Device is matched; the device's
+	// first app by default.
+	App string `yaml:"app,omitempty" json:"app,omitempty"`
+	// Token limits the fault to this device token.
+	Token string `yaml:"token,omitempty" json:"token,omitempty"`
+	// Topic limits the fault to this apns-topic.
+	Topic string `yaml:"topic,omitempty" json:"topic,omitempty"`
+	// PushType limits the fault to this apns-push-type.
 	PushType string `yaml:"push_type,omitempty" json:"push_type,omitempty"`
 	// Reason is Apple's reason; Status defaults to the reason's status.
-	Reason      string   `yaml:"reason,omitempty" json:"reason,omitempty"`
-	Status      int      `yaml:"status,omitempty" json:"status,omitempty"`
-	Count       int      `yaml:"count,omitempty" json:"count,omitempty"`
-	Probability float64  `yaml:"probability,omitempty" json:"probability,omitempty"`
-	Latency     Duration `yaml:"latency,omitempty" json:"latency,omitempty"`
+	Reason string `yaml:"reason,omitempty" json:"reason,omitempty"`
+	// Status overrides the reason's HTTP status.
+	Status int `yaml:"status,omitempty" json:"status,omitempty"`
+	// Count, when positive, limits the fault to the next Count matching
+	// requests; always by default.
+	Count int `yaml:"count,omitempty" json:"count,omitempty"`
+	// Probability, between 0 and 1, is the chance the fault fires on a
+	// matching request (seeded, so runs repeat); always by default.
+	Probability float64 `yaml:"probability,omitempty" json:"probability,omitempty"`
+	// Latency delays APNs' answer, on the virtual clock.
+	Latency Duration `yaml:"latency,omitempty" json:"latency,omitempty"`
 }
 
 // ExecStep runs an external command (the user's own backend sender) with
@@ -318,35 +391,48 @@ type FaultStep struct {
 type ExecStep struct {
 	// Command is the program and its arguments; a string runs through
 	// "sh -c".
-	Command any               `yaml:"command" json:"command"`
-	Env     map[string]string `yaml:"env,omitempty" json:"env,omitempty"`
+	Command any `yaml:"command" json:"command"`
+	// Env adds variables to the command's environment.
+	Env map[string]string `yaml:"env,omitempty" json:"env,omitempty"`
 	// Timeout bounds the command's wall time; 30 s by default.
 	Timeout Duration `yaml:"timeout,omitempty" json:"timeout,omitempty"`
 }
 
 // LintExpect lints a payload and checks the findings.
 type LintExpect struct {
-	Payload     any    `yaml:"payload,omitempty" json:"payload,omitempty"`
+	// Payload is the body to lint: a YAML mapping (read as JSON) or a
+	// string of JSON.
+	Payload any `yaml:"payload,omitempty" json:"payload,omitempty"`
+	// PayloadFile is a JSON or simctl .apns file to lint, relative to the
+	// scenario.
 	PayloadFile string `yaml:"payload_file,omitempty" json:"payload_file,omitempty"`
 	// App is the bundle id whose categories are checked; the first device's
 	// app with that id in the fleet (the default app by default).
 	App string `yaml:"app,omitempty" json:"app,omitempty"`
 	// IOS is a version range such as "7-18", "8", "10+" or "<8"; the
 	// fleet's versions by default.
-	IOS      string `yaml:"ios,omitempty" json:"ios,omitempty"`
+	IOS string `yaml:"ios,omitempty" json:"ios,omitempty"`
+	// PushType is the apns-push-type the payload would be sent with.
 	PushType string `yaml:"push_type,omitempty" json:"push_type,omitempty"`
-	Priority int    `yaml:"priority,omitempty" json:"priority,omitempty"`
-	Topic    string `yaml:"topic,omitempty" json:"topic,omitempty"`
+	// Priority is the apns-priority it would be sent with.
+	Priority int `yaml:"priority,omitempty" json:"priority,omitempty"`
+	// Topic is the apns-topic it would be sent with.
+	Topic string `yaml:"topic,omitempty" json:"topic,omitempty"`
 	// Findings must each be found; with Exact, nothing else may be.
 	Findings []FindingMatch `yaml:"findings,omitempty" json:"findings,omitempty"`
-	Exact    bool           `yaml:"exact,omitempty" json:"exact,omitempty"`
+	// Exact fails on any finding not listed in Findings.
+	Exact bool `yaml:"exact,omitempty" json:"exact,omitempty"`
 }
 
 // FindingMatch matches one lint finding; only the fields given are
 // compared.
 type FindingMatch struct {
-	Rule     string `yaml:"rule" json:"rule"`
+	// Rule is the lint rule's id (pushsim lint prints it).
+	Rule string `yaml:"rule" json:"rule"`
+	// Severity is error, warning or info.
 	Severity string `yaml:"severity,omitempty" json:"severity,omitempty"`
+	// Versions is the range of iOS versions the finding concerns, as lint
+	// prints it (e.g. 8-9).
 	Versions string `yaml:"versions,omitempty" json:"versions,omitempty"`
 }
 

@@ -20,7 +20,7 @@ import (
 // sender is a provider; every one is a provider.Provider.
 type sender interface {
 	Send(ctx context.Context, req provider.Request) (provider.Response, error)
-	Close()
+	Close() error
 }
 
 // sendResult is the answers one device got for one send step.
@@ -151,8 +151,7 @@ func (r *run) server(env fakeapns.Environment) (*fakeapns.Server, error) {
 			return nil, fmt.Errorf("starting the %s server: %w", env, err)
 		}
 		if err := srv.RegisterKey(r.h.Key.Info()); err != nil {
-			srv.Close()
-			return nil, fmt.Errorf("registering the key on the %s server: %w", env, err)
+			return nil, errors.Join(fmt.Errorf("registering the key on the %s server: %w", env, err), srv.Close())
 		}
 		r.other = srv
 	}

@@ -14,10 +14,12 @@ import (
 
 	"github.com/pushsim/pushsim/sim/device"
 	"github.com/pushsim/pushsim/sim/provider"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
-// Backend is the simulated world as the TUI drives it. The in-process
-// harness (HarnessBackend) implements it; tests use a fake.
+// Backend is the simulated world as the TUI drives it: SimBackend, over
+// the in-process harness (HarnessBackend) or a running pushsim serve. The
+// interface keeps the TUI's side of that line small.
 type Backend interface {
 	// Devices is a snapshot of the fleet.
 	Devices() []Device
@@ -37,6 +39,23 @@ type Backend interface {
 	Events(after uint64, max int) (events []Event, missed uint64)
 	// Subscribe gives coalesced wake-ups when events are appended.
 	Subscribe() (wake <-chan struct{}, cancel func())
+	// Sends lists the requests the fake APNs answered after seq (a
+	// sequence of its own), oldest first, when the backend keeps them
+	// (pushsim serve does): what a user's backend sent shows in Responses.
+	Sends(after uint64) []SendRecord
+	// RecordStart marks where a recording begins.
+	RecordStart() RecordMark
+	// WriteRecording writes the events after mark as a scenario file at
+	// path, with scenarios.Record.
+	WriteRecording(mark RecordMark, path string, opts RecordingOptions) error
+}
+
+// SendRecord is one request the fake APNs answered, as its server saw it.
+type SendRecord struct {
+	Seq      uint64
+	At       time.Time
+	Request  Request
+	Response provider.Response
 }
 
 // Action ids the TUI taps with besides the app's own.
@@ -73,6 +92,12 @@ type Shown struct {
 	Received time.Time
 	// State is what became of it: "shown", "dismissed", "acted"...
 	State string
+	// Action is what the user did with it, when acted on.
+	Action string
+	// Arrival is the context it arrived in ("" when the log did not say).
+	Arrival device.Context
+	// Payload is the body as sent.
+	Payload []byte
 	// Presentations are the renderings in every context of the device's
 	// version.
 	Presentations []device.Presentation
@@ -88,20 +113,9 @@ func (s Shown) Presentation(ctx device.Context) (device.Presentation, bool) {
 	return device.Presentation{}, false
 }
 
-// Event is one entry of the event log, as the log pane shows it.
-type Event struct {
-	Seq     uint64
-	Time    time.Time
-	Kind    string
-	Device  string
-	App     string
-	ApnsID  string
-	Action  string
-	Text    string
-	Status  int
-	Reason  string
-	Message string
-}
+// Event is one entry of the event log, as sim logged it: the log pane
+// draws one line of it, the detail view all of it.
+type Event = world.Event
 
 // Request is one notification to send to one device's app: the APNs
 // request itself, and where it is meant to land.

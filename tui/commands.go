@@ -9,6 +9,7 @@ import (
 
 	"github.com/pushsim/pushsim/sim/device"
 	"github.com/pushsim/pushsim/sim/lint"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
 // Messages from commands and from the event log.
@@ -21,7 +22,6 @@ type (
 	tapMsg struct {
 		device, action, text string
 		err                  error
-		step                 int // the recorder's step, or -1
 	}
 	// setMsg is a state change's outcome.
 	setMsg struct {
@@ -58,20 +58,20 @@ func waitEvents(ctx context.Context, wake <-chan struct{}) tea.Cmd {
 	}
 }
 
-func sendCmd(ctx context.Context, b Backend, now func() time.Time, r Request, step int) tea.Cmd {
+func sendCmd(ctx context.Context, b Backend, now func() time.Time, r Request) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, sendTimeout)
 		defer cancel()
 		at := now()
 		resp, err := b.Send(ctx, r)
-		return sendMsg{At: at, Request: r, Response: resp, Err: err, step: step}
+		return sendMsg{At: at, Request: r, Response: resp, Err: err}
 	}
 }
 
-func tapCmd(ctx context.Context, b Backend, device, apnsID, action, text string, step int) tea.Cmd {
+func tapCmd(ctx context.Context, b Backend, device, apnsID, action, text string) tea.Cmd {
 	return func() tea.Msg {
 		err := b.Tap(ctx, device, apnsID, action, text)
-		return tapMsg{device: device, action: action, text: text, err: err, step: step}
+		return tapMsg{device: device, action: action, text: text, err: err}
 	}
 }
 
@@ -98,7 +98,7 @@ func (m *Model) send(all bool) tea.Cmd {
 	dr, err := m.composer.Draft()
 	if err != nil {
 		// The editor keeps the text; the error is shown inline.
-		m.status = "not sent: fix the payload first"
+		m.setStatus("not sent: fix the payload first (" + err.Error() + ")")
 		return nil
 	}
 	if m.mode == ModeReal {
@@ -114,21 +114,16 @@ func (m *Model) send(all bool) tea.Cmd {
 	for _, d := range targets {
 		r, err := m.request(d, dr)
 		if err != nil {
-			m.responses.Add(sendResult{At: m.opts.Now(), Request: Request{Device: d.Name}, Err: err, step: -1})
+			m.responses.Add(sendResult{At: m.opts.Now(), Request: Request{Device: d.Name}, Err: err})
 			continue
 		}
 		reqs = append(reqs, r)
 	}
-	step := -1
-	if m.rec != nil && len(reqs) > 0 {
-		m.rec.add(RecordedStep{Kind: "send", At: m.opts.Now(), Requests: reqs})
-		step = len(m.rec.steps) - 1
-	}
 	cmds := make([]tea.Cmd, 0, len(reqs))
 	for _, r := range reqs {
-		cmds = append(cmds, sendCmd(m.ctx, m.opts.Backend, m.opts.Now, r, step))
+		cmds = append(cmds, sendCmd(m.ctx, m.opts.Backend, m.opts.Now, r))
 	}
-	m.status = fmt.Sprintf("sending to %d device(s)…", len(cmds))
+	m.setStatus(fmt.Sprintf("sending to %s…", plural(len(cmds), "device")))
 	// One after the other, in fleet order: the log and the responses read
 	// in the order of the fleet, and a send to all is a burst on one
 	// HTTP/2 connection either way.
@@ -139,55 +134,99 @@ func (m *Model) send(all bool) tea.Cmd {
 func (m *Model) tap(action, text string) tea.Cmd {
 	s, ok := m.phone.Current()
 	if !ok {
-		m.status = "nothing to tap: no notification on this device"
+		m.setStatus("nothing to tap: no notification on this device")
 		return nil
 	}
-	step := -1
-	if m.rec != nil {
-		m.rec.add(RecordedStep{Kind: "tap", At: m.opts.Now(), Device: m.phone.device.Name, Action: action, Text: text})
-		step = len(m.rec.steps) - 1
+	if s.State != string(world.NotificationShown) {
+		m.setStatus(fmt.Sprintf("this notification is already %s: nothing to tap ([ and ] pick another)", s.State))
+		return nil
 	}
-	return tapCmd(m.ctx, m.opts.Backend, m.phone.device.Name, s.ApnsID, action, text, step)
+	return tapCmd(m.ctx, m.opts.Backend, m.phone.device.Name, s.ApnsID, action, text)
 }
 
-// readEvents pulls everything new from the log.
+// readEvents pulls everything new from the log, and the backend's sends
+// when requests came in.
 func (m *Model) readEvents() {
 	const batch = 4096
+	requests := false
 	for {
 		evs, missed := m.opts.Backend.Events(m.lastSeq, batch)
 		if len(evs) == 0 && missed == 0 {
-			return
+			break
 		}
 		if len(evs) > 0 {
 			m.lastSeq = evs[len(evs)-1].Seq
 		}
 		m.log.Append(evs, missed)
 		if m.rec != nil {
-			m.rec.events(evs)
+			m.rec.count(evs)
+		}
+		for _, e := range evs {
+			switch e.Kind {
+			case world.EventRequest, world.EventRejected:
+				requests = true
+			case world.EventPresented:
+				m.noteArrival(e.ApnsID, e.Context)
+			}
 		}
 		if len(evs) < batch {
-			return
+			break
 		}
+	}
+	if requests {
+		m.readSends()
+	}
+}
+
+// noteArrival keeps the context a notification arrived in; the map is
+// bounded like the log.
+func (m *Model) noteArrival(apnsID string, c device.Context) {
+	if apnsID == "" || c == "" {
+		return
+	}
+	if len(m.arrival) >= 4*m.opts.LogSize {
+		clear(m.arrival) // older notifications fall back to the phone's choice
+	}
+	m.arrival[apnsID] = c
+}
+
+// readSends adds what others (a backend, with --serve) sent to Responses;
+// the TUI's own sends are there already, with the latency it measured.
+func (m *Model) readSends() {
+	for _, s := range m.opts.Backend.Sends(m.lastSend) {
+		m.lastSend = s.Seq
+		if m.responses.own[s.Response.ApnsID] {
+			delete(m.responses.own, s.Response.ApnsID)
+			continue
+		}
+		m.responses.Add(sendResult{At: s.At, Request: s.Request, Response: s.Response, Backend: true})
 	}
 }
 
 // refresh re-reads the fleet and the selected device's notifications.
 func (m *Model) refresh() {
 	m.fleet.SetDevices(m.opts.Backend.Devices())
+	if nw := m.fleet.nameWidth(); nw != m.log.deviceW {
+		m.log.deviceW = nw
+		m.SetSize(m.common.Width, m.common.Height) // the fleet's width follows its names
+	}
 	d, ok := m.fleet.Selected()
 	if !ok {
 		return
 	}
 	shown, err := m.opts.Backend.Notifications(d.Name)
 	if err != nil {
-		m.status = err.Error()
+		m.setStatus(err.Error())
+	}
+	for i := range shown {
+		shown[i].Arrival, _ = m.arrivalOf(shown[i].ApnsID)
 	}
 	m.phone.SetDevice(d, shown)
 	m.composer.findings = nil
 	if dr, err := m.composer.Draft(); err == nil {
 		m.composer.findings = lintDraft(dr, d.Version, d.App(m.opts.Bundle))
 	}
-	if m.showMatrix {
+	if m.overlay == overlayMatrix {
 		m.updateMatrix()
 	}
 }
@@ -213,8 +252,8 @@ func lintDraft(d Draft, v device.Version, app *device.App) []string {
 func (m *Model) sendReal(dr Draft) tea.Cmd {
 	real := m.opts.Real
 	if real == nil {
-		m.responses.Add(sendResult{At: m.opts.Now(), Request: Request{Device: "real"}, Err: fmt.Errorf("real mode cannot send: %s", m.opts.RealMissing), step: -1})
-		m.status = "real mode not configured"
+		m.responses.Add(sendResult{At: m.opts.Now(), Request: Request{Device: "real"}, Err: fmt.Errorf("real mode cannot send: %s", m.opts.RealMissing)})
+		m.setStatus("real mode not configured")
 		return nil
 	}
 	if m.production && m.dialog == nil {
@@ -224,12 +263,12 @@ func (m *Model) sendReal(dr Draft) tea.Cmd {
 	r := Request{Device: "real", Request: dr.apns(real.Token)}
 	now := m.opts.Now
 	ctx := m.ctx
-	m.status = "sending to Apple…"
+	m.setStatus("sending to Apple…")
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, sendTimeout)
 		defer cancel()
 		at := now()
 		resp, err := real.Send(ctx, r)
-		return sendMsg{At: at, Request: r, Response: resp, Err: err, step: -1}
+		return sendMsg{At: at, Request: r, Response: resp, Err: err}
 	}
 }

@@ -68,28 +68,40 @@ func NewStyles(isDark bool) *Styles {
 	}
 }
 
-// KeyMap is every key binding; help is generated from it, so it cannot
-// drift from what the keys do.
+// KeyMap is every key binding; the help and the footer are generated
+// from it, so they cannot drift from what the keys do.
 type KeyMap struct {
 	NextPane, PrevPane key.Binding
 	Quit, ForceQuit    key.Binding
-	Help               key.Binding
+	Help, Messages     key.Binding
 	Send, Target       key.Binding
 	Template           key.Binding
 	Matrix             key.Binding
-	Mode, Environment  key.Binding
+	Mode               key.Binding
 	Record             key.Binding
 	Up, Down           key.Binding
+	PageUp, PageDown   key.Binding
+	Home, End          key.Binding
 	Lock, AppState     key.Binding
 	Permission         key.Binding
 	Buttons            key.Binding
 	Body, Dismiss      key.Binding
 	Reply              key.Binding
+	Explain            key.Binding
 	PrevCtx, NextCtx   key.Binding
 	Older, Newer       key.Binding
 	Filter, OnlyDevice key.Binding
 	Follow             key.Binding
+	Detail             key.Binding
+	ClearFilter        key.Binding
+	LeaveEditor        key.Binding
+	Close              key.Binding
 	Cancel, Confirm    key.Binding
+	SaveQuit           key.Binding
+	SendReply          key.Binding
+	// Mouse bindings have no keys: they only document the mouse in the
+	// help.
+	Click, Wheel key.Binding
 }
 
 // NewKeyMap returns the default bindings.
@@ -103,15 +115,19 @@ func NewKeyMap() *KeyMap {
 		Quit:        b([]string{"q"}, "q", "quit"),
 		ForceQuit:   b([]string{"ctrl+c"}, "ctrl+c", "quit"),
 		Help:        b([]string{"?"}, "?", "help"),
+		Messages:    b([]string{"H"}, "H", "message history"),
 		Send:        b([]string{"ctrl+s"}, "ctrl+s", "send"),
 		Target:      b([]string{"alt+s"}, "alt+s", "target: all/device"),
 		Template:    b([]string{"alt+t"}, "alt+t", "next template"),
 		Matrix:      b([]string{"m"}, "m", "matrix view"),
 		Mode:        b([]string{"ctrl+o"}, "ctrl+o", "sim/real mode"),
-		Environment: b([]string{"alt+e"}, "alt+e", "sandbox/production"),
 		Record:      b([]string{"ctrl+r"}, "ctrl+r", "record start/stop"),
-		Up:          b([]string{"up", "k"}, "↑/k", "previous device"),
-		Down:        b([]string{"down", "j"}, "↓/j", "next device"),
+		Up:          b([]string{"up", "k"}, "↑/k", "up"),
+		Down:        b([]string{"down", "j"}, "↓/j", "down"),
+		PageUp:      b([]string{"pgup"}, "pgup", "page up"),
+		PageDown:    b([]string{"pgdown"}, "pgdn", "page down"),
+		Home:        b([]string{"home", "g"}, "home/g", "top"),
+		End:         b([]string{"end", "G"}, "end/G", "bottom"),
 		Lock:        b([]string{"l"}, "l", "lock/unlock"),
 		AppState:    b([]string{"s"}, "s", "app state"),
 		Permission:  b([]string{"p"}, "p", "permission"),
@@ -119,30 +135,53 @@ func NewKeyMap() *KeyMap {
 		Body:        b([]string{"b"}, "b", "tap body"),
 		Dismiss:     b([]string{"d"}, "d", "dismiss"),
 		Reply:       b([]string{"r"}, "r", "reply (text)"),
+		Explain:     b([]string{"e"}, "e", "rules behind the notes"),
 		PrevCtx:     b([]string{"left", "h"}, "←/h", "previous context"),
 		NextCtx:     b([]string{"right", "x"}, "→/x", "next context"),
 		Older:       b([]string{"["}, "[", "older notification"),
 		Newer:       b([]string{"]"}, "]", "newer notification"),
-		Filter:      b([]string{"/"}, "/", "filter log"),
-		OnlyDevice:  b([]string{"o"}, "o", "log: only this device"),
-		Follow:      b([]string{"G", "end"}, "G", "follow log"),
-		Cancel:      b([]string{"esc"}, "esc", "cancel"),
-		Confirm:     b([]string{"enter", "y"}, "enter/y", "confirm"),
+		Filter:      b([]string{"/"}, "/", "filter"),
+		OnlyDevice:  b([]string{"o"}, "o", "only this device"),
+		Follow:      b([]string{"end", "G"}, "end/G", "follow newest"),
+		Detail:      b([]string{"enter"}, "enter", "details"),
+		ClearFilter: b([]string{"esc"}, "esc", "clear filter"),
+		LeaveEditor: b([]string{"esc"}, "esc", "leave editor"),
+		Close:       b([]string{"esc", "q"}, "esc/q", "close"),
+		Cancel:      b([]string{"esc", "n"}, "n/esc", "cancel"),
+		Confirm:     b([]string{"enter", "y"}, "y/enter", "confirm"),
+		SaveQuit:    b([]string{"s"}, "s", "save and quit"),
+		SendReply:   b([]string{"enter"}, "enter", "send reply"),
+		Click:       key.NewBinding(key.WithHelp("click", "focus, tap, select")),
+		Wheel:       key.NewBinding(key.WithHelp("wheel", "scroll the pane under it")),
 	}
 }
 
-// ShortHelp is the one-line help (help.KeyMap).
-func (k *KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Send, k.Buttons, k.Body, k.Dismiss, k.NextPane, k.Help, k.Quit}
+// helpSection is one group of the help: a pane, the overlays, the mouse.
+type helpSection struct {
+	title    string
+	bindings []key.Binding
 }
 
-// FullHelp is every binding, by column (help.KeyMap).
-func (k *KeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{
-		{k.NextPane, k.PrevPane, k.Help, k.Quit, k.ForceQuit, k.Matrix, k.Record},
-		{k.Send, k.Target, k.Template, k.Mode, k.Environment},
-		{k.Up, k.Down, k.Lock, k.AppState, k.Permission},
-		{k.Buttons, k.Body, k.Dismiss, k.Reply, k.PrevCtx, k.NextCtx, k.Older, k.Newer},
-		{k.Filter, k.OnlyDevice, k.Follow, k.Cancel, k.Confirm},
+// sections is the help, grouped by where the keys work.
+func (k *KeyMap) sections() []helpSection {
+	h := withHelp
+	return []helpSection{
+		{"Everywhere", []key.Binding{k.Send, k.Target, k.Template, k.NextPane, k.PrevPane, k.Mode, k.Record, k.ForceQuit}},
+		{"Outside the editor", []key.Binding{k.Help, k.Matrix, k.Messages, k.Quit}},
+		{"Fleet", []key.Binding{h(k.Up, "↑↓ j k", "select device"), h(k.PageDown, "pgup pgdn", "scroll the phone"), k.Lock, k.AppState, k.Permission, h(k.Buttons, "1-9 b d r", "as in Phone")}},
+		{"Phone", []key.Binding{k.Buttons, k.Body, k.Dismiss, k.Reply, k.PrevCtx, k.NextCtx, k.Older, k.Newer, k.Explain, h(k.Up, "↑↓ j k", "select device"), h(k.PageDown, "pgup pgdn", "scroll drawing")}},
+		{"Reply field", []key.Binding{k.SendReply, h(k.Cancel, "esc", "cancel")}},
+		{"Composer (editor)", []key.Binding{k.LeaveEditor, h(k.Quit, "q ? m", "are text here")}},
+		{"Responses", []key.Binding{h(k.Up, "↑↓ j k", "select send"), h(k.PageDown, "pgup pgdn", "page"), h(k.Home, "home end", "oldest, newest"), h(k.Detail, "enter", "the whole send")}},
+		{"Event log", []key.Binding{h(k.Up, "↑↓ j k", "select event"), h(k.PageDown, "pgup pgdn", "page"), h(k.Home, "home g", "oldest"), k.Follow, h(k.Detail, "enter", "the whole event"), k.Filter, k.OnlyDevice, k.ClearFilter}},
+		{"Help, matrix, rules, details", []key.Binding{h(k.Up, "↑↓ j k", "scroll"), h(k.PageDown, "pgup pgdn", "page"), h(k.Home, "home end", "top, bottom"), k.Close}},
+		{"Dialogs", []key.Binding{k.Confirm, k.Cancel, h(k.ForceQuit, "ctrl+c", "quit")}},
+		{"Mouse", []key.Binding{h(k.Click, "click", "focus a pane"), h(k.Click, "click", "tap a button or body"), h(k.Click, "click", "select a row"), k.Wheel}},
 	}
+}
+
+// withHelp is b with other help text.
+func withHelp(b key.Binding, k, h string) key.Binding {
+	b.SetHelp(k, h)
+	return b
 }

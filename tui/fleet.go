@@ -18,10 +18,23 @@ type fleetPane struct {
 	cursor  int
 	offset  int
 	bundle  string
+	// nameW is the longest name's width, bounded by maxNameWidth.
+	nameW int
 }
 
 // detailLines is how many lines the selected device's details take.
 const detailLines = 3
+
+// fleetColumns is the width of a row besides the name: the cursor mark,
+// the version, the lock and the unread count.
+const fleetColumns = 13
+
+// maxNameWidth bounds the name column; a longer name is cut in the list
+// and written in full in the details under it.
+const maxNameWidth = 20
+
+// nameWidth is the longest device name, bounded; SetDevices measures it.
+func (f *fleetPane) nameWidth() int { return f.nameW }
 
 func (f *fleetPane) SetSize(w, h int) { f.Width, f.Height = w, h; f.scroll() }
 
@@ -32,10 +45,12 @@ func (f *fleetPane) SetDevices(ds []Device) {
 		name = d.Name
 	}
 	f.devices = ds
+	f.nameW = 4
 	for i, d := range ds {
 		if d.Name == name {
 			f.cursor = i
 		}
+		f.nameW = max(f.nameW, min(maxNameWidth, ansi.StringWidth(d.Name)))
 	}
 	f.cursor = min(f.cursor, max(0, len(ds)-1))
 	f.scroll()
@@ -82,14 +97,22 @@ func (f *fleetPane) scroll() {
 // View draws the list and the details.
 func (f *fleetPane) View() string {
 	w := max(1, f.Width)
-	nameW := max(4, w-15)
-	lines := []string{f.Styles.Dim.Render(ansi.Truncate(fmt.Sprintf("  %-*s %5s %s %s", nameW, ansi.Truncate("device", nameW, ""), "iOS", "lk", "new"), w, ""))}
+	nameW := max(4, min(f.nameWidth(), w-fleetColumns))
 	end := min(len(f.devices), f.offset+f.listHeight())
+	// The heading says how many devices are out of view, and where.
+	label := "name"
+	if f.offset > 0 {
+		label += fmt.Sprintf(" ↑%d", f.offset)
+	}
+	if below := len(f.devices) - end; below > 0 {
+		label += fmt.Sprintf(" ↓%d", below)
+	}
+	lines := []string{f.Styles.Dim.Render(ansi.Truncate(fmt.Sprintf("  %-*s %4s %s %3s", nameW, label, "iOS", "L", "new"), w, ""))}
 	for i := f.offset; i < end; i++ {
 		d := f.devices[i]
-		lock := "  "
+		lock := " "
 		if d.Locked {
-			lock = "L "
+			lock = "L"
 		}
 		unread := "   "
 		if d.Unread > 0 {
@@ -99,7 +122,7 @@ func (f *fleetPane) View() string {
 		if i == f.cursor {
 			mark = "> "
 		}
-		row := fmt.Sprintf("%s%-*s %5s %s %s", mark, nameW, ansi.Truncate(d.Name, nameW, "…"), d.Version, lock, unread)
+		row := fmt.Sprintf("%s%-*s %4s %s %s", mark, nameW, ansi.Truncate(d.Name, nameW, "…"), d.Version, lock, unread)
 		row = ansi.Truncate(row, w, "")
 		if i == f.cursor {
 			row = f.Styles.Selected.Render(row + strings.Repeat(" ", max(0, w-ansi.StringWidth(row))))
@@ -125,10 +148,12 @@ func (f *fleetPane) details(w int) []string {
 	if d.Model != "" { // a fleet file may leave the model out
 		lock = d.Model + " · " + lock
 	}
-	out := []string{
-		f.Styles.Dim.Render(strings.Repeat("─", w)),
-		ansi.Truncate(lock, w, "…"),
+	out := []string{f.Styles.Dim.Render(strings.Repeat("─", w))}
+	if ansi.StringWidth(d.Name) > maxNameWidth {
+		// The list cut the name: the details carry it whole.
+		out[0] = f.Styles.Dim.Render(ansi.Truncate(d.Name, w, "…"))
 	}
+	out = append(out, ansi.Truncate(lock, w, "…"))
 	a := d.App(f.bundle)
 	if a == nil && len(d.Apps) > 0 {
 		a = &d.Apps[0]

@@ -6,6 +6,7 @@ import (
 
 	"github.com/pushsim/pushsim/sim/device"
 	"github.com/pushsim/pushsim/sim/harness"
+	"github.com/pushsim/pushsim/sim/inspect"
 	"github.com/pushsim/pushsim/sim/provider"
 	"github.com/pushsim/pushsim/sim/world"
 )
@@ -18,6 +19,9 @@ type SimBackend struct {
 	World    *world.World
 	Log      *world.EventLog
 	Provider *provider.Provider
+	// Records, when set (pushsim serve's), lists every request the fake
+	// APNs answered, a backend's included.
+	Records *inspect.Records
 }
 
 // HarnessBackend is the Backend of an in-process harness.Harness.
@@ -51,7 +55,8 @@ func (b SimBackend) Notifications(device string) ([]Shown, error) {
 	}
 	out := make([]Shown, len(ds))
 	for i, d := range ds {
-		out[i] = Shown{ApnsID: d.ApnsID, App: d.App, Received: d.ReceivedAt, State: string(d.State), Presentations: d.Presentations}
+		out[i] = Shown{ApnsID: d.ApnsID, App: d.App, Received: d.ReceivedAt, State: string(d.State), Action: d.Action,
+			Payload: d.Notification.Payload.Raw, Presentations: d.Presentations}
 	}
 	return out, nil
 }
@@ -84,19 +89,32 @@ func (b SimBackend) SetPermission(device, bundleID string, p device.Permission) 
 
 // Events implements Backend.
 func (b SimBackend) Events(after uint64, max int) ([]Event, uint64) {
-	evs, missed := b.Log.Since(after, max)
-	out := make([]Event, len(evs))
-	for i, e := range evs {
-		out[i] = FromSimEvent(e)
-	}
-	return out, missed
+	return b.Log.Since(after, max)
 }
 
 // Subscribe implements Backend.
 func (b SimBackend) Subscribe() (<-chan struct{}, func()) { return b.Log.Subscribe() }
 
-// FromSimEvent converts one event of sim's log.
-func FromSimEvent(e world.Event) Event {
-	return Event{Seq: e.Seq, Time: e.Time, Kind: string(e.Kind), Device: e.Device, App: e.App, ApnsID: e.ApnsID,
-		Action: e.Action, Text: e.Text, Status: e.Status, Reason: e.Reason, Message: e.Message}
+// Sends implements Backend: the Records' entries after seq.
+func (b SimBackend) Sends(after uint64) []SendRecord {
+	if b.Records == nil {
+		return nil
+	}
+	var out []SendRecord
+	for _, e := range b.Records.List(inspect.Filter{}) {
+		if e.Seq <= after {
+			continue
+		}
+		r := e.Record
+		s := SendRecord{Seq: e.Seq, At: r.ReceivedAt, Request: Request{Device: e.Device, BundleID: e.App},
+			Response: provider.Response{Status: r.Status, Reason: string(r.Reason), ApnsID: r.ApnsID, UniqueID: r.UniqueID, Timestamp: r.Timestamp, Latency: r.Latency}}
+		if n := r.Notification; n != nil {
+			s.Request.Request = provider.Request{Token: n.Token, Topic: n.Topic, PushType: n.PushType, Priority: n.Priority,
+				Expiration: n.Expiration, CollapseID: n.CollapseID, ApnsID: n.ApnsID, Payload: n.Payload}
+		} else {
+			s.Request.Payload = r.Payload
+		}
+		out = append(out, s)
+	}
+	return out
 }

@@ -6,12 +6,16 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/pushsim/pushsim/sim/device"
 )
 
 // click focuses the pane under the mouse; on the phone it taps what is
-// under it, on the fleet it selects the row.
+// under it, on the fleet it selects the row, on the log and the responses
+// it selects the line. Overlays and dialogs take the mouse too: a click
+// does not reach the panes behind them.
 func (m *Model) click(ms tea.Mouse) tea.Cmd {
-	if ms.Button != tea.MouseLeft || m.dialog != nil || m.showHelp || m.showMatrix {
+	if ms.Button != tea.MouseLeft || m.tooSmall() || m.dialog != nil || m.overlay != overlayNone || m.phone.replying != "" {
 		return nil
 	}
 	for p := range paneCount {
@@ -28,68 +32,98 @@ func (m *Model) click(ms tea.Mouse) tea.Cmd {
 				m.refresh()
 			}
 		case panePhone:
-			if action, ok := m.phone.Hit(x, y); ok {
-				return m.tap(action, "")
+			if t, ok := m.phone.Hit(x, y); ok {
+				if t.ID == ActionDefault {
+					return m.tap(ActionDefault, "")
+				}
+				if i := buttonIndex(t.Key); i >= 0 {
+					return m.tapButton(i)
+				}
 			}
+		case paneLog:
+			m.log.SelectRow(y)
+		case paneResponses:
+			m.responses.SelectRow(y)
 		}
 		return nil
 	}
 	return nil
 }
 
-// wheel scrolls the log, the matrix or the fleet.
+// buttonIndex is the 0-based button behind a drawing's key "1"–"9".
+func buttonIndex(k string) int {
+	if len(k) == 1 && k[0] >= '1' && k[0] <= '9' {
+		return int(k[0] - '1')
+	}
+	return -1
+}
+
+// wheel scrolls the overlay, or the pane under the mouse.
 func (m *Model) wheel(ms tea.Mouse) {
+	if m.tooSmall() || m.dialog != nil {
+		return
+	}
 	delta := 3
 	if ms.Button == tea.MouseWheelUp {
 		delta = -3
 	}
 	switch {
-	case m.showMatrix:
-		m.matrix.Scroll(delta)
+	case m.overlay == overlayMatrix:
+		m.matrix.pager.scroll(delta)
+	case m.overlay != overlayNone:
+		m.pager.scroll(delta)
 	case m.rects[paneLog].contains(ms.X, ms.Y):
-		m.log.Scroll(-delta)
+		m.log.Move(-delta)
+	case m.rects[paneResponses].contains(ms.X, ms.Y):
+		m.responses.Move(delta)
+	case m.rects[panePhone].contains(ms.X, ms.Y):
+		m.phone.Scroll(delta)
 	case m.rects[paneFleet].contains(ms.X, ms.Y):
 		m.fleet.Move(delta / 3)
 		m.refresh()
 	}
 }
 
+// dialogKey is every key while a dialog is open: its answers, and ctrl+c
+// which quits from any dialog.
 func (m *Model) dialogKey(k tea.KeyPressMsg) tea.Cmd {
-	d := m.dialog
+	d, km := m.dialog, m.common.Keys
 	switch d.kind {
 	case dialogProduction:
 		switch {
-		case key.Matches(k, m.common.Keys.Confirm):
+		case key.Matches(k, km.ForceQuit):
+			m.dialog = nil
+			return m.requestQuit()
+		case key.Matches(k, km.Confirm):
 			cmd := m.send(d.all) // the dialog is still set: send goes on
 			m.dialog = nil
 			return cmd
-		case k.String() == "n", key.Matches(k, m.common.Keys.Cancel):
+		case key.Matches(k, km.Cancel):
 			m.dialog = nil
-			m.status = "not sent"
+			m.setStatus("not sent")
 		}
 	case dialogQuit:
-		switch k.String() {
-		case "s":
-			m.dialog = nil
-			return m.saveRecording(true)
-		case "d":
+		switch {
+		case key.Matches(k, km.ForceQuit), key.Matches(k, km.Confirm):
 			m.dialog = nil
 			m.rec = nil
 			_, cmd := m.quit()
 			return cmd
-		case "esc":
+		case key.Matches(k, km.SaveQuit):
+			m.dialog = nil
+			return m.saveRecording(true)
+		case key.Matches(k, km.Cancel):
 			m.dialog = nil
 		}
 	}
 	return nil
 }
 
-// startReply opens the reply input for the text-input action on screen
-// (apns.md#V33, V43).
-func (m *Model) startReply() tea.Cmd {
-	b, ok := m.phone.TextInputAction()
-	if !ok {
-		m.status = "no text-input action on this screen"
+// startReply opens the reply field for text-input button b (apns.md#V33,
+// V43): the field stays in view until enter sends or esc cancels.
+func (m *Model) startReply(b device.Button) tea.Cmd {
+	if _, ok := m.phone.Current(); !ok {
+		m.setStatus("nothing to reply to: no notification on this device")
 		return nil
 	}
 	m.phone.replying = b.ID
@@ -98,6 +132,7 @@ func (m *Model) startReply() tea.Cmd {
 		m.phone.reply.Placeholder = "Message"
 	}
 	m.phone.reply.SetValue("")
+	m.setStatus(fmt.Sprintf("reply to %s: type, enter sends, esc cancels", b.Title))
 	return m.phone.reply.Focus()
 }
 
@@ -111,6 +146,7 @@ func (m *Model) replyKey(k tea.KeyPressMsg) tea.Cmd {
 	case "esc":
 		m.phone.replying = ""
 		m.phone.reply.Blur()
+		m.setStatus("reply cancelled")
 		return nil
 	}
 	var cmd tea.Cmd
@@ -138,21 +174,13 @@ func (m *Model) filterKey(k tea.KeyPressMsg) tea.Cmd {
 // toggleRecording starts a recording, or stops it and writes the file.
 func (m *Model) toggleRecording(quit bool) tea.Cmd {
 	if m.rec == nil {
-		names := make([]string, len(m.fleet.devices))
-		for i, d := range m.fleet.devices {
-			names[i] = d.Name
-		}
-		m.rec = newRecorder(m.opts.Now(), m.opts.FleetFile, names)
-		if sw, ok := m.opts.Backend.(ScenarioWriter); ok {
-			mark := sw.RecordStart()
-			m.rec.mark = &mark
-		}
-		m.status = "recording: send, tap, then ctrl+r again to save"
+		m.rec = &recorder{started: m.opts.Now(), mark: m.opts.Backend.RecordStart()}
+		m.setStatus("recording: send, tap, then ctrl+r again to save")
 		return nil
 	}
-	if !m.rec.unsaved(m.lastSeq) {
+	if !m.rec.unsaved() {
 		m.rec = nil
-		m.status = "recording stopped: nothing to save"
+		m.setStatus("recording stopped: nothing to save")
 		return nil
 	}
 	return m.saveRecording(quit)
@@ -162,16 +190,10 @@ func (m *Model) toggleRecording(quit bool) tea.Cmd {
 // UI goroutine.
 func (m *Model) saveRecording(quit bool) tea.Cmd {
 	rec := *m.rec
-	rec.steps = append([]RecordedStep(nil), m.rec.steps...)
 	path := filepath.Join(m.opts.RecordDir, fmt.Sprintf("pushsim-%s.yaml", rec.started.Format("20060102-150405")))
-	sw, ok := m.opts.Backend.(ScenarioWriter)
+	b := m.opts.Backend
+	opts := RecordingOptions{Name: "recorded " + rec.started.UTC().Format("2006-01-02 15:04:05"), FleetFile: m.opts.FleetFile, Dir: m.opts.RecordDir}
 	return func() tea.Msg {
-		var err error
-		if ok && rec.mark != nil {
-			err = sw.WriteRecording(*rec.mark, path, "recorded "+rec.started.UTC().Format("2006-01-02 15:04:05"))
-		} else {
-			err = writeScenario(path, &rec)
-		}
-		return savedMsg{path: path, err: err, quit: quit}
+		return savedMsg{path: path, err: b.WriteRecording(rec.mark, path, opts), quit: quit}
 	}
 }

@@ -10,13 +10,22 @@ import (
 )
 
 // matrixPane is the composer's payload on every device side by side: the
-// same drawing `pushsim matrix` prints. The drawing is cached and only the
-// visible lines are returned.
+// same drawing `pushsim matrix` prints. The drawing is cached; it scrolls
+// like a pager, and the row of device names over the columns in view
+// stays on top.
 type matrixPane struct {
 	*Common
-	lines  []string
-	offset int
-	key    string
+	pager pager
+	// heads are the first line of each row of columns (the device names),
+	// in order.
+	heads []int
+	key   string
+}
+
+func newMatrixPane(c *Common) *matrixPane {
+	m := &matrixPane{Common: c}
+	m.pager.stickyFor = m.sticky
+	return m
 }
 
 func (m *matrixPane) SetSize(w, h int) {
@@ -24,6 +33,22 @@ func (m *matrixPane) SetSize(w, h int) {
 		m.key = "" // redraw at the new width
 	}
 	m.Width, m.Height = w, h
+	m.pager.setHeight(h)
+}
+
+// sticky is the device-name line of the row of columns that line i is
+// in, once that line has scrolled out of view.
+func (m *matrixPane) sticky(i int) []string {
+	head := -1
+	for _, h := range m.heads {
+		if h <= i {
+			head = h
+		}
+	}
+	if head < 0 || head == i {
+		return nil
+	}
+	return []string{m.pager.lines[head]}
 }
 
 // Update redraws when the payload, the fleet or the width changed.
@@ -47,11 +72,27 @@ func (m *matrixPane) Update(devices []Device, bundle string, d Draft) {
 	}
 	mx, err := matrix.Build(matrix.Request{Fleet: fleet, BundleID: bundle, Payload: d.Body, PushType: d.PushType, Priority: d.Priority, Topic: d.Topic})
 	if err != nil {
-		m.lines = []string{m.Styles.Error.Render("✗ " + err.Error())}
+		m.heads = nil
+		m.pager.setLines([]string{m.Styles.Error.Render("✗ " + err.Error())})
 		return
 	}
-	m.lines = strings.Split(screen.Matrix(screen.ColumnsOf(mx, bundle), screen.MatrixOptions{Width: m.Width}, &m.Styles.Screen), "\n")
-	m.offset = min(m.offset, max(0, len(m.lines)-1))
+	// One row of columns at a time, so that each row's first line (the
+	// device names) is known; the legend is kept once, at the end.
+	cols := screen.ColumnsOf(mx, bundle)
+	perRow, colW := screen.MatrixLayout(m.Width, len(cols), 0)
+	var lines []string
+	var legend string
+	m.heads = m.heads[:0]
+	for i := 0; i < len(cols); i += perRow {
+		block := strings.Split(screen.Matrix(cols[i:min(len(cols), i+perRow)], screen.MatrixOptions{Width: m.Width, ColumnWidth: colW}, &m.Styles.Screen), "\n")
+		legend = block[len(block)-1]
+		if i > 0 {
+			lines = append(lines, "")
+		}
+		m.heads = append(m.heads, len(lines))
+		lines = append(lines, block[:len(block)-1]...)
+	}
+	m.pager.setLines(append(lines, legend))
 }
 
 // simDevice rebuilds a device.Device from a snapshot, for sim's pure
@@ -65,12 +106,4 @@ func simDevice(d Device) *device.Device {
 	return sd
 }
 
-// Scroll moves the view by n lines.
-func (m *matrixPane) Scroll(n int) {
-	m.offset = max(0, min(len(m.lines)-m.Height, m.offset+n))
-}
-
-func (m *matrixPane) View() string {
-	end := min(len(m.lines), m.offset+max(1, m.Height))
-	return strings.Join(m.lines[min(m.offset, end):end], "\n")
-}
+func (m *matrixPane) View() string { return m.pager.view(m.Width, m.Styles) }

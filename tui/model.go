@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -34,8 +35,8 @@ type Options struct {
 	RealMissing string
 	// Now is the wall clock for timestamps; default time.Now.
 	Now func() time.Time
-	// Status is the first line of status (e.g. where pushsim serve
-	// listens).
+	// Status is a second header line that stays in view, e.g. where
+	// pushsim serve listens (--serve); "" has none.
 	Status string
 	// Dark is the initial background guess until the terminal answers
 	// (it may never, e.g. under tmux: charm-v2.md gotcha 10).
@@ -59,11 +60,32 @@ const (
 	paneFleet pane = iota
 	panePhone
 	paneComposer
+	paneResponses
 	paneLog
 	paneCount
 )
 
-var paneNames = [...]string{"Fleet", "Phone", "Composer", "Event log"}
+var paneNames = [...]string{"Fleet", "Phone", "Composer", "Responses", "Event log"}
+
+// overlay is what covers the panes. Every overlay is modal: it takes every
+// key until esc or q closes it (Update's overlayKey).
+type overlay int
+
+const (
+	overlayNone overlay = iota
+	overlayHelp
+	overlayMatrix
+	overlayDetail
+	overlayMessages
+	overlayRules
+)
+
+// MinWidth and MinHeight are the smallest terminal the layout is drawn
+// in; below it the TUI says so rather than hiding buttons (as btop does).
+const (
+	MinWidth  = 80
+	MinHeight = 24
+)
 
 // Mode is where sends go.
 type Mode int
@@ -88,10 +110,13 @@ type Model struct {
 	log       *logPane
 	matrix    *matrixPane
 	help      help.Model
+	// pager is the help, a detail or the message history while one is
+	// open.
+	pager      pager
+	pagerTitle string
 
 	focus      pane
-	showHelp   bool
-	showMatrix bool
+	overlay    overlay
 	mode       Mode
 	production bool
 	// toAll: ctrl+s sends to every device (the default, so one send shows
@@ -100,8 +125,16 @@ type Model struct {
 	dialog *dialog
 	rec    *recorder
 	status string
+	// messages are the status messages so far, newest last, with their
+	// time: a message cut in the header is read in full here (H).
+	messages []message
+	// arrival is the context each notification arrived in, by apns-id,
+	// from the log's presented events.
+	arrival map[string]device.Context
 
-	lastSeq     uint64
+	lastSeq uint64
+	// lastSend is the Backend's sequence of the last send read.
+	lastSend    uint64
 	wake        <-chan struct{}
 	unsubscribe func()
 	rects       [paneCount]rect
@@ -127,7 +160,7 @@ func New(ctx context.Context, opts Options) *Model {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	m := &Model{ctx: ctx, opts: opts, status: opts.Status}
+	m := &Model{ctx: ctx, opts: opts, arrival: map[string]device.Context{}}
 	if opts.Real != nil {
 		m.production = opts.Real.Production
 	}
@@ -137,11 +170,15 @@ func New(ctx context.Context, opts Options) *Model {
 	m.phone = newPhonePane(&Common{Styles: c.Styles, Keys: c.Keys})
 	m.composer = newComposerPane(&Common{Styles: c.Styles, Keys: c.Keys})
 	m.toAll, m.composer.toAll = true, true
-	m.responses = &responsesPane{Common: &Common{Styles: c.Styles, Keys: c.Keys}}
+	m.responses = &responsesPane{Common: &Common{Styles: c.Styles, Keys: c.Keys}, own: map[string]bool{}}
 	m.log = newLogPane(&Common{Styles: c.Styles, Keys: c.Keys}, opts.LogSize)
-	m.matrix = &matrixPane{Common: &Common{Styles: c.Styles, Keys: c.Keys}}
+	m.matrix = newMatrixPane(&Common{Styles: c.Styles, Keys: c.Keys})
 	m.help = help.New()
 	m.help.Styles = c.Styles.Help
+	if opts.Status != "" {
+		// The header line may cut it; the history has it whole.
+		m.messages = append(m.messages, message{at: opts.Now(), text: opts.Status})
+	}
 	m.wake, m.unsubscribe = opts.Backend.Subscribe()
 	m.readEvents()
 	m.refresh()
@@ -173,22 +210,30 @@ func (m *Model) setStyles(isDark bool) {
 	m.matrix.key = ""
 }
 
-// SetSize lays the panes out for a w×h terminal: header, a top row (fleet,
-// phone, composer), a bottom row (responses, event log), the help line.
+// SetSize lays the panes out for a w×h terminal: the header (two lines
+// with --serve: the listen addresses stay visible), a top row (fleet,
+// phone, composer), a bottom row (responses, event log), the footer.
 func (m *Model) SetSize(w, h int) {
-	w, h = max(w, 40), max(h, 12)
 	m.common.Width, m.common.Height = w, h
-	bodyH := h - 2
+	w, h = max(w, MinWidth), max(h, MinHeight)
+	bodyH := h - 1 - m.headerHeight()
 	topH := max(8, bodyH*3/5)
 	botH := bodyH - topH
-	fw := min(30, max(22, w/4))
+	// The fleet is as wide as its longest device name needs, so that no
+	// name is cut into another's prefix (ios1… for ios10 and ios18).
+	fw := min(34, max(22, m.fleet.nameWidth()+fleetColumns+2))
 	pw := min(46, max(screen0, w*3/8))
+	if w-fw-pw < 24 {
+		pw = max(screen0, w-fw-24)
+	}
 	cw := w - fw - pw
-	rw := w / 3
-	m.rects[paneFleet] = rect{0, 1, fw, topH}
-	m.rects[panePhone] = rect{fw, 1, pw, topH}
-	m.rects[paneComposer] = rect{fw + pw, 1, cw, topH}
-	m.rects[paneLog] = rect{rw, 1 + topH, w - rw, botH}
+	rw := w * 2 / 5
+	top := m.headerHeight()
+	m.rects[paneFleet] = rect{0, top, fw, topH}
+	m.rects[panePhone] = rect{fw, top, pw, topH}
+	m.rects[paneComposer] = rect{fw + pw, top, cw, topH}
+	m.rects[paneResponses] = rect{0, top + topH, rw, botH}
+	m.rects[paneLog] = rect{rw, top + topH, w - rw, botH}
 	// Inner sizes: the border takes one cell each side; the title sits in
 	// the top border.
 	m.fleet.SetSize(fw-2, topH-2)
@@ -196,12 +241,25 @@ func (m *Model) SetSize(w, h int) {
 	m.composer.SetSize(cw-2, topH-2)
 	m.responses.SetSize(rw-2, botH-2)
 	m.log.SetSize(w-rw-2, botH-2)
-	m.matrix.SetSize(w, bodyH)
+	m.matrix.SetSize(w-2, bodyH-2)
+	m.pager.setHeight(bodyH - 2)
 	m.help.SetWidth(w)
 }
 
 // screen0 is the narrowest phone pane: a drawing plus its border.
-const screen0 = 24
+const screen0 = 26
+
+// tooSmall: the terminal is smaller than the layout needs.
+func (m *Model) tooSmall() bool {
+	return m.common.Width < MinWidth || m.common.Height < MinHeight
+}
+
+func (m *Model) headerHeight() int {
+	if m.opts.Status != "" {
+		return 2
+	}
+	return 1
+}
 
 // View draws the whole screen.
 func (m *Model) View() tea.View {
@@ -214,27 +272,33 @@ func (m *Model) View() tea.View {
 
 func (m *Model) render() string {
 	w, h := m.common.Width, m.common.Height
-	var body []string
-	switch {
-	case m.showHelp:
-		body = m.box("Help (? closes)", m.fullHelp(w-2), w, h-2, true)
-	case m.showMatrix:
-		body = fitLines(m.matrix.View(), w, h-2)
-	default:
-		r := m.rects[paneLog]
-		body = append(joinH(m.paneBox(paneFleet, m.fleet.View()), m.paneBox(panePhone, m.phone.View()), m.paneBox(paneComposer, m.composer.View())),
-			joinH(m.box("Responses", m.responses.View(), r.x, r.h, false), m.paneBox(paneLog, m.log.View()))...)
+	if m.tooSmall() {
+		msg := fmt.Sprintf("terminal too small (need %d×%d)\n\nthis one is %d×%d: make it larger\nor press q to quit", MinWidth, MinHeight, w, h)
+		return lipgloss.Place(max(1, w), max(1, h), lipgloss.Center, lipgloss.Center, msg)
 	}
-	out := fitLines(strings.Join(body, "\n"), w, h-2)
+	bodyH := h - 1 - m.headerHeight()
+	m.responses.focused = m.focus == paneResponses
+	m.log.focused = m.focus == paneLog
+	var body []string
+	switch m.overlay {
+	case overlayHelp, overlayDetail, overlayMessages, overlayRules:
+		body = m.box(m.pagerTitle, m.pager.view(w-2, m.common.Styles), w, bodyH, true)
+	case overlayMatrix:
+		body = m.box("Matrix: the composer's payload on every device", m.matrix.View(), w, bodyH, true)
+	default:
+		body = append(joinH(m.paneBox(paneFleet, m.fleet.View()), m.paneBox(panePhone, m.phone.View()), m.paneBox(paneComposer, m.composer.View())),
+			joinH(m.paneBox(paneResponses, m.responses.View()), m.paneBox(paneLog, m.log.View()))...)
+	}
+	out := fitLines(strings.Join(body, "\n"), w, bodyH)
 	if m.dialog != nil {
-		out = fitLines(lipgloss.Place(w, h-2, lipgloss.Center, lipgloss.Center, m.dialog.View(m.common.Styles, w)), w, h-2)
+		out = fitLines(lipgloss.Place(w, bodyH, lipgloss.Center, lipgloss.Center, m.dialog.View(m.common.Styles, m.common.Keys, w)), w, bodyH)
 	}
 	return m.header() + "\n" + strings.Join(out, "\n") + "\n" + m.footer()
 }
 
 func (m *Model) paneBox(p pane, content string) []string {
 	r := m.rects[p]
-	return m.box(paneNames[p], content, r.w, r.h, m.focus == p && !m.showHelp)
+	return m.box(paneNames[p], content, r.w, r.h, m.focus == p)
 }
 
 // box draws content in a w×h border with the title in the top edge; the
@@ -299,8 +363,11 @@ func joinH(blocks ...[]string) []string {
 	return out
 }
 
+// header is the mode, the recording and the newest status message; with
+// --serve a second line keeps the listen addresses in view.
 func (m *Model) header() string {
 	st := m.common.Styles
+	w := m.common.Width
 	parts := []string{st.Header.Render("pushsim")}
 	if m.mode == ModeReal {
 		env := "sandbox"
@@ -312,36 +379,134 @@ func (m *Model) header() string {
 		parts = append(parts, "sim mode")
 	}
 	if m.rec != nil {
-		parts = append(parts, st.Recording.Render(fmt.Sprintf("● REC %d steps", len(m.rec.steps))))
-	}
-	if m.showMatrix {
-		parts = append(parts, "matrix (m closes)")
+		parts = append(parts, st.Recording.Render("● REC "+m.rec.summary()))
 	}
 	left := strings.Join(parts, " · ")
-	right := st.Dim.Render(m.status)
-	gap := max(1, m.common.Width-ansi.StringWidth(left)-ansi.StringWidth(right))
-	return ansi.Truncate(left+strings.Repeat(" ", gap)+right, m.common.Width, "…")
-}
-
-func (m *Model) footer() string {
-	return ansi.Truncate(m.help.ShortHelpView(m.common.Keys.ShortHelp()), m.common.Width, "…")
-}
-
-// fullHelp lays the help columns out in as many blocks as the width needs,
-// so no binding is cut off at 80 columns.
-func (m *Model) fullHelp(w int) string {
-	groups := m.common.Keys.FullHelp()
-	hm := m.help
-	hm.SetWidth(0)
-	var blocks []string
-	start := 0
-	for i := 1; i <= len(groups); i++ {
-		if i < len(groups) && lipgloss.Width(hm.FullHelpView(groups[start:i+1])) <= w {
-			continue
+	line := left
+	if m.status != "" {
+		room := w - ansi.StringWidth(left) - 3
+		msg := m.status
+		if ansi.StringWidth(msg) > room {
+			// Cut, and say where the whole message is.
+			msg = ansi.Truncate(msg, max(0, room-9), "…") + " (H: all)"
 		}
-		blocks = append(blocks, hm.FullHelpView(groups[start:i]))
-		start = i
+		line = left + " · " + st.Dim.Render(msg)
 	}
-	blocks = append(blocks, "", m.common.Styles.Dim.Render(device.MarksLegend))
-	return strings.Join(blocks, "\n\n")
+	line = ansi.Truncate(line, w, "…")
+	if m.opts.Status != "" {
+		line += "\n" + st.Dim.Render(ansi.Truncate(m.opts.Status, w, "…"))
+	}
+	return line
+}
+
+// setStatus shows msg in the header and keeps it in the history.
+func (m *Model) setStatus(msg string) {
+	m.status = msg
+	if msg == "" {
+		return
+	}
+	m.messages = append(m.messages, message{at: m.opts.Now(), text: msg})
+	if len(m.messages) > maxMessages {
+		m.messages = m.messages[len(m.messages)-maxMessages:]
+	}
+}
+
+// message is one status message of the history.
+type message struct {
+	at   time.Time
+	text string
+}
+
+// maxMessages bounds the history.
+const maxMessages = 500
+
+// footer names the keys of what has the keyboard: the dialog, an
+// overlay, a text field, or the focused pane.
+func (m *Model) footer() string {
+	return ansi.Truncate(m.help.ShortHelpView(m.footerKeys()), m.common.Width, "…")
+}
+
+func (m *Model) footerKeys() []key.Binding {
+	k := m.common.Keys
+	switch {
+	case m.tooSmall():
+		return []key.Binding{k.Quit}
+	case m.dialog != nil:
+		return m.dialog.keys(k)
+	case m.overlay != overlayNone:
+		closeKeys := map[overlay]string{overlayMatrix: "esc/q/m", overlayHelp: "esc/q/?", overlayMessages: "esc/q/H", overlayDetail: "esc/q", overlayRules: "esc/q/e"}[m.overlay]
+		return []key.Binding{withHelp(k.Up, "↑↓", "scroll"), withHelp(k.PageDown, "pgup/pgdn", "page"), withHelp(k.Home, "home/end", "top/bottom"), withHelp(k.Close, closeKeys, "close"), withHelp(k.ForceQuit, "ctrl+c", "quit")}
+	case m.phone.replying != "":
+		return []key.Binding{withHelp(k.SendReply, "enter", "send reply"), withHelp(k.Cancel, "esc", "cancel")}
+	case m.log.filtering:
+		return []key.Binding{withHelp(k.Detail, "enter", "keep filter"), withHelp(k.ClearFilter, "esc", "clear filter")}
+	}
+	// Short words: the footer fits 80 columns (TestFooterFits); ? has
+	// the long ones.
+	h := withHelp
+	paneKeys := []key.Binding{h(k.NextPane, "tab", "pane"), h(k.Help, "?", "help"), k.Quit}
+	taps := h(k.Buttons, "1-9 b d", "tap/body/dismiss")
+	switch m.focus {
+	case paneFleet:
+		return append([]key.Binding{h(k.Up, "↑↓", "device"), taps, h(k.Lock, "l/s/p", "state")}, paneKeys...)
+	case panePhone:
+		// The drawing says itself when it scrolls ("↓ 3 more (pgdn)").
+		return append([]key.Binding{taps, h(k.Reply, "r", "reply"), h(k.PrevCtx, "←→", "context")}, paneKeys...)
+	case paneComposer:
+		return []key.Binding{h(k.LeaveEditor, "esc", "leave editor (q ? m type text)"), k.Send, h(k.Template, "alt+t", "template"), h(k.NextPane, "tab", "pane")}
+	case paneResponses:
+		return append([]key.Binding{h(k.Up, "↑↓", "select"), k.Detail, h(k.PageDown, "pgup/pgdn", "page")}, paneKeys...)
+	}
+	keys := []key.Binding{h(k.Up, "↑↓", "select"), k.Detail, k.Filter}
+	if m.log.filter.Value() != "" || m.log.onlyDevice != "" {
+		keys = append(keys, k.ClearFilter)
+	} else {
+		keys = append(keys, h(k.OnlyDevice, "o", "device"))
+	}
+	return append(keys, h(k.Follow, "end", "follow"), h(k.Help, "?", "help"), k.Quit)
+}
+
+// helpLines is the help, one section per pane, laid out in as many
+// columns as the width takes.
+func (m *Model) helpLines(w int) []string {
+	st := m.common.Styles
+	var blocks [][]string
+	colW := 0
+	for _, sec := range m.common.Keys.sections() {
+		kw := 0
+		for _, b := range sec.bindings {
+			kw = max(kw, ansi.StringWidth(b.Help().Key))
+		}
+		block := []string{st.Header.Render(sec.title)}
+		for _, b := range sec.bindings {
+			block = append(block, fmt.Sprintf("  %-*s %s", kw, b.Help().Key, b.Help().Desc))
+		}
+		for _, l := range block {
+			colW = max(colW, ansi.StringWidth(l))
+		}
+		blocks = append(blocks, block)
+	}
+	colW = min(colW+2, w)
+	cols := max(1, w/colW)
+	var out []string
+	for i := 0; i < len(blocks); i += cols {
+		row := blocks[i:min(len(blocks), i+cols)]
+		h := 0
+		for _, b := range row {
+			h = max(h, len(b))
+		}
+		for j := range h {
+			var line strings.Builder
+			for _, b := range row {
+				l := ""
+				if j < len(b) {
+					l = b[j]
+				}
+				line.WriteString(l + strings.Repeat(" ", max(0, colW-ansi.StringWidth(l))))
+			}
+			out = append(out, strings.TrimRight(line.String(), " "))
+		}
+		out = append(out, "")
+	}
+	return append(out, st.Dim.Render("Buttons: "+device.MarksLegend), st.Dim.Render(ansi.Wrap("The footer always shows the keys of what has the keyboard.", w, "")))
 }

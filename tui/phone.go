@@ -3,28 +3,43 @@ package tui
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/textinput"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/world"
 	"github.com/pushsim/pushsim/tui/screen"
 )
 
 // phonePane draws the selected device's notification in one context, as
-// its era draws it, with the buttons as tap targets.
+// its era draws it, with the buttons as tap targets. The drawing scrolls
+// (PgUp/PgDn, the wheel) when the pane is shorter than it; a "more" line
+// says so, and a button out of view cannot be tapped by number. The
+// reply field, while open, is pinned to the bottom of the pane.
 type phonePane struct {
 	*Common
 	device  Device
 	shown   []Shown
 	index   int            // into shown; -1 = the newest
-	context device.Context // the user's pick; "" = automatic
-	frame   screen.Frame
-	// frameTop is the row of the frame inside the pane, for mouse hits.
-	frameTop int
-	reply    textinput.Model
-	replying string // the text-input action being answered
+	context device.Context // the user's pick for this notification; "" = where it arrived
+	// offset is the first line of the drawing and notes in view; auto:
+	// View picks it so that the buttons are in view (until the user
+	// scrolls).
+	offset int
+	auto   bool
+	frame  screen.Frame
+	// frameTop is the pane row of the drawing's first line, for mouse
+	// hits; visible are the drawing rows in view.
+	frameTop       int
+	visFrom, visTo int
+	// win is how many lines of the drawing the last frame showed: a page.
+	win              int
+	reply            textinput.Model
+	replying         string // the text-input action being answered
+	lastID, lastName string // the notification on screen, to reset the pick
 }
 
 func newPhonePane(c *Common) *phonePane {
@@ -48,6 +63,21 @@ func (p *phonePane) SetDevice(d Device, shown []Shown) {
 	p.device, p.shown = d, shown
 	if p.index >= len(shown) {
 		p.index = -1
+	}
+	p.follow()
+}
+
+// follow resets the context pick and the scroll when another
+// notification comes on screen: each notification opens where it arrived
+// (issue 14 point 5), not in the context picked for another.
+func (p *phonePane) follow() {
+	id := ""
+	if s, ok := p.Current(); ok {
+		id = s.ApnsID
+	}
+	if id != p.lastID || p.device.Name != p.lastName {
+		p.context, p.offset, p.auto = "", 0, true
+		p.lastID, p.lastName = id, p.device.Name
 	}
 }
 
@@ -76,7 +106,12 @@ func (p *phonePane) Step(delta int) {
 		i = -1
 	}
 	p.index = i
+	p.follow()
 }
+
+// Scroll moves the drawing n lines (positive: down); View keeps it in
+// range.
+func (p *phonePane) Scroll(n int) { p.offset, p.auto = max(0, p.offset+n), false }
 
 // contexts are the contexts the current notification was rendered in.
 func (p *phonePane) contexts() []device.Context {
@@ -99,16 +134,19 @@ func (p *phonePane) CycleContext(delta int) {
 	}
 	i := slices.Index(ctxs, p.shownContext())
 	p.context = ctxs[(i+delta+len(ctxs))%len(ctxs)]
+	p.offset, p.auto = 0, true
 }
 
-// shownContext is the user's pick when the version has it; otherwise the
-// one that shows the most: the lock screen of a locked device, else the
-// alert (the legacy Close / View, iOS 8–9's four actions), else the
-// expanded view of iOS 10+, else the first.
+// shownContext is the user's pick for this notification; else the
+// context it arrived in; else the one that shows the most: the lock
+// screen of a locked device, the alert, the expanded view, the banner.
 func (p *phonePane) shownContext() device.Context {
 	ctxs := p.contexts()
 	if slices.Contains(ctxs, p.context) {
 		return p.context
+	}
+	if s, ok := p.Current(); ok && slices.Contains(ctxs, s.Arrival) {
+		return s.Arrival
 	}
 	prefs := []device.Context{device.ContextAlert, device.ContextExpanded, device.ContextBanner}
 	if p.device.Locked {
@@ -134,13 +172,23 @@ func (p *phonePane) Presentation() (device.Presentation, bool) {
 	return s.Presentation(p.shownContext())
 }
 
-// Button returns the action id behind button i (0-based) on screen.
-func (p *phonePane) Button(i int) (string, bool) {
+// Button returns button i (0-based) of the drawing, if it is in view: a
+// button the user cannot see cannot be tapped by number.
+func (p *phonePane) Button(i int) (device.Button, error) {
 	pr, ok := p.Presentation()
-	if !ok || i < 0 || i >= len(pr.Buttons) {
-		return "", false
+	if !ok {
+		return device.Button{}, fmt.Errorf("no notification on %s: nothing to tap", p.device.Name)
 	}
-	return tapAction(pr.Buttons[i].ID), true
+	if i < 0 || i >= len(pr.Buttons) {
+		return device.Button{}, fmt.Errorf("no button %d on this screen", i+1)
+	}
+	key := strconv.Itoa(i + 1)
+	for _, t := range p.frame.Targets {
+		if t.Key == key && (t.Row < p.visFrom || t.Row+max(1, t.Height) > p.visTo) {
+			return device.Button{}, fmt.Errorf("button %d is not in view: scroll the phone (pgdn, the wheel) to see it first", i+1)
+		}
+	}
+	return pr.Buttons[i], nil
 }
 
 // TextInputAction is the first text-input button on screen.
@@ -157,13 +205,13 @@ func (p *phonePane) TextInputAction() (device.Button, bool) {
 	return device.Button{}, false
 }
 
-// Hit maps a click at (x, y) inside the pane to an action id.
-func (p *phonePane) Hit(x, y int) (string, bool) {
-	t, ok := p.frame.Hit(y-p.frameTop, x)
-	if !ok {
-		return "", false
+// Hit is the target under a click at (x, y) inside the pane.
+func (p *phonePane) Hit(x, y int) (screen.Target, bool) {
+	row := y - p.frameTop
+	if row < p.visFrom || row >= p.visTo {
+		return screen.Target{}, false
 	}
-	return tapAction(t.ID), true
+	return p.frame.Hit(row, x)
 }
 
 // tapAction maps the system buttons to what the app is told: Close and OK
@@ -179,17 +227,22 @@ func tapAction(id string) string {
 	return id
 }
 
-// View draws the header, the screen and, space allowing, the notes.
+// bodyHeight is how many lines of the drawing and notes the last frame
+// showed: a page for PgUp/PgDn.
+func (p *phonePane) bodyHeight() int { return max(2, p.win) }
+
+// View draws the heading, the drawing and its notes in a scrolling
+// window, and the reply field.
 func (p *phonePane) View() string {
 	w := max(screen.MinWidth, p.Width)
 	d := p.device
+	p.frame, p.visFrom, p.visTo = screen.Frame{}, 0, 0
 	if d.Name == "" {
 		return p.Styles.Dim.Render("no device selected")
 	}
 	head := ansi.Truncate(fmt.Sprintf("%s · iOS %s", d.Name, d.Version), w, "…")
 	s, ok := p.Current()
 	if !ok {
-		p.frame = screen.Frame{}
 		return head + "\n" + p.Styles.Dim.Render(ansi.Wrap("no notifications yet: ctrl+s sends the composer's payload here", w, ""))
 	}
 	pos := len(p.shown)
@@ -198,31 +251,93 @@ func (p *phonePane) View() string {
 	}
 	ctx := p.shownContext()
 	ctxs := p.contexts()
-	sub := fmt.Sprintf("%s %d/%d · %d/%d %s", ctx, slices.Index(ctxs, ctx)+1, len(ctxs), pos, len(p.shown), s.State)
-	lines := []string{head, p.Styles.Dim.Render(ansi.Truncate(sub, w, "…"))}
+	sub := fmt.Sprintf("%s %d/%d", ctx, slices.Index(ctxs, ctx)+1, len(ctxs))
+	if ctx == s.Arrival {
+		sub += " (arrival)"
+	}
+	sub += fmt.Sprintf(" · notification %d/%d", pos, len(p.shown))
+	state := p.Styles.Dim.Render(ansi.Wrap(sub, w, ""))
+	if used := usedLabel(s); used != "" {
+		state = p.Styles.Warn.Render(ansi.Truncate(used, w, "…")) + "\n" + state
+	}
+	lines := []string{head, state}
 	pr, _ := s.Presentation(ctx)
 	p.frame = screen.Draw(pr, screen.Options{Width: min(w, 44), Selected: -1}, &p.Styles.Screen)
-	p.frameTop = len(lines)
-	lines = append(lines, p.frame.View)
-	if p.replying != "" {
-		lines = append(lines, p.reply.View())
+	view := p.frame.View
+	if usedLabel(s) != "" {
+		// A used notification is drawn dim: it can no longer be tapped.
+		view = p.Styles.Dim.Render(ansi.Strip(view))
 	}
-	used := lipglossHeight(lines)
+	body := strings.Split(view, "\n")
+	frameLines := len(body)
 	for _, n := range pr.Notes {
-		n = ansi.Wrap("· "+n, w, "")
-		if used+strings.Count(n, "\n")+1 > p.Height {
-			break
-		}
-		lines = append(lines, p.Styles.Dim.Render(n))
-		used += strings.Count(n, "\n") + 1
+		body = append(body, strings.Split(p.Styles.Dim.Render(ansi.Wrap("· "+n, w, "")), "\n")...)
 	}
-	return strings.Join(lines, "\n")
+	lines = strings.Split(strings.Join(lines, "\n"), "\n") // one entry per line
+	top := len(lines)
+	room := max(1, p.Height-top)
+	if p.replying != "" {
+		room--
+	}
+	room = max(1, room)
+	win := room
+	if len(body) > room {
+		win = max(1, room-1) // one line says there is more
+	}
+	if p.auto {
+		// Scroll just far enough for the last button to be in view: the
+		// buttons are what one taps; the lines above stay a pgup away.
+		p.offset = 0
+		for _, t := range p.frame.Targets {
+			if t.ID != screen.ActionDefault {
+				p.offset = max(p.offset, t.Row+max(1, t.Height)+1-win) // +1: the box's bottom edge
+			}
+		}
+	}
+	p.offset = max(0, min(p.offset, len(body)-win))
+	p.win = win
+	end := min(len(body), p.offset+win)
+	out := append(lines, body[p.offset:end]...)
+	if len(body) > room {
+		var more string
+		switch below := len(body) - end; {
+		case p.offset > 0 && below > 0:
+			more = fmt.Sprintf("↑%d ↓%d more (pgup/pgdn)", p.offset, below)
+		case p.offset > 0:
+			more = fmt.Sprintf("↑ %d above (pgup)", p.offset)
+		default:
+			more = fmt.Sprintf("↓ %d more (pgdn)", below)
+		}
+		out = append(out, p.Styles.Warn.Render(ansi.Truncate(more, w, "")))
+	}
+	p.frameTop = top - p.offset
+	p.visFrom, p.visTo = p.offset, min(end, frameLines)
+	if p.replying != "" {
+		for len(out) < p.Height-1 {
+			out = append(out, "")
+		}
+		out = append(out, p.reply.View())
+	}
+	return strings.Join(out, "\n")
 }
 
-func lipglossHeight(lines []string) int {
-	n := 0
-	for _, l := range lines {
-		n += strings.Count(l, "\n") + 1
+// usedLabel says what became of a notification the user can no longer
+// tap; "" while it is shown.
+func usedLabel(s Shown) string {
+	switch s.State {
+	case "", string(world.NotificationShown):
+		return ""
+	case string(world.NotificationActed):
+		if s.Action != "" {
+			return "✓ used: acted on with " + s.Action
+		}
+		return "✓ used: acted on"
+	case string(world.NotificationDismissed):
+		return "✓ used: dismissed"
+	case string(world.NotificationSuppressed):
+		return "not shown: suppressed (the log says why)"
+	case string(world.NotificationSilent):
+		return "not shown: a background push"
 	}
-	return n
+	return "no longer shown: " + s.State
 }

@@ -1,98 +1,91 @@
 package tui
 
 import (
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
-// recorder collects what the user does while recording (sends and their
-// answers, taps, state changes) and the events that follow each, to be
-// written as a scenario that `pushsim run` replays.
+// recorder is a recording in progress: where in the event log it began,
+// and what happened since, counted from the log, so that sends by a
+// backend (with --serve) count as the TUI's own do. The file is written
+// by the Backend with scenarios.Record, the one writer of recordings.
 type recorder struct {
 	started time.Time
-	// fleetFile is the --fleet file the session runs on; "" for the
-	// default fleet.
-	fleetFile string
-	// fleet is the device names, in order, to write "devices: all".
-	fleet []string
-	steps []RecordedStep
-	// mark is where the backend's own recording began, when the Backend
-	// is a ScenarioWriter.
-	mark *RecordMark
+	mark    RecordMark
+	// sends, taps and changes are the user steps seen in the log since
+	// the mark.
+	sends, taps, changes int
 }
 
-// RecordedStep is one thing the user did, with what was observed after it.
-type RecordedStep struct {
-	// Kind is "send", "tap" or "set".
-	Kind string
-	// At is when the user did it, on the wall clock.
-	At time.Time
-	// Send: one request per target device, and the outcomes as they come.
-	Requests []Request
-	Outcomes []SendOutcome
-	// Tap: the action id ("default", "dismiss" or the app's) and text.
-	Device, Action, Text string
-	// Set: the app changed, when not the device.
-	App string
-	// Err is why a tap was refused; the replay expects the same refusal.
-	Err string
-	// Set: what changed, e.g. Locked, AppState, Permission.
-	Locked     *bool
-	AppState   string
-	Permission string
-	// Events are the log events that followed this step, before the next.
-	Events []Event
-}
-
-func newRecorder(now time.Time, fleetFile string, fleet []string) *recorder {
-	return &recorder{started: now, fleetFile: fleetFile, fleet: fleet}
-}
-
-func (r *recorder) add(s RecordedStep) { r.steps = append(r.steps, s) }
-
-// unsaved reports whether there is anything to save: a step of the
-// user's, or (for a ScenarioWriter) any event since the start.
-func (r *recorder) unsaved(lastSeq uint64) bool {
-	return len(r.steps) > 0 || r.mark != nil && lastSeq > r.mark.Seq
-}
-
-// events attaches newly read events to the last step.
-func (r *recorder) events(evs []Event) {
-	if len(r.steps) == 0 {
-		return
-	}
-	last := &r.steps[len(r.steps)-1]
-	last.Events = append(last.Events, evs...)
-}
-
-// SendOutcome is APNs' answer to one device's request in a recorded send,
-// and what the device showed.
-type SendOutcome struct {
-	Device string
-	// Response is false when no answer came (Err says why).
-	Response bool
-	Status   int
-	Reason   string
-	Err      string
-	// Screen is what the device showed after an accepted send.
-	Screen *device.Presentation
-}
-
-// ScenarioWriter is a Backend that writes a stretch of its own event log
-// as a scenario file with scenarios.Record, so that what a backend sent
-// while recording is in it too. For other Backends the TUI writes the file
-// from what it did itself (writeScenario).
-type ScenarioWriter interface {
-	// RecordStart marks where a recording begins: the log's position and
-	// the fleet as it is then.
-	RecordStart() RecordMark
-	// WriteRecording writes the events after mark as a scenario at path.
-	WriteRecording(mark RecordMark, path, name string) error
-}
-
-// RecordMark is where a recording began.
+// RecordMark is where a recording began: the log's position and the fleet
+// as it was then.
 type RecordMark struct {
 	Seq   uint64
 	Fleet []*device.Device
+}
+
+// RecordingOptions say how a recording is written.
+type RecordingOptions struct {
+	// Name is the scenario's name.
+	Name string
+	// FleetFile is the --fleet file the session runs on ("" for the
+	// default fleet); the recording refers to it rather than copying it.
+	FleetFile string
+	// Dir is where the recording is written, to make FleetFile relative.
+	Dir string
+}
+
+// count adds the user steps among newly read events.
+func (r *recorder) count(evs []Event) {
+	for _, e := range evs {
+		if e.Seq <= r.mark.Seq {
+			continue
+		}
+		switch world.EventKind(e.Kind) {
+		case world.EventRequest, world.EventRejected:
+			r.sends++
+		case world.EventAction:
+			if e.Action != device.UNNotificationDismissActionIdentifier {
+				r.taps++
+			}
+		case world.EventDismissed:
+			r.taps++
+		case world.EventAppState:
+			if strings.HasSuffix(e.Message, "(set)") {
+				r.changes++
+			}
+		case world.EventNote:
+			// The notes World logs for the user's changes, as
+			// scenarios.Record reads them.
+			if e.ApnsID == "" && (e.Message == "device locked" || e.Message == "device unlocked" || e.App != "" && strings.HasPrefix(e.Message, e.App+": permission ")) {
+				r.changes++
+			}
+		}
+	}
+}
+
+// unsaved reports whether there is anything to save.
+func (r *recorder) unsaved() bool { return r.sends+r.taps+r.changes > 0 }
+
+// summary is what the header shows: "2 sends · 1 tap".
+func (r *recorder) summary() string {
+	parts := []string{plural(r.sends, "send")}
+	if r.taps > 0 {
+		parts = append(parts, plural(r.taps, "tap"))
+	}
+	if r.changes > 0 {
+		parts = append(parts, plural(r.changes, "change"))
+	}
+	return strings.Join(parts, " · ")
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -16,54 +16,198 @@ type sendResult struct {
 	Request  Request
 	Response provider.Response
 	Err      error
-	// step is the recorder's step for this send, or -1.
-	step int
+	// Backend: someone else sent it (with --serve); the latency is the
+	// fake APNs' own, the TUI's sends show what the client measured.
+	Backend bool
 }
 
-// responsesPane lists the last sends: status, reason, apns-id, latency.
+// responsesPane lists the sends, the TUI's and a backend's: device,
+// status and reason, latency, time. A line never cuts a device name or a
+// reason: it wraps. ↑/↓ select, enter opens the whole send.
 type responsesPane struct {
 	*Common
 	results []sendResult
+	// cursor is the selected result; -1 follows the newest.
+	cursor int
+	// own are the apns-ids of the TUI's sends not yet seen in the
+	// backend's list, so that they are not listed twice.
+	own map[string]bool
+	// focused: the root draws the selection only when the pane has focus.
+	focused bool
 }
 
 // maxResults bounds the list; older sends live in the event log.
-const maxResults = 200
+const maxResults = 500
 
 func (r *responsesPane) SetSize(w, h int) { r.Width, r.Height = w, h }
 
 func (r *responsesPane) Add(res sendResult) {
+	if r.results == nil {
+		r.cursor = -1
+	}
 	r.results = append(r.results, res)
-	if len(r.results) > maxResults {
-		r.results = r.results[len(r.results)-maxResults:]
+	if over := len(r.results) - maxResults; over > 0 {
+		r.results = append(r.results[:0], r.results[over:]...)
+		if r.cursor >= 0 {
+			r.cursor = max(0, r.cursor-over)
+		}
+	}
+	if len(r.own) > maxResults {
+		clear(r.own) // sends the backend never listed
 	}
 }
 
-// View draws the newest sends, newest at the bottom.
-func (r *responsesPane) View() string {
+// sel is the selected index.
+func (r *responsesPane) sel() int {
+	if r.cursor < 0 || r.cursor >= len(r.results) {
+		return len(r.results) - 1
+	}
+	return r.cursor
+}
+
+// Move moves the selection by n (positive: newer); at the newest it
+// follows again.
+func (r *responsesPane) Move(n int) {
+	if len(r.results) == 0 {
+		return
+	}
+	r.cursor = max(0, min(len(r.results)-1, r.sel()+n))
+	if r.cursor == len(r.results)-1 {
+		r.cursor = -1
+	}
+}
+
+// Follow selects the newest and keeps following.
+func (r *responsesPane) Follow() { r.cursor = -1 }
+
+// Selected is the selected send.
+func (r *responsesPane) Selected() (sendResult, bool) {
+	if len(r.results) == 0 {
+		return sendResult{}, false
+	}
+	return r.results[r.sel()], true
+}
+
+// SelectRow selects the send drawn at row y of the pane.
+func (r *responsesPane) SelectRow(y int) {
+	for _, row := range r.layout() {
+		if y >= row.top && y < row.top+row.height {
+			r.cursor = row.index
+			if r.cursor == len(r.results)-1 {
+				r.cursor = -1
+			}
+		}
+	}
+}
+
+// drawnRow is one result's place in the window.
+type drawnRow struct {
+	index, top, height int
+	lines              []string
+}
+
+// layout is the window: the selected result and as many older and newer
+// ones as fit, newest at the bottom.
+func (r *responsesPane) layout() []drawnRow {
 	w, h := max(1, r.Width), max(1, r.Height)
 	if len(r.results) == 0 {
-		return r.Styles.Dim.Render(ansi.Wrap("no sends yet", w, ""))
+		return nil
 	}
-	// Newest last; failed sends wrap so the whole error can be read.
-	var lines []string
-	for i := len(r.results) - 1; i >= 0 && len(lines) < h; i-- {
-		l := strings.Split(r.line(r.results[i], w), "\n")
-		lines = append(l, lines...)
+	sel := r.sel()
+	rows := []drawnRow{{index: sel, lines: r.lines(r.results[sel], w, r.focused)}}
+	used := len(rows[0].lines)
+	// Newer ones below the selection first (so the selection is not
+	// always at the bottom while scrolling up), then older ones above.
+	for below, above := sel+1, sel-1; used < h && (below < len(r.results) || above >= 0); {
+		if below < len(r.results) && (below-sel <= h/3 || above < 0) {
+			l := r.lines(r.results[below], w, false)
+			if used+len(l) > h {
+				break
+			}
+			rows = append(rows, drawnRow{index: below, lines: l})
+			used += len(l)
+			below++
+			continue
+		}
+		l := r.lines(r.results[above], w, false)
+		if used+len(l) > h {
+			break
+		}
+		rows = append([]drawnRow{{index: above, lines: l}}, rows...)
+		used += len(l)
+		above--
 	}
-	return strings.Join(lines[max(0, len(lines)-h):], "\n")
+	top := 0
+	for i := range rows {
+		rows[i].top, rows[i].height = top, len(rows[i].lines)
+		top += rows[i].height
+	}
+	return rows
 }
 
-func (r *responsesPane) line(res sendResult, w int) string {
+// View draws the window.
+func (r *responsesPane) View() string {
+	if len(r.results) == 0 {
+		return r.Styles.Dim.Render(ansi.Wrap("no sends yet: ctrl+s sends the composer's payload", max(1, r.Width), ""))
+	}
+	var out []string
+	for _, row := range r.layout() {
+		out = append(out, row.lines...)
+	}
+	return strings.Join(out, "\n")
+}
+
+// lines draws one send, wrapped to w: device, status and reason, latency,
+// time; a backend's send is marked "backend".
+func (r *responsesPane) lines(res sendResult, w int, selected bool) []string {
 	at := res.At.Format("15:04:05")
 	dev := res.Request.Device
-	if res.Err != nil {
-		return r.Styles.Error.Render(ansi.Wrap(fmt.Sprintf("%s %s ✗ %v", at, dev, res.Err), w, ""))
+	if dev == "" {
+		dev = "unknown token"
 	}
-	resp := res.Response
-	// Latency before the apns-id: on a narrow pane the id is what is cut.
-	lat := resp.Latency.Round(100 * time.Microsecond)
-	if resp.Sent() {
-		return r.Styles.OK.Render(ansi.Truncate(fmt.Sprintf("%s %s %d OK %s %s", at, dev, resp.Status, lat, resp.ApnsID), w, "…"))
+	var s string
+	st := r.Styles.OK
+	switch resp := res.Response; {
+	case res.Err != nil:
+		s, st = fmt.Sprintf("%s ✗ %v %s", dev, res.Err, at), r.Styles.Error
+	case resp.Sent():
+		s = fmt.Sprintf("%s %d OK %s %s", dev, resp.Status, latency(resp.Latency), at)
+	default:
+		s, st = fmt.Sprintf("%s %d %s %s %s", dev, resp.Status, resp.Reason, latency(resp.Latency), at), r.Styles.Error
 	}
-	return r.Styles.Error.Render(ansi.Truncate(fmt.Sprintf("%s %s %d %s %s %s", at, dev, resp.Status, resp.Reason, lat, resp.ApnsID), w, "…"))
+	if res.Backend {
+		s = "backend → " + s
+	}
+	if cut, ok := strings.CutSuffix(s, " "+at); ok && ansi.StringWidth(s) > w-2 {
+		s = cut // the time is in the detail (enter)
+	}
+	mark := "  "
+	if selected {
+		mark = "> "
+	}
+	lines := strings.Split(ansi.Wrap(s, max(1, w-2), ""), "\n")
+	for i, l := range lines {
+		if i == 0 {
+			l = mark + l
+		} else {
+			l = "  " + l
+		}
+		if selected {
+			l = r.Styles.Selected.Render(l + strings.Repeat(" ", max(0, w-ansi.StringWidth(l))))
+		} else {
+			l = st.Render(l)
+		}
+		lines[i] = l
+	}
+	return lines
+}
+
+func latency(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return ""
+	case d < time.Millisecond:
+		return d.Round(time.Microsecond).String()
+	}
+	return d.Round(100 * time.Microsecond).String()
 }

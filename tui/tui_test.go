@@ -1,13 +1,10 @@
 package tui
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"image/color"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -18,415 +15,188 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/pushsim/pushsim/scenarios"
+	"github.com/pushsim/pushsim/sim/device"
 	"github.com/pushsim/pushsim/sim/provider"
+	"github.com/pushsim/pushsim/sim/world"
 )
 
-var fixedNow = func() time.Time { return time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC) }
-
-func newTestModel(t *testing.T, b Backend) *Model {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	m := New(ctx, Options{Backend: b, Now: fixedNow, RecordDir: t.TempDir(), Dark: true, RealMissing: "no credentials: pushsim send --real needs --key or --cert"})
-	t.Cleanup(m.Close)
-	return m
-}
-
-func press(s string) tea.KeyPressMsg {
-	switch s {
-	case "down":
-		return tea.KeyPressMsg{Code: tea.KeyDown}
-	case "up":
-		return tea.KeyPressMsg{Code: tea.KeyUp}
-	case "tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab}
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "ctrl+s", "ctrl+r", "ctrl+o", "ctrl+c":
-		return tea.KeyPressMsg{Code: rune(s[5]), Mod: tea.ModCtrl}
-	case "alt+s", "alt+t", "alt+e":
-		return tea.KeyPressMsg{Code: rune(s[4]), Mod: tea.ModAlt}
-	}
-	return tea.KeyPressMsg{Code: rune(s[0]), Text: s}
-}
-
-func contentOf(m *Model) string { return ansi.Strip(m.View().Content) }
-
-// screenWaiter waits for text in the program's output. WaitFor consumes
-// what it reads, so the waiter keeps everything read so far: a text drawn
-// in the same chunk as the previous one is still found.
-type screenWaiter struct {
-	tm   *teatest.TestModel
-	seen []byte
-}
-
-func (w *screenWaiter) wait(t *testing.T, text string) {
-	t.Helper()
-	if bytes.Contains(w.seen, []byte(text)) {
-		return
-	}
-	prev := w.seen
-	teatest.WaitFor(t, w.tm.Output(), func(b []byte) bool {
-		w.seen = append(append([]byte(nil), prev...), b...)
-		return bytes.Contains(w.seen, []byte(text))
-	}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
-}
-
-// TestFlowSendTapCompletion is the issue's main flow at 100×30: ctrl+s
-// sends the default poll to every device, the iOS 8 device shows OK/NOK,
-// 1 taps OK, the log shows the action and the completion.
+// TestFlowSendTapCompletion is the main flow in a running program at
+// 100×30: ctrl+s sends the default poll to every device, the iOS 8 device
+// shows OK/NOK, 1 taps OK, the world tells the app and its completion
+// handler runs.
 func TestFlowSendTapCompletion(t *testing.T) {
-	b := newFakeBackend()
-	tm := teatest.NewTestModel(t, newTestModel(t, b), teatest.WithInitialTermSize(100, 30))
+	w := newWorld(t, nil, 0)
+	tm := teatest.NewTestModel(t, newTestModel(t, w), teatest.WithInitialTermSize(100, 30))
 	tm.Send(press("down"))
 	tm.Send(press("down"))
 	tm.Send(press("ctrl+s"))
 	// The renderer skips unchanged cells, spaces included: wait for words
 	// without spaces that are newly drawn.
-	w := &screenWaiter{tm: tm}
-	w.wait(t, "NOK]")
-	w.wait(t, "ios18-locked") // in full only in the responses: the last send, in fleet order
+	sw := &screenWaiter{tm: tm}
+	sw.wait(t, "NOK]")
+	sw.wait(t, "lock-screen") // in the log: the last send, to the locked device
 	tm.Send(press("1"))
-	w.wait(t, "tapped") // the status; the log is read with the tap's result
+	sw.wait(t, "tapped")
 	tm.Send(press("q"))
-	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
-	golden.RequireEqual(t, contentOf(final))
-	var kinds []string
-	for _, e := range b.events {
-		if e.Device == "ios8" {
-			kinds = append(kinds, e.Kind+":"+e.Device+":"+e.Action)
-		}
-	}
-	want := []string{"request:ios8:", "delivered:ios8:", "action:ios8:OK", "completion:ios8:OK"}
-	if diff := cmp.Diff(want, kinds); diff != "" {
-		t.Errorf("events (-want +got):\n%s", diff)
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*Model)
+	golden.RequireEqual(t, stable(contentOf(final)))
+	want := []string{"request:ios8:", "delivered:ios8:", "presented:ios8:", "action:ios8:OK", "completion:ios8:OK"}
+	if diff := cmp.Diff(want, w.kinds("ios8", world.EventRequest, world.EventDelivered, world.EventPresented, world.EventAction, world.EventCompletion)); diff != "" {
+		t.Errorf("ios8's events (-want +got):\n%s", diff)
 	}
 }
 
-// TestFlowLegacyAlert sends to iOS 7 and sees the legacy Close / View.
+// TestFlowLegacyAlert sends to iOS 7: the legacy alert's Close / View.
 func TestFlowLegacyAlert(t *testing.T) {
-	m := newTestModel(t, newFakeBackend())
+	m := newTestModel(t, newWorld(t, nil, 0))
 	m.SetSize(100, 30)
-	m.Update(press("down"))
-	_, cmd := m.Update(press("ctrl+s"))
-	runCmd(m, cmd)
-	got := contentOf(m)
-	for _, want := range []string{"ios7 · iOS 7.1", "[1 Close]  [2 View]", "200 OK"} {
-		if !strings.Contains(got, want) {
-			t.Errorf("screen lacks %q:\n%s", want, got)
-		}
-	}
+	keys(m, "down", "ctrl+s", "right")
+	has(t, m, "ios7 · iOS 7.1", "[1 Close]  [2 View]", "ios7 200 OK")
 }
 
-// runCmd runs cmd and feeds its messages back, synchronously (batches
-// included), the way the program would.
-func runCmd(m *Model, cmd tea.Cmd) {
-	if cmd == nil {
-		return
-	}
-	msg := cmd()
-	// tea.Batch and tea.Sequence return a slice of commands (Sequence's
-	// type is unexported): run them in order.
-	if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice && v.Type().Elem() == reflect.TypeFor[tea.Cmd]() {
-		for i := range v.Len() {
-			runCmd(m, v.Index(i).Interface().(tea.Cmd))
-		}
-		return
-	}
-	if msg == nil {
-		return
-	}
-	if _, ok := msg.(eventsMsg); ok {
-		return // the subscription is exercised by the teatest flows
-	}
-	_, next := m.Update(msg)
-	runCmd(m, next)
-	m.readEvents()
-	m.refresh()
-}
-
+// TestInvalidJSONRefusedAndKept: a payload that is not JSON is not sent,
+// the text stays, the error has its line and column.
 func TestInvalidJSONRefusedAndKept(t *testing.T) {
-	b := newFakeBackend()
-	m := newTestModel(t, b)
+	w := newWorld(t, nil, 0)
+	m := newTestModel(t, w)
 	m.SetSize(100, 30)
-	m.Update(press("tab"))
-	m.Update(press("tab")) // composer
+	keys(m, "tab", "tab") // composer
 	text := "push-type: alert\n\n{\"aps\": {\"alert\": }}"
 	m.composer.SetText(text)
-	_, cmd := m.Update(press("ctrl+s"))
-	runCmd(m, cmd)
-	if len(b.events) != 0 {
-		t.Errorf("invalid JSON was sent: %+v", b.events)
+	keys(m, "ctrl+s")
+	if got := w.kinds("", world.EventRequest, world.EventRejected); len(got) != 0 {
+		t.Errorf("invalid JSON was sent: %v", got)
 	}
 	if got := m.composer.editor.Value(); got != text {
 		t.Errorf("editor changed: %q", got)
 	}
-	if s := contentOf(m); !strings.Contains(s, "line 3, column 19") {
-		t.Errorf("no inline error with line and column:\n%s", s)
-	}
+	has(t, m, "line 3, column 19")
 }
 
+// TestFailedSendShownInResponses: with the fake APNs gone, the failure is
+// in Responses and in its detail.
 func TestFailedSendShownInResponses(t *testing.T) {
-	b := newFakeBackend()
-	b.failSend = errors.New("dial tcp 127.0.0.1:1: connect: connection refused")
-	m := newTestModel(t, b)
+	w := newWorld(t, nil, 0)
+	m := newTestModel(t, w)
 	m.SetSize(100, 30)
-	_, cmd := m.Update(press("ctrl+s"))
-	runCmd(m, cmd)
-	if s := contentOf(m); !strings.Contains(s, "connection refused") {
-		t.Errorf("failure not shown:\n%s", s)
+	if err := w.Server.Close(); err != nil {
+		t.Fatal(err)
 	}
+	keys(m, "down", "alt+s", "ctrl+s")
+	has(t, m, "ios7 ✗")
+	keys(m, "tab", "tab", "tab", "enter")
+	has(t, m, "Send to ios7", "error:", "connection refused")
 }
 
 func TestRealModeSaysWhatIsMissing(t *testing.T) {
-	b := newFakeBackend()
-	m := newTestModel(t, b)
+	w := newWorld(t, nil, 0)
+	m := newTestModel(t, w)
 	m.SetSize(100, 30)
-	m.Update(press("ctrl+o"))
-	_, cmd := m.Update(press("ctrl+s"))
-	runCmd(m, cmd)
-	if s := contentOf(m); !strings.Contains(s, "no credentials") {
-		t.Errorf("real mode does not say what is missing:\n%s", s)
-	}
-	if len(b.events) != 0 {
-		t.Errorf("real mode without credentials sent to the simulator: %+v", b.events)
+	keys(m, "ctrl+o", "ctrl+s")
+	has(t, m, "real mode cannot send")
+	if got := w.kinds("", world.EventRequest); len(got) != 0 {
+		t.Errorf("real mode without credentials sent to the simulator: %v", got)
 	}
 }
 
+// TestRealProductionAsksFirst: a production send asks; n cancels, y sends.
 func TestRealProductionAsksFirst(t *testing.T) {
 	var sent []Request
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	m := New(ctx, Options{Backend: newFakeBackend(), Now: fixedNow, Real: &RealSender{Production: true, Token: "ab12",
-		Send: func(_ context.Context, r Request) (provider.Response, error) {
+	m := newTestModel(t, newWorld(t, nil, 0), func(o *Options) {
+		o.Real = &RealSender{Production: true, Token: "ab12", Send: func(_ context.Context, r Request) (provider.Response, error) {
 			sent = append(sent, r)
 			return provider.Response{Status: 200, ApnsID: "real-1"}, nil
-		}}})
-	t.Cleanup(m.Close)
+		}}
+	})
 	m.SetSize(100, 30)
-	m.Update(press("ctrl+o"))
-	m.Update(press("ctrl+s"))
-	if m.dialog == nil || !strings.Contains(contentOf(m), "Send to PRODUCTION?") {
+	keys(m, "ctrl+o", "ctrl+s")
+	if m.dialog == nil {
 		t.Fatalf("no production dialog:\n%s", contentOf(m))
 	}
-	m.Update(press("n"))
+	has(t, m, "Send to PRODUCTION?", "y/enter send • n/esc cancel") // the footer shows the dialog's keys
+	keys(m, "n")
 	if m.dialog != nil || len(sent) != 0 {
 		t.Fatalf("n did not cancel: dialog %v, sent %d", m.dialog, len(sent))
 	}
-	m.Update(press("ctrl+s"))
-	_, cmd := m.Update(press("y"))
-	runCmd(m, cmd)
+	keys(m, "ctrl+s", "y")
 	if len(sent) != 1 || sent[0].Token != "ab12" {
 		t.Errorf("sent %+v, want one request to token ab12", sent)
 	}
 }
 
-// TestScreens goldens the whole screen at the sizes the issue names.
-func TestScreens(t *testing.T) {
-	for _, size := range []struct{ w, h int }{{80, 24}, {100, 30}, {140, 40}} {
-		t.Run(itoa(size.w)+"x"+itoa(size.h), func(t *testing.T) {
-			b := newFakeBackend()
-			m := newTestModel(t, b)
-			m.SetSize(size.w, size.h)
-			m.Update(press("down"))
-			m.Update(press("down"))
-			_, cmd := m.Update(press("ctrl+s"))
-			runCmd(m, cmd)
-			s := contentOf(m)
-			if got := strings.Count(s, "\n") + 1; got != size.h {
-				t.Errorf("height %d, want %d", got, size.h)
+// TestQuitDialog: q asks only with an unsaved recording; the dialog's
+// keys: y and enter quit, n and esc cancel, s saves and quits, ctrl+c
+// quits.
+func TestQuitDialog(t *testing.T) {
+	w := newWorld(t, nil, 0)
+	if _, cmd := newTestModel(t, w).Update(press("q")); cmd == nil {
+		t.Errorf("q without a recording did not quit")
+	}
+	for _, tt := range []struct {
+		key  string
+		quit bool
+	}{{"y", true}, {"enter", true}, {"ctrl+c", true}, {"n", false}, {"esc", false}, {"s", true}} {
+		t.Run(tt.key, func(t *testing.T) {
+			m := newTestModel(t, newWorld(t, nil, 0))
+			m.SetSize(80, 24)
+			keys(m, "ctrl+r", "ctrl+s")
+			if _, cmd := m.Update(press("q")); cmd != nil || m.dialog == nil {
+				t.Fatalf("q with an unsaved recording did not ask")
 			}
-			for i, l := range strings.Split(s, "\n") {
-				if w := ansi.StringWidth(l); w > size.w {
-					t.Errorf("line %d is %d wide, more than %d", i, w, size.w)
+			has(t, m, "Quit? The recording is not saved", "y/enter quit • s save and quit • n/esc cancel")
+			_, cmd := m.Update(press(tt.key))
+			quit := false
+			for cmd != nil {
+				msg := cmd()
+				if _, ok := msg.(tea.QuitMsg); ok {
+					quit = true
+					break
 				}
+				_, cmd = m.Update(msg)
 			}
-			golden.RequireEqual(t, s)
+			if quit != tt.quit || m.dialog != nil {
+				t.Errorf("%s: quit %v, dialog %v; want quit %v and no dialog", tt.key, quit, m.dialog, tt.quit)
+			}
 		})
 	}
 }
 
-// TestPanes goldens each pane's View at a fixed size.
-func TestPanes(t *testing.T) {
-	b := newFakeBackend()
-	m := newTestModel(t, b)
-	m.SetSize(100, 30)
-	m.Update(press("down"))
-	m.Update(press("down"))
-	_, cmd := m.Update(press("ctrl+s"))
-	runCmd(m, cmd)
-	_, cmd = m.Update(press("2"))
-	runCmd(m, cmd)
-	tests := []struct {
-		name string
-		view func() string
-	}{
-		{"fleet", m.fleet.View},
-		{"phone", m.phone.View},
-		{"composer", m.composer.View},
-		{"responses", m.responses.View},
-		{"log", m.log.View},
-		{"matrix", func() string { m.matrix.SetSize(100, 20); m.updateMatrix(); return m.matrix.View() }},
-		{"help", func() string { m.Update(press("?")); return contentOf(m) }},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) { golden.RequireEqual(t, ansi.Strip(tt.view())) })
-	}
-}
-
-func TestRecordWritesScenario(t *testing.T) {
-	b := newFakeBackend()
-	m := newTestModel(t, b)
-	m.SetSize(100, 30)
-	m.Update(press("ctrl+r"))
-	m.Update(press("down"))
-	m.Update(press("down"))
-	_, cmd := m.Update(press("ctrl+s"))
-	runCmd(m, cmd)
-	_, cmd = m.Update(press("1"))
-	runCmd(m, cmd)
-	_, cmd = m.Update(press("ctrl+r"))
-	runCmd(m, cmd)
-	if m.rec != nil {
-		t.Fatalf("recording not saved: %s", m.status)
-	}
-	files, _ := filepath.Glob(filepath.Join(m.opts.RecordDir, "*.yaml"))
-	if len(files) != 1 {
-		t.Fatalf("files %v", files)
-	}
-	data, err := os.ReadFile(files[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	golden.RequireEqual(t, string(data))
-}
-
-func TestQuitAsksOnlyWithUnsavedRecording(t *testing.T) {
-	m := newTestModel(t, newFakeBackend())
-	if _, cmd := m.Update(press("q")); cmd == nil {
-		t.Errorf("q without a recording did not quit")
-	}
-	m = newTestModel(t, newFakeBackend())
-	m.Update(press("ctrl+r"))
-	_, cmd := m.Update(press("ctrl+s"))
-	runCmd(m, cmd)
-	if _, cmd := m.Update(press("q")); cmd != nil || m.dialog == nil {
-		t.Errorf("q with an unsaved recording did not ask")
-	}
-	if _, cmd := m.Update(press("esc")); cmd != nil || m.dialog != nil {
-		t.Errorf("esc did not cancel the dialog")
-	}
-}
-
-func itoa(n int) string {
-	s := ""
-	for ; n > 0; n /= 10 {
-		s = string(rune('0'+n%10)) + s
-	}
-	return s
-}
-
 // TestClickTapsButton clicks where "[2 NOK]" is drawn on the full screen.
 func TestClickTapsButton(t *testing.T) {
-	b := newFakeBackend()
-	m := newTestModel(t, b)
+	w := newWorld(t, nil, 0)
+	m := newTestModel(t, w)
 	m.SetSize(100, 30)
-	m.Update(press("down"))
-	m.Update(press("down"))
-	_, cmd := m.Update(press("ctrl+s"))
+	keys(m, "down", "down", "ctrl+s")
+	x, y := findOnScreen(t, m, "[2 NOK]")
+	_, cmd := m.Update(tea.MouseClickMsg{X: x + 2, Y: y, Button: tea.MouseLeft})
 	runCmd(m, cmd)
-	x, y := -1, -1
-	for i, l := range strings.Split(contentOf(m), "\n") {
-		if j := strings.Index(l, "[2 NOK]"); j >= 0 {
-			x, y = ansi.StringWidth(l[:j])+2, i
-		}
-	}
-	if y < 0 {
-		t.Fatalf("no NOK button on screen:\n%s", contentOf(m))
-	}
-	_, cmd = m.Update(tea.MouseClickMsg{X: x, Y: y, Button: tea.MouseLeft})
-	runCmd(m, cmd)
-	var got []string
-	for _, e := range b.events {
-		if e.Kind == "action" {
-			got = append(got, e.Device+":"+e.Action)
-		}
-	}
-	if diff := cmp.Diff([]string{"ios8:NOK"}, got); diff != "" {
+	if diff := cmp.Diff([]string{"action:ios8:NOK"}, w.kinds("", world.EventAction)); diff != "" {
 		t.Errorf("actions after the click (-want +got):\n%s", diff)
 	}
 	// A click on a fleet row selects that device.
-	m.Update(tea.MouseClickMsg{X: 3, Y: 3, Button: tea.MouseLeft})
+	x, y = findOnScreen(t, m, "ios6 ")
+	m.Update(tea.MouseClickMsg{X: x, Y: y, Button: tea.MouseLeft})
 	if d, _ := m.fleet.Selected(); d.Name != "ios6" {
 		t.Errorf("click on the first fleet row selected %s", d.Name)
 	}
 }
 
-// TestLogFilterAndScroll filters the log by kind and scrolls it.
-func TestLogFilterAndScroll(t *testing.T) {
-	m := newTestModel(t, newFakeBackend())
-	m.SetSize(100, 30)
-	_, cmd := m.Update(press("ctrl+s"))
-	runCmd(m, cmd)
-	m.Update(press("/"))
-	for _, r := range "kind:request" {
-		m.Update(press(string(r)))
-	}
-	m.Update(press("enter"))
-	view := ansi.Strip(m.log.View())
-	if strings.Contains(view, "delivered") || !strings.Contains(view, "request") {
-		t.Errorf("filter kind:request shows:\n%s", view)
-	}
-	m.setFocus(paneLog)
-	m.Update(press("up"))
-	if m.log.back != 1 {
-		t.Errorf("up in the log: back = %d, want 1", m.log.back)
-	}
-	m.Update(press("G"))
-	if m.log.back != 0 {
-		t.Errorf("G did not follow")
-	}
-}
-
-// TestReplyWithText: r opens the reply field for the text-input action,
-// enter sends the typed text (apns.md#V43).
-func TestReplyWithText(t *testing.T) {
-	b := newFakeBackend()
-	m := newTestModel(t, b)
-	m.SetSize(100, 30)
-	for range 4 {
-		m.Update(press("alt+t")) // poll → … → chat reply
-	}
-	for range 4 {
-		m.Update(press("down")) // ios10
-	}
-	_, cmd := m.Update(press("ctrl+s"))
-	runCmd(m, cmd)
-	m.Update(press("r"))
-	if !strings.Contains(contentOf(m), "reply>") {
-		t.Fatalf("no reply field:\n%s", contentOf(m))
-	}
-	for _, r := range "on my way" {
-		m.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
-	}
-	_, cmd = m.Update(press("enter"))
-	runCmd(m, cmd)
-	var got []string
-	for _, e := range b.events {
-		if e.Kind == "action" {
-			got = append(got, e.Device+":"+e.Action+":"+e.Text)
+// findOnScreen is the cell where text is drawn.
+func findOnScreen(t *testing.T, m *Model, text string) (x, y int) {
+	t.Helper()
+	for i, l := range strings.Split(contentOf(m), "\n") {
+		if j := strings.Index(l, text); j >= 0 {
+			return ansi.StringWidth(l[:j]), i
 		}
 	}
-	if diff := cmp.Diff([]string{"ios10:REPLY:on my way"}, got); diff != "" {
-		t.Errorf("actions (-want +got):\n%s", diff)
-	}
+	t.Fatalf("%q is not on screen:\n%s", text, contentOf(m))
+	return 0, 0
 }
 
 // TestBackgroundColour: the styles follow the terminal's background.
 func TestBackgroundColour(t *testing.T) {
-	m := newTestModel(t, newFakeBackend())
+	m := newTestModel(t, newWorld(t, nil, 0))
 	m.Update(tea.BackgroundColorMsg{Color: color.White})
 	if m.common.Styles.IsDark || m.phone.Styles.IsDark {
 		t.Errorf("a white background left dark styles")
@@ -447,6 +217,66 @@ func TestLibraryTemplates(t *testing.T) {
 	for _, tp := range lib {
 		if _, err := ParseDraft(tp.Text()); err != nil {
 			t.Errorf("%s: %v\n%s", tp.Name, err, tp.Text())
+		}
+	}
+}
+
+// TestRecordingReplaysGreen records a session (send to all, tap OK on iOS
+// 8, tap the body on iOS 9, lock a device), writes it with
+// scenarios.Record and replays it with the scenario runner: it passes.
+func TestRecordingReplaysGreen(t *testing.T) {
+	w := newWorld(t, nil, 0)
+	m := newTestModel(t, w)
+	m.SetSize(100, 30)
+	keys(m, "ctrl+r", "ctrl+s", "down", "down", "1", "down", "b", "l", "ctrl+r")
+	data := recorded(t, m)
+	s, err := scenarios.Parse("recorded.yaml", data)
+	if err != nil {
+		t.Fatalf("the recording does not parse: %v\n%s", err, data)
+	}
+	res := scenarios.Run(context.Background(), []*scenarios.Scenario{s}, scenarios.Options{Verbose: true})
+	if len(res) != 1 || !res[0].Passed {
+		t.Fatalf("the recording does not replay green: %+v\n%s", res, data)
+	}
+}
+
+// recorded is the one recording the model wrote.
+func recorded(t *testing.T, m *Model) []byte {
+	t.Helper()
+	if m.rec != nil {
+		t.Fatalf("recording not saved: %s", m.status)
+	}
+	files, _ := filepath.Glob(filepath.Join(m.opts.RecordDir, "*.yaml"))
+	if len(files) != 1 {
+		t.Fatalf("recorded files: %v (status %q)", files, m.status)
+	}
+	data, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// TestHelpNamesTheBoundKeys: the help names the keys a binding really
+// answers to (`1`–`9` tap a button).
+func TestHelpNamesTheBoundKeys(t *testing.T) {
+	km := NewKeyMap()
+	k := km.Buttons.Keys()
+	if diff := cmp.Diff(k[0]+"-"+k[len(k)-1], km.Buttons.Help().Key); diff != "" {
+		t.Errorf("help key (-bound +shown):\n%s", diff)
+	}
+}
+
+// TestFleetDetailsWithoutModel: a device from a fleet file that gives no
+// model is described by its lock alone, not " · unlocked".
+func TestFleetDetailsWithoutModel(t *testing.T) {
+	for _, tt := range []struct{ model, want string }{{"iPhone 5", "iPhone 5 · unlocked"}, {"", "unlocked"}} {
+		fleet := device.DefaultFleet()[:1]
+		fleet[0].Model = tt.model
+		m := newTestModel(t, newWorld(t, fleet, 0))
+		m.SetSize(100, 30)
+		if diff := cmp.Diff(tt.want, ansi.Strip(m.fleet.details(25)[1])); diff != "" {
+			t.Errorf("details (-want +got):\n%s", diff)
 		}
 	}
 }

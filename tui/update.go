@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -15,8 +16,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.SetSize(msg.Width, msg.Height)
-		if m.showMatrix {
+		if m.overlay == overlayMatrix {
 			m.updateMatrix()
+		}
+		if m.overlay == overlayHelp {
+			m.pager.setLines(m.helpLines(m.common.Width - 2))
 		}
 	case tea.BackgroundColorMsg:
 		m.setStyles(msg.IsDark())
@@ -26,43 +30,34 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, waitEvents(m.ctx, m.wake)
 	case sendMsg:
 		m.responses.Add(sendResult(msg))
-		if m.rec != nil && msg.step >= 0 && msg.step < len(m.rec.steps) {
-			o := SendOutcome{Device: msg.Request.Device, Response: msg.Err == nil, Status: msg.Response.Status, Reason: msg.Response.Reason,
-				Screen: m.screenOf(msg.Request.Device, msg.Response.ApnsID)}
-			if msg.Err != nil {
-				o.Err = msg.Err.Error()
-			}
-			s := &m.rec.steps[msg.step]
-			s.Outcomes = append(s.Outcomes, o)
+		if msg.Err == nil {
+			m.responses.own[msg.Response.ApnsID] = true
 		}
 		m.status = ""
 		m.readEvents()
 		m.refresh()
 	case tapMsg:
-		m.status = fmt.Sprintf("tapped %s on %s", msg.action, msg.device)
+		m.setStatus(fmt.Sprintf("tapped %s on %s", msg.action, msg.device))
 		if msg.err != nil {
-			m.status = msg.err.Error()
-			if m.rec != nil && msg.step >= 0 && msg.step < len(m.rec.steps) {
-				m.rec.steps[msg.step].Err = msg.err.Error()
-			}
+			m.setStatus(msg.err.Error())
 		}
 		// The log is read here too, not only on the wake-up, so that what
 		// the tap caused is on screen with its result.
 		m.readEvents()
 		m.refresh()
 	case setMsg:
-		m.status = msg.what
+		m.setStatus(msg.what)
 		if msg.err != nil {
-			m.status = msg.err.Error()
+			m.setStatus(msg.err.Error())
 		}
 		m.refresh()
 	case savedMsg:
 		if msg.err != nil {
-			m.status = "recording not saved: " + msg.err.Error()
+			m.setStatus("recording not saved: " + msg.err.Error())
 			return m, nil
 		}
 		m.rec = nil
-		m.status = "recorded " + msg.path
+		m.setStatus("recorded " + msg.path)
 		if msg.quit {
 			return m.quit()
 		}
@@ -73,7 +68,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		return m, m.handleKey(msg)
 	case tea.PasteMsg:
-		if m.focus == paneComposer {
+		switch {
+		case m.tooSmall() || m.dialog != nil || m.overlay != overlayNone:
+		case m.phone.replying != "":
+			var cmd tea.Cmd
+			m.phone.reply, cmd = m.phone.reply.Update(msg)
+			return m, cmd
+		case m.focus == paneComposer:
 			return m, m.composer.Update(msg)
 		}
 	}
@@ -85,13 +86,24 @@ func (m *Model) quit() (tea.Model, tea.Cmd) {
 	return m, tea.Quit
 }
 
-// handleKey dispatches a key press: the dialog, the text inputs and the
-// composer take keys first; then the global keys; then the focused pane's.
+// handleKey dispatches a key press to what has the keyboard, in this
+// order: a too-small screen, a dialog, an overlay, a text field (reply,
+// filter), the keys that work everywhere, the composer, the focused pane.
+// Each of the first five takes every key: nothing reaches what is hidden
+// behind it.
 func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 	km := m.common.Keys
 	switch {
+	case m.tooSmall():
+		// Nothing can be seen: only quitting works.
+		if key.Matches(k, km.Quit) || key.Matches(k, km.ForceQuit) {
+			return m.requestQuit()
+		}
+		return nil
 	case m.dialog != nil:
 		return m.dialogKey(k)
+	case m.overlay != overlayNone:
+		return m.overlayKey(k)
 	case key.Matches(k, km.ForceQuit):
 		return m.requestQuit()
 	case m.phone.replying != "":
@@ -103,7 +115,7 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 		return cmd
 	}
 	if m.focus == paneComposer {
-		if key.Matches(k, km.Cancel) {
+		if key.Matches(k, km.LeaveEditor) {
 			m.setFocus(panePhone)
 			return nil
 		}
@@ -112,8 +124,37 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 	return m.paneKey(k)
 }
 
+// overlayKey is every key while the help, the matrix, a detail or the
+// message history is open: they scroll it or close it, nothing else.
+func (m *Model) overlayKey(k tea.KeyPressMsg) tea.Cmd {
+	km := m.common.Keys
+	switch {
+	case key.Matches(k, km.ForceQuit):
+		m.overlay = overlayNone
+		return m.requestQuit()
+	case key.Matches(k, km.Close),
+		m.overlay == overlayHelp && key.Matches(k, km.Help),
+		m.overlay == overlayMatrix && key.Matches(k, km.Matrix),
+		m.overlay == overlayMessages && key.Matches(k, km.Messages),
+		m.overlay == overlayRules && key.Matches(k, km.Explain):
+		m.overlay = overlayNone
+	case m.overlay == overlayMatrix:
+		m.matrix.pager.key(km, k)
+	default:
+		m.pager.key(km, k)
+	}
+	return nil
+}
+
+// openPager shows lines in an overlay titled title, from the top.
+func (m *Model) openPager(o overlay, title string, lines []string) {
+	m.overlay, m.pagerTitle = o, title
+	m.pager = pager{height: m.pager.height}
+	m.pager.setLines(lines)
+}
+
 func (m *Model) requestQuit() tea.Cmd {
-	if m.rec != nil && m.rec.unsaved(m.lastSeq) {
+	if m.rec != nil && m.rec.unsaved() {
 		m.dialog = confirmQuit()
 		return nil
 	}
@@ -139,13 +180,6 @@ func (m *Model) globalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		m.setFocus((m.focus + paneCount - 1) % paneCount)
 	case key.Matches(k, km.Mode):
 		m.toggleMode()
-	case key.Matches(k, km.Environment):
-		if m.opts.Real != nil {
-			m.status = "the environment is set by --sandbox / --production"
-			return nil, true
-		}
-		m.production = !m.production
-		m.status = map[bool]string{true: "environment: production", false: "environment: sandbox"}[m.production]
 	case key.Matches(k, km.Record):
 		return m.toggleRecording(false), true
 	default:
@@ -157,14 +191,14 @@ func (m *Model) globalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 func (m *Model) toggleMode() {
 	if m.mode == ModeSim {
 		m.mode = ModeReal
-		m.status = "real mode: sends go to Apple"
+		m.setStatus("real mode: sends go to Apple")
 		if m.opts.Real == nil {
-			m.status = "real mode: " + m.opts.RealMissing
+			m.setStatus("real mode: " + m.opts.RealMissing)
 		}
 		return
 	}
 	m.mode = ModeSim
-	m.status = "sim mode"
+	m.setStatus("sim mode")
 }
 
 func (m *Model) setFocus(p pane) {
@@ -177,33 +211,68 @@ func (m *Model) setFocus(p pane) {
 	}
 }
 
-// paneKey handles the keys of the fleet, phone and log panes.
+// paneKey handles the keys of the fleet, phone, responses and log panes:
+// first the overlays' keys, then the focused pane's own.
 func (m *Model) paneKey(k tea.KeyPressMsg) tea.Cmd {
 	km := m.common.Keys
 	switch {
 	case key.Matches(k, km.Quit):
 		return m.requestQuit()
 	case key.Matches(k, km.Help):
-		m.showHelp = !m.showHelp
-	case key.Matches(k, km.Cancel):
-		m.showHelp, m.showMatrix = false, false
+		m.openPager(overlayHelp, "Help", m.helpLines(m.common.Width-2))
+		return nil
 	case key.Matches(k, km.Matrix):
-		m.showMatrix = !m.showMatrix
+		m.overlay = overlayMatrix
+		m.matrix.pager.offset = 0
 		m.updateMatrix()
-	case key.Matches(k, km.Up), key.Matches(k, km.Down):
-		m.move(k)
+		return nil
+	case key.Matches(k, km.Explain):
+		m.openPager(overlayRules, "Rules behind the notes", strings.Split(m.phone.noteRules(m.common.Width-2), "\n"))
+		return nil
+	case key.Matches(k, km.Messages):
+		m.openPager(overlayMessages, "Messages (newest last)", m.messageLines())
+		m.pager.offset = m.pager.maxOffset()
+		return nil
+	}
+	switch m.focus {
+	case paneLog:
+		return m.logKey(k)
+	case paneResponses:
+		return m.responsesKey(k)
+	}
+	return m.deviceKey(k)
+}
+
+// deviceKey is a key of the fleet or the phone pane: select a device,
+// change its state, tap what the phone shows.
+func (m *Model) deviceKey(k tea.KeyPressMsg) tea.Cmd {
+	km := m.common.Keys
+	switch {
+	case key.Matches(k, km.Up):
+		m.fleet.Move(-1)
+		m.refresh()
+	case key.Matches(k, km.Down):
+		m.fleet.Move(1)
+		m.refresh()
+	// PgUp/PgDn scroll the phone's drawing from the fleet too: its "↓ 3
+	// more (pgdn)" line is right for both panes.
+	case key.Matches(k, km.PageUp):
+		m.phone.Scroll(-max(1, m.phone.bodyHeight()-1))
+	case key.Matches(k, km.PageDown):
+		m.phone.Scroll(max(1, m.phone.bodyHeight()-1))
 	case key.Matches(k, km.Buttons):
-		i := int(k.Code - '1')
-		if action, ok := m.phone.Button(i); ok {
-			return m.tap(action, "")
-		}
-		m.status = fmt.Sprintf("no button %d on this screen", i+1)
+		return m.tapButton(int(k.Code - '1'))
 	case key.Matches(k, km.Body):
 		return m.tap(ActionDefault, "")
 	case key.Matches(k, km.Dismiss):
 		return m.tap(ActionDismiss, "")
 	case key.Matches(k, km.Reply):
-		return m.startReply()
+		b, ok := m.phone.TextInputAction()
+		if !ok {
+			m.setStatus("no text-input action on this screen")
+			return nil
+		}
+		return m.startReply(b)
 	case key.Matches(k, km.PrevCtx):
 		m.phone.CycleContext(-1)
 	case key.Matches(k, km.NextCtx):
@@ -214,40 +283,94 @@ func (m *Model) paneKey(k tea.KeyPressMsg) tea.Cmd {
 		m.phone.Step(1)
 	case key.Matches(k, km.Lock), key.Matches(k, km.AppState), key.Matches(k, km.Permission):
 		return m.setState(k)
-	case key.Matches(k, km.Filter):
-		m.log.filtering = true
-		return m.log.filter.Focus()
-	case key.Matches(k, km.OnlyDevice):
-		m.toggleOnlyDevice()
-	case key.Matches(k, km.Follow):
-		m.log.Follow()
 	}
 	return nil
 }
 
-func (m *Model) move(k tea.KeyPressMsg) {
-	delta := 1
-	if key.Matches(k, m.common.Keys.Up) {
-		delta = -1
+// tapButton taps button i (0-based) of the phone's drawing: only a
+// button the user can see, and a text-input button opens the reply field
+// as iOS opens the keyboard (apns.md#V33, V43).
+func (m *Model) tapButton(i int) tea.Cmd {
+	b, err := m.phone.Button(i)
+	if err != nil {
+		m.setStatus(err.Error())
+		return nil
 	}
+	if b.TextInput {
+		return m.startReply(b)
+	}
+	return m.tap(tapAction(b.ID), "")
+}
+
+func (m *Model) logKey(k tea.KeyPressMsg) tea.Cmd {
+	km := m.common.Keys
+	l := m.log
 	switch {
-	case m.showMatrix:
-		m.matrix.Scroll(delta)
-	case m.focus == paneLog:
-		m.log.Scroll(-delta)
-	default:
-		m.fleet.Move(delta)
-		m.refresh()
+	case key.Matches(k, km.Up):
+		l.Move(1)
+	case key.Matches(k, km.Down):
+		l.Move(-1)
+	case key.Matches(k, km.PageUp):
+		l.Move(l.rows())
+	case key.Matches(k, km.PageDown):
+		l.Move(-l.rows())
+	case key.Matches(k, km.Home):
+		l.Move(len(l.events))
+	case key.Matches(k, km.Follow):
+		l.Follow()
+	case key.Matches(k, km.Detail):
+		if e, ok := l.Selected(); ok {
+			m.openPager(overlayDetail, fmt.Sprintf("Event %d", e.Seq), m.eventDetail(e))
+		}
+	case key.Matches(k, km.Filter):
+		l.filtering = true
+		return l.filter.Focus()
+	case key.Matches(k, km.OnlyDevice):
+		m.toggleOnlyDevice()
+	case key.Matches(k, km.ClearFilter):
+		if l.filter.Value() != "" || l.onlyDevice != "" {
+			l.filter.SetValue("")
+			l.onlyDevice = ""
+			l.Follow()
+			m.setStatus("log filter cleared")
+		}
 	}
+	return nil
+}
+
+func (m *Model) responsesKey(k tea.KeyPressMsg) tea.Cmd {
+	km := m.common.Keys
+	r := m.responses
+	switch {
+	case key.Matches(k, km.Up):
+		r.Move(-1)
+	case key.Matches(k, km.Down):
+		r.Move(1)
+	case key.Matches(k, km.PageUp):
+		r.Move(-r.Height)
+	case key.Matches(k, km.PageDown):
+		r.Move(r.Height)
+	case key.Matches(k, km.Home):
+		r.Move(-len(r.results))
+	case key.Matches(k, km.End):
+		r.Follow()
+	case key.Matches(k, km.Detail):
+		if res, ok := r.Selected(); ok {
+			m.openPager(overlayDetail, "Send to "+res.Request.Device, m.responseDetail(res))
+		}
+	}
+	return nil
 }
 
 func (m *Model) toggleOnlyDevice() {
 	if m.log.onlyDevice != "" {
 		m.log.onlyDevice = ""
+		m.log.Follow()
 		return
 	}
 	if d, ok := m.fleet.Selected(); ok {
 		m.log.onlyDevice = d.Name
+		m.log.Follow()
 	}
 }
 
@@ -258,55 +381,25 @@ func (m *Model) setState(k tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	b, km := m.opts.Backend, m.common.Keys
-	step := RecordedStep{Kind: "set", At: m.opts.Now(), Device: d.Name}
-	var cmd tea.Cmd
 	if key.Matches(k, km.Lock) {
 		locked := !d.Locked
-		step.Locked = &locked
-		cmd = setCmd(fmt.Sprintf("%s locked=%v", d.Name, locked), func() error { return b.SetLocked(d.Name, locked) })
-	} else {
-		a := d.App(m.opts.Bundle)
-		if a == nil {
-			m.status = fmt.Sprintf("%s has no app %s", d.Name, m.opts.Bundle)
-			return nil
-		}
-		step.App = a.BundleID
-		if key.Matches(k, km.AppState) {
-			s := nextAppState(a.State)
-			step.AppState = string(s)
-			cmd = setCmd(fmt.Sprintf("%s app %s", d.Name, s), func() error { return b.SetAppState(d.Name, a.BundleID, s) })
-		} else {
-			p := nextPermission(a.Permission)
-			step.Permission = string(p)
-			cmd = setCmd(fmt.Sprintf("%s permission %s", d.Name, p), func() error { return b.SetPermission(d.Name, a.BundleID, p) })
-		}
+		return setCmd(fmt.Sprintf("%s locked=%v", d.Name, locked), func() error { return b.SetLocked(d.Name, locked) })
 	}
-	if m.rec != nil {
-		m.rec.add(step)
-	}
-	return cmd
-}
-
-// screenOf is what device shows for apnsID in the context the phone pane
-// would pick, for a recording's expect_screen.
-func (m *Model) screenOf(device, apnsID string) *device.Presentation {
-	shown, err := m.opts.Backend.Notifications(device)
-	if err != nil || apnsID == "" {
+	a := d.App(m.opts.Bundle)
+	if a == nil {
+		m.setStatus(fmt.Sprintf("%s has no app %s", d.Name, m.opts.Bundle))
 		return nil
 	}
-	for _, s := range shown {
-		if s.ApnsID != apnsID {
-			continue
-		}
-		ph := phonePane{device: Device{Name: device}, shown: []Shown{s}, index: -1}
-		for _, d := range m.fleet.devices {
-			if d.Name == device {
-				ph.device = d
-			}
-		}
-		if p, ok := ph.Presentation(); ok {
-			return &p
-		}
+	if key.Matches(k, km.AppState) {
+		s := nextAppState(a.State)
+		return setCmd(fmt.Sprintf("%s app %s", d.Name, s), func() error { return b.SetAppState(d.Name, a.BundleID, s) })
 	}
-	return nil
+	p := nextPermission(a.Permission)
+	return setCmd(fmt.Sprintf("%s permission %s", d.Name, p), func() error { return b.SetPermission(d.Name, a.BundleID, p) })
+}
+
+// arrivalOf is the context a notification arrived in, if the log said.
+func (m *Model) arrivalOf(apnsID string) (device.Context, bool) {
+	c, ok := m.arrival[apnsID]
+	return c, ok
 }

@@ -32,13 +32,14 @@ var version = "dev"
 
 // cli is the command tree. Each subcommand is a struct with a Run method.
 type cli struct {
-	// Subcommands: one field each (send, serve, run, matrix, lint, tui).
+	// Subcommands: one field each (send, serve, run, matrix, lint, tui, explain).
 	TUI     tuiCmd           `cmd:"" name:"tui" default:"withargs" help:"The terminal UI (the default): fleet, phone screens, composer, responses, event log."`
 	Matrix  matrixCmd        `cmd:"" help:"Render one payload on every device of the fleet, in every context, side by side."`
 	Send    sendCmd          `cmd:"" help:"Send one notification to the simulated devices (or, with --real, to Apple)."`
 	Run     runCmd           `cmd:"" help:"Replay scenario files (YAML) against the simulated flow; exit 1 when one fails."`
 	Lint    lintCmd          `cmd:"" help:"Check a payload against every iOS version: findings with rule, severity, versions and a fix."`
 	Serve   serveCmd         `cmd:"" help:"Run a fake APNs (development and production) with device tokens, credentials and an inspection API, for any backend."`
+	Explain explainCmd       `cmd:"" help:"Print the rule behind a citation such as apns.md#V21: what Apple does, where, how sure pushsim is, and the sources."`
 	Tokens  tokensCmd        `cmd:"" help:"Print synthetic device tokens (for serve --synthetic), one per line."`
 	Version kong.VersionFlag `help:"Print the version and exit."`
 }
@@ -120,6 +121,15 @@ func usageErr(format string, a ...any) error {
 // errFailed is an outcome that is not a usage problem but must fail the
 // command (an APNs error): exit status 1. The details were already printed.
 func errFailed() error { return &exitError{code: exitFailed} }
+
+// closing is for defer: it runs close and adds its error to *err, so a
+// failed Close is reported, not dropped, and an earlier error (with its
+// exit status) still decides the outcome.
+func closing(err *error, close func() error) {
+	if cerr := close(); cerr != nil {
+		*err = errors.Join(*err, cerr)
+	}
+}
 
 func exitCode(err error, stderr io.Writer) int {
 	if err == nil {

@@ -22,7 +22,7 @@ type matrixCmd struct {
 	Payload string `arg:"" help:"Payload: a JSON file, a simctl .apns file, or - for standard input."`
 	App     string `help:"Bundle id of the app to render for (default: the file's Simulator Target Bundle, else ${default_bundle})." env:"PUSHSIM_APP"`
 	Fleet   string `help:"Fleet file (YAML); default: the built-in fleet." type:"path" env:"PUSHSIM_FLEET"`
-	JSON    bool   `name:"json" help:"Print JSON instead of drawings." env:"PUSHSIM_JSON"`
+	JSON    bool   `name:"json" help:"Print JSON instead of drawings." env:"PUSHSIM_JSON_OUTPUT"`
 	Notes   bool   `help:"Draw each presentation's notes (why it looks as it does) under its box." negatable:"" default:"true" env:"PUSHSIM_NOTES"`
 	Width   int    `help:"Width to fit the drawing to (default: the terminal's, else $$COLUMNS, else 120)." env:"PUSHSIM_WIDTH"`
 }

@@ -43,3 +43,25 @@ func TestReadmeMatrixExcerpt(t *testing.T) {
 	}
 	t.Errorf("the README excerpt is not in the output of pushsim %s:\n%s", rest, out)
 }
+
+// TestReadmeExplainExcerpt: the README's `pushsim explain V20` block is
+// exactly what the command prints.
+func TestReadmeExplainExcerpt(t *testing.T) {
+	data, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, block, ok := strings.Cut(string(data), "```\n$ pushsim explain ")
+	if !ok {
+		t.Fatal("README has no explain excerpt")
+	}
+	block, _, _ = strings.Cut(block, "```")
+	args, want, _ := strings.Cut(block, "\n")
+	code, out, errs := runCLI(t, "", append([]string{"explain"}, strings.Fields(args)...)...)
+	if code != 0 {
+		t.Fatalf("pushsim explain %s: exit %d, stderr %s", args, code, errs)
+	}
+	if out != want {
+		t.Errorf("the README's explain excerpt differs from pushsim explain %s:\n--- README\n%s--- output\n%s", args, want, out)
+	}
+}

@@ -102,7 +102,7 @@ func isTerminal(f *os.File) bool {
 
 // runReal sends the payload to Apple (or --endpoint) through the same
 // Provider the simulator uses, and explains APNs' answer.
-func (c *sendCmd) runReal(e *env, pf device.PayloadFile, topic string) error {
+func (c *sendCmd) runReal(e *env, pf device.PayloadFile, topic string) (err error) {
 	if len(c.Device) > 0 || c.Tap != "" || c.Events {
 		return usageErr("--device, --tap and --events are for the simulator; drop them with --real")
 	}
@@ -132,7 +132,7 @@ func (c *sendCmd) runReal(e *env, pf device.PayloadFile, topic string) error {
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	defer prov.Close()
+	defer closing(&err, prov.Close)
 	res, err := prov.Send(e.ctx, c.request(c.Token, topic, pf.Body))
 	if err != nil {
 		return usageErr("%v (is the network up and %s reachable?)", err, cfg.Endpoint)

@@ -54,7 +54,11 @@ func startRealTarget(t *testing.T, env fakeapns.Environment) *realTarget {
 	t.Helper()
 	ctx := context.Background()
 	world := world.New(world.Config{Fleet: device.DefaultFleet(), Clock: clock.NewVirtual(time.Now()), Log: world.NewEventLog(0)})
-	t.Cleanup(func() { world.Close() })
+	t.Cleanup(func() {
+		if err := world.Close(); err != nil {
+			t.Error(err)
+		}
+	})
 	rec := &recorder{}
 	srv, err := fakeapns.Start(ctx, fakeapns.Config{
 		Environment: env,
@@ -64,7 +68,11 @@ func startRealTarget(t *testing.T, env fakeapns.Environment) *realTarget {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { srv.Close() })
+	t.Cleanup(func() {
+		if err := srv.Close(); err != nil {
+			t.Error(err)
+		}
+	})
 	key, err := fakeapns.GenerateSigningKey("TEAM123456", "KEY1234567")
 	if err != nil {
 		t.Fatal(err)
@@ -125,7 +133,11 @@ func TestRealSendIsByteIdenticalToSimSend(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer prov.Close()
+	defer func() {
+		if err := prov.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	if _, err := prov.Send(context.Background(), c.request(device.DeviceToken("ios8", device.DefaultBundleID), device.DefaultBundleID, []byte(pollPayload))); err != nil {
 		t.Fatal(err)
 	}

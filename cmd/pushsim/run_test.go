@@ -80,6 +80,9 @@ func TestRunReports(t *testing.T) {
 	if err := xml.Unmarshal(data, &suites); err != nil {
 		t.Fatalf("junit.xml: %v", err)
 	}
+	if len(suites.Suites) != 1 {
+		t.Fatalf("junit.xml has %d testsuites, want 1:\n%s", len(suites.Suites), data)
+	}
 	var failed []string
 	for _, c := range suites.Suites[0].Cases {
 		if c.Failure != nil {
@@ -102,7 +105,7 @@ func TestRunReports(t *testing.T) {
 		t.Fatalf("report.json: %v", err)
 	}
 	if rep.Passed != 0 || rep.Failed != 3 || len(rep.Scenarios) != 3 || rep.Scenarios[0].Failure == nil || rep.Scenarios[0].Failure.Line != 14 {
-		t.Errorf("report.json: passed %d failed %d, %d scenarios, first failure %+v", rep.Passed, rep.Failed, len(rep.Scenarios), rep.Scenarios[0].Failure)
+		t.Errorf("report.json: passed %d failed %d, %d scenarios %+v; want 0, 3, 3 with the first failing at line 14", rep.Passed, rep.Failed, len(rep.Scenarios), rep.Scenarios)
 	}
 }
 

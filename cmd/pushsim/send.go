@@ -58,7 +58,7 @@ const settle = 31 * time.Second
 const maxEvents = 100000
 
 // Run sends the payload and prints what each device shows.
-func (c *sendCmd) Run(e *env) error {
+func (c *sendCmd) Run(e *env) (err error) {
 	if c.Text != "" && c.Tap == "" {
 		return usageErr("--text %q: types a reply only with --tap; expected --tap ID of a text-input action (apns.md#V34, V43)", c.Text)
 	}
@@ -95,7 +95,7 @@ func (c *sendCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	defer h.Close()
+	defer closing(&err, h.Close)
 
 	anyRejected := false
 	for _, d := range targets {

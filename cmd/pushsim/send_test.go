@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -91,50 +89,6 @@ func TestSendEventsAreJSONLines(t *testing.T) {
 		if !strings.Contains(joined, want) {
 			t.Errorf("events %s lack %q", joined, want)
 		}
-	}
-}
-
-func TestSendBadInput(t *testing.T) {
-	dir := t.TempDir()
-	broken := filepath.Join(dir, "broken.json")
-	if err := os.WriteFile(broken, []byte("{\n \"aps\": {\"alert\": }\n}"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	simctl := filepath.Join(dir, "poll.apns")
-	if err := os.WriteFile(simctl, []byte(`{"Simulator Target Bundle":"com.other.app","aps":{"alert":"hi"}}`), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		name     string
-		stdin    string
-		args     []string
-		wantCode int
-		wantErr  string
-	}{
-		{"missing file", "", []string{"send", filepath.Join(dir, "nope.json")}, 2, "nope.json: no such file"},
-		{"invalid JSON names line and column", "", []string{"send", broken}, 2, "broken.json:2:19:"},
-		{"unknown device", pollPayload, []string{"send", "-", "--device", "ios99"}, 2, `--device "ios99": no such device; expected one of ios6, ios7`},
-		{"unknown tap id", pollPayload, []string{"send", "-", "--tap", "MAYBE"}, 2, `--tap "MAYBE": no device shows that action; expected one of OK, NOK`},
-		{"no payload", "", []string{"send"}, 2, "expected"},
-		{"Apple rejects: exit 1, not a usage error", "{}", []string{"send", "-", "--device", "ios8", "--priority", "7"}, 1, ""},
-		{"simctl target bundle is the topic", "", []string{"send", simctl, "--device", "ios8"}, 1, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			code, out, errOut := runCLI(t, tt.stdin, tt.args...)
-			if code != tt.wantCode {
-				t.Fatalf("exit %d, want %d; stdout:\n%s\nstderr:\n%s", code, tt.wantCode, out, errOut)
-			}
-			if !strings.Contains(errOut, tt.wantErr) {
-				t.Errorf("stderr %q lacks %q", errOut, tt.wantErr)
-			}
-			if strings.Contains(errOut, "goroutine ") || strings.Contains(errOut, "panic") {
-				t.Errorf("stack trace on stderr:\n%s", errOut)
-			}
-			if tt.wantCode == 2 && strings.Count(strings.TrimSpace(errOut), "\n") > 0 && !strings.Contains(errOut, "Usage") {
-				t.Errorf("want one line on stderr, got:\n%s", errOut)
-			}
-		})
 	}
 }
 

@@ -16,30 +16,13 @@ import (
 	"github.com/pushsim/pushsim/sim/serve"
 )
 
-// TestServeHelperProcess is not a test: TestServeSignal runs the test
-// binary again with it, and it becomes "pushsim" with the arguments after
-// "--", so that the real main and its signal handling run.
-func TestServeHelperProcess(t *testing.T) {
-	if os.Getenv("PUSHSIM_HELPER_PROCESS") != "1" {
-		t.Skip("helper process for TestServeSignal")
-	}
-	for i, a := range os.Args {
-		if a == "--" {
-			os.Args = append([]string{programName}, os.Args[i+1:]...)
-			break
-		}
-	}
-	main()
-}
-
 // TestServeSignal runs "pushsim serve" as a process, sends through it,
 // then stops it with SIGTERM: exit status 0 and the record file flushed.
 func TestServeSignal(t *testing.T) {
 	dir := t.TempDir()
 	record := filepath.Join(dir, "events.jsonl")
-	cmd := exec.Command(os.Args[0], "-test.run=^TestServeHelperProcess$", "--",
+	cmd := exec.Command(pushsimCommand(t),
 		"serve", "--listen", "127.0.0.1:0", "--api", "127.0.0.1:0", "--state-dir", filepath.Join(dir, "state"), "--record", record)
-	cmd.Env = append(os.Environ(), "PUSHSIM_HELPER_PROCESS=1")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -102,7 +85,14 @@ func send(t *testing.T, info serve.Info) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer p.Close()
+	defer func() {
+		if err := p.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
+	if len(info.Devices) == 0 || len(info.Devices[0].Apps) == 0 {
+		t.Fatalf("pushsim.json lists no device with an app: %+v", info.Devices)
+	}
 	res, err := p.Send(context.Background(), provider.Request{Token: info.Devices[0].Apps[0].Token, Topic: info.Devices[0].Apps[0].BundleID,
 		Payload: []byte(`{"aps":{"alert":"before the signal"}}`)})
 	if err != nil || !res.Sent() {

@@ -37,7 +37,7 @@ type tuiCmd struct {
 }
 
 // Run starts the harness and the program, and stops both.
-func (c *tuiCmd) Run(e *env) error {
+func (c *tuiCmd) Run(e *env) (err error) {
 	in, out, err := terminals(e)
 	if err != nil {
 		return err
@@ -52,18 +52,18 @@ func (c *tuiCmd) Run(e *env) error {
 	defer cancel()
 	opts := tui.Options{Bundle: c.App, LogSize: c.LogSize, RecordDir: c.RecordDir, FleetFile: c.Fleet, Dark: true}
 	if c.Serve {
-		b, status, stop, err := c.startServe(ctx, fleet)
-		if err != nil {
-			return err
+		b, status, stop, serr := c.startServe(ctx, fleet)
+		if serr != nil {
+			return serr
 		}
-		defer stop()
+		defer closing(&err, stop) // err: Run's result, not a shadow
 		opts.Backend, opts.Status = b, status
 	} else {
-		h, err := harness.Start(ctx, harness.Config{Fleet: fleet, Clock: clock.Real(), LogSize: c.LogSize})
-		if err != nil {
-			return fmt.Errorf("start the simulator: %w", err)
+		h, herr := harness.Start(ctx, harness.Config{Fleet: fleet, Clock: clock.Real(), LogSize: c.LogSize})
+		if herr != nil {
+			return fmt.Errorf("start the simulator: %w", herr)
 		}
-		defer h.Close()
+		defer closing(&err, h.Close) // err: Run's result, not a shadow
 		opts.Backend = tui.HarnessBackend(h)
 	}
 	opts.Real, opts.RealMissing = c.realSender(io.Discard)
@@ -119,7 +119,7 @@ func (c *tuiCmd) realSender(stderr io.Writer) (*tui.RealSender, string) {
 // startServe runs pushsim serve's server under the TUI: the TUI watches
 // its world and log, so what a backend sends shows up as it arrives, and
 // the composer sends to its development fake APNs with its own key.
-func (c *tuiCmd) startServe(ctx context.Context, fleet []*device.Device) (tui.Backend, string, func(), error) {
+func (c *tuiCmd) startServe(ctx context.Context, fleet []*device.Device) (tui.Backend, string, func() error, error) {
 	srv, err := serve.Start(ctx, serve.Config{Listen: c.Listen, API: c.API, StateDir: c.StateDir, Fleet: fleet, LogSize: c.LogSize})
 	if err != nil {
 		return nil, "", nil, fmt.Errorf("serve: %w", err)
@@ -128,13 +128,9 @@ func (c *tuiCmd) startServe(ctx context.Context, fleet []*device.Device) (tui.Ba
 	p, err := provider.New(provider.Config{Endpoint: srv.Development.URL(), RootCAs: srv.Development.CertPool(),
 		Key: key.Private, KeyID: key.KeyID, TeamID: key.TeamID})
 	if err != nil {
-		_ = srv.Close()
-		return nil, "", nil, fmt.Errorf("serve: provider: %w", err)
+		return nil, "", nil, errors.Join(fmt.Errorf("serve: provider: %w", err), srv.Close())
 	}
-	stop := func() {
-		p.Close()
-		_ = srv.Close()
-	}
-	status := fmt.Sprintf("serving APNs %s · API %s · %s", srv.Info.APNsURL, srv.Info.APIURL, srv.State.Path("pushsim.json"))
-	return tui.SimBackend{World: srv.World, Log: srv.Log, Provider: p}, status, stop, nil
+	stop := func() error { return errors.Join(p.Close(), srv.Close()) }
+	status := fmt.Sprintf("serving APNs %s · API %s · state %s", srv.Info.APNsURL, srv.Info.APIURL, srv.State.Path("pushsim.json"))
+	return tui.SimBackend{World: srv.World, Log: srv.Log, Provider: p, Records: srv.Records}, status, stop, nil
 }

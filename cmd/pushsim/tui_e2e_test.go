@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pushsim/pushsim/sim/testtool"
 )
 
 // tmuxSession drives the built binary in a private tmux server (its own
@@ -60,26 +62,29 @@ func (s *tmuxSession) waitFor(texts ...string) string {
 	}
 }
 
-// TestTUIInTmux builds pushsim once and drives it in tmux: the issue's
-// done-when flow, and --serve.
+// TestTUIInTmux runs pushsim (this test binary under that name, see
+// TestMain) in tmux and drives it: the issue's done-when flow, and --serve.
 func TestTUIInTmux(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds the binary and drives it in tmux")
+		t.Skip("-short: drives the terminal UI in tmux for several seconds")
 	}
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux is not installed; CI installs it (apt-get install tmux)")
-	}
-	bin := filepath.Join(t.TempDir(), "pushsim")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	testtool.Need(t, "tmux")
+	testtool.Need(t, "curl")
+	bin := pushsimCommand(t)
 	t.Run("record", func(t *testing.T) { testTUIRecord(t, bin) })
 	t.Run("serve", func(t *testing.T) { testTUIServe(t, bin) })
+	t.Run("serve-curl-reply-80x24", func(t *testing.T) { testTUIServeCurlReply(t, bin) })
 }
 
 // startTUI starts bin with args in a private tmux server at 100×30, in
 // dir.
 func startTUI(t *testing.T, bin, dir string, args ...string) *tmuxSession {
+	return startTUISized(t, 100, 30, bin, dir, args...)
+}
+
+// startTUISized starts bin with args in a private tmux server at w×h, in
+// dir.
+func startTUISized(t *testing.T, w, h int, bin, dir string, args ...string) *tmuxSession {
 	t.Helper()
 	s := &tmuxSession{t: t, socket: fmt.Sprintf("pushsim-e2e-%d-%s", os.Getpid(), filepath.Base(t.Name()))}
 	t.Cleanup(func() { _, _ = s.tmux("kill-server") })
@@ -90,15 +95,15 @@ func startTUI(t *testing.T, bin, dir string, args ...string) *tmuxSession {
 		quoted[i] = fmt.Sprintf("%q", a)
 	}
 	cmd := fmt.Sprintf("cd %q && %q %s; echo exit=$?; sleep 600", dir, bin, strings.Join(quoted, " "))
-	if out, err := s.tmux("new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", cmd); err != nil {
+	if out, err := s.tmux("new-session", "-d", "-s", "e2e", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), cmd); err != nil {
 		t.Fatalf("tmux new-session: %v: %s", err, out)
 	}
 	return s
 }
 
 // testTUIRecord is the issue's "done when" at 100×30: start pushsim with
-// no arguments, ctrl+s the default poll, see the legacy alert on iOS 7 and
-// OK/NOK on iOS 8, press 1 on iOS 8, see the action and the completion,
+// no arguments, ctrl+s the default poll, see the banner it arrived as on
+// iOS 7 and → its legacy alert, OK/NOK on iOS 8, press 1 on iOS 8, see the action and the completion,
 // record it, quit with q.
 func testTUIRecord(t *testing.T, bin string) {
 	dir := t.TempDir()
@@ -109,7 +114,9 @@ func testTUIRecord(t *testing.T, bin string) {
 	s.keys("C-s")
 	s.waitFor("ios18-locked 200 OK")
 	s.keys("Down")
-	s.waitFor("ios7 · iOS 7.1", "[1 Close]  [2 View]")
+	s.waitFor("ios7 · iOS 7.1", "banner 2/5 (arrival)") // where it arrived
+	s.keys("Right")
+	s.waitFor("alert 3/5", "[1 Close]  [2 View]") // the legacy alert
 	s.keys("Down")
 	s.waitFor("ios8 · iOS 8.4", "[1 OK]", "[2 NOK]")
 	s.keys("1")
@@ -118,7 +125,10 @@ func testTUIRecord(t *testing.T, bin string) {
 	s.waitFor("recorded ", "pushsim-", ".yaml")
 	s.keys("q")
 	s.waitFor("exit=0")
-	files, _ := filepath.Glob(filepath.Join(dir, "pushsim-*.yaml"))
+	files, err := filepath.Glob(filepath.Join(dir, "pushsim-*.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(files) != 1 {
 		t.Fatalf("recorded files: %v", files)
 	}
@@ -163,9 +173,12 @@ func testTUIServe(t *testing.T, bin string) {
 	}
 	token := ""
 	for _, d := range info.Devices {
-		if d.Name == "ios8" {
+		if d.Name == "ios8" && len(d.Apps) > 0 {
 			token = d.Apps[0].Token
 		}
+	}
+	if token == "" {
+		t.Fatalf("pushsim.json has no ios8 with an app: %s", data)
 	}
 	code, _, errs := runCLI(t, `{"aps":{"alert":"from a backend","category":"poll"}}`, "send", "-", "--real", "--sandbox",
 		"--endpoint", info.APNsURL, "--ca", info.CAFile, "--key", info.KeyFile, "--key-id", info.KeyID, "--team-id", info.TeamID,
@@ -178,6 +191,79 @@ func testTUIServe(t *testing.T, bin string) {
 	s.keys("1")
 	s.waitFor("completion ios8")
 	s.keys("q")
+	s.waitFor("exit=0")
+}
+
+// testTUIServeCurlReply is the --serve walk at the documented minimum,
+// 80×24: the listen addresses stay in the header, a backend's send made
+// with curl (the development client certificate of pushsim.json) is
+// listed in Responses and drawn on the phone, a tap on its text-input
+// button opens the reply field, and the typed reply reaches the app.
+func testTUIServeCurlReply(t *testing.T, bin string) {
+	dir := t.TempDir()
+	state := filepath.Join(dir, "state")
+	s := startTUISized(t, 80, 24, bin, dir, "--serve", "--listen", "127.0.0.1:0", "--api", "127.0.0.1:0", "--state-dir", state)
+	scr := s.waitFor("serving APNs https://127.0.0.1:")
+	if lines := strings.Split(scr, "\n"); len(lines) < 2 || !strings.Contains(lines[1], "serving APNs") {
+		t.Fatalf("the addresses are not the second header line:\n%s", scr)
+	}
+	var info struct {
+		APNsURL string `json:"apns_url"`
+		CAFile  string `json:"ca_file"`
+		Certs   map[string]struct {
+			CertFile string `json:"cert_file"`
+			KeyFile  string `json:"key_file"`
+		} `json:"client_certificates"`
+		Devices []struct {
+			Name string `json:"name"`
+			Apps []struct {
+				Token string `json:"token"`
+			} `json:"apps"`
+		} `json:"devices"`
+	}
+	data, err := os.ReadFile(filepath.Join(state, "pushsim.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &info); err != nil {
+		t.Fatal(err)
+	}
+	token := ""
+	for _, d := range info.Devices {
+		if d.Name == "ios10" {
+			token = d.Apps[0].Token
+		}
+	}
+	cert := info.Certs["development"]
+	out, err := exec.Command("curl", "-sS", "-w", "%{http_code}", "--http2", "--cacert", info.CAFile, "--cert", cert.CertFile, "--key", cert.KeyFile,
+		"-H", "apns-topic: com.pushsim.demo", "-H", "apns-push-type: alert",
+		"-d", `{"aps":{"alert":{"title":"Anna","body":"Still there?"},"category":"chat_message"}}`,
+		info.APNsURL+"/3/device/"+token).CombinedOutput()
+	if err != nil || !strings.HasSuffix(string(out), "200") {
+		t.Fatalf("curl: %v: %s", err, out)
+	}
+	s.waitFor("backend → ios10 200 OK")
+	s.keys("Down", "Down", "Down", "Down")
+	s.waitFor("ios10 · iOS 10.3", "Still there?")
+	s.keys("Tab") // the phone
+	s.waitFor("▶ Phone")
+	// iOS 10 shows the actions in the expanded view (→ until it is on
+	// screen), the reply first.
+	for range 5 {
+		if strings.Contains(s.screen(), "expanded") {
+			break
+		}
+		s.keys("Right")
+		time.Sleep(100 * time.Millisecond)
+	}
+	s.waitFor("expanded", "[1 Reply")
+	s.keys("1")
+	s.waitFor("reply>", "enter send reply")
+	s.keys("-l", "on my way")
+	s.waitFor("reply> on my way")
+	s.keys("Enter")
+	s.waitFor("tapped REPLY on ios10", "✓ used: acted on with REPLY")
+	s.keys("C-c")
 	s.waitFor("exit=0")
 }
 

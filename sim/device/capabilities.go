@@ -371,7 +371,41 @@ type PayloadKey struct {
 // Reads reports whether the version reads key k.
 func (c *Capabilities) Reads(k PayloadKey) bool { return !c.From.Less(k.Since) }
 
-// ApsKeys are the keys of the aps dictionary (apns.md#P05–P19).
+// apsKeys and alertKeys are built once and only ever read, so that lint's
+// hot path (every delivery is linted) looks keys up without allocating.
+var apsKeys, alertKeys = ApsKeys(), AlertKeys()
+
+// LookupApsKey finds a key of the aps dictionary by name.
+func LookupApsKey(name string) (PayloadKey, bool) { return lookupKey(apsKeys, name) }
+
+// LookupAlertKey finds a key of the aps.alert dictionary by name.
+func LookupAlertKey(name string) (PayloadKey, bool) { return lookupKey(alertKeys, name) }
+
+// ApsKeyNames and AlertKeyNames list the keys' names, for suggestions.
+func ApsKeyNames() []string { return keyNames(apsKeys) }
+
+// AlertKeyNames: see ApsKeyNames.
+func AlertKeyNames() []string { return keyNames(alertKeys) }
+
+func keyNames(keys []PayloadKey) []string {
+	names := make([]string, len(keys))
+	for i, k := range keys {
+		names[i] = k.Name
+	}
+	return names
+}
+
+func lookupKey(keys []PayloadKey, name string) (PayloadKey, bool) {
+	for _, k := range keys {
+		if k.Name == name {
+			return k, true
+		}
+	}
+	return PayloadKey{}, false
+}
+
+// ApsKeys are the keys of the aps dictionary (apns.md#P05–P19), fresh on
+// each call.
 func ApsKeys() []PayloadKey {
 	return []PayloadKey{
 		{"alert", Version{3, 0}, "P05"},
@@ -397,7 +431,8 @@ func ApsKeys() []PayloadKey {
 	}
 }
 
-// AlertKeys are the keys of the aps.alert dictionary (apns.md#P06).
+// AlertKeys are the keys of the aps.alert dictionary (apns.md#P06), fresh
+// on each call.
 func AlertKeys() []PayloadKey {
 	return []PayloadKey{
 		{"body", Version{3, 0}, "P06"},

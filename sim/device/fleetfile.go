@@ -35,22 +35,9 @@ import (
 //	        strings: {KEY: "format %@"}
 //	        handler: {actions: {REPLY: {complete: after, delay: 2s, webhook: http://...}}}
 type FleetFile struct {
+	// Devices are the simulated devices, each with its iOS version and
+	// apps.
 	Devices []*Device `yaml:"devices" json:"devices"`
-}
-
-// FleetError is a problem in a fleet file, with its position.
-type FleetError struct {
-	File         string
-	Line, Column int // 0 when unknown
-	Msg          string
-}
-
-// Error implements error.
-func (e *FleetError) Error() string {
-	if e.Line == 0 {
-		return fmt.Sprintf("%s: %s", e.File, e.Msg)
-	}
-	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
 }
 
 // LoadFleet reads a fleet file.
@@ -59,7 +46,7 @@ func (e *FleetError) Error() string {
 func LoadFleet(path string) ([]*Device, error) {
 	const expected = "expected a YAML fleet file (devices: [...])"
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		return nil, &FleetError{File: path, Msg: "is a directory; " + expected}
+		return nil, &FileError{File: path, Msg: "is a directory; " + expected}
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -317,7 +304,7 @@ func positioned(data []byte, filename, path, msg string) error {
 				node = mv.Key
 			}
 			pos := node.GetToken().Position
-			return &FleetError{File: filename, Line: pos.Line, Column: pos.Column, Msg: msg}
+			return &FileError{File: filename, Line: pos.Line, Column: pos.Column, Msg: msg}
 		}
 		i := strings.LastIndexAny(path, ".[")
 		if i <= 0 {
@@ -325,7 +312,7 @@ func positioned(data []byte, filename, path, msg string) error {
 		}
 		path = path[:i]
 	}
-	return &FleetError{File: filename, Msg: msg}
+	return &FileError{File: filename, Msg: msg}
 }
 
 // yamlError gives a decoding error its file:line:col.
@@ -333,7 +320,7 @@ func yamlError(data []byte, filename string, err error) error {
 	var ye yaml.Error
 	if errors.As(err, &ye) && ye.GetToken() != nil {
 		pos := ye.GetToken().Position
-		return &FleetError{File: filename, Line: pos.Line, Column: pos.Column, Msg: ye.GetMessage()}
+		return &FileError{File: filename, Line: pos.Line, Column: pos.Column, Msg: ye.GetMessage()}
 	}
 	// Errors from UnmarshalText (ios) and durations (delay) carry no
 	// position: find the offending scalar ourselves.
@@ -346,11 +333,11 @@ func yamlError(data []byte, filename string, err error) error {
 			return v.err.withFile(filename)
 		}
 	}
-	return &FleetError{File: filename, Msg: err.Error()}
+	return &FileError{File: filename, Msg: err.Error()}
 }
 
 // scalarCheck finds the first "ios" or "delay" value that does not parse.
-type scalarCheck struct{ err *FleetError }
+type scalarCheck struct{ err *FileError }
 
 func (v *scalarCheck) Visit(n ast.Node) ast.Visitor {
 	if v.err != nil {
@@ -374,13 +361,13 @@ func (v *scalarCheck) Visit(n ast.Node) ast.Visitor {
 	}
 	if err != nil {
 		pos := mv.Value.GetToken().Position
-		v.err = &FleetError{Line: pos.Line, Column: pos.Column, Msg: err.Error()}
+		v.err = &FileError{Line: pos.Line, Column: pos.Column, Msg: err.Error()}
 		return nil
 	}
 	return v
 }
 
-func (e *FleetError) withFile(name string) *FleetError { e.File = name; return e }
+func (e *FileError) withFile(name string) *FileError { e.File = name; return e }
 
 // AppStates are the values an app's state may take.
 func AppStates() []string {

@@ -88,7 +88,7 @@ func TestParseFleet(t *testing.T) {
 	}
 }
 
-func TestParseFleetErrors(t *testing.T) {
+func TestParseFileErrors(t *testing.T) {
 	dev := "devices:\n  - name: a\n    ios: \"9.1\"\n"
 	app := dev + "    apps:\n      - bundle_id: x\n"
 	tests := []struct {
@@ -119,9 +119,9 @@ func TestParseFleetErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := ParseFleet([]byte(tt.yaml), "f.yaml")
-			var fe *FleetError
+			var fe *FileError
 			if !errors.As(err, &fe) {
-				t.Fatalf("error %v (%T), want a *FleetError", err, err)
+				t.Fatalf("error %v (%T), want a *FileError", err, err)
 			}
 			if diff := cmp.Diff(tt.want, err.Error()); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
@@ -139,7 +139,11 @@ func TestLoadFleet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{"old", "bank"}, []string{fleet[0].Name, fleet[1].Name}); diff != "" {
+	var names []string
+	for _, d := range fleet {
+		names = append(names, d.Name)
+	}
+	if diff := cmp.Diff([]string{"old", "bank"}, names); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 	if _, err := LoadFleet(filepath.Join(t.TempDir(), "missing.yaml")); !errors.Is(err, os.ErrNotExist) {
@@ -155,7 +159,12 @@ func TestParseFleetAliasedApps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := []string{fleet[0].Apps[0].Token, fleet[1].Apps[0].Token}
+	var got []string
+	for _, d := range fleet {
+		for _, a := range d.Apps {
+			got = append(got, a.Token)
+		}
+	}
 	want := []string{DeviceToken("a", "com.example.app"), DeviceToken("b", "com.example.app")}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("tokens (-want +got):\n%s", diff)

@@ -13,6 +13,8 @@ import (
 // applies to any identifier not listed. With no script at all the app
 // completes at once.
 type Handler struct {
+	// Actions are the app's scripts by action identifier, or default,
+	// dismiss, fetch, or * for any other.
 	Actions map[string]Script `json:"actions,omitempty" yaml:"actions,omitempty"`
 	// Routes are tried in order before Actions, like an SDK's
 	// canHandleNotification(with:) (seed 002: ASAPP): the first route whose
@@ -46,8 +48,12 @@ const (
 // Route is a part of the app's code that handles only the notifications
 // its When matches.
 type Route struct {
-	Name    string            `json:"name,omitempty" yaml:"name,omitempty"`
-	When    Match             `json:"when" yaml:"when"`
+	// Name labels the route in events; its When key by default.
+	Name string `json:"name,omitempty" yaml:"name,omitempty"`
+	// When is the test of the notification's userInfo the route handles.
+	When Match `json:"when" yaml:"when"`
+	// Actions are the route's scripts by action identifier, as in
+	// Handler.Actions.
 	Actions map[string]Script `json:"actions" yaml:"actions"`
 }
 
@@ -57,7 +63,10 @@ type Route struct {
 // otherwise its value (a string, or the JSON text of any other value) must
 // equal Equals.
 type Match struct {
-	Key    string `json:"key" yaml:"key"`
+	// Key is a dotted path into the payload, such as asapp.type.
+	Key string `json:"key" yaml:"key"`
+	// Equals is the value the key must have; when empty, the key only has
+	// to be present.
 	Equals string `json:"equals,omitempty" yaml:"equals,omitempty"`
 }
 
@@ -147,8 +156,11 @@ const (
 
 // Script is what the app does for one action identifier.
 type Script struct {
-	Complete Completion    `json:"complete,omitempty" yaml:"complete,omitempty"`
-	Delay    time.Duration `json:"delay,omitempty" yaml:"delay,omitempty"`
+	// Complete is when the app calls its completion handler: after Delay
+	// (the default), never (the watchdog ends the app) or twice.
+	Complete Completion `json:"complete,omitempty" yaml:"complete,omitempty"`
+	// Delay is how long the app works before it completes (e.g. 2s).
+	Delay time.Duration `json:"delay,omitempty" yaml:"delay,omitempty"`
 	// DeepLink is a URL the app opens.
 	DeepLink string `json:"deep_link,omitempty" yaml:"deep_link,omitempty"`
 	// Webhook is a URL the app POSTs the action id and typed text to.

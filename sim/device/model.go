@@ -9,11 +9,19 @@ import (
 // Device is one simulated iPhone: its hardware, iOS version, lock state and
 // the apps installed on it.
 type Device struct {
-	Name    string  `json:"name" yaml:"name"`
-	Model   string  `json:"model" yaml:"model"`
+	// Name identifies the device in commands, events and reports (ios8,
+	// ios18-locked, ...); unique within a fleet.
+	Name string `json:"name" yaml:"name"`
+	// Model is the hardware shown to people (iPhone 6); it changes nothing
+	// in the simulation.
+	Model string `json:"model" yaml:"model"`
+	// Version is the iOS version, which picks the capability row.
 	Version Version `json:"ios" yaml:"ios"`
-	Locked  bool    `json:"locked" yaml:"locked"`
-	Apps    []*App  `json:"apps" yaml:"apps"`
+	// Locked is whether the screen is locked: notifications arrive on the
+	// lock screen, and some actions need an unlock first.
+	Locked bool `json:"locked" yaml:"locked"`
+	// Apps are the installed apps; the default app when none are given.
+	Apps []*App `json:"apps" yaml:"apps"`
 }
 
 // App finds the installed app with bundleID, or nil.
@@ -51,13 +59,18 @@ const (
 
 // App is one app install on one device.
 type App struct {
+	// BundleID identifies the app, and is the apns-topic that reaches it.
 	BundleID string `json:"bundle_id" yaml:"bundle_id"`
 	// Environment is the aps-environment the build was signed with; its
 	// token is only valid on that environment (apns.md#D03).
 	Environment fakeapns.Environment `json:"environment" yaml:"environment"`
 	// Token is the device token APNs gave this install, lower-case hex.
-	Token      string     `json:"token" yaml:"token"`
-	State      AppState   `json:"state" yaml:"state"`
+	Token string `json:"token" yaml:"token"`
+	// State is whether the app is in the foreground, the background, not
+	// running or force-quit; background by default.
+	State AppState `json:"state" yaml:"state"`
+	// Permission is the user's answer to the notification permission
+	// prompt; authorized by default.
 	Permission Permission `json:"permission" yaml:"permission"`
 	// Categories are those the app registered, in its era's API
 	// (UIUserNotificationCategory on 8–9, UNNotificationCategory on 10+).
@@ -109,6 +122,7 @@ func (a *App) Category(id string) *Category {
 // Category is a registered notification category: an identifier and its
 // actions (apns.md#V30, V41).
 type Category struct {
+	// ID is the category identifier a payload names in aps.category.
 	ID string `json:"id" yaml:"id"`
 	// Actions are the actions of the default context (iOS 8–9,
 	// apns.md#V31) or of UNNotificationCategory (iOS 10+), in order.
@@ -124,7 +138,9 @@ type Category struct {
 
 // Action is one registered action button (apns.md#V33, V42, V43).
 type Action struct {
-	ID    string `json:"id" yaml:"id"`
+	// ID is the identifier the app is told when the button is tapped.
+	ID string `json:"id" yaml:"id"`
+	// Title is the button's text.
 	Title string `json:"title" yaml:"title"`
 	// Foreground opens the app; otherwise it runs in the background.
 	Foreground bool `json:"foreground,omitempty" yaml:"foreground,omitempty"`
@@ -134,8 +150,10 @@ type Action struct {
 	// foreground actions on iOS 8–9 (apns.md#V33).
 	AuthenticationRequired bool `json:"authentication_required,omitempty" yaml:"authentication_required,omitempty"`
 	// TextInput asks for typed text (iOS 9+, apns.md#V33, V43).
-	TextInput            bool   `json:"text_input,omitempty" yaml:"text_input,omitempty"`
+	TextInput bool `json:"text_input,omitempty" yaml:"text_input,omitempty"`
+	// TextInputButtonTitle is the send button's text beside the text field.
 	TextInputButtonTitle string `json:"text_input_button_title,omitempty" yaml:"text_input_button_title,omitempty"`
+	// TextInputPlaceholder is the grey text in the empty text field.
 	TextInputPlaceholder string `json:"text_input_placeholder,omitempty" yaml:"text_input_placeholder,omitempty"`
 	// Icon is an SF Symbol name (iOS 15+, apns.md#V42).
 	Icon string `json:"icon,omitempty" yaml:"icon,omitempty"`

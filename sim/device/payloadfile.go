@@ -25,21 +25,6 @@ type PayloadFile struct {
 	TargetBundle string
 }
 
-// FileError is a payload file that cannot be used: it names the file and,
-// for JSON errors, the line and column.
-type FileError struct {
-	Name         string
-	Line, Column int
-	Msg          string
-}
-
-func (e *FileError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d:%d: %s", e.Name, e.Line, e.Column, e.Msg)
-	}
-	return fmt.Sprintf("%s: %s", e.Name, e.Msg)
-}
-
 // maxPayloadFile bounds what is read: far above any APNs limit (apns.md#P03)
 // so lint can still report the size, but never unbounded.
 const maxPayloadFile = 1 << 20
@@ -50,45 +35,52 @@ const maxPayloadFile = 1 << 20
 func ReadPayloadFile(name string, stdin io.Reader) (PayloadFile, error) {
 	pf := PayloadFile{Name: name}
 	var r io.Reader
+	var file *os.File // opened here, closed here; stdin is the caller's
 	if name == "-" {
 		if stdin == nil {
-			return pf, &FileError{Name: "-", Msg: "no standard input"}
+			return pf, &FileError{File: "-", Msg: "no standard input"}
 		}
 		r = stdin
 	} else {
 		f, err := os.Open(name)
 		if err != nil {
-			return pf, &FileError{Name: name, Msg: openMessage(err)}
+			return pf, &FileError{File: name, Msg: openMessage(err)}
 		}
-		defer f.Close()
 		if st, err := f.Stat(); err == nil && st.IsDir() {
-			return pf, &FileError{Name: name, Msg: "is a directory; " + expectedPayloadFile}
+			return pf, errors.Join(&FileError{File: name, Msg: "is a directory; " + expectedPayloadFile}, f.Close())
 		}
-		r = f
+		r, file = f, f
 	}
 	data, err := io.ReadAll(io.LimitReader(r, maxPayloadFile+1))
+	if file != nil {
+		// A read-only file: a failed Close loses nothing, but it is still
+		// reported rather than dropped.
+		if cerr := file.Close(); err == nil {
+			err = cerr
+		}
+	}
 	if err != nil {
-		return pf, &FileError{Name: name, Msg: fmt.Sprintf("cannot read: %v; %s", err, expectedPayloadFile)}
+		return pf, &FileError{File: name, Msg: fmt.Sprintf("cannot read: %v; %s", err, expectedPayloadFile)}
 	}
 	if len(data) > maxPayloadFile {
-		return pf, &FileError{Name: name, Msg: fmt.Sprintf("larger than %d bytes: not a notification payload", maxPayloadFile)}
+		return pf, &FileError{File: name, Msg: fmt.Sprintf("larger than %d bytes: not a notification payload", maxPayloadFile)}
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		// APNs would answer 400 PayloadEmpty (apns.md#P02).
-		return pf, &FileError{Name: name, Msg: `is empty; expected a JSON object such as {"aps":{"alert":"Hello"}} (apns.md#P02)`}
+		return pf, &FileError{File: name, Msg: `is empty; expected a JSON object such as {"aps":{"alert":"Hello"}} (apns.md#P02)`}
 	}
 	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
 		// JSON text must not start with a byte-order mark (RFC 8259
 		// section 8.1); APNs takes plain UTF-8 (apns.md#P01).
-		return pf, &FileError{Name: name, Msg: "starts with a UTF-8 byte-order mark; expected plain UTF-8 JSON: save the file without BOM (apns.md#P01)"}
+		return pf, &FileError{File: name, Msg: "starts with a UTF-8 byte-order mark; expected plain UTF-8 JSON: save the file without BOM (apns.md#P01)"}
 	}
 	body, target, err := SplitSimctlPayload(data)
 	if err != nil {
 		var se *SyntaxError
 		if errors.As(err, &se) {
-			return pf, &FileError{Name: name, Line: se.Line, Column: se.Column, Msg: se.Msg + "; expected a JSON object such as {\"aps\":{\"alert\":\"Hello\"}}"}
+			return pf, &FileError{File: name, Line: se.Line, Column: se.Column, Msg: se.Msg + "; expected a JSON object such as {\"aps\":{\"alert\":\"Hello\"}}"}
 		}
-		return pf, &FileError{Name: name, Msg: err.Error()}
+		return pf, &FileError{File: name, Msg: err.Error()}
 	}
 	pf.Body, pf.TargetBundle = body, target
 	return pf, nil

@@ -27,7 +27,11 @@ func BenchmarkEndToEnd(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer h.Close()
+	defer func() {
+		if err := h.Close(); err != nil {
+			b.Error(err)
+		}
+	}()
 	d, err := h.World.Device("ios8")
 	if err != nil {
 		b.Fatal(err)
@@ -58,7 +62,11 @@ func BenchmarkBareHTTP2(b *testing.B) {
 }
 
 func benchSend(b *testing.B, p *provider.Provider, req provider.Request) {
-	defer p.Close()
+	defer func() {
+		if err := p.Close(); err != nil {
+			b.Error(err)
+		}
+	}()
 	ctx := context.Background()
 	if res, err := p.Send(ctx, req); err != nil || !res.Sent() { // warm the connection
 		b.Fatalf("warm-up: %+v %v", res, err)

@@ -63,26 +63,22 @@ func Start(ctx context.Context, cfg Config) (*Harness, error) {
 	w := world.New(world.Config{Fleet: cfg.Fleet, Clock: cfg.Clock, Log: log, HTTPClient: cfg.HTTPClient, Lint: lint.Delivery})
 	key, err := fakeapns.GenerateSigningKey("", "")
 	if err != nil {
-		w.Close()
-		return nil, fmt.Errorf("harness: signing key: %w", err)
+		return nil, errors.Join(fmt.Errorf("harness: signing key: %w", err), w.Close())
 	}
 	srv, err := fakeapns.Start(ctx, fakeapns.Config{Environment: cfg.Environment, Router: w, Observer: w})
 	if err != nil {
-		w.Close()
-		return nil, fmt.Errorf("harness: start fake APNs: %w", err)
+		return nil, errors.Join(fmt.Errorf("harness: start fake APNs: %w", err), w.Close())
 	}
 	h := &Harness{World: w, Log: log, Server: srv, Key: key}
 	if err := srv.RegisterKey(key.Info()); err != nil {
-		h.Close()
-		return nil, fmt.Errorf("harness: register key: %w", err)
+		return nil, errors.Join(fmt.Errorf("harness: register key: %w", err), h.Close())
 	}
 	h.Provider, err = provider.New(provider.Config{
 		Endpoint: srv.URL(), RootCAs: srv.CertPool(),
 		Key: key.Private, KeyID: key.KeyID, TeamID: key.TeamID,
 	})
 	if err != nil {
-		h.Close()
-		return nil, fmt.Errorf("harness: provider: %w", err)
+		return nil, errors.Join(fmt.Errorf("harness: provider: %w", err), h.Close())
 	}
 	return h, nil
 }
@@ -90,10 +86,10 @@ func Start(ctx context.Context, cfg Config) (*Harness, error) {
 // Close stops the server (GOAWAY, drain), the provider's connections and the
 // world's in-flight work.
 func (h *Harness) Close() error {
-	if h.Provider != nil {
-		h.Provider.Close()
-	}
 	var errs []error
+	if h.Provider != nil {
+		errs = append(errs, h.Provider.Close())
+	}
 	if h.Server != nil {
 		errs = append(errs, h.Server.Close())
 	}

@@ -24,7 +24,11 @@ func TestHarnessEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { h.Close() })
+	t.Cleanup(func() {
+		if err := h.Close(); err != nil {
+			t.Error(err)
+		}
+	})
 
 	body := []byte(`{"aps":{"alert":"Lunch at noon?","category":"poll"}}`)
 	buttons := map[string][]string{}
@@ -89,7 +93,11 @@ func TestHarnessRejectsWithAppleReason(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { h.Close() })
+	t.Cleanup(func() {
+		if err := h.Close(); err != nil {
+			t.Error(err)
+		}
+	})
 	res, err := h.Provider.Send(ctx, provider.Request{Token: device.DeviceToken("nobody", device.DefaultBundleID), Topic: device.DefaultBundleID, Payload: []byte(`{"aps":{"alert":"x"}}`)})
 	if err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -41,7 +42,11 @@ func newFixture(t *testing.T) *fixture {
 	f := &fixture{clock: clock.NewVirtual(time.Now()), tokenOf: map[string]string{}}
 	f.log = world.NewEventLog(0)
 	f.world = world.New(world.Config{Fleet: device.DefaultFleet(), Clock: f.clock, Log: f.log, Lint: lint.Delivery})
-	t.Cleanup(func() { _ = f.world.Close() })
+	t.Cleanup(func() {
+		if err := f.world.Close(); err != nil {
+			t.Error(err)
+		}
+	})
 	records := inspect.NewRecords(0, f.world)
 	obs := fakeapns.ObserverFunc(func(r fakeapns.Record) { f.world.Observe(r); records.Observe(r) })
 	f.dev = fakeapns.NewServer(t, fakeapns.WithRouter(f.world), fakeapns.WithObserver(obs))
@@ -83,32 +88,45 @@ func (f *fixture) push(t *testing.T, ts *fakeapns.TestServer, name, payload stri
 // not nil); it returns the status.
 func (f *fixture) call(t *testing.T, method, path, body string, out any) int {
 	t.Helper()
+	status, err := f.do(method, path, body, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return status
+}
+
+// do is call for goroutines a test spawns, which must not call t.Fatal:
+// it returns the status, or an error for a failed request, an answer that
+// is not JSON or a Content-Type that does not say JSON.
+func (f *fixture) do(method, path, body string, out any) (int, error) {
 	var rd io.Reader
 	if body != "" {
 		rd = strings.NewReader(body)
 	}
 	req, err := http.NewRequest(method, f.url+path, rd)
 	if err != nil {
-		t.Fatal(err)
+		return 0, fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
+		return 0, fmt.Errorf("%s %s: %w", method, path, err)
 	}
-	defer res.Body.Close()
 	data, err := io.ReadAll(res.Body)
+	if cerr := res.Body.Close(); err == nil {
+		err = cerr
+	}
 	if err != nil {
-		t.Fatal(err)
+		return 0, fmt.Errorf("%s %s: reading the answer: %w", method, path, err)
 	}
 	if res.StatusCode != http.StatusNoContent && !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
-		t.Errorf("%s %s: Content-Type %q, want JSON", method, path, res.Header.Get("Content-Type"))
+		return res.StatusCode, fmt.Errorf("%s %s: Content-Type %q, want JSON", method, path, res.Header.Get("Content-Type"))
 	}
 	if out != nil && len(data) > 0 {
 		if err := json.Unmarshal(data, out); err != nil {
-			t.Fatalf("%s %s: answer is not JSON: %v\n%s", method, path, err, data)
+			return res.StatusCode, fmt.Errorf("%s %s: answer is not JSON: %w\n%s", method, path, err, data)
 		}
 	}
-	return res.StatusCode
+	return res.StatusCode, nil
 }
 
 type apiError struct {
@@ -182,6 +200,9 @@ func TestDevicesPatch(t *testing.T) {
 		ChatOpen   bool
 	}
 	want := summary{Locked: true, State: device.AppForeground, Permission: device.PermissionDenied, ChatOpen: true}
+	if len(got.Apps) != 1 {
+		t.Fatalf("PATCH answer has %d apps, want 1: %+v", len(got.Apps), got)
+	}
 	app := got.Apps[0]
 	if diff := cmp.Diff(want, summary{got.Locked, app.State, app.Permission, app.ChatOpen}); diff != "" {
 		t.Errorf("PATCH answer (-want +got):\n%s", diff)
@@ -317,17 +338,19 @@ func TestEventsPollAndReset(t *testing.T) {
 
 	// A long poll returns with the event appended while (or before) it
 	// waits; whichever comes first, the answer is the same.
-	done := make(chan struct{})
+	done := make(chan error, 1)
 	var polled struct {
 		Events []world.Event
 		Next   uint64
 	}
 	go func() {
-		defer close(done)
-		f.call(t, "GET", "events?since="+itoa(last)+"&wait=1m", "", &polled)
+		_, err := f.do("GET", "events?since="+itoa(last)+"&wait=1m", "", &polled)
+		done <- err
 	}()
 	f.log.Append(world.Event{Kind: world.EventNote, Message: "poke"})
-	<-done
+	if err := <-done; err != nil {
+		t.Fatalf("long poll: %v", err)
+	}
 	if len(polled.Events) != 1 || polled.Events[0].Message != "poke" || polled.Next != last+1 {
 		t.Errorf("long poll: %+v", polled)
 	}

@@ -16,7 +16,11 @@ import (
 // fake APNs answers (it runs in the server's Observer chain).
 func BenchmarkRecordsObserve(b *testing.B) {
 	world := world.New(world.Config{Fleet: device.DefaultFleet(), Clock: clock.NewVirtual(time.Now())})
-	defer world.Close()
+	defer func() {
+		if err := world.Close(); err != nil {
+			b.Error(err)
+		}
+	}()
 	s := inspect.NewRecords(1000, world)
 	tok := world.Devices()[4].Apps[0].Token
 	r := fakeapns.Record{

@@ -100,7 +100,7 @@ func TestInstalledLater(t *testing.T) {
 func TestUninstallReinstall(t *testing.T) {
 	f := newFixture(t)
 	var dev world.DeviceView
-	if status := f.call(t, "PATCH", "devices/ios10", `{"installed":false}`, &dev); status != 200 || !dev.Apps[0].Uninstalled {
+	if status := f.call(t, "PATCH", "devices/ios10", `{"installed":false}`, &dev); status != 200 || len(dev.Apps) != 1 || !dev.Apps[0].Uninstalled {
 		t.Fatalf("uninstall = %d, %+v", status, dev.Apps)
 	}
 	var statuses []int

@@ -38,7 +38,11 @@ func FuzzAPI(f *testing.F) {
 	}
 	log := world.NewEventLog(100)
 	world := world.New(world.Config{Fleet: device.DefaultFleet(), Clock: clock.NewVirtual(time.Now()), Log: log})
-	f.Cleanup(func() { _ = world.Close() })
+	f.Cleanup(func() {
+		if err := world.Close(); err != nil {
+			f.Error(err)
+		}
+	})
 	// Long polls end at once, so that a fuzzed wait= cannot stall the run.
 	api, err := inspect.New(inspect.Config{World: world, MaxWait: time.Nanosecond})
 	if err != nil {

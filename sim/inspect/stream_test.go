@@ -75,7 +75,7 @@ func TestEventStream(t *testing.T) {
 	r := bufio.NewReader(res.Body)
 	got := readSSE(t, r, func(e sseEvent) bool { return e.ID == itoa(first) })
 	if len(got) != int(first) || got[0].ID != "1" || got[0].Event != string(world.EventRequest) {
-		t.Errorf("stream from the start: %d events, first %+v", len(got), got[0])
+		t.Errorf("stream from the start: %d events (want %d), first of %+v", len(got), first, got)
 	}
 	f.log.Append(world.Event{Kind: world.EventNote, Message: "poke"})
 	got = readSSE(t, r, func(sseEvent) bool { return true })
@@ -85,14 +85,20 @@ func TestEventStream(t *testing.T) {
 	// The client goes away: the handler must notice and return, or the
 	// test server's Close in Cleanup would wait for it forever.
 	cancel()
-	_, _ = io.Copy(io.Discard, res.Body)
-	res.Body.Close()
+	_, _ = io.Copy(io.Discard, res.Body) // ends with the cancellation's error
+	if err := res.Body.Close(); err != nil {
+		t.Error(err)
+	}
 
 	// Resuming with Last-Event-ID skips what was seen.
 	res = openStream(t, context.Background(), f.url+"events/stream", itoa(first))
 	r = bufio.NewReader(res.Body)
 	got = readSSE(t, r, func(sseEvent) bool { return true })
-	if diff := cmp.Diff([]string{itoa(first + 1)}, []string{got[0].ID}); diff != "" {
+	var ids []string
+	for _, e := range got {
+		ids = append(ids, e.ID)
+	}
+	if diff := cmp.Diff([]string{itoa(first + 1)}, ids); diff != "" {
 		t.Errorf("resumed stream (-want +got):\n%s", diff)
 	}
 	// Closing the API ends the stream: the body reaches EOF.
@@ -100,5 +106,7 @@ func TestEventStream(t *testing.T) {
 	if rest := readSSE(t, r, func(sseEvent) bool { return false }); len(rest) != 0 {
 		t.Errorf("events after close: %+v", rest)
 	}
-	res.Body.Close()
+	if err := res.Body.Close(); err != nil {
+		t.Error(err)
+	}
 }

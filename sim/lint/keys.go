@@ -9,27 +9,11 @@ import (
 
 // since adds key-unsupported for the versions that ignore key k.
 func (l *linter) since(name string, k device.PayloadKey) {
+	if device.TableRows()[0].Reads(k) {
+		return // every version reads it: no finding, and no message to format
+	}
 	l.add("key-unsupported", SeverityInfo, k.Row, fmt.Sprintf("%s is ignored before iOS %s", name, k.Since.Short()), "",
 		func(c *device.Capabilities) bool { return !c.Reads(k) })
-}
-
-// lookupKey finds name among keys.
-func lookupKey(keys []device.PayloadKey, name string) (device.PayloadKey, bool) {
-	for _, k := range keys {
-		if k.Name == name {
-			return k, true
-		}
-	}
-	return device.PayloadKey{}, false
-}
-
-// keyNames lists the names of keys, for suggestions.
-func keyNames(keys []device.PayloadKey) []string {
-	names := make([]string, len(keys))
-	for i, k := range keys {
-		names[i] = k.Name
-	}
-	return names
 }
 
 // suggest returns ` (did you mean "x"?)` for the closest name within two

@@ -161,7 +161,11 @@ func TestLintMessages(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 	syn := Lint([]byte("{\n  \"aps\": {\"alert\": }\n}"), Target{})
-	if diff := cmp.Diff("invalid JSON at line 2, column 20: invalid character '}' looking for beginning of value", syn[0].Message); diff != "" {
+	var msgs []string
+	for _, f := range syn {
+		msgs = append(msgs, f.Message)
+	}
+	if diff := cmp.Diff([]string{"invalid JSON at line 2, column 20: invalid character '}' looking for beginning of value"}, msgs); diff != "" {
 		t.Error(diff)
 	}
 }

@@ -42,11 +42,10 @@ func (l *linter) keys(p *device.Payload) {
 			`put Apple's keys in "aps"`, nil)
 		return
 	}
-	apsKeys, alertKeys := device.ApsKeys(), device.AlertKeys()
 	for _, k := range p.Aps.Keys {
-		info, ok := lookupKey(apsKeys, k)
+		info, ok := device.LookupApsKey(k)
 		if !ok {
-			l.add("unknown-aps-key", SeverityWarning, "P04", fmt.Sprintf("aps.%s is not an Apple key: iOS ignores it%s", k, suggest(k, keyNames(apsKeys))),
+			l.add("unknown-aps-key", SeverityWarning, "P04", fmt.Sprintf("aps.%s is not an Apple key: iOS ignores it%s", k, suggest(k, device.ApsKeyNames())),
 				"fix the spelling, or move custom data outside aps", nil)
 			continue
 		}
@@ -54,9 +53,9 @@ func (l *linter) keys(p *device.Payload) {
 	}
 	if a := p.Aps.Alert; a != nil {
 		for _, k := range a.Keys {
-			info, ok := lookupKey(alertKeys, k)
+			info, ok := device.LookupAlertKey(k)
 			if !ok {
-				l.add("unknown-aps-key", SeverityWarning, "P06", fmt.Sprintf("aps.alert.%s is not an Apple key: iOS ignores it%s", k, suggest(k, keyNames(alertKeys))),
+				l.add("unknown-aps-key", SeverityWarning, "P06", fmt.Sprintf("aps.alert.%s is not an Apple key: iOS ignores it%s", k, suggest(k, device.AlertKeyNames())),
 					"fix the spelling", nil)
 				continue
 			}

@@ -191,8 +191,9 @@ func (p *Provider) Endpoint() string { return p.client.Host }
 
 // Close ends the Provider's connections, idle or not: a connection left
 // half-closed would make a server's graceful shutdown wait for it. Sends
-// still in flight fail.
-func (p *Provider) Close() {
+// still in flight fail. It returns the errors of closing them, but for
+// connections that had closed already.
+func (p *Provider) Close() error {
 	p.client.CloseIdleConnections()
 	p.mu.Lock()
 	conns := make([]net.Conn, 0, len(p.conns))
@@ -200,7 +201,12 @@ func (p *Provider) Close() {
 		conns = append(conns, conn)
 	}
 	p.mu.Unlock()
+	var errs []error
 	for _, conn := range conns {
-		_ = conn.Close() // a trackedConn removes itself from p.conns
+		// A trackedConn removes itself from p.conns.
+		if err := conn.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+			errs = append(errs, fmt.Errorf("provider: closing a connection: %w", err))
+		}
 	}
+	return errors.Join(errs...)
 }

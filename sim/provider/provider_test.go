@@ -20,7 +20,11 @@ func TestProviderAuthVariants(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { h.Close() })
+	t.Cleanup(func() {
+		if err := h.Close(); err != nil {
+			t.Error(err)
+		}
+	})
 	req := provider.Request{Token: device.DeviceToken("ios8", device.DefaultBundleID), Topic: device.DefaultBundleID, Payload: []byte(`{"aps":{"alert":"x"}}`)}
 
 	none, err := provider.New(provider.Config{Endpoint: h.Server.URL(), RootCAs: h.Server.CertPool(), NoAuth: true})
@@ -42,7 +46,11 @@ func TestProviderAuthVariants(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer withTok.Close()
+	defer func() {
+		if err := withTok.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	if res, err := withTok.Send(ctx, req); err != nil || !res.Sent() {
 		t.Errorf("pre-built token: %+v %v, want 200", res, err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/pushsim/pushsim/sim/inspect"
 	"github.com/pushsim/pushsim/sim/provider"
 	"github.com/pushsim/pushsim/sim/serve"
+	"github.com/pushsim/pushsim/sim/testtool"
 )
 
 // bannerCommands returns the shell commands of the banner: each "curl"
@@ -42,20 +43,11 @@ func bannerCommands(banner string) []string {
 	return cmds
 }
 
-func needTool(t *testing.T, name string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err != nil {
-		t.Skipf("%s is not installed; this interop test needs it", name)
-	}
-	return path
-}
-
 // TestBannerCurl pastes the banner's commands into a shell: the send over
 // TLS with the client certificate, the GET of notifications and the tap.
 func TestBannerCurl(t *testing.T) {
-	needTool(t, "curl")
-	sh := needTool(t, "sh")
+	testtool.Need(t, "curl")
+	sh := testtool.Need(t, "sh")
 	s := start(t, t.TempDir(), nil)
 	var banner bytes.Buffer
 	s.Banner(&banner)
@@ -87,7 +79,7 @@ func TestBannerCurl(t *testing.T) {
 // TestCurlH2C sends over cleartext HTTP/2 with prior knowledge, with a
 // provider token signed by the written .p8 key (certificates need TLS).
 func TestCurlH2C(t *testing.T) {
-	curl := needTool(t, "curl")
+	curl := testtool.Need(t, "curl")
 	dir := t.TempDir()
 	s := start(t, dir, func(c *serve.Config) { c.H2C = "127.0.0.1:0" })
 	info := readInfo(t, dir)
@@ -141,30 +133,21 @@ provider.send(note, device.apps[0].token).then(result => {
 }).catch(err => { console.error(err); process.exit(2); });
 `
 
-// TestNodeAPN installs @parse/node-apn from the npm registry into a
-// temporary folder and sends through the files serve wrote.
+// TestNodeAPN sends with @parse/node-apn, installed by .ci/run from the
+// committed lock file (testtool.NodeModules), through the files serve wrote.
 func TestNodeAPN(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: skipping the npm install of @parse/node-apn")
-	}
-	node := needTool(t, "node")
-	npm := needTool(t, "npm")
-	work := t.TempDir()
+	modules := testtool.NodeModules(t, "@parse/node-apn")
+	node := testtool.Need(t, "node")
 	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
 	defer cancel()
-	install := exec.CommandContext(ctx, npm, "install", "--no-audit", "--no-fund", "--loglevel=error", "--prefix", work, "@parse/node-apn@8")
-	install.Env = append(os.Environ(), "npm_config_update_notifier=false")
-	if out, err := install.CombinedOutput(); err != nil {
-		t.Skipf("npm install @parse/node-apn failed (registry unreachable?), skipping: %v\n%s", err, out)
-	}
 	dir := t.TempDir()
 	s := start(t, dir, nil)
-	script := filepath.Join(work, "send.js")
+	script := filepath.Join(t.TempDir(), "send.js")
 	if err := os.WriteFile(script, []byte(nodeScript), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	run := exec.CommandContext(ctx, node, script, filepath.Join(dir, "pushsim.json"), "ios15")
-	run.Dir = work
+	run.Env = append(os.Environ(), "NODE_PATH="+modules)
 	out, err := run.CombinedOutput()
 	if err != nil || !strings.Contains(string(out), `{"sent":1,"failed":[]}`) {
 		t.Fatalf("node-apn send: %v\n%s", err, out)

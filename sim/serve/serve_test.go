@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -93,7 +94,11 @@ func providerFromFiles(t testing.TB, info serve.Info, url string) *provider.Prov
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(p.Close)
+	t.Cleanup(func() {
+		if err := p.Close(); err != nil {
+			t.Error(err)
+		}
+	})
 	return p
 }
 
@@ -108,7 +113,11 @@ func apiCall(t *testing.T, method, url, body string, out any) int {
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, url, err)
 	}
-	defer res.Body.Close()
+	defer func() {
+		if err := res.Body.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	data, _ := io.ReadAll(res.Body)
 	if out != nil {
 		if err := json.Unmarshal(data, out); err != nil {
@@ -179,8 +188,9 @@ func TestEndToEnd(t *testing.T) {
 	}
 	// Clients hang up first, as a backend would; a connection left open
 	// makes the graceful close wait for it (HTTP/2 GOAWAY, then up to 1 s).
-	p.Close()
-	prod.Close()
+	if err := errors.Join(p.Close(), prod.Close()); err != nil {
+		t.Error(err)
+	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -239,7 +249,9 @@ func TestStartErrors(t *testing.T) {
 			tt.cfg.StateDir = t.TempDir()
 			s, err := serve.Start(context.Background(), tt.cfg)
 			if err == nil {
-				_ = s.Close()
+				if cerr := s.Close(); cerr != nil {
+					t.Error(cerr)
+				}
 				t.Fatalf("Start succeeded; want an error mentioning %q", tt.want)
 			}
 			if !strings.Contains(err.Error(), tt.want) {

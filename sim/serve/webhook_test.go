@@ -51,7 +51,9 @@ func TestTapFiresWebhook(t *testing.T) {
 	if err != nil || !res.Sent() {
 		t.Fatalf("send: %+v, %v", res, err)
 	}
-	p.Close()
+	if err := p.Close(); err != nil {
+		t.Error(err)
+	}
 	var tap struct{ Events []world.Event }
 	url := s.Info.APIURL + "/api/v1/devices/support/notifications/" + res.ApnsID + "/actions"
 	if status := apiCall(t, "POST", url, `{"action":"REPLY","text":"Yes please"}`, &tap); status != 200 {

@@ -24,7 +24,11 @@ func FuzzParseFleet(f *testing.F) {
 			t.Fatalf("ParseFleet accepted a fleet ValidateFleet refuses: %v", err)
 		}
 		w := New(Config{Fleet: fleet, Clock: clock.NewVirtual(t0)})
-		defer w.Close()
+		defer func() {
+			if err := w.Close(); err != nil {
+				t.Error(err)
+			}
+		}()
 		_ = w.Devices()
 	})
 }

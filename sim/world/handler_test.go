@@ -80,9 +80,8 @@ func TestCompletionOnVirtualClock(t *testing.T) {
 			if diff := cmp.Diff(tt.wantTail, timeline(logSince(w, from))); diff != "" {
 				t.Errorf("after the action (-want +got):\n%s", diff)
 			}
-			dv, _ := w.Device(dev)
-			if dv.Apps[0].State != tt.wantState {
-				t.Errorf("app state %s, want %s", dv.Apps[0].State, tt.wantState)
+			if _, app := onlyApp(t, w, dev); app.State != tt.wantState {
+				t.Errorf("app state %s, want %s", app.State, tt.wantState)
 			}
 			if n := clock.Pending(); n != 0 {
 				t.Errorf("%d timers left pending", n)

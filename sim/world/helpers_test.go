@@ -2,6 +2,8 @@ package world
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -23,7 +25,11 @@ func testWorld(t testing.TB, mutate ...func([]*device.Device)) (*World, *clock.V
 	}
 	clk := clock.NewVirtual(t0)
 	w := New(Config{Fleet: fleet, Clock: clk, Log: NewEventLogClock(1000, clk)})
-	t.Cleanup(func() { _ = w.Close() })
+	t.Cleanup(func() {
+		if err := w.Close(); err != nil {
+			t.Error(err)
+		}
+	})
 	return w, clk
 }
 
@@ -31,6 +37,18 @@ func testWorld(t testing.TB, mutate ...func([]*device.Device)) (*World, *clock.V
 // as fakeapns would, and returns the apns id.
 func push(t testing.TB, w *World, deviceName, apnsID, body string, opts ...func(*fakeapns.Notification)) error {
 	t.Helper()
+	err := route(w, deviceName, apnsID, body, opts...)
+	var rej *fakeapns.Rejection
+	if err != nil && !errors.As(err, &rej) {
+		t.Fatal(err)
+	}
+	return err
+}
+
+// route is push for goroutines a test spawns, which must not call
+// t.Fatal: it returns Apple's rejection (a *fakeapns.Rejection) or any
+// other error of Route, wrapped.
+func route(w *World, deviceName, apnsID, body string, opts ...func(*fakeapns.Notification)) error {
 	n := fakeapns.Notification{
 		ApnsID: apnsID, Token: device.DeviceToken(deviceName, device.DefaultBundleID), Topic: device.DefaultBundleID,
 		PushType: "alert", Priority: 10, Payload: []byte(body), Environment: fakeapns.Development,
@@ -45,10 +63,24 @@ func push(t testing.TB, w *World, deviceName, apnsID, body string, opts ...func(
 	if rej, ok := err.(*fakeapns.Rejection); ok {
 		rec.Status, rec.Reason, rec.Timestamp = rej.Reason.Status(), rej.Reason, rej.Timestamp
 	} else if err != nil {
-		t.Fatalf("Route: %v", err)
+		return fmt.Errorf("Route %s to %s: %w", apnsID, deviceName, err)
 	}
 	w.Observe(rec)
 	return err
+}
+
+// onlyApp returns the device's snapshot and its one app, failing the test
+// when the World does not know the device or it has not exactly one app.
+func onlyApp(t testing.TB, w *World, deviceName string) (DeviceView, *device.App) {
+	t.Helper()
+	dv, err := w.Device(deviceName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dv.Apps) != 1 {
+		t.Fatalf("%s has %d apps, want 1: %+v", deviceName, len(dv.Apps), dv.Apps)
+	}
+	return dv, dv.Apps[0]
 }
 
 // brief is an event reduced to what tests compare.

@@ -146,8 +146,8 @@ func TestTapUnlocksDevice(t *testing.T) {
 	if _, err := w.Tap(context.Background(), "ios18-locked", "", device.KeyDefault, ""); err != nil {
 		t.Fatal(err)
 	}
-	dv, _ := w.Device("ios18-locked")
-	if diff := cmp.Diff([]any{false, device.AppForeground}, []any{dv.Locked, dv.Apps[0].State}); diff != "" {
+	dv, app := onlyApp(t, w, "ios18-locked")
+	if diff := cmp.Diff([]any{false, device.AppForeground}, []any{dv.Locked, app.State}); diff != "" {
 		t.Errorf("locked, state after opening (-want +got):\n%s", diff)
 	}
 }

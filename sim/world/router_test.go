@@ -53,7 +53,11 @@ func TestRoute(t *testing.T) {
 				tt.cfg(&cfg)
 			}
 			w := New(cfg)
-			defer w.Close()
+			defer func() {
+				if err := w.Close(); err != nil {
+					t.Error(err)
+				}
+			}()
 			if tt.before != nil {
 				tt.before(w)
 			}
@@ -135,9 +139,9 @@ func TestReinstall(t *testing.T) {
 	if err := w.Install("ios9", device.App{BundleID: device.DefaultBundleID}); err != nil {
 		t.Fatal(err)
 	}
-	dv, _ := w.Device("ios9")
-	newTok := dv.Apps[0].Token
-	if len(dv.Apps) != 1 || newTok == oldTok || dv.Apps[0].Uninstalled || len(dv.Apps[0].Categories) == 0 {
+	dv, app := onlyApp(t, w, "ios9")
+	newTok := app.Token
+	if newTok == oldTok || app.Uninstalled || len(app.Categories) == 0 {
 		t.Fatalf("after reinstall: %+v", dv.Apps)
 	}
 	var got []error

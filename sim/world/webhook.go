@@ -79,9 +79,11 @@ func (w *World) post(job webhookJob) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("sending: %w", err)
 	}
-	defer resp.Body.Close()
 	// Drain a little so the connection can be reused; the body itself is
-	// not part of the simulation.
+	// not part of the simulation, so a failed read only costs the reuse.
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	if err := resp.Body.Close(); err != nil {
+		return resp.StatusCode, fmt.Errorf("closing the answer: %w", err)
+	}
 	return resp.StatusCode, nil
 }

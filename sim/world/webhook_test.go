@@ -45,11 +45,12 @@ func TestWebhook(t *testing.T) {
 	if diff := cmp.Diff(want, <-got); diff != "" {
 		t.Errorf("POST body (-want +got):\n%s", diff)
 	}
-	last := logSince(w, w.Log().Last()-1)[0]
-	wantEv := act{Kind: EventWebhook, Action: "REPLY", Text: "see you"}
-	if diff := cmp.Diff(wantEv, acts([]Event{last})[0]); diff != "" {
-		t.Errorf("event (-want +got):\n%s", diff)
+	tail := logSince(w, w.Log().Last()-1)
+	wantEv := []act{{Kind: EventWebhook, Action: "REPLY", Text: "see you"}}
+	if diff := cmp.Diff(wantEv, acts(tail)); diff != "" {
+		t.Fatalf("last event (-want +got):\n%s", diff)
 	}
+	last := tail[0]
 	if last.HTTPStatus != http.StatusAccepted || last.URL != srv.URL+"/reply" {
 		t.Errorf("event status %d url %q", last.HTTPStatus, last.URL)
 	}

@@ -28,7 +28,9 @@ func steps(events []Event) []step {
 	for i, e := range events {
 		out[i] = step{Kind: e.Kind, Callback: e.Callback, Context: e.Context}
 		if _, after, ok := strings.Cut(e.Message, "apns.md#"); ok {
-			out[i].Cites = strings.FieldsFunc(after, func(r rune) bool { return r == ')' || r == ',' || r == ' ' })[0]
+			if ids := strings.FieldsFunc(after, func(r rune) bool { return r == ')' || r == ',' || r == ' ' }); len(ids) > 0 {
+				out[i].Cites = ids[0]
+			}
 		}
 	}
 	return out
@@ -139,6 +141,9 @@ func TestDeliveryPresentations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(notes) != 1 || len(notes[0].Presentations) == 0 {
+		t.Fatalf("ios9 holds %d notifications, want 1 with presentations: %+v", len(notes), notes)
+	}
 	// The World stores exactly what the pure Render gives in every context.
 	fleet := device.DefaultFleet()
 	dev := fleet[3]
@@ -183,7 +188,11 @@ func TestCollapseReplaces(t *testing.T) {
 func TestMaxNotificationsBound(t *testing.T) {
 	clk := clock.NewVirtual(t0)
 	w := New(Config{Fleet: device.DefaultFleet(), Clock: clk, MaxNotifications: 3})
-	defer w.Close()
+	defer func() {
+		if err := w.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	for _, id := range []string{"1", "2", "3", "4", "5"} {
 		if _, err := w.DeliverPayload(context.Background(), "ios10", "", []byte(`{"aps":{"alert":"x"},"Simulator Target Bundle":"com.pushsim.demo"}`)); err != nil {
 			t.Fatal(id, err)
@@ -268,19 +277,14 @@ func TestSetters(t *testing.T) {
 	if err := w.SetChatOpen("ios9", device.DefaultBundleID, true); err != nil {
 		t.Fatal(err)
 	}
-	dv, err := w.Device("ios9")
-	if err != nil {
-		t.Fatal(err)
-	}
-	app := dv.Apps[0]
+	dv, app := onlyApp(t, w, "ios9")
 	got := []any{dv.Locked, app.State, app.ChatOpen}
 	if diff := cmp.Diff([]any{true, device.AppForeground, true}, got); diff != "" {
 		t.Errorf("locked, state, chat (-want +got):\n%s", diff)
 	}
 	// The snapshot is a copy: changing it changes nothing.
 	app.State = device.AppNotRunning
-	dv2, _ := w.Device("ios9")
-	if dv2.Apps[0].State != device.AppForeground {
+	if _, app2 := onlyApp(t, w, "ios9"); app2.State != device.AppForeground {
 		t.Error("a DeviceView shares state with the World")
 	}
 }
@@ -292,11 +296,18 @@ func TestNewWorldCopiesAndDeduplicates(t *testing.T) {
 	fleet = append(fleet, clone, nil)
 	fleet[1].Apps = append(fleet[1].Apps, nil) // bad input: skipped, no panic
 	w := New(Config{Fleet: fleet, Clock: clock.NewVirtual(t0)})
-	defer w.Close()
+	defer func() {
+		if err := w.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	fleet[0].Locked = true // the caller's fleet is not the World's
 	views := w.Devices()
-	if len(views) != 10 || views[0].Locked {
-		t.Fatalf("got %d devices (want 10), first locked = %v (want false)", len(views), views[0].Locked)
+	if len(views) != 10 {
+		t.Fatalf("got %d devices, want 10", len(views))
+	}
+	if views[0].Locked {
+		t.Error("first device locked; the caller's fleet leaked into the World")
 	}
 	if n := len(views[9].Apps); n != 0 {
 		t.Errorf("twin kept %d apps with a duplicate token, want 0", n)
@@ -345,7 +356,11 @@ func TestResetAndUninstall(t *testing.T) {
 func BenchmarkObserveDeliver(b *testing.B) {
 	clk := clock.NewVirtual(t0)
 	w := New(Config{Fleet: device.DefaultFleet(), Clock: clk, Log: NewEventLogClock(10000, clk)})
-	defer w.Close()
+	defer func() {
+		if err := w.Close(); err != nil {
+			b.Error(err)
+		}
+	}()
 	tok := device.DeviceToken("ios17", device.DefaultBundleID)
 	n := fakeapns.Notification{ApnsID: "id", Token: tok, Topic: device.DefaultBundleID, PushType: "alert", Priority: 10,
 		Payload:     []byte(`{"aps":{"alert":{"title":"Bill","loc-key":"PAY_REMINDER","loc-args":["$5","today"]},"category":"payment_reminder"},"id":42}`),
@@ -363,7 +378,11 @@ func BenchmarkObserveDeliver(b *testing.B) {
 func BenchmarkObserveDeliverParallel(b *testing.B) {
 	clk := clock.NewVirtual(t0)
 	w := New(Config{Fleet: device.DefaultFleet(), Clock: clk, Log: NewEventLogClock(10000, clk)})
-	defer w.Close()
+	defer func() {
+		if err := w.Close(); err != nil {
+			b.Error(err)
+		}
+	}()
 	names := []string{"ios9", "ios10", "ios17", "ios18-locked"}
 	b.ReportAllocs()
 	var next atomicCounter
@@ -386,7 +405,11 @@ func TestLintHook(t *testing.T) {
 		return nil
 	}
 	w := New(Config{Fleet: device.DefaultFleet(), Clock: clock.NewVirtual(t0), Lint: lint})
-	defer w.Close()
+	defer func() {
+		if err := w.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	for _, dev := range []string{"ios7", "ios8"} {
 		if err := push(t, w, dev, dev, `{"aps":{"alert":"x","category":"poll"}}`); err != nil {
 			t.Fatal(err)
