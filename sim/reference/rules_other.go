@@ -117,5 +117,11 @@ func unconfirmedRules(s *sources) []Rule {
 			"From iOS 10 alerts and banners share one card design at the top of the screen, and iOS 11 offers the style as a persistent banner.", s.wwdc16Intro),
 		u("U28", KindTransport, iosAny, "A query string after /3/device/<token>.",
 			"Ignore it: the push is accepted as if the query were absent.", "Apple defines no query parameters; HTTP routers drop the query before matching the path.", s.send),
+		u("U29", KindToken, iosAny, "Which app a load-test target's synthetic device token belongs to: Apple issues each token to one app (D04, D08) and says nothing about synthetic ones.",
+			"A synthetic token (pushsim serve --synthetic) belongs to whatever app apns-topic names; only a push type that needs a token of its own gets DeviceTokenNotForTopic. A wrong MAC, an index beyond --synthetic or the other environment's token gets BadDeviceToken (E11, D03). Tokens are 32 bytes (U17).",
+			"A load test brings its own bundle id; binding the seed's tokens to one app would make every state dir app-specific and gain no fidelity at scale.", s.token),
+		u("U30", KindResponse, iosAny, "The 410 timestamp of a token whose uninstall the fake invents (E03, U21).",
+			"For an uninstalled synthetic device: a moment within the 24 hours before the state dir's seed was made, derived from the token, so that every replica answers the same.",
+			"Apple's timestamp is when APNs learned the token was invalid; a fixed moment per token before any push keeps replicas agreeing without shared state.", s.resp),
 	}
 }
