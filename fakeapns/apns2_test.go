@@ -12,7 +12,7 @@ import (
 // TestAPNS2Client sends the rows apns2 can express through the real
 // apns2 client and compares what apns2 reports.
 func TestAPNS2Client(t *testing.T) {
-	f := newFixture(t, WithClock(time.Now))
+	f := newFixture(t, wallClock)
 	const id = "0f0e0d0c-0b0a-0908-0706-050403020100"
 	type got struct {
 		Status    int
@@ -87,7 +87,7 @@ func TestAPNS2Client(t *testing.T) {
 // (apns.md#E05, U09), and that a development token gets BadDeviceToken on
 // production (apns.md#D03).
 func TestAPNS2ProductionNoUniqueID(t *testing.T) {
-	f := newFixture(t, WithClock(time.Now), WithEnvironment(Production))
+	f := newFixture(t, wallClock, func(c *Config) { c.Environment = Production })
 	c := f.ts.Client()
 	type got struct {
 		Status   int
@@ -110,7 +110,7 @@ func TestAPNS2ProductionNoUniqueID(t *testing.T) {
 
 // TestAPNS2Certificate pushes with apns2's certificate client.
 func TestAPNS2Certificate(t *testing.T) {
-	f := newFixture(t, WithClock(time.Now))
+	f := newFixture(t, wallClock)
 	cert, err := f.ts.IssueClientCertificate(topic, Development)
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package fakeapns
 
 import (
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -26,11 +27,15 @@ var errUnknownKey = errors.New("unknown key id")
 // names. Every failure is InvalidProviderToken (apns.md#E34): unsigned or
 // non-ES256 tokens (apns.md#A03), DER signatures (apns.md#A04, U18; jwt/v5
 // accepts only the 64-byte r‖s form), unknown kids, and an iss that is not
-// the key's team (apns.md#A02).
+// the key's team (apns.md#A02), and what strictJWT refuses.
 func verifyJWT(parser *jwt.Parser, raw string, lookup func(kid string) (KeyInfo, bool)) (*providerToken, error) {
+	iat, err := strictJWT(raw)
+	if err != nil {
+		return nil, fmt.Errorf("provider token: %w", err)
+	}
 	var claims jwt.RegisteredClaims
 	var key KeyInfo
-	_, err := parser.ParseWithClaims(raw, &claims, func(t *jwt.Token) (any, error) {
+	_, err = parser.ParseWithClaims(raw, &claims, func(t *jwt.Token) (any, error) {
 		kid, _ := t.Header["kid"].(string)
 		k, ok := lookup(kid)
 		if !ok {
@@ -42,13 +47,11 @@ func verifyJWT(parser *jwt.Parser, raw string, lookup func(kid string) (KeyInfo,
 	if err != nil {
 		return nil, fmt.Errorf("provider token: %w", err)
 	}
-	if claims.IssuedAt == nil {
-		return nil, errors.New("provider token: no iat claim (apns.md#A02)")
-	}
 	if claims.Issuer != key.TeamID {
 		return nil, fmt.Errorf("provider token: iss %q is not the team %q of key %s (apns.md#A02)", claims.Issuer, key.TeamID, key.KeyID)
 	}
-	return &providerToken{key: key, issuedAt: claims.IssuedAt.Time}, nil
+	// iat from strictJWT: golang-jwt's NumericDate went through a float.
+	return &providerToken{key: key, issuedAt: time.Unix(iat, 0)}, nil
 }
 
 // newJWTParser accepts ES256 only (apns.md#A03). Time claims are checked by
@@ -101,6 +104,24 @@ type connState struct {
 
 	certOnce sync.Once
 	cert     certResult
+
+	// fc is the connection, nil in-process (Handler), where r.TLS stands
+	// for it.
+	fc *frameConn
+	// tlsOnce/tlsState cache fc's TLS state, which cannot change.
+	tlsOnce  sync.Once
+	tlsState *tls.ConnectionState
+}
+
+// tls is the request's TLS state: the connection's, as TLS ends before
+// net/http sees it, or r.TLS in-process; nil for h2c.
+func (q *request) tls() *tls.ConnectionState {
+	cs := q.conn
+	if cs.fc == nil {
+		return q.r.TLS
+	}
+	cs.tlsOnce.Do(func() { cs.tlsState = cs.fc.tlsState() })
+	return cs.tlsState
 }
 
 // certResult is the verdict on a connection's client certificate, computed
@@ -116,8 +137,9 @@ type certResult struct {
 func connKey() any { return (*connState)(nil) }
 
 // connContext attaches a fresh connState to each accepted connection.
-func connContext(ctx context.Context, _ net.Conn) context.Context {
-	return context.WithValue(ctx, connKey(), &connState{})
+func connContext(ctx context.Context, c net.Conn) context.Context {
+	fc, _ := c.(*frameConn)
+	return context.WithValue(ctx, connKey(), &connState{fc: fc})
 }
 
 // connFrom returns the connection's state, or a throwaway one for requests
@@ -132,7 +154,7 @@ func connFrom(ctx context.Context) *connState {
 
 // checkAuth is step 4 of apns.md#U01.
 func (s *Server) checkAuth(q *request) *Rejection {
-	if tlsState := q.r.TLS; tlsState != nil && len(tlsState.PeerCertificates) > 0 {
+	if tlsState := q.tls(); tlsState != nil && len(tlsState.PeerCertificates) > 0 {
 		return s.checkCertificate(q)
 	}
 	var value string
@@ -142,11 +164,11 @@ func (s *Server) checkAuth(q *request) *Rejection {
 		value = strings.TrimSpace(auth[0])
 	}
 	if value == "" {
-		return Reject(ReasonMissingProviderToken) // apns.md#H01, E35
+		return RejectWhy(ReasonMissingProviderToken, "no authorization header and no client certificate") // apns.md#H01, E35
 	}
 	scheme, raw, _ := strings.Cut(value, " ")
 	if !strings.EqualFold(scheme, "bearer") {
-		return Reject(ReasonInvalidProviderToken) // apns.md#H01, E34
+		return RejectWhy(ReasonInvalidProviderToken, "authorization scheme %q is not bearer", scheme) // apns.md#H01, E34
 	}
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
@@ -163,28 +185,28 @@ func (s *Server) checkAuth(q *request) *Rejection {
 	if !ok {
 		var err error
 		if tok, err = verifyJWT(s.parser, raw, s.lookupKey); err != nil {
-			return Reject(ReasonInvalidProviderToken) // apns.md#E34, A03, A04, U18
+			return RejectWhy(ReasonInvalidProviderToken, "%v", err) // apns.md#E34, A03, A04, U18
 		}
 		s.cache.put(raw, tok)
 	}
 	ch := &s.cfg.Choices
 	if tok.issuedAt.After(q.now.Add(ch.MaxIATSkew)) {
-		return Reject(ReasonInvalidProviderToken) // apns.md#U19
+		return RejectWhy(ReasonInvalidProviderToken, "iat is %s in the future (more than %s)", tok.issuedAt.Sub(q.now).Round(time.Second), ch.MaxIATSkew) // apns.md#U19
 	}
 	if !tok.key.allowsEnvironment(s.cfg.Environment) {
-		return Reject(ch.EnvironmentKeyReason) // apns.md#A10, E37, E38, U11
+		return RejectWhy(ch.EnvironmentKeyReason, "key %s is not valid for %s", tok.key.KeyID, s.cfg.Environment) // apns.md#A10, E37, E38, U11
 	}
 	cs := q.conn
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	if cs.teamID != "" && cs.teamID != tok.key.TeamID {
-		return Reject(ReasonInvalidProviderToken) // apns.md#A08, U10
+		return RejectWhy(ReasonInvalidProviderToken, "team %s on a connection of team %s", tok.key.TeamID, cs.teamID) // apns.md#A08, U10
 	}
 	if cs.keyID != "" && cs.keyID != tok.key.KeyID {
-		return Reject(ReasonUnrelatedKeyIDInToken) // apns.md#A09, E36
+		return RejectWhy(ReasonUnrelatedKeyIDInToken, "key %s on a connection that used key %s", tok.key.KeyID, cs.keyID) // apns.md#A09, E36
 	}
 	if q.now.Sub(tok.issuedAt) > ch.TokenLifetime {
-		return Reject(ReasonExpiredProviderToken) // apns.md#A05, E32
+		return RejectWhy(ReasonExpiredProviderToken, "iat is %s old (more than %s)", q.now.Sub(tok.issuedAt).Round(time.Second), ch.TokenLifetime) // apns.md#A05, E32
 	}
 	switch {
 	case cs.bearer == "":
@@ -199,7 +221,7 @@ func (s *Server) checkAuth(q *request) *Rejection {
 		}
 	case cs.bearer != raw:
 		if q.now.Sub(cs.changedAt) < ch.TokenChangeInterval {
-			return Reject(ReasonTooManyProviderTokenUpdates) // apns.md#A05, E53, U20
+			return RejectWhy(ReasonTooManyProviderTokenUpdates, "a new token %s after the last change (less than %s)", q.now.Sub(cs.changedAt).Round(time.Second), ch.TokenChangeInterval) // apns.md#A05, E53, U20
 		}
 		cs.changedAt = q.now
 	}
@@ -214,7 +236,7 @@ func (s *Server) checkAuth(q *request) *Rejection {
 // authorization header is ignored there (apns.md#H01).
 func (s *Server) checkCertificate(q *request) *Rejection {
 	cs := q.conn
-	cs.certOnce.Do(func() { cs.cert = s.verifyCertificate(q.r.TLS.PeerCertificates, q.now) })
+	cs.certOnce.Do(func() { cs.cert = s.verifyCertificate(q.tls().PeerCertificates, q.now) })
 	if cs.cert.reason != "" {
 		return Reject(cs.cert.reason) // apns.md#A13, E30
 	}

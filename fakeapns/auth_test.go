@@ -90,7 +90,7 @@ func TestConnectionRules(t *testing.T) {
 
 // TestEnvironmentKeySpelling checks the switch of apns.md#U11.
 func TestEnvironmentKeySpelling(t *testing.T) {
-	f := newFixture(t, WithConfig(func(c *Config) { c.Choices.EnvironmentKeyReason = ReasonBadEnvironmentKeyIDInToken }))
+	f := newFixture(t, func(c *Config) { c.Choices.EnvironmentKeyReason = ReasonBadEnvironmentKeyIDInToken })
 	c, tr := h2Client(f.ts.ClientTLSConfig())
 	defer tr.CloseIdleConnections()
 	h := f.header(t, map[string][]string{"authorization": {bearer(t, f.envKey, f.clock.Now())}})
@@ -124,7 +124,7 @@ func TestRevokedKey(t *testing.T) {
 func TestCertificates(t *testing.T) {
 	// Certificates are valid around the wall clock, so the server checks
 	// them against it.
-	f := newFixture(t, WithClock(time.Now))
+	f := newFixture(t, wallClock)
 	otherCA, err := NewCA()
 	if err != nil {
 		t.Fatal(err)

@@ -3,13 +3,18 @@ package fakeapns
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/net/http2"
+	"golang.org/x/net/http2/hpack"
 )
 
 // nopWriter is the cheapest ResponseWriter, so the benchmarks measure the
@@ -105,51 +110,172 @@ func BenchmarkJWTVerifyCached(b *testing.B) {
 	}
 }
 
-// BenchmarkRoundTripH2C compares, over real h2c connections on loopback,
-// a bare handler that reads the body and answers 200 with the fake's
-// accepted push (the b/a of the load script, in-process).
-func BenchmarkRoundTripH2C(b *testing.B) {
+// BenchmarkRoundTrip measures accepted pushes over real connections on
+// loopback, 50 at a time from Go's HTTP/2 client, over h2c and TLS: a bare
+// handler that reads the body and answers 200 (the b/a of the load
+// script, in-process), the fake as it was before the frame layer
+// ("netHTTP": net/http alone), and the fake with the frame layer and no
+// frame fault ("frames"). The frame layer's cost is frames/netHTTP. Wall
+// time per push swings with other load on the machine; cpu-ns/op, the
+// process's CPU time (client and server) per push, is steadier.
+func BenchmarkRoundTrip(b *testing.B) {
 	k := fuzzKey(b)
-	s, err := Start(b.Context(), Config{H2CAddr: "127.0.0.1:0", Keys: []KeyInfo{k.Info()}, Router: testRouter()})
-	if err != nil {
-		b.Fatal(err)
+	start := func(noFrames bool) *Server {
+		s, err := Start(b.Context(), Config{H2CAddr: "127.0.0.1:0", Keys: []KeyInfo{k.Info()}, Router: testRouter(), noFrameLayer: noFrames})
+		if err != nil {
+			b.Fatal(err)
+		}
+		closeAtEnd(b, s)
+		return s
 	}
-	defer s.Close()
+	withFrames, without := start(false), start(true)
 	bare := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
 		w.WriteHeader(http.StatusOK)
-	}), Protocols: s.h2cSrv.Protocols, HTTP2: s.h2cSrv.HTTP2}
+	}), Protocols: without.h2cSrv.Protocols, HTTP2: without.h2cSrv.HTTP2}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)
 	}
 	go func() { _ = bare.Serve(ln) }()
-	defer bare.Close()
+	closeAtEnd(b, bare)
 	// The fake checks iat against the wall clock here.
 	auth := bearer(b, k, time.Now())
-	for _, tc := range []struct{ name, url string }{{"bare", "http://" + ln.Addr().String()}, {"fake", s.H2CURL()}} {
-		b.Run(tc.name, func(b *testing.B) {
-			c, tr := h2Client(nil)
-			defer tr.CloseIdleConnections()
-			b.ReportAllocs()
-			b.SetParallelism(50)
-			b.RunParallel(func(pb *testing.PB) {
-				for pb.Next() {
-					req, _ := http.NewRequest("POST", tc.url+"/3/device/"+tokOK, strings.NewReader(payload))
-					req.Header = http.Header{"Authorization": {auth}, "Apns-Topic": {topic}, "Apns-Push-Type": {"alert"}}
-					resp, err := c.Do(req)
-					if err != nil {
-						b.Error(err)
-						return
-					}
-					_, _ = io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
-					if resp.StatusCode != 200 {
-						b.Errorf("status %d", resp.StatusCode)
-						return
-					}
+	type target struct{ name, url string }
+	for _, tr := range []struct {
+		name    string
+		tls     bool
+		targets []target
+	}{
+		{"h2c", false, []target{{"bare", "http://" + ln.Addr().String()}, {"netHTTP", without.H2CURL()}, {"frames", withFrames.H2CURL()}}},
+		{"tls", true, []target{{"netHTTP", without.URL()}, {"frames", withFrames.URL()}}},
+	} {
+		for _, tg := range tr.targets {
+			b.Run(tr.name+"/"+tg.name, func(b *testing.B) {
+				var tlsCfg *tls.Config
+				if tr.tls {
+					tlsCfg = withFrames.ClientTLSConfig() // one CA per server: trust both
+					tlsCfg.RootCAs.AddCert(without.CA().Certificate())
 				}
+				c, t := h2Client(tlsCfg)
+				defer t.CloseIdleConnections()
+				b.ReportAllocs()
+				b.SetParallelism(50)
+				cpu0 := cpuTime(b)
+				defer func() { b.ReportMetric(float64(cpuTime(b)-cpu0)/float64(b.N), "cpu-ns/op") }()
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						req, _ := http.NewRequest("POST", tg.url+"/3/device/"+tokOK, strings.NewReader(payload))
+						req.Header = http.Header{"Authorization": {auth}, "Apns-Topic": {topic}, "Apns-Push-Type": {"alert"}}
+						resp, err := c.Do(req)
+						if err != nil {
+							b.Error(err)
+							return
+						}
+						_, _ = io.Copy(io.Discard, resp.Body)
+						if err := resp.Body.Close(); err != nil {
+							b.Error(err)
+							return
+						}
+						if resp.StatusCode != 200 {
+							b.Errorf("status %d", resp.StatusCode)
+							return
+						}
+					}
+				})
 			})
-		})
+		}
+	}
+}
+
+// BenchmarkCloseIdleClient is a server's whole life with a client that
+// keeps its idle connection open (as apns2 does): Start, one push, Close.
+// Close must not wait for the client to hang up (issue 17 point 11).
+func BenchmarkCloseIdleClient(b *testing.B) {
+	key := fuzzKey(b)
+	for b.Loop() {
+		s, err := Start(b.Context(), Config{Keys: []KeyInfo{key.Info()}, Router: testRouter()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		client := s.APNS2Client(key)
+		if _, err := client.PushWithContext(b.Context(), alert(tokOK)); err != nil {
+			b.Fatal(err)
+		}
+		if err := s.Close(); err != nil {
+			b.Fatal(err)
+		}
+		client.CloseIdleConnections()
+	}
+}
+
+// cpuTime is the process's user and system CPU time so far.
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// stubConn feeds a fixed byte stream to Read, over and over, and
+// discards writes: the frame layer alone, without a network.
+type stubConn struct {
+	net.Conn
+	in  []byte
+	off int
+}
+
+func (c *stubConn) Read(p []byte) (int, error) {
+	n := copy(p, c.in[c.off:])
+	c.off = (c.off + n) % len(c.in)
+	return n, nil
+}
+
+func (c *stubConn) Write(p []byte) (int, error) { return len(p), nil }
+
+// BenchmarkFrameLayer is the frame layer's work for one accepted push with
+// no frame fault active: the request's HEADERS and DATA through Read, the
+// answer's HEADERS through Write. Compare with BenchmarkHandler and the
+// round trip: this is what the frame layer adds to each push.
+func BenchmarkFrameLayer(b *testing.B) {
+	var req, resp, block bytes.Buffer
+	fr := http2.NewFramer(&req, nil)
+	enc := hpack.NewEncoder(&block)
+	for _, f := range [][2]string{{":method", "POST"}, {":scheme", "https"}, {":path", "/3/device/" + tokOK}, {":authority", "apns"},
+		{"authorization", "bearer " + strings.Repeat("x", 180)}, {"apns-topic", topic}, {"apns-push-type", "alert"}} {
+		if err := enc.WriteField(hpack.HeaderField{Name: f[0], Value: f[1]}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, BlockFragment: block.Bytes(), EndHeaders: true}); err != nil {
+		b.Fatal(err)
+	}
+	if err := fr.WriteData(1, true, []byte(payload)); err != nil {
+		b.Fatal(err)
+	}
+	block.Reset()
+	for _, f := range [][2]string{{":status", "200"}, {"apns-id", NewUUID()}, {"apns-unique-id", NewUUID()}} {
+		if err := enc.WriteField(hpack.HeaderField{Name: f[0], Value: f[1], Sensitive: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := http2.NewFramer(&resp, nil).WriteHeaders(http2.HeadersFrameParam{StreamID: 1, BlockFragment: block.Bytes(), EndHeaders: true, EndStream: true}); err != nil {
+		b.Fatal(err)
+	}
+	s, _ := fuzzServer(b)
+	c := &frameConn{Conn: &stubConn{in: req.Bytes()}, s: s, seenSettings: true}
+	c.h2.Store(true)
+	c.rd.preface.done = true
+	buf := make([]byte, 4096)
+	out := resp.Bytes()
+	b.ReportAllocs()
+	for b.Loop() {
+		if n, err := c.Read(buf[:req.Len()]); err != nil || n != req.Len() {
+			b.Fatalf("read %d, %v", n, err)
+		}
+		if _, err := c.Write(out); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

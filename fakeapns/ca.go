@@ -13,6 +13,7 @@ import (
 	"math/big"
 	"net"
 	"os"
+	"slices"
 	"time"
 )
 
@@ -138,6 +139,73 @@ func (c *CA) WriteFiles(certFile, keyFile string) error {
 		return fmt.Errorf("fakeapns: write CA key: %w", err)
 	}
 	return nil
+}
+
+// AppleHosts are the names of Apple's provider API (apns.md#T01): a
+// certificate naming them lets clients with these hosts built in reach
+// the fake through /etc/hosts. A fresh slice on each call.
+func AppleHosts() []string {
+	return []string{"api.sandbox.push.apple.com", "api.development.push.apple.com", "api.push.apple.com"}
+}
+
+// Constrain re-issues the CA certificate, with the same key and subject,
+// so that it may only vouch for the given names: DNS names (each with its
+// subdomains) and IP addresses, plus the loopback addresses and localhost
+// always. A CA trusted system-wide then cannot be used to impersonate any
+// other site. It reports whether the certificate changed; a CA already
+// constrained to exactly these names is left as it is, so that ca.pem
+// stays byte-identical across restarts. Certificates issued before keep
+// verifying: the key and the subject are the same.
+func (c *CA) Constrain(names []string) (bool, error) {
+	dns := []string{"localhost"}
+	ips := []*net.IPNet{
+		{IP: net.IPv4(127, 0, 0, 0).To4(), Mask: net.CIDRMask(8, 32)},
+		{IP: net.IPv6loopback, Mask: net.CIDRMask(128, 128)},
+	}
+	for _, n := range names {
+		if ip := net.ParseIP(n); ip != nil {
+			if ip.IsLoopback() {
+				continue
+			}
+			bits := 128
+			if v4 := ip.To4(); v4 != nil {
+				ip, bits = v4, 32
+			}
+			ips = append(ips, &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)})
+			continue
+		}
+		if !slices.Contains(dns, n) {
+			dns = append(dns, n)
+		}
+	}
+	old := c.cert
+	if old.PermittedDNSDomainsCritical && slices.Equal(old.PermittedDNSDomains, dns) &&
+		slices.EqualFunc(old.PermittedIPRanges, ips, func(a, b *net.IPNet) bool { return a.String() == b.String() }) {
+		return false, nil
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:                randomSerial(),
+		Subject:                     old.Subject,
+		NotBefore:                   old.NotBefore,
+		NotAfter:                    old.NotAfter,
+		KeyUsage:                    old.KeyUsage,
+		BasicConstraintsValid:       true,
+		IsCA:                        true,
+		SubjectKeyId:                old.SubjectKeyId,
+		PermittedDNSDomainsCritical: true,
+		PermittedDNSDomains:         dns,
+		PermittedIPRanges:           ips,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &c.key.PublicKey, c.key)
+	if err != nil {
+		return false, fmt.Errorf("fakeapns: constrain CA: %w", err)
+	}
+	nc, err := newCA(der, c.key)
+	if err != nil {
+		return false, err
+	}
+	*c = *nc
+	return true, nil
 }
 
 // CertPEM is the CA certificate in PEM, what a client passes to curl --cacert.

@@ -53,11 +53,24 @@ type Config struct {
 	// (apns.md#P03, H06).
 	MaxVoIPPayload int
 	// MaxConcurrentStreams is SETTINGS_MAX_CONCURRENT_STREAMS; default 1000
-	// (apns.md#U06).
+	// (apns.md#U06). A client that opens more streams at once gets
+	// RST_STREAM REFUSED_STREAM on each stream over the limit (RFC 9113
+	// section 5.1.2), and may retry it.
 	MaxConcurrentStreams int
+	// MaxConnections bounds the connections open at once over both
+	// listeners; default 4096 (apns.md#U34). Apple documents no limit:
+	// this one protects the machine. A connection over it gets SETTINGS and GOAWAY
+	// ENHANCE_YOUR_CALM, last-stream-id 0, debug data
+	// {"reason":"ServiceUnavailable","fakeapns":"at most N connections
+	// (Config.MaxConnections)"}, and is closed.
+	MaxConnections int
 	// IdleTimeout closes idle connections with GOAWAY after this long
 	// (apns.md#U04); 0, the default, never does (apns.md#T13).
 	IdleTimeout time.Duration
+	// ReadTimeout bounds how long a request's body may take to arrive
+	// after its headers; what arrived by then is judged as the body. 0
+	// means DefaultReadTimeout; negative means no limit.
+	ReadTimeout time.Duration
 	// ShutdownTimeout bounds how long Close waits for in-flight requests
 	// before cutting connections; default 5 s.
 	ShutdownTimeout time.Duration
@@ -72,6 +85,10 @@ type Config struct {
 	// Choices are the fake's answers where Apple is silent (apns.md
 	// section 10).
 	Choices Choices
+
+	// noFrameLayer serves with net/http alone, as before the frame layer:
+	// only for the benchmarks that measure what the frame layer costs.
+	noFrameLayer bool
 }
 
 // Choices gathers the fake's decisions on the unconfirmed points of
@@ -95,7 +112,18 @@ type Choices struct {
 	// TokenChangeInterval is the minimum time between two changes of the
 	// bearer on one connection (apns.md#A05, U20); default 20 min.
 	TokenChangeInterval time.Duration
+	// NoStreamThrottle turns off Apple's stream throttle: by default a
+	// token connection advertises SETTINGS_MAX_CONCURRENT_STREAMS 1 until a
+	// push succeeds (apns.md#T08, U06), and every connection drops to 1
+	// after a rejected push and returns to MaxConcurrentStreams after the
+	// next success (apns.md#U33). The fake advertises these values;
+	// it enforces only MaxConcurrentStreams.
+	NoStreamThrottle bool
 }
+
+// DefaultReadTimeout is Config.ReadTimeout's default: a body that has not
+// arrived 30 s after its headers never will (apns.md#U70, chosen).
+const DefaultReadTimeout = 30 * time.Second
 
 // Documented defaults.
 const (
@@ -103,6 +131,7 @@ const (
 	defaultMaxPayload           = 4096 // apns.md#P03
 	defaultMaxVoIPPayload       = 5120 // apns.md#P03, H06
 	defaultMaxConcurrentStreams = 1000 // apns.md#U06
+	defaultMaxConnections       = 4096
 	defaultShutdownTimeout      = 5 * time.Second
 	defaultTokenCacheSize       = 4096
 	defaultMaxIATSkew           = 5 * time.Minute  // apns.md#U19
@@ -138,6 +167,7 @@ func (c Config) normalize() (Config, error) {
 		def(&c.MaxPayload, defaultMaxPayload, "MaxPayload"),
 		def(&c.MaxVoIPPayload, defaultMaxVoIPPayload, "MaxVoIPPayload"),
 		def(&c.MaxConcurrentStreams, defaultMaxConcurrentStreams, "MaxConcurrentStreams"),
+		def(&c.MaxConnections, defaultMaxConnections, "MaxConnections"),
 		def(&c.TokenCacheSize, defaultTokenCacheSize, "TokenCacheSize"),
 	)
 	if err != nil {
@@ -145,6 +175,9 @@ func (c Config) normalize() (Config, error) {
 	}
 	if c.ShutdownTimeout <= 0 {
 		c.ShutdownTimeout = defaultShutdownTimeout
+	}
+	if c.ReadTimeout == 0 {
+		c.ReadTimeout = DefaultReadTimeout
 	}
 	ch := &c.Choices
 	if ch.EnvironmentKeyReason == "" {

@@ -1,43 +1,33 @@
 package fakeapns_test
 
 import (
-	"context"
 	"fmt"
-	"log"
 
 	"github.com/pushsim/pushsim/fakeapns"
 	"github.com/sideshow/apns2"
 )
 
-// A fake APNs on a random loopback port, a registered signing key, a
-// device token, and a push through the real apns2 client.
+// A fake APNs in one line, a device token, and a push through the real
+// apns2 client. In a test, pass t instead of nil: a failure then fails
+// the test and t.Cleanup closes the server.
 func Example() {
-	const token = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
-	key, err := fakeapns.GenerateSigningKey("", "")
-	if err != nil {
-		log.Fatal(err)
-	}
-	router := fakeapns.NewMemoryRouter()
-	router.Add(token, "com.example.app", fakeapns.Development)
-	srv, err := fakeapns.Start(context.Background(), fakeapns.Config{
-		Router: router,
-		Keys:   []fakeapns.KeyInfo{key.Info()},
-	})
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer srv.Close()
+	srv := fakeapns.NewServer(nil)
+	defer func() {
+		if err := srv.Close(); err != nil {
+			fmt.Println("close:", err)
+		}
+	}()
+	token := srv.AddToken("", "com.example.app")
 
-	client := srv.APNS2Client(key)
-	defer client.CloseIdleConnections() // before srv.Close: no GOAWAY wait
 	for _, tok := range []string{token, "ffff0000ffff0000ffff0000ffff0000"} {
-		resp, err := client.Push(&apns2.Notification{
+		resp, err := srv.Client().Push(&apns2.Notification{
 			DeviceToken: tok,
 			Topic:       "com.example.app",
-			Payload:     []byte(`{"aps":{"alert":"Hello","category":"INVITE"}}`),
+			Payload:     []byte(`{"aps":{"alert":"Hello"}}`),
 		})
 		if err != nil {
-			log.Fatal(err)
+			fmt.Println("push:", err)
+			return
 		}
 		fmt.Printf("%d sent=%v reason=%q\n", resp.StatusCode, resp.Sent(), resp.Reason)
 	}

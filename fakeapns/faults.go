@@ -10,7 +10,8 @@ import (
 )
 
 // FaultRule makes the server misbehave for matching requests: answer with
-// a status and reason, wait, or both. Empty match fields match anything.
+// a status and reason, wait, fail at the HTTP/2 level (Frame), or a mix.
+// Empty match fields match anything.
 //
 // Two reasons also act on the connection: Shutdown answers 503 and sends
 // GOAWAY (apns.md#E57, T11), IdleTimeout answers 400 and closes the
@@ -24,6 +25,13 @@ type FaultRule struct {
 	Topic string `json:"topic,omitempty"`
 	// PushType matches apns-push-type exactly.
 	PushType string `json:"push_type,omitempty"`
+	// Connection matches the connection's number (Record.Connection: 1,
+	// 2, … in order of acceptance); 0 matches any.
+	Connection uint64 `json:"connection,omitempty"`
+	// Frame is a failure at the HTTP/2 level (see FrameFault). With a
+	// Reason, Frame must not replace the answer (goaway with last_stream
+	// "this", or close_idle): the answer is sent, then the frames.
+	Frame *FrameFault `json:"frame,omitempty"`
 	// Reason is the answer; empty means no error (latency only).
 	Reason Reason `json:"reason,omitempty"`
 	// Status overrides Reason.Status() when non-zero.
@@ -62,16 +70,41 @@ func (f FaultRule) validate() error {
 		return fmt.Errorf("fakeapns: fault %q: negative count", f.ID)
 	case f.Probability < 0 || f.Probability > 1:
 		return fmt.Errorf("fakeapns: fault %q: probability %v outside [0, 1]", f.ID, f.Probability)
-	case f.Reason == "" && f.Latency == 0 && f.LatencyMax == 0:
-		return fmt.Errorf("fakeapns: fault %q: neither a reason nor a latency", f.ID)
+	case f.Reason == "" && f.Latency == 0 && f.LatencyMax == 0 && f.Frame == nil:
+		return fmt.Errorf("fakeapns: fault %q: neither a reason nor a latency (nor a frame fault)", f.ID)
+	}
+	if f.Frame == nil {
+		return nil
+	}
+	if err := f.Frame.validate(); err != nil {
+		return fmt.Errorf("fakeapns: fault %q: %w", f.ID, err)
+	}
+	switch {
+	case f.Reason != "" && f.Frame.replacesAnswer():
+		return fmt.Errorf("fakeapns: fault %q: frame fault %s replaces the answer, so reason %q would never be sent", f.ID, f.Frame.Kind, f.Reason)
+	case f.Frame.Kind == FrameTLSHandshake && (f.Token != "" || f.Topic != "" || f.PushType != "" || f.Reason != "" || f.Latency != 0 || f.LatencyMax != 0):
+		return fmt.Errorf("fakeapns: fault %q: tls_handshake fires before any request, so it matches on connection, count and probability only, with no reason or latency", f.ID)
 	}
 	return nil
 }
 
-func (f FaultRule) matches(token, topic, pushType string) bool {
+// stage is when a rule is tried: at a request, or at a new connection's
+// TLS handshake.
+type stage uint8
+
+const (
+	atRequest stage = iota
+	atHandshake
+)
+
+func (f FaultRule) matches(st stage, token, topic, pushType string, conn uint64) bool {
+	if (f.Frame != nil && f.Frame.Kind == FrameTLSHandshake) != (st == atHandshake) {
+		return false
+	}
 	return (f.Token == "" || strings.EqualFold(f.Token, token)) &&
 		(f.Topic == "" || f.Topic == topic) &&
-		(f.PushType == "" || f.PushType == pushType)
+		(f.PushType == "" || f.PushType == pushType) &&
+		(f.Connection == 0 || f.Connection == conn)
 }
 
 // Faults holds a server's fault rules; safe for concurrent use. Rules are
@@ -136,12 +169,12 @@ func (fs *Faults) Clear() {
 
 // fire returns a copy of the rule that fires for a request, with its drawn
 // latency, or nil. A pointer keeps the hot path's stack frames small.
-func (fs *Faults) fire(token, topic, pushType string) (*FaultRule, time.Duration) {
+func (fs *Faults) fire(st stage, token, topic, pushType string, conn uint64) (*FaultRule, time.Duration) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	for i := range fs.rules {
 		r := &fs.rules[i]
-		if !r.matches(token, topic, pushType) {
+		if !r.matches(st, token, topic, pushType, conn) {
 			continue
 		}
 		if r.Probability > 0 && r.Probability < 1 && fs.rng.Float64() >= r.Probability {

@@ -35,7 +35,7 @@ func TestFaultReasons(t *testing.T) {
 		{"status override", FaultRule{Reason: ReasonInternalServerError, Status: 502}, result{Status: 502, Reason: ReasonInternalServerError}},
 	}
 	// apns2 signs with the wall clock, so the server uses it too.
-	f := newFixture(t, WithClock(time.Now))
+	f := newFixture(t, wallClock)
 	for _, tc := range tests {
 		t.Run(tc.id, func(t *testing.T) {
 			tc.rule.Count = 1
@@ -62,7 +62,7 @@ func TestFaultReasons(t *testing.T) {
 
 // TestFaultMatching checks match fields and Count.
 func TestFaultMatching(t *testing.T) {
-	f := newFixture(t, WithClock(time.Now))
+	f := newFixture(t, wallClock)
 	for _, r := range []FaultRule{
 		{Token: tokVoIP, Reason: ReasonTooManyRequests},
 		{Topic: "com.example.other", Reason: ReasonServiceUnavailable},
@@ -117,7 +117,7 @@ func TestFaultSeed(t *testing.T) {
 		}
 		var out []time.Duration
 		for range 64 {
-			f, d := fs.fire(tokOK, topic, "alert")
+			f, d := fs.fire(atRequest, tokOK, topic, "alert", 1)
 			if f == nil {
 				d = -1
 			}

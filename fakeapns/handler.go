@@ -27,7 +27,9 @@ type request struct {
 	cert      *certBinding // the certificate's binding, certificate auth only
 	rule      *pushTypeRule
 	routed    bool // the Router was consulted
-	n         Notification
+	// frame is the frame-level fault to apply to the answer, if any.
+	frame *FrameFault
+	n     Notification
 	// hv backs the response's header values, saving an allocation each.
 	hv [3]string
 }
@@ -62,6 +64,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.Streams.Add(1)
 		defer c.Streams.Add(-1)
 	}
+	s.inflight.Add(1)
+	defer s.inflight.Add(-1)
+	if s.cfg.ReadTimeout > 0 {
+		// A stream whose body never comes is not held forever: the read
+		// ends at the deadline and the body is judged as it arrived. Set
+		// per request, since http.Server.ReadTimeout would also become the
+		// HTTP/2 idle timeout (apns.md#T13: APNs keeps idle connections).
+		_ = http.NewResponseController(w).SetReadDeadline(start.Add(s.cfg.ReadTimeout))
+	}
 	if r.ProtoMajor < 2 {
 		s.refuseHTTP1(w, r, start)
 		return
@@ -80,6 +91,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 	}
+	if fc := q.conn.fc; fc != nil && rej != frameAnswer && !s.cfg.Choices.NoStreamThrottle {
+		// apns.md#U06, U33: one stream until a push succeeds, and again
+		// after each rejected one.
+		if rej == nil {
+			fc.advertise(uint32(s.cfg.MaxConcurrentStreams))
+		} else {
+			fc.advertise(1)
+		}
+	}
 	if rej != nil && rej.Reason.Status() == 0 {
 		rej = &Rejection{Reason: ReasonInternalServerError} // a Router's unknown reason
 	}
@@ -96,12 +116,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func requestApnsID(h http.Header) (string, bool) {
 	v, ok := h["Apns-Id"]
 	if !ok {
-		return newUUID(), true
+		return NewUUID(), true
 	}
 	if len(v) == 1 && validUUID(v[0]) {
 		return v[0], true
 	}
-	return newUUID(), false
+	return NewUUID(), false
 }
 
 // validUUID accepts the canonical 8-4-4-4-12 form in either case
@@ -202,9 +222,17 @@ func first(v []string) string {
 	return v[0]
 }
 
+// frameAnswer is checkFaults' answer when a frame fault takes the place
+// of APNs' answer; respond then writes no APNs answer at all.
+var frameAnswer = &Rejection{Reason: ReasonInternalServerError}
+
 // checkFaults applies the first fault rule that fires.
 func (s *Server) checkFaults(q *request) *Rejection {
-	f, delay := s.faults.fire(q.n.Token, q.n.Topic, q.n.PushType)
+	var conn uint64
+	if q.conn.fc != nil {
+		conn = q.conn.fc.id
+	}
+	f, delay := s.faults.fire(atRequest, q.n.Token, q.n.Topic, q.n.PushType, conn)
 	if f == nil {
 		return nil
 	}
@@ -214,6 +242,20 @@ func (s *Server) checkFaults(q *request) *Rejection {
 		case <-t.C:
 		case <-q.r.Context().Done():
 			t.Stop()
+		}
+	}
+	if f.Frame != nil {
+		if q.conn.fc == nil {
+			// In-process (Handler): no connection to fail.
+			s.logf("fakeapns: fault %q: frame fault %s needs a connection; the in-process handler has none", f.ID, f.Frame.Kind)
+		} else {
+			q.frame = f.Frame
+			if f.Frame.Kind == FrameNoPingAck {
+				q.conn.fc.startBlackhole()
+			}
+			if f.Frame.replacesAnswer() {
+				return frameAnswer
+			}
 		}
 	}
 	if f.Reason == "" {

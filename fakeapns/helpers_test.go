@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -114,44 +115,67 @@ func h2Client(tlsCfg *tls.Config) (*http.Client, *http.Transport) {
 }
 
 // send posts one raw request; header values are sent as given, repeated
-// keys as repeated fields.
+// keys as repeated fields. Any failure, including a response that breaks
+// apns.md#E01/E02, fails the test; so send runs on the test's goroutine.
 func send(t testing.TB, c *http.Client, base, method, path string, h http.Header, body string) rawResult {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), method, base+path, strings.NewReader(body))
+	out, err := trySend(t.Context(), c, base, method, path, h, body)
 	if err != nil {
-		t.Fatalf("new request: %v", err)
+		t.Fatal(err)
+	}
+	return out
+}
+
+// trySend is send for goroutines a test spawns: it returns its failure.
+func trySend(ctx context.Context, c *http.Client, base, method, path string, h http.Header, body string) (rawResult, error) {
+	var out rawResult
+	req, err := http.NewRequestWithContext(ctx, method, base+path, strings.NewReader(body))
+	if err != nil {
+		return out, fmt.Errorf("new request: %w", err)
 	}
 	req.Header = h
 	resp, err := c.Do(req)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
+		return out, fmt.Errorf("%s %s: %w", method, path, err)
 	}
-	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatalf("read body: %v", err)
+	if cerr := resp.Body.Close(); err == nil {
+		err = cerr
 	}
-	var out rawResult
+	if err != nil {
+		return out, fmt.Errorf("read body: %w", err)
+	}
 	out.Status = resp.StatusCode
 	out.ApnsID = resp.Header.Get("apns-id")
 	out.UniqueID = resp.Header.Get("apns-unique-id") != ""
-	if resp.StatusCode != http.StatusOK {
-		if ct := resp.Header.Get("content-type"); ct != "application/json" {
-			t.Errorf("content-type %q, want application/json (apns.md#E02)", ct)
+	if resp.StatusCode == http.StatusOK {
+		if len(b) != 0 {
+			return out, fmt.Errorf("200 with body %q (apns.md#E01)", b)
 		}
-		var eb struct {
-			Reason    Reason `json:"reason"`
-			Timestamp *int64 `json:"timestamp"`
-		}
-		if err := json.Unmarshal(b, &eb); err != nil {
-			t.Fatalf("error body %q is not JSON (apns.md#E62): %v", b, err)
-		}
-		out.Reason = eb.Reason
-		if eb.Timestamp != nil {
-			out.Timestamp = *eb.Timestamp
-		}
-	} else if len(b) != 0 {
-		t.Errorf("200 with body %q (apns.md#E01)", b)
+		return out, nil
 	}
-	return out
+	if ct := resp.Header.Get("content-type"); ct != "application/json" {
+		return out, fmt.Errorf("content-type %q, want application/json (apns.md#E02)", ct)
+	}
+	var eb struct {
+		Reason    Reason `json:"reason"`
+		Timestamp *int64 `json:"timestamp"`
+	}
+	if err := json.Unmarshal(b, &eb); err != nil {
+		return out, fmt.Errorf("error body %q is not JSON (apns.md#E62): %w", b, err)
+	}
+	out.Reason = eb.Reason
+	if eb.Timestamp != nil {
+		out.Timestamp = *eb.Timestamp
+	}
+	return out, nil
+}
+
+// closeAtEnd closes c when the test ends, failing it if that fails.
+func closeAtEnd(t testing.TB, c io.Closer) {
+	t.Cleanup(func() {
+		if err := c.Close(); err != nil {
+			t.Errorf("close %T: %v", c, err)
+		}
+	})
 }

@@ -5,11 +5,12 @@ import (
 	"math/rand/v2"
 )
 
-// newUUID returns a random (version 4) UUID in lowercase canonical form,
-// for apns-id and apns-unique-id (apns.md#E04, U09). math/rand/v2's global
+// NewUUID returns a random (version 4) UUID in lowercase canonical form,
+// as APNs writes apns-id and apns-unique-id (apns.md#E04, U09): the one
+// generator of such ids in pushsim. math/rand/v2's global
 // generator is ChaCha8 seeded by the runtime: unpredictable enough for ids,
 // without a system call or a lock per id, which matters on the hot path.
-func newUUID() string {
+func NewUUID() string {
 	var u [16]byte
 	binary.BigEndian.PutUint64(u[:8], rand.Uint64()&^0xf000|0x4000)     // version 4
 	binary.BigEndian.PutUint64(u[8:], rand.Uint64()&^(0x3<<62)|0x2<<62) // variant 10

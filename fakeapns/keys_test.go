@@ -104,7 +104,7 @@ func TestNewServerOneLine(t *testing.T) {
 func TestNewUUID(t *testing.T) {
 	seen := map[string]bool{}
 	for range 1000 {
-		id := newUUID()
+		id := NewUUID()
 		if !validUUID(id) || strings.ToLower(id) != id || id[14] != '4' || !strings.ContainsRune("89ab", rune(id[19])) {
 			t.Fatalf("bad UUID %q", id)
 		}

@@ -34,8 +34,13 @@ func TestHTTP1Refused(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if cerr := resp.Body.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
 		gs = append(gs, got{resp.StatusCode, strings.Contains(string(b), "HTTP/2 only")})
 	}
 	want := []got{{505, true}, {505, true}}
@@ -47,7 +52,7 @@ func TestHTTP1Refused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
+	closeAtEnd(t, conn)
 	if p := conn.ConnectionState().NegotiatedProtocol; p != "h2" {
 		t.Errorf("ALPN chose %q, want h2", p)
 	}
@@ -74,8 +79,8 @@ func TestRecords(t *testing.T) {
 		ReceivedAt: epoch,
 	}
 	want := []Record{
-		{Environment: Development, ReceivedAt: epoch, Method: "POST", Path: "/3/device/" + tokOK, Payload: []byte(payload), Status: 200, ApnsID: id, Notification: n},
-		{Environment: Development, ReceivedAt: epoch, Method: "POST", Path: "/3/device/" + tokOK, Payload: []byte(payload), Status: 400, Reason: ReasonBadPriority, Check: "headers", ApnsID: id},
+		{Environment: Development, ReceivedAt: epoch, Method: "POST", Path: "/3/device/" + tokOK, Payload: []byte(payload), Status: 200, ApnsID: id, Connection: 1, Notification: n},
+		{Environment: Development, ReceivedAt: epoch, Method: "POST", Path: "/3/device/" + tokOK, Payload: []byte(payload), Status: 400, Reason: ReasonBadPriority, Check: "headers", ApnsID: id, Connection: 1},
 	}
 	opts := cmp.Options{
 		cmpopts.IgnoreFields(Record{}, "RemoteAddr", "Header", "Latency", "UniqueID"),
@@ -99,17 +104,25 @@ func TestCloseDrains(t *testing.T) {
 		<-release
 		return nil
 	})
-	f := newFixture(t, WithRouter(router))
+	f := newFixture(t, func(c *Config) { c.Router = router })
 	c, tr := h2Client(f.ts.ClientTLSConfig())
 	defer tr.CloseIdleConnections()
-	done := make(chan rawResult)
-	go func() { done <- send(t, c, f.ts.URL(), "POST", "/3/device/"+tokOK, f.header(t, nil), payload) }()
+	type sent struct {
+		res rawResult
+		err error
+	}
+	done := make(chan sent)
+	h := f.header(t, nil)
+	go func() {
+		res, err := trySend(t.Context(), c, f.ts.URL(), "POST", "/3/device/"+tokOK, h, payload)
+		done <- sent{res, err}
+	}()
 	<-arrived
 	closed := make(chan error)
 	go func() { closed <- f.ts.Close() }()
 	close(release)
-	if got := (<-done).Status; got != 200 {
-		t.Errorf("in-flight request got %d, want 200", got)
+	if got := <-done; got.err != nil || got.res.Status != 200 {
+		t.Errorf("in-flight request got %d, %v; want 200", got.res.Status, got.err)
 	}
 	if err := <-closed; err != nil {
 		t.Errorf("Close: %v", err)
@@ -139,8 +152,7 @@ func TestContextCancelStops(t *testing.T) {
 		t.Fatal(err)
 	}
 	if conn, err := net.Dial("tcp", ln.Addr().String()); err == nil {
-		conn.Close()
-		t.Error("still accepting after cancel")
+		t.Errorf("still accepting after cancel (and closing that connection: %v)", conn.Close())
 	}
 }
 
@@ -161,7 +173,9 @@ func TestConfigErrors(t *testing.T) {
 	for _, tc := range tests {
 		s, err := Start(t.Context(), tc.cfg)
 		if err == nil {
-			s.Close()
+			if err := s.Close(); err != nil {
+				t.Errorf("%s: close: %v", tc.name, err)
+			}
 			t.Errorf("%s: Start accepted %+v", tc.name, tc.cfg)
 			continue
 		}

@@ -16,7 +16,7 @@ import (
 
 // TestRateLimit checks the optional per-token limit (apns.md#U22, E54).
 func TestRateLimit(t *testing.T) {
-	f := newFixture(t, WithConfig(func(c *Config) { c.RateLimit = RateLimit{Pushes: 2, Window: time.Minute} }))
+	f := newFixture(t, func(c *Config) { c.RateLimit = RateLimit{Pushes: 2, Window: time.Minute} })
 	c, tr := h2Client(f.ts.ClientTLSConfig())
 	defer tr.CloseIdleConnections()
 	h := f.header(t, nil)
@@ -53,7 +53,7 @@ func dialRaw(t *testing.T, h2cURL string) *rawConn {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { conn.Close() })
+	closeAtEnd(t, conn)
 	// A deadline only so that a broken server fails the test instead of
 	// hanging it; nothing is asserted about time.
 	if err := conn.SetDeadline(time.Now().Add(10 * time.Second)); err != nil {
@@ -149,7 +149,7 @@ func TestBrokenHTTP2(t *testing.T) {
 // idle connection gets GOAWAY. The test waits for the frame; it asserts
 // nothing about when it comes.
 func TestIdleTimeoutGoAway(t *testing.T) {
-	f := newFixture(t, WithConfig(func(c *Config) { c.IdleTimeout = 20 * time.Millisecond }))
+	f := newFixture(t, func(c *Config) { c.IdleTimeout = 20 * time.Millisecond })
 	c := dialRaw(t, f.ts.H2CURL())
 	if got := c.until(); got != "GOAWAY NO_ERROR" && got != "EOF" {
 		t.Errorf("idle connection got %q, want GOAWAY NO_ERROR or EOF", got)

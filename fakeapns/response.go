@@ -20,20 +20,30 @@ func (s *Server) respond(w http.ResponseWriter, q *request, rej *Rejection, chec
 		Status:      http.StatusOK,
 		ApnsID:      q.n.ApnsID,
 	}
+	if q.conn.fc != nil {
+		rec.Connection = q.conn.fc.id
+	}
+	if q.frame != nil {
+		rec.Frame = q.frame.String()
+	}
 	if q.routed {
 		rec.Notification = &q.n // q is not touched after this
 	}
 	// apns.md#E05, U09: development only, once authentication passed.
 	if s.cfg.Environment == Development && q.authed {
-		rec.UniqueID = newUUID()
+		rec.UniqueID = NewUUID()
 	}
-	if rej != nil {
+	if rej == frameAnswer {
+		// No APNs answer: the frame layer fails the stream instead.
+		rec.Status, rec.Check = 0, "faults"
+	} else if rej != nil {
 		rec.Status = rej.Status
 		if rec.Status == 0 {
 			rec.Status = rej.Reason.Status()
 		}
 		rec.Reason = rej.Reason
 		rec.Check = check
+		rec.Detail = rej.Detail
 		if rej.Reason.Status() == http.StatusGone {
 			rec.Timestamp = rej.Timestamp
 		}
@@ -48,6 +58,14 @@ func (s *Server) respond(w http.ResponseWriter, q *request, rej *Rejection, chec
 	h["Apns-Id"] = q.hv[0:1:1] // apns.md#E04, U08
 	if rec.UniqueID != "" {
 		h["Apns-Unique-Id"] = q.hv[1:2:2]
+	}
+	if q.frame != nil {
+		q.conn.fc.mark()
+		h[faultHeader] = []string{q.frame.markValue()}
+		if rej == frameAnswer {
+			w.WriteHeader(http.StatusOK) // replaced on the wire
+			return
+		}
 	}
 	if q.closeConn {
 		// net/http's HTTP/2 server turns this into GOAWAY and a close once

@@ -67,6 +67,10 @@ type Rejection struct {
 	// Status overrides Reason.Status() when non-zero; only fault rules
 	// set it.
 	Status int
+	// Detail says why, for the developer reading the Record (e.g. "no iat
+	// claim"); it never reaches the client: Apple's answer has the reason
+	// only.
+	Detail string
 }
 
 // Error implements error.
@@ -79,6 +83,11 @@ func (r *Rejection) Error() string {
 
 // Reject returns a Rejection for reason, for Routers to return.
 func Reject(reason Reason) *Rejection { return &Rejection{Reason: reason} }
+
+// RejectWhy is Reject with a Detail for the Record.
+func RejectWhy(reason Reason, format string, args ...any) *Rejection {
+	return &Rejection{Reason: reason, Detail: fmt.Sprintf(format, args...)}
+}
 
 // Router decides whether an authenticated, valid notification can be
 // delivered. It runs last among the checks (apns.md#U01 step 7): unknown or
@@ -119,6 +128,17 @@ type Record struct {
 	ApnsID   string        `json:"apns_id"`
 	UniqueID string        `json:"apns_unique_id,omitempty"`
 	Latency  time.Duration `json:"latency"`
+	// Detail says why a request was rejected, when the check knows more
+	// than the reason (Rejection.Detail); never sent to the client.
+	Detail string `json:"detail,omitempty"`
+	// Connection numbers the connection the request came on (1, 2, … in
+	// order of acceptance, per server); 0 in-process. FaultRule.Connection
+	// matches it.
+	Connection uint64 `json:"connection,omitempty"`
+	// Frame describes the frame-level fault applied to the request
+	// (FaultRule.Frame), e.g. "RST_STREAM REFUSED_STREAM"; Status is then 0
+	// when the fault took the place of APNs' answer.
+	Frame string `json:"frame,omitempty"`
 	// Notification is set when the request reached the Router (accepted, or
 	// refused by the Router or the rate limit after it); nil when an
 	// earlier check rejected it. Deliver only when Accepted().

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -39,6 +40,24 @@ type Server struct {
 	serveWG        sync.WaitGroup
 	stopWatch      func() bool
 
+	// inflight counts requests being handled; cut is how many were still
+	// running when a drain ran out and the connections were closed.
+	inflight atomic.Int64
+	cut      atomic.Int64
+	// conns is every open connection with its last state, so that Close
+	// can end each one the moment it has no stream left (see Close).
+	connsMu sync.Mutex
+	conns   map[*frameConn]http.ConnState
+	closing bool
+	// connIDs numbers connections; openConns counts them against
+	// Config.MaxConnections; refuseWG waits for refusals in progress.
+	connIDs atomic.Uint64
+	// shuttingDown tells the frame layer that the server's GOAWAYs are
+	// those of a shutdown (apns.md#T11).
+	shuttingDown atomic.Bool
+	openConns    atomic.Int64
+	refuseWG     sync.WaitGroup
+
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -59,6 +78,7 @@ func newServer(cfg Config) (*Server, error) {
 		cache:    tokenCache{max: cfg.TokenCacheSize},
 		rate:     rateLimiter{limit: cfg.RateLimit},
 		keys:     make(map[string]KeyInfo),
+		conns:    make(map[*frameConn]http.ConnState),
 		errorLog: cfg.ErrorLog,
 	}
 	if s.errorLog == nil {
@@ -116,21 +136,26 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("fakeapns: listen %s: %w", s.cfg.Addr, err)
 		}
 	}
-	s.tlsLn = tls.NewListener(raw, tlsCfg)
-	var p http.Protocols
-	p.SetHTTP1(true) // only to answer HTTP/1.1 with a clear refusal
-	p.SetHTTP2(true)
-	s.tlsSrv = s.httpServer(p)
-
+	// TLS is terminated in frameListener, not by net/http, so that the
+	// frame layer sees plaintext HTTP/2 on both listeners; net/http then
+	// serves both alike, HTTP/2 with prior knowledge (a TLS client that
+	// negotiated h2 starts with the preface too).
+	s.tlsLn = &frameListener{Listener: raw, tlsCfg: tlsCfg, s: s}
+	s.tlsSrv = s.httpServer()
+	if s.cfg.noFrameLayer {
+		s.tlsLn = tls.NewListener(raw, tlsCfg)
+		s.tlsSrv.Protocols.SetHTTP2(true)
+	}
 	if s.cfg.H2CAddr != "" {
-		if s.h2cLn, err = net.Listen("tcp", s.cfg.H2CAddr); err != nil {
-			_ = s.tlsLn.Close()
-			return nil, fmt.Errorf("fakeapns: listen h2c %s: %w", s.cfg.H2CAddr, err)
+		ln, err := net.Listen("tcp", s.cfg.H2CAddr)
+		if err != nil {
+			return nil, errors.Join(fmt.Errorf("fakeapns: listen h2c %s: %w", s.cfg.H2CAddr, err), raw.Close())
 		}
-		var p http.Protocols
-		p.SetHTTP1(true)
-		p.SetUnencryptedHTTP2(true) // apns.md#T04: prior knowledge
-		s.h2cSrv = s.httpServer(p)
+		s.h2cLn = &frameListener{Listener: ln, s: s}
+		if s.cfg.noFrameLayer {
+			s.h2cLn = ln
+		}
+		s.h2cSrv = s.httpServer()
 	}
 	s.serve(s.tlsSrv, s.tlsLn)
 	if s.h2cSrv != nil {
@@ -140,26 +165,28 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	return s, nil
 }
 
-func (s *Server) httpServer(p http.Protocols) *http.Server {
-	srv := &http.Server{
+func (s *Server) httpServer() *http.Server {
+	var p http.Protocols
+	p.SetHTTP1(true)            // only to answer HTTP/1.1 with a clear refusal
+	p.SetUnencryptedHTTP2(true) // apns.md#T04: over TLS (terminated before), or h2c
+	return &http.Server{
 		Handler:           s,
 		Protocols:         &p,
 		ConnContext:       connContext,
+		ConnState:         s.trackConn,
 		IdleTimeout:       s.cfg.IdleTimeout, // apns.md#U04; 0 = never
 		ReadHeaderTimeout: 30 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          s.errorLog,
 		HTTP2: &http.HTTP2Config{
-			// apns.md#U06 wants 1 stream until the first valid token, then
-			// more; net/http cannot change SETTINGS mid-connection, so the
-			// configured value applies from the start.
+			// The frame layer advertises less than this for apns.md#U06.
 			MaxConcurrentStreams: s.cfg.MaxConcurrentStreams,
+			// No dynamic table in the server's HPACK encoder (1 byte fits no
+			// entry; 0 would mean the default), so that the frame layer can
+			// decode, drop or rewrite any response HEADERS on its own.
+			MaxEncoderHeaderTableSize: 1,
 		},
 	}
-	if s.cfg.Counters != nil {
-		srv.ConnState = s.cfg.Counters.connState
-	}
-	return srv
 }
 
 func (s *Server) serve(srv *http.Server, ln net.Listener) {
@@ -174,9 +201,14 @@ func (s *Server) serve(srv *http.Server, ln net.Listener) {
 
 func (s *Server) logf(format string, args ...any) { s.errorLog.Printf(format, args...) }
 
-// Close stops the server: GOAWAY on every connection, in-flight requests
-// finish (up to Config.ShutdownTimeout), then everything closes. It is
-// idempotent and safe to call concurrently.
+// Close stops the server and returns once every connection is closed:
+// it stops accepting, sends GOAWAY on every connection, closes idle
+// connections at once and busy ones the moment their last in-flight
+// request is answered (apns.md#T11: in-flight requests finish, new ones go
+// elsewhere), cutting whatever is left after Config.ShutdownTimeout. No
+// client cooperation is needed: net/http alone would keep an HTTP/2
+// connection open for a further second after GOAWAY, waiting for the
+// client to hang up. Close is idempotent and safe to call concurrently.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
 		if s.stopWatch != nil {
@@ -184,20 +216,93 @@ func (s *Server) Close() error {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 		defer cancel()
-		var errs []error
-		for _, srv := range []*http.Server{s.tlsSrv, s.h2cSrv} {
+		s.connsMu.Lock()
+		s.closing = true
+		s.connsMu.Unlock()
+		s.shuttingDown.Store(true) // GOAWAY debug data from now on: Shutdown
+		var wg sync.WaitGroup
+		errs := make([]error, 2)
+		for i, srv := range []*http.Server{s.tlsSrv, s.h2cSrv} {
 			if srv == nil {
 				continue
 			}
-			if err := srv.Shutdown(ctx); err != nil {
-				// Draining took too long: cut the remaining connections.
-				errs = append(errs, fmt.Errorf("fakeapns: shutdown: %w", err), srv.Close())
-			}
+			wg.Go(func() {
+				if err := srv.Shutdown(ctx); err != nil {
+					// Draining took too long: cut the remaining connections.
+					s.cut.Store(s.inflight.Load()) // still running when the drain ran out
+					errs[i] = errors.Join(fmt.Errorf("fakeapns: shutdown: %w", err), srv.Close())
+				}
+			})
 		}
+		// Shutdown has sent GOAWAY (or will in a moment, on each
+		// connection's own goroutine); connections idle now are closed
+		// here, the others by trackConn when they become idle.
+		s.closeIdle()
+		wg.Wait()
 		s.serveWG.Wait()
+		s.refuseWG.Wait()
 		s.closeErr = errors.Join(errs...)
 	})
 	return s.closeErr
+}
+
+// InFlight is the number of requests being handled now.
+func (s *Server) InFlight() int { return int(s.inflight.Load()) }
+
+// Cut is, after Close, the number of requests (streams) still in flight
+// when the drain ran out and the connections were closed; 0 when every
+// request finished in time.
+func (s *Server) Cut() int {
+	return int(s.cut.Load())
+}
+
+// trackConn is the servers' ConnState hook. HTTP/2 connections report
+// StateIdle whenever their last stream ends; once closing, that is the
+// moment to close them.
+func (s *Server) trackConn(c net.Conn, st http.ConnState) {
+	if k := s.cfg.Counters; k != nil {
+		k.connState(c, st) // metrics (GitHub issue 18)
+	}
+	fc := asFrameConn(c)
+	if fc == nil {
+		return // not from our listeners
+	}
+	s.connsMu.Lock()
+	defer s.connsMu.Unlock()
+	switch st {
+	case http.StateClosed, http.StateHijacked:
+		delete(s.conns, fc)
+		return
+	}
+	s.conns[fc] = st
+	fc.idle.Store(st == http.StateIdle)
+	if st == http.StateIdle && (s.closing || fc.goingAway.Load()) {
+		fc.closeWhenFlushed()
+	}
+}
+
+// closeIdle closes the connections that have no request in flight,
+// including new ones still in their TLS handshake, which net/http would
+// otherwise wait 5 s for.
+func (s *Server) closeIdle() {
+	s.connsMu.Lock()
+	defer s.connsMu.Unlock()
+	for c, st := range s.conns {
+		switch {
+		case st == http.StateIdle:
+			c.closeWhenFlushed() // after its GOAWAY
+		case st == http.StateNew && !c.h2.Load():
+			closeConnAsync(c) // no request yet: nothing to lose
+		}
+	}
+}
+
+// closeConnAsync closes c on a goroutine of its own: a TLS close writes an
+// alert and may wait for a write in progress, which must not hold up the
+// connection's own goroutine (the ConnState hook runs on it). The error
+// is of no use: the peer may already have gone, and the server is closing.
+func closeConnAsync(c net.Conn) {
+	go func() { _ = c.Close() }()
 }
 
 // URL is the TLS endpoint, "https://127.0.0.1:PORT"; "" for a server that

@@ -19,7 +19,9 @@ type fixture struct {
 	records  chan Record
 }
 
-func newFixture(t *testing.T, opts ...Option) *fixture {
+// newFixture starts a test server on a fake clock, with the test router,
+// h2c, and two extra keys; each mod then adjusts the Config.
+func newFixture(t *testing.T, mods ...func(*Config)) *fixture {
 	t.Helper()
 	f := &fixture{clock: newClock(), records: make(chan Record, 1024)}
 	var err error
@@ -33,17 +35,20 @@ func newFixture(t *testing.T, opts ...Option) *fixture {
 	envInfo.Environments = []Environment{Production}
 	topicInfo := f.topicKey.Info()
 	topicInfo.Topics = []string{"com.example.other"}
-	base := []Option{
-		WithClock(f.clock.Now), WithRouter(testRouter()), WithH2C(),
-		WithObserver(ObserverFunc(func(r Record) {
+	cfg := Config{
+		Now: f.clock.Now, Router: testRouter(), H2CAddr: "127.0.0.1:0",
+		Observer: ObserverFunc(func(r Record) {
 			select {
 			case f.records <- r:
 			default:
 			}
-		})),
-		WithConfig(func(c *Config) { c.Keys = append(c.Keys, envInfo, topicInfo) }),
+		}),
+		Keys: []KeyInfo{envInfo, topicInfo},
 	}
-	f.ts = NewServer(t, append(base, opts...)...)
+	for _, m := range mods {
+		m(&cfg)
+	}
+	f.ts = NewServer(t, cfg)
 	return f
 }
 
@@ -249,3 +254,7 @@ func preAuth(r Reason) bool {
 	}
 	return r.Status() == http.StatusForbidden
 }
+
+// wallClock makes the server use the wall clock, for tests where apns2
+// signs its tokens with it.
+func wallClock(c *Config) { c.Now = time.Now }

@@ -3,34 +3,23 @@ package fakeapns
 import (
 	"context"
 	"crypto/tls"
+	"fmt"
 	"net/http"
 	"sync"
-	"testing"
-	"time"
 
 	"github.com/sideshow/apns2"
 )
 
-// Option adjusts the Config of a TestServer.
-type Option func(*Config)
-
-// WithConfig applies f to the Config before the server starts.
-func WithConfig(f func(*Config)) Option { return Option(f) }
-
-// WithEnvironment makes the test server a Production or Development one.
-func WithEnvironment(e Environment) Option { return func(c *Config) { c.Environment = e } }
-
-// WithRouter sets the Router.
-func WithRouter(r Router) Option { return func(c *Config) { c.Router = r } }
-
-// WithObserver sets the Observer.
-func WithObserver(o Observer) Option { return func(c *Config) { c.Observer = o } }
-
-// WithClock sets the clock.
-func WithClock(now func() time.Time) Option { return func(c *Config) { c.Now = now } }
-
-// WithH2C also serves cleartext HTTP/2 on a random loopback port.
-func WithH2C() Option { return func(c *Config) { c.H2CAddr = "127.0.0.1:0" } }
+// TB is the part of testing.TB a TestServer uses; *testing.T and
+// *testing.B satisfy it. It is an interface of its own so that package
+// fakeapns does not import testing (which would register the test flags in
+// every binary that links it).
+type TB interface {
+	Helper()
+	Fatalf(format string, args ...any)
+	Errorf(format string, args ...any)
+	Cleanup(func())
+}
 
 // TestServer is a Server for Go tests, like net/http/httptest.Server: it
 // listens on a random loopback port, has a registered signing Key, and is
@@ -40,43 +29,82 @@ type TestServer struct {
 	// Key is registered with the server; Client signs with it.
 	Key *SigningKey
 
-	t          testing.TB
+	t          TB // nil: failures panic, as httptest's do
 	mu         sync.Mutex
 	transports []*http.Transport
 }
 
-// NewServer starts a TestServer or fails the test.
-func NewServer(t testing.TB, opts ...Option) *TestServer {
-	t.Helper()
+// NewServer starts a TestServer configured by cfg (at most one; none means
+// the zero Config: a Development server with an empty MemoryRouter). A
+// signing key is generated and added to cfg.Keys.
+//
+// With t set, a failure fails the test and t.Cleanup closes the server.
+// With t nil, as in an Example or a main function, a failure panics and
+// the caller closes the server, exactly like httptest.NewServer.
+func NewServer(t TB, cfg ...Config) *TestServer {
+	if t != nil {
+		t.Helper()
+	}
+	ts, err := newTestServer(cfg)
+	if err != nil {
+		if t == nil {
+			panic(fmt.Sprintf("fakeapns.NewServer: %v", err))
+		}
+		t.Fatalf("fakeapns.NewServer: %v", err)
+		return nil // t.Fatalf does not return; a TB that does gets nil
+	}
+	ts.t = t
+	if t != nil {
+		t.Cleanup(func() {
+			if err := ts.Close(); err != nil {
+				t.Errorf("fakeapns: close test server: %v", err)
+			}
+		})
+	}
+	return ts
+}
+
+func newTestServer(cfgs []Config) (*TestServer, error) {
+	var cfg Config
+	switch len(cfgs) {
+	case 0:
+	case 1:
+		cfg = cfgs[0]
+	default:
+		return nil, fmt.Errorf("%d Configs given, want at most one", len(cfgs))
+	}
 	key, err := GenerateSigningKey("", "")
 	if err != nil {
-		t.Fatalf("fakeapns.NewServer: %v", err)
+		return nil, err
 	}
-	cfg := Config{Keys: []KeyInfo{key.Info()}}
-	for _, o := range opts {
-		o(&cfg)
-	}
+	cfg.Keys = append(append([]KeyInfo(nil), cfg.Keys...), key.Info()) // not the caller's array
 	s, err := Start(context.Background(), cfg)
 	if err != nil {
-		t.Fatalf("fakeapns.NewServer: %v", err)
+		return nil, err
 	}
-	ts := &TestServer{Server: s, Key: key, t: t}
-	t.Cleanup(func() {
-		if err := ts.Close(); err != nil {
-			t.Errorf("fakeapns: close test server: %v", err)
-		}
-	})
-	return ts
+	return &TestServer{Server: s, Key: key}, nil
+}
+
+// fail reports a misuse through t, or panics without one.
+func (ts *TestServer) fail(format string, args ...any) {
+	if ts.t == nil {
+		panic(fmt.Sprintf(format, args...))
+	}
+	ts.t.Helper()
+	ts.t.Fatalf(format, args...)
 }
 
 // AddToken registers a device token for topic in the server's
 // environment and returns it; an empty token is replaced by a random one.
 // It fails the test unless the server uses its default MemoryRouter.
 func (ts *TestServer) AddToken(token, topic string) string {
-	ts.t.Helper()
+	if ts.t != nil {
+		ts.t.Helper()
+	}
 	m, ok := ts.Router().(*MemoryRouter)
 	if !ok {
-		ts.t.Fatalf("fakeapns: AddToken needs the default MemoryRouter, the server has a %T", ts.Router())
+		ts.fail("fakeapns: AddToken needs the default MemoryRouter, the server has a %T", ts.Router())
+		return token
 	}
 	if token == "" {
 		token = RandomDeviceToken()
@@ -85,7 +113,8 @@ func (ts *TestServer) AddToken(token, topic string) string {
 	return token
 }
 
-// Close closes the clients' idle connections, then the server.
+// Close closes the clients' idle connections, then the server (see
+// Server.Close).
 func (ts *TestServer) Close() error {
 	ts.mu.Lock()
 	for _, tr := range ts.transports {

@@ -39,6 +39,9 @@ func (s *Scenario) checkStep(st *Step) string {
 		if st.Tap.Action == "" {
 			return "expected action: an action identifier, or default for the body"
 		}
+		if c := st.Tap.Context; c != "" && !slices.Contains(allContexts, c) {
+			return fmt.Sprintf("unknown context %q: expected one of %s", c, joinContexts())
+		}
 		return s.checkTarget(st.Tap.Target, false)
 	case st.Dismiss != nil:
 		if st.Dismiss.Action != "" || st.Dismiss.Text != "" {

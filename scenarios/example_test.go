@@ -20,7 +20,7 @@ steps:
   - send: {devices: all, payload: {aps: {alert: "Lunch?", category: poll}}}
   - expect_response: {status: 200}
   - expect_screen: {device: ios7, context: alert, buttons: [Close, View]}
-  - expect_screen: {device: ios8, context: alert, buttons: [OK, NOK, Close]}
+  - expect_screen: {device: ios8, context: alert-options, buttons: [OK, NOK, Close]}
   - tap: {device: ios8, action: OK}
   - expect_events:
       within: 30s

@@ -82,6 +82,17 @@ func (r *run) screenOf(dev string, e *ScreenExpect) (want, got view, err error) 
 	if e.Count != nil {
 		want["count"], got["count"] = *e.Count, len(notes)
 	}
+	if e.IconBadge != nil {
+		dv, err := r.world.Device(dev)
+		if err != nil {
+			return want, got, err
+		}
+		bundle := e.App
+		if bundle == "" && len(dv.Apps) > 0 {
+			bundle = dv.Apps[0].BundleID
+		}
+		want["icon_badge"], got["icon_badge"] = *e.IconBadge, dv.Badges[bundle]
+	}
 	drawn := e.Style != "" || e.Title != nil || e.Subtitle != nil || e.Body != nil || e.Sound != nil ||
 		e.Slider != nil || e.Badge != nil || e.Buttons != nil || e.ButtonIDs != nil || e.Destructive != nil || len(e.Notes) > 0
 	if !drawn && e.State == "" && e.Context == "" {
@@ -108,8 +119,9 @@ func (r *run) screenOf(dev string, e *ScreenExpect) (want, got view, err error) 
 	}
 	ctx := e.Context
 	if ctx == "" {
-		// No context named: where the device showed it on arrival.
-		if ctx = r.shownIn(dev, d.ApnsID); ctx == "" {
+		// No context named: where the notification is now (where it
+		// arrived, the alert's second step after Options, ...).
+		if ctx = d.Context; ctx == "" {
 			return want, got, failf("", "%s did not show notification %s on arrival (state %s); name a context to check one of %s", dev, d.ApnsID, d.State, contextsOf(d))
 		}
 	}
@@ -172,19 +184,6 @@ func (r *run) screenOf(dev string, e *ScreenExpect) (want, got view, err error) 
 		want["notes"], got["notes"] = e.Notes, found
 	}
 	return want, got, nil
-}
-
-// shownIn is the context a notification was presented in when it
-// arrived, from the event log; "" when it was not presented.
-func (r *run) shownIn(device, apnsID string) device.Context {
-	events, _ := r.log.Since(0, 0)
-	for i := len(events) - 1; i >= 0; i-- {
-		ev := events[i]
-		if ev.Kind == world.EventPresented && ev.Device == device && ev.ApnsID == apnsID {
-			return ev.Context
-		}
-	}
-	return ""
 }
 
 func nonNil(s []string) []string {

@@ -47,6 +47,17 @@ func WriteText(w io.Writer, results []Result, verbose bool) error {
 			for _, l := range strings.Split(r.Failure.String(), "\n") {
 				fmt.Fprintf(&b, "     %s\n", l)
 			}
+			// What the failed scenario's commands printed (stdout and
+			// stderr together): the first thing one reads to see why.
+			for _, e := range r.Events {
+				if e.Kind != EventExec || e.Text == "" {
+					continue
+				}
+				fmt.Fprintf(&b, "     %s, output:\n", e.Message)
+				for _, l := range strings.Split(e.Text, "\n") {
+					fmt.Fprintf(&b, "       | %s\n", l)
+				}
+			}
 		}
 	}
 	s := Summarize(results)

@@ -393,7 +393,7 @@ func (r *run) app(device, bundleID string) (*device.App, error) {
 // tap plays tap, dismiss and reply steps on each target device.
 func (r *run) tap(t *TapStep, action, text string) error {
 	for _, dev := range r.targets(t.Target) {
-		_, err := r.world.Tap(r.ctx, dev, t.ApnsID, action, text)
+		_, err := r.world.TapIn(r.ctx, dev, t.ApnsID, action, text, t.Context)
 		switch {
 		case t.Error != "" && err == nil:
 			return failf("", "%s: %s was accepted, want it refused with %q", dev, action, t.Error)

@@ -183,3 +183,30 @@ func TestIsolation(t *testing.T) {
 		}
 	}
 }
+
+// TestExecOutputInTextReport: when a scenario fails, the text report shows
+// what its exec steps printed on stderr, not only their exit status.
+func TestExecOutputInTextReport(t *testing.T) {
+	src := `name: exec fails
+fleet:
+  devices:
+    - {name: ios17, ios: "17.6"}
+steps:
+  - exec: {command: [sh, -c, "echo 'backend: connection refused' >&2; exit 3"]}
+  - expect_events:
+      events:
+        - {kind: exec, status: 0}
+`
+	s, err := Parse("exec.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := RunOne(context.Background(), s, Options{})
+	var b strings.Builder
+	if err := WriteText(&b, []Result{res}, false); err != nil {
+		t.Fatal(err)
+	}
+	if res.Passed || !strings.Contains(b.String(), "| backend: connection refused") {
+		t.Errorf("text report:\n%s", b.String())
+	}
+}

@@ -274,6 +274,9 @@ type ScreenExpect struct {
 	State string `yaml:"state,omitempty" json:"state,omitempty"`
 	// Count is how many notifications the device holds.
 	Count *int `yaml:"count,omitempty" json:"count,omitempty"`
+	// IconBadge is the number on the app icon (0: no badge), set by
+	// aps.badge only when the system may badge (apns.md#U43).
+	IconBadge *int `yaml:"icon_badge,omitempty" json:"icon_badge,omitempty"`
 }
 
 // TapStep is the user answering a notification: tap (an action id,
@@ -288,8 +291,13 @@ type TapStep struct {
 	Action string `yaml:"action,omitempty" json:"action,omitempty"`
 	// Text is what the user types into a text-input action (reply).
 	Text string `yaml:"text,omitempty" json:"text,omitempty"`
+	// Context is where the user answers: a context that shows the
+	// action, such as alert-options; by default where the notification is
+	// now (apns.md#U41).
+	Context device.Context `yaml:"context,omitempty" json:"context,omitempty"`
 	// Error, when set, expects the interaction to be refused with a
-	// message containing this text (e.g. no such button on iOS 7).
+	// message containing this text (e.g. no such button on iOS 7, or an
+	// action the context does not show).
 	Error string `yaml:"error,omitempty" json:"error,omitempty"`
 }
 

@@ -14,7 +14,7 @@ import (
 // The closed sets a scenario may name. They mirror sim's constants.
 var (
 	allContexts = []device.Context{
-		device.ContextLockScreen, device.ContextBanner, device.ContextAlert,
+		device.ContextLockScreen, device.ContextBanner, device.ContextAlert, device.ContextAlertOptions,
 		device.ContextNotificationCenter, device.ContextExpanded, device.ContextForeground,
 	}
 	notificationStates = []string{

@@ -29,8 +29,10 @@ type Backend interface {
 	// HTTP/2). An error means no answer came.
 	Send(ctx context.Context, r Request) (provider.Response, error)
 	// Tap answers a notification: an action id, ActionDefault (the body)
-	// or ActionDismiss; text is the typed reply.
-	Tap(ctx context.Context, device, apnsID, action, text string) error
+	// or ActionDismiss; text is the typed reply; in is the context the
+	// user sees it in, since an action can be reached only where it is
+	// shown (apns.md#U41); "" means where the notification is now.
+	Tap(ctx context.Context, device, apnsID, action, text string, in device.Context) error
 	SetLocked(device string, locked bool) error
 	SetAppState(device, bundleID string, s device.AppState) error
 	SetPermission(device, bundleID string, p device.Permission) error

@@ -68,9 +68,9 @@ func sendCmd(ctx context.Context, b Backend, now func() time.Time, r Request) te
 	}
 }
 
-func tapCmd(ctx context.Context, b Backend, device, apnsID, action, text string) tea.Cmd {
+func tapCmd(ctx context.Context, b Backend, device, apnsID, action, text string, in device.Context) tea.Cmd {
 	return func() tea.Msg {
-		err := b.Tap(ctx, device, apnsID, action, text)
+		err := b.Tap(ctx, device, apnsID, action, text, in)
 		return tapMsg{device: device, action: action, text: text, err: err}
 	}
 }
@@ -141,7 +141,9 @@ func (m *Model) tap(action, text string) tea.Cmd {
 		m.setStatus(fmt.Sprintf("this notification is already %s: nothing to tap ([ and ] pick another)", s.State))
 		return nil
 	}
-	return tapCmd(m.ctx, m.opts.Backend, m.phone.device.Name, s.ApnsID, action, text)
+	// The tap happens where the user sees the notification: the context
+	// on the phone pane, which may be the alert's second step.
+	return tapCmd(m.ctx, m.opts.Backend, m.phone.device.Name, s.ApnsID, action, text, m.phone.shownContext())
 }
 
 // readEvents pulls everything new from the log, and the backend's sends

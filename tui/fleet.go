@@ -153,11 +153,16 @@ func (f *fleetPane) details(w int) []string {
 		// The list cut the name: the details carry it whole.
 		out[0] = f.Styles.Dim.Render(ansi.Truncate(d.Name, w, "…"))
 	}
-	out = append(out, ansi.Truncate(lock, w, "…"))
 	a := d.App(f.bundle)
 	if a == nil && len(d.Apps) > 0 {
 		a = &d.Apps[0]
 	}
+	if a != nil && a.IconBadge > 0 {
+		// The number on the app's icon goes first, where a narrow pane
+		// cannot cut it (apns.md#P07, U43).
+		lock = fmt.Sprintf("badge %d · %s", a.IconBadge, lock)
+	}
+	out = append(out, ansi.Truncate(lock, w, "…"))
 	if a == nil {
 		return append(out, f.Styles.Dim.Render("no app installed"))
 	}

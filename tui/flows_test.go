@@ -246,7 +246,7 @@ func TestContextFollowsNotification(t *testing.T) {
 	m.SetSize(100, 30)
 	keys(m, "ctrl+s")
 	selectDevice(t, m, "ios8")
-	has(t, m, "banner 2/5 (arrival)", "[1 OK]  [2 NOK]")
+	has(t, m, "banner 2/6 (arrival)", "[1 OK]  [2 NOK]") // 6 contexts: the alert has two steps (apns.md#U42)
 	keys(m, "right")
 	if m.phone.shownContext() != device.ContextAlert {
 		t.Fatalf("→ did not pick the alert: %s", m.phone.shownContext())
@@ -484,4 +484,42 @@ func TestResponsesFocusable(t *testing.T) {
 	if sel, _ := m.responses.Selected(); sel.Request.Device == "ios18-locked" {
 		t.Errorf("the wheel did not scroll Responses")
 	}
+}
+
+// A tap happens in the context the phone shows: the iOS 8 alert's second
+// step offers the actions (apns.md#U42), and an action tapped there reaches
+// the app; the first step offers only Close and Options (apns.md#U41).
+func TestTapInShownContext(t *testing.T) {
+	w := newWorld(t, nil, 0)
+	m := newTestModel(t, w)
+	m.SetSize(100, 30)
+	useTemplate(t, m, "delivery reschedule")
+	keys(m, "ctrl+s")
+	selectDevice(t, m, "ios8")
+	showContext(t, m, device.ContextAlert)
+	has(t, m, "[1 Close]", "[2 Options]")
+	showContext(t, m, device.ContextAlertOptions)
+	keys(m, "3") // the third action: not on the banner the push arrived on
+	var got []string
+	for _, e := range w.events() {
+		if e.Kind == world.EventAction {
+			got = append(got, e.Device+":"+e.Action)
+		}
+	}
+	if len(got) != 1 || !strings.HasPrefix(got[0], "ios8:") {
+		t.Fatalf("actions %v, want one on ios8:\n%s", got, contentOf(m))
+	}
+	has(t, m, "✓ used: acted on with")
+}
+
+// The fleet pane shows the app icon's badge once the system lets it
+// through (apns.md#U43).
+func TestFleetShowsBadge(t *testing.T) {
+	w := newWorld(t, nil, 0)
+	m := newTestModel(t, w)
+	m.SetSize(100, 30)
+	m.composer.SetText(`{"aps":{"alert":"You have mail","badge":3}}`)
+	keys(m, "ctrl+s")
+	selectDevice(t, m, "ios10")
+	has(t, m, "badge 3 · iPhone 7")
 }

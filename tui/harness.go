@@ -67,8 +67,8 @@ func (b SimBackend) Send(ctx context.Context, r Request) (provider.Response, err
 }
 
 // Tap implements Backend. The events that follow arrive through the log.
-func (b SimBackend) Tap(ctx context.Context, device, apnsID, action, text string) error {
-	_, err := b.World.Tap(ctx, device, apnsID, action, text)
+func (b SimBackend) Tap(ctx context.Context, device, apnsID, action, text string, in device.Context) error {
+	_, err := b.World.TapIn(ctx, device, apnsID, action, text, in)
 	return err
 }
 

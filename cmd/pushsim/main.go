@@ -10,6 +10,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
+	"strings"
 	"syscall"
 
 	"github.com/alecthomas/kong"
@@ -32,22 +34,65 @@ var version = "dev"
 
 // cli is the command tree. Each subcommand is a struct with a Run method.
 type cli struct {
-	// Subcommands: one field each (send, serve, run, matrix, lint, tui, explain).
-	TUI     tuiCmd           `cmd:"" name:"tui" default:"withargs" help:"The terminal UI (the default): fleet, phone screens, composer, responses, event log."`
-	Matrix  matrixCmd        `cmd:"" help:"Render one payload on every device of the fleet, in every context, side by side."`
-	Send    sendCmd          `cmd:"" help:"Send one notification to the simulated devices (or, with --real, to Apple)."`
-	Run     runCmd           `cmd:"" help:"Replay scenario files (YAML) against the simulated flow; exit 1 when one fails."`
-	Lint    lintCmd          `cmd:"" help:"Check a payload against every iOS version: findings with rule, severity, versions and a fix."`
-	Serve   serveCmd         `cmd:"" help:"Run a fake APNs (development and production) with device tokens, credentials and an inspection API, for any backend."`
-	Explain explainCmd       `cmd:"" help:"Print the rule behind a citation such as apns.md#V21: what Apple does, where, how sure pushsim is, and the sources."`
-	Tokens  tokensCmd        `cmd:"" help:"Print synthetic device tokens (for serve --synthetic), one per line."`
-	Version kong.VersionFlag `help:"Print the version and exit."`
+	// Subcommands: one field each (send, serve, run, matrix, lint, tui, explain, tokens, version).
+	TUI        tuiCmd           `cmd:"" name:"tui" default:"withargs" help:"The terminal UI (the default): fleet, phone screens, composer, responses, event log."`
+	Matrix     matrixCmd        `cmd:"" help:"Render one payload on every device of the fleet, in every context, side by side."`
+	Send       sendCmd          `cmd:"" help:"Send one notification to the simulated devices (or, with --real, to Apple)."`
+	Run        runCmd           `cmd:"" help:"Replay scenario files (YAML) against the simulated flow; exit 1 when one fails."`
+	Lint       lintCmd          `cmd:"" help:"Check a payload against every iOS version: findings with rule, severity, versions and a fix."`
+	Serve      serveCmd         `cmd:"" help:"Run a fake APNs (development and production) with device tokens, credentials and an inspection API, for any backend."`
+	Explain    explainCmd       `cmd:"" help:"Print the rule behind a citation such as apns.md#V21: what Apple does, where, how sure pushsim is, and the sources."`
+	Tokens     tokensCmd        `cmd:"" help:"Print synthetic device tokens (for serve --synthetic), one per line."`
+	Version    kong.VersionFlag `help:"Print the version and commit and exit."`
+	VersionCmd versionCmd       `cmd:"" name:"version" help:"Print the version and commit."`
+}
+
+// versionCmd is "pushsim version", the same line as --version.
+type versionCmd struct{}
+
+// Run prints the version line.
+func (versionCmd) Run(e *env) error {
+	_, err := fmt.Fprintln(e.stdout, versionLine())
+	return err
+}
+
+// versionLine is the module version and the commit it was built from,
+// from the build info the go command records: "v1.2.0" for go install
+// pkg@v1.2.0, "(devel)" for a checkout, with the VCS revision when known.
+func versionLine() string {
+	v, commit, modified := version, "", false
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if v == "dev" && bi.Main.Version != "" {
+			v = bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				commit = s.Value
+			case "vcs.modified":
+				modified = s.Value == "true"
+			}
+		}
+	}
+	line := programName + " " + v
+	if commit == "" {
+		line += " (commit unknown: built without VCS information)"
+	}
+	if commit != "" {
+		line += " (commit " + commit[:min(12, len(commit))]
+		if modified {
+			line += ", modified"
+		}
+		line += ")"
+	}
+	return line
 }
 
 // env is what every Run method gets: the streams, so tests can run the
 // command in-process.
 type env struct {
 	ctx    context.Context
+	args   []string // the command line, for checks kong cannot make
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
@@ -73,7 +118,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		kong.Description("Simulate interactive iOS push notifications: a fake APNs, devices of every iOS version, scenarios, real sends."),
 		kong.UsageOnError(),
 		kong.Writers(stdout, stderr),
-		kong.Vars{"version": version, "default_bundle": device.DefaultBundleID, "profile_dir": provider.ProfileDir()},
+		kong.Vars{"version": versionLine(), "default_bundle": device.DefaultBundleID, "profile_dir": provider.ProfileDir()},
 		kong.Exit(func(code int) {
 			if exited < 0 {
 				exited = code
@@ -89,14 +134,57 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exited // --help or --version already printed
 	}
 	if err != nil { // a *kong.ParseError or a flag's own check: bad usage either way
-		fmt.Fprintf(stderr, "%s: %v\n", programName, err)
+		fmt.Fprintf(stderr, "%s: %v%s\n", programName, err, suggestCommand(parser, err))
 		return exitUsage
 	}
 	if kctx == nil || kctx.Command() == "" {
 		return exitOK // --help or --version already printed
 	}
-	err = kctx.Run(&env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr})
+	err = kctx.Run(&env{ctx: ctx, args: args, stdin: stdin, stdout: stdout, stderr: stderr})
 	return exitCode(err, stderr)
+}
+
+// suggestCommand names the subcommand a mistyped first argument was
+// probably meant to be ("pushsim sned" → send).
+func suggestCommand(parser *kong.Kong, err error) string {
+	word, ok := strings.CutPrefix(err.Error(), "unexpected argument ")
+	if !ok {
+		return ""
+	}
+	best, bestDist := "", 3 // at most two edits away
+	for _, n := range parser.Model.Children {
+		if n.Type != kong.CommandNode || n.Hidden {
+			continue
+		}
+		if d := editDistance(word, n.Name); d < bestDist {
+			best, bestDist = n.Name, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf("; did you mean %q?", best)
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 // exitError carries an exit status and the one line to print for it.

@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
+	"strings"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/term"
 
 	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/lint"
 	"github.com/pushsim/pushsim/sim/matrix"
 	"github.com/pushsim/pushsim/tui/screen"
 )
@@ -19,12 +22,14 @@ import (
 // in every context its version has. It never starts a tea.Program, so it
 // works piped and in CI (STYLE.md section 6).
 type matrixCmd struct {
-	Payload string `arg:"" help:"Payload: a JSON file, a simctl .apns file, or - for standard input."`
-	App     string `help:"Bundle id of the app to render for (default: the file's Simulator Target Bundle, else ${default_bundle})." env:"PUSHSIM_APP"`
-	Fleet   string `help:"Fleet file (YAML); default: the built-in fleet." type:"path" env:"PUSHSIM_FLEET"`
-	JSON    bool   `name:"json" help:"Print JSON instead of drawings." env:"PUSHSIM_JSON_OUTPUT"`
-	Notes   bool   `help:"Draw each presentation's notes (why it looks as it does) under its box." negatable:"" default:"true" env:"PUSHSIM_NOTES"`
-	Width   int    `help:"Width to fit the drawing to (default: the terminal's, else $$COLUMNS, else 120)." env:"PUSHSIM_WIDTH"`
+	Payload string   `arg:"" help:"Payload: a JSON file, a simctl .apns file, or - for standard input."`
+	App     string   `help:"Bundle id of the app to render for (default: the file's Simulator Target Bundle, else the fleet file's only app, else ${default_bundle})." env:"PUSHSIM_APP"`
+	Device  []string `short:"d" placeholder:"NAME" help:"Only this device (repeatable)." env:"PUSHSIM_DEVICE"`
+	Context []string `placeholder:"NAME" help:"Only this context (repeatable): lock-screen, banner, alert, notification-center, expanded, foreground." env:"PUSHSIM_CONTEXT"`
+	Fleet   string   `help:"Fleet file (YAML); default: the built-in fleet." type:"path" env:"PUSHSIM_FLEET"`
+	JSON    bool     `name:"json" help:"Print JSON instead of drawings." env:"PUSHSIM_JSON_OUTPUT"`
+	Notes   bool     `help:"Draw each presentation's notes (why it looks as it does) under its box." negatable:"" default:"true" env:"PUSHSIM_NOTES"`
+	Width   int      `help:"Width to fit the drawing to (default: the terminal's, else $$COLUMNS, else 120)." env:"PUSHSIM_WIDTH"`
 }
 
 func (c *matrixCmd) Run(e *env) error {
@@ -38,12 +43,13 @@ func (c *matrixCmd) Run(e *env) error {
 			return usageErr("--fleet: %w", err)
 		}
 	}
-	bundle := c.App
-	if bundle == "" {
-		bundle = pf.TargetBundle
+	bundle := pickApp(c.App, pf.TargetBundle, c.Fleet, fleet)
+	if fleet, err = pickDevices(fleet, c.Device); err != nil {
+		return err
 	}
-	if bundle == "" {
-		bundle = device.DefaultBundleID
+	contexts, err := pickContexts(c.Context)
+	if err != nil {
+		return err
 	}
 	m, err := matrix.Build(matrix.Request{Fleet: fleet, BundleID: bundle, Payload: pf.Body, Topic: bundle})
 	if err != nil {
@@ -53,6 +59,7 @@ func (c *matrixCmd) Run(e *env) error {
 		}
 		return usageErr("%s: %w", c.Payload, err)
 	}
+	m = filterContexts(m, contexts)
 	if c.JSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
@@ -62,13 +69,117 @@ func (c *matrixCmd) Run(e *env) error {
 		return nil
 	}
 	st := screen.NewStyles(isDarkTerminal(e))
-	out := screen.Matrix(screen.ColumnsOf(m, bundle), screen.MatrixOptions{Width: c.width(e), Notes: c.Notes}, &st)
+	out := screen.Matrix(drawColumns(m, bundle), screen.MatrixOptions{Width: c.width(e), Notes: c.Notes}, &st)
 	// lipgloss.Fprintln downsamples to what stdout can show and strips
 	// colour when it is not a terminal (charm-v2.md gotcha 11).
 	if _, err := lipgloss.Fprintln(e.stdout, out); err != nil {
 		return fmt.Errorf("write matrix: %w", err)
 	}
+	for _, col := range m.Devices {
+		if _, err := fmt.Fprintln(e.stdout, summaryLine(col, bundle)); err != nil {
+			return fmt.Errorf("write matrix: %w", err)
+		}
+	}
 	return nil
+}
+
+// pickApp is the bundle id to render or send for: the flag, the payload
+// file's Simulator Target Bundle, the fleet file's only app, or the
+// default app.
+func pickApp(flag, target, fleetFile string, fleet []*device.Device) string {
+	switch {
+	case flag != "":
+		return flag
+	case target != "":
+		return target
+	}
+	if fleetFile != "" {
+		var only string
+		for _, d := range fleet {
+			for _, a := range d.Apps {
+				if only != "" && a.BundleID != only {
+					return device.DefaultBundleID
+				}
+				only = a.BundleID
+			}
+		}
+		if only != "" {
+			return only
+		}
+	}
+	return device.DefaultBundleID
+}
+
+// allContexts are the context names --context accepts.
+var allContexts = []device.Context{device.ContextLockScreen, device.ContextBanner, device.ContextAlert,
+	device.ContextNotificationCenter, device.ContextExpanded, device.ContextForeground}
+
+// pickContexts checks the --context names; nil means every context.
+func pickContexts(names []string) (map[device.Context]bool, error) {
+	if len(names) == 0 {
+		return nil, nil
+	}
+	out := map[device.Context]bool{}
+	for _, n := range names {
+		if !slices.Contains(allContexts, device.Context(n)) {
+			list := make([]string, len(allContexts))
+			for i, c := range allContexts {
+				list[i] = string(c)
+			}
+			return nil, usageErr("--context %q: no such context; expected one of %s", n, strings.Join(list, ", "))
+		}
+		out[device.Context(n)] = true
+	}
+	return out, nil
+}
+
+// filterContexts keeps the presentations of the chosen contexts.
+func filterContexts(m matrix.Matrix, keep map[device.Context]bool) matrix.Matrix {
+	if keep == nil {
+		return m
+	}
+	for i := range m.Devices {
+		col := &m.Devices[i]
+		col.Presentations = slices.DeleteFunc(slices.Clone(col.Presentations), func(p device.Presentation) bool { return !keep[p.Context] })
+	}
+	return m
+}
+
+// summaryLine is one line per device under the drawing: where the
+// notification arrives, the buttons of the context that shows the most,
+// and the lint findings for that version.
+func summaryLine(col matrix.Column, bundle string) string {
+	head := fmt.Sprintf("%s (iOS %s):", col.Device, col.Version)
+	if len(col.Presentations) == 0 {
+		return head + " " + bundle + " not installed (or no context chosen)"
+	}
+	best := col.Presentations[0]
+	for _, p := range col.Presentations {
+		if len(p.Buttons) > len(best.Buttons) {
+			best = p
+		}
+	}
+	parts := []string{"arrives as " + string(col.Arrival)}
+	if len(best.Buttons) == 0 {
+		parts = append(parts, "no buttons")
+	} else {
+		titles := make([]string, len(best.Buttons))
+		for i, b := range best.Buttons {
+			titles[i] = b.Title
+		}
+		parts = append(parts, fmt.Sprintf("%d buttons in %s: %s", len(best.Buttons), best.Context, strings.Join(titles, ", ")))
+	}
+	errs, warns := 0, 0
+	for _, f := range col.Findings {
+		switch f.Severity {
+		case lint.SeverityError:
+			errs++
+		case lint.SeverityWarning:
+			warns++
+		}
+	}
+	parts = append(parts, fmt.Sprintf("%s, %s", plural(errs, "error"), plural(warns, "warning")))
+	return head + " " + strings.Join(parts, "; ")
 }
 
 // width is the width to fit: the flag, the terminal's, $COLUMNS, or 120.
@@ -96,4 +207,16 @@ func isDarkTerminal(e *env) bool {
 		return true
 	}
 	return lipgloss.HasDarkBackground(in, out)
+}
+
+// drawColumns is the drawing's columns, each with the icon badge line
+// under its screens (apns.md#U43).
+func drawColumns(m matrix.Matrix, bundle string) []screen.Column {
+	cols := screen.ColumnsOf(m, bundle)
+	for i := range cols {
+		if line := m.Devices[i].BadgeLine(); line != "" {
+			cols[i].Findings = append([]string{line}, cols[i].Findings...)
+		}
+	}
+	return cols
 }

@@ -48,19 +48,21 @@ func TestMatrixJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("bad JSON: %v\n%s", err, out)
 	}
-	// What the done-when asks: the legacy alert on iOS 7, OK/NOK on iOS 8.
+	// What the done-when asks: the legacy alert on iOS 7, OK/NOK on iOS 8
+	// behind Options (apns.md#V32, U42).
 	alertButtons := map[string][]matrix.EntryButton{}
 	for _, e := range got {
 		for _, p := range e.Presentations {
-			if p.Context == "alert" {
-				alertButtons[e.Device] = p.Buttons
+			if p.Context == "alert" || p.Context == "alert-options" {
+				alertButtons[e.Device+" "+string(p.Context)] = p.Buttons
 			}
 		}
 	}
+	closeB := matrix.EntryButton{ID: "system:close", Title: "Close", System: true}
 	want := map[string][]matrix.EntryButton{
-		"ios7": {{ID: "close", Title: "Close"}, {ID: "view", Title: "View", Foreground: true}},
-		// The actions, then the system's Close (apns.md#V32).
-		"ios8": {{ID: "OK", Title: "OK"}, {ID: "NOK", Title: "NOK"}, {ID: "close", Title: "Close"}},
+		"ios7 alert":         {closeB, {ID: "system:view", Title: "View", Foreground: true, System: true}},
+		"ios8 alert":         {closeB, {ID: "system:options", Title: "Options", System: true}},
+		"ios8 alert-options": {{ID: "OK", Title: "OK"}, {ID: "NOK", Title: "NOK"}, closeB},
 	}
 	for dev, w := range want {
 		if diff := cmp.Diff(w, alertButtons[dev]); diff != "" {
@@ -69,6 +71,46 @@ func TestMatrixJSON(t *testing.T) {
 	}
 	if len(got) == 0 || got[0].IOS == "" || got[0].Presentations == nil {
 		t.Errorf("entries lack fields: %+v", got)
+	}
+}
+
+// TestMatrixJSONCarriesWhatTheTextShows: sound, badge, slider, callback,
+// authentication_required, the icon badge, and findings with their rows
+// and versions are in --json as in the drawing (issue 12 item 10).
+func TestMatrixJSONCarriesWhatTheTextShows(t *testing.T) {
+	path := writeTemp(t, "parcel.json", `{"aps":{"alert":"Parcel today","category":"delivery_reschedule","badge":1,"sound":"default","content-available":1,"interruption-level":"active"}}`)
+	code, out, errs := runCLI(t, "", "matrix", path, "--json")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %s", code, errs)
+	}
+	var got []map[string]any
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("bad JSON: %v\n%s", err, out)
+	}
+	seen := map[string]bool{}
+	var walk func(prefix string, v any)
+	walk = func(prefix string, v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, e := range x {
+				seen[prefix+k] = true
+				walk(prefix+k+".", e)
+			}
+		case []any:
+			for _, e := range x {
+				walk(prefix, e)
+			}
+		}
+	}
+	for _, e := range got {
+		walk("", e)
+	}
+	for _, key := range []string{"row", "arrival", "locked", "icon_badge", "presentations.sound", "presentations.badge",
+		"presentations.slider", "presentations.callback", "presentations.notes", "presentations.buttons.authentication_required",
+		"findings.row", "findings.versions", "findings.fix"} {
+		if !seen[key] {
+			t.Errorf("matrix --json has no %q", key)
+		}
 	}
 }
 

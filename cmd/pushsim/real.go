@@ -2,9 +2,12 @@ package main
 
 import (
 	"bufio"
+	"crypto/x509"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,6 +39,25 @@ type realFlags struct {
 
 	Force bool `help:"Send even when lint reports an error." group:"real"`
 	Yes   bool `help:"Confirm a production send without asking (required when stdin is not a terminal)." group:"real"`
+}
+
+// realOnly lists the real-send flags given on the command line: without
+// --real they would be silently ignored. Their PUSHSIM_ twins are not
+// counted: a shell set up for real sends may still run simulated ones.
+func (f *realFlags) realOnly(args []string) []string {
+	names := []string{"--sandbox", "--production", "--token", "--key", "--key-id", "--team-id", "--cert", "--cert-key",
+		"--cert-password-env", "--endpoint", "--ca", "--profile", "--force", "--yes"}
+	var given []string
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		name, _, _ := strings.Cut(a, "=")
+		if slices.Contains(names, name) && !slices.Contains(given, name) {
+			given = append(given, name)
+		}
+	}
+	return given
 }
 
 // target turns the flags (already merged with their PUSHSIM_ twins by
@@ -85,7 +107,7 @@ func (f *realFlags) confirmProduction(e *env, env fakeapns.Environment, topic st
 	}
 	file, ok := e.stdin.(*os.File)
 	if !ok || !isTerminal(file) {
-		return usageErr("--production: sending to real users' devices needs --yes when stdin is not a terminal")
+		return usageErr("--production: stdin is not a terminal, so pushsim cannot ask: pass --yes to confirm a send to real users' devices")
 	}
 	fmt.Fprintf(e.stderr, "Send to PRODUCTION (%s, token %s)? Type yes to send: ", topic, provider.Abbreviate(f.Token))
 	line, _ := bufio.NewReader(file).ReadString('\n')
@@ -134,7 +156,13 @@ func (c *sendCmd) runReal(e *env, pf device.PayloadFile, topic string) (err erro
 	}
 	defer closing(&err, prov.Close)
 	res, err := prov.Send(e.ctx, c.request(c.Token, topic, pf.Body))
-	if err != nil {
+	var unknownCA x509.UnknownAuthorityError
+	switch {
+	case errors.As(err, &unknownCA) && c.CA == "":
+		return usageErr("%v: %s's certificate is not signed by a CA this machine trusts; pass --ca FILE (for pushsim serve: the ca.pem of its state dir)", err, cfg.Endpoint)
+	case errors.As(err, &unknownCA):
+		return usageErr("%v: %s's certificate is not signed by --ca %s", err, cfg.Endpoint, c.CA)
+	case err != nil:
 		return usageErr("%v (is the network up and %s reachable?)", err, cfg.Endpoint)
 	}
 	fmt.Fprintf(e.stdout, "endpoint        %s (%s)\n", prov.Endpoint(), envName)
@@ -174,7 +202,8 @@ func (c *sendCmd) lintBeforeSend(e *env, body []byte, topic string) error {
 		fmt.Fprintf(e.stderr, "lint: %s %s (iOS %s): %s\n", f.Severity, f.Rule, f.Versions, f.Message)
 	}
 	if errs > 0 && !c.Force {
-		return usageErr("lint found %d error(s); nothing was sent (use --force to send anyway)", errs)
+		// Exit 1, as "pushsim lint" for the same findings.
+		return &exitError{code: exitFailed, err: fmt.Errorf("lint found %s; nothing was sent (use --force to send anyway)", plural(errs, "error"))}
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 
 	"github.com/pushsim/pushsim/scenarios"
@@ -33,6 +34,13 @@ func (c *runCmd) Run(e *env) error {
 	}
 	if c.Parallel < 0 {
 		return usageErr("--parallel: must be 0 or more, not %d", c.Parallel)
+	}
+	// Report paths are checked before anything runs: a typo must not cost
+	// the whole run.
+	for _, r := range []struct{ flag, path string }{{"--junit", c.JUnit}, {"--json", c.JSON}} {
+		if err := checkOutputPath(r.path); err != nil {
+			return usageErr("%s %s: %v", r.flag, r.path, err)
+		}
 	}
 	list, err := scenarios.Load(c.Paths...)
 	if err != nil {
@@ -99,4 +107,31 @@ func splitJoined(err error) []string {
 		return out
 	}
 	return []string{err.Error()}
+}
+
+// checkOutputPath reports why a report could not be written to path: its
+// directory is missing or not writable, or path is a directory. "" is
+// fine (no report).
+func checkOutputPath(path string) error {
+	if path == "" {
+		return nil
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return errors.New("is a directory; expected a file name")
+	}
+	dir := filepath.Dir(path)
+	st, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("directory %s does not exist", dir)
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("%s is not a directory", dir)
+	}
+	f, err := os.CreateTemp(dir, ".pushsim-check-*")
+	if err != nil {
+		return fmt.Errorf("cannot write in %s: %w", dir, err)
+	}
+	name := f.Name()
+	_ = f.Close()
+	return os.Remove(name)
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pushsim/pushsim/fakeapns"
 	"github.com/pushsim/pushsim/sim/clock"
 	"github.com/pushsim/pushsim/sim/device"
 	"github.com/pushsim/pushsim/sim/harness"
@@ -21,10 +22,13 @@ import (
 type sendCmd struct {
 	Payload string `arg:"" help:"Payload: a JSON file, a simctl .apns file, or - for standard input."`
 
-	Device []string `short:"d" placeholder:"NAME" env:"PUSHSIM_DEVICE" help:"Send to this device (repeatable); default: every device of the fleet."`
-	Tap    string   `placeholder:"ID" env:"PUSHSIM_TAP" help:"Then tap this action identifier ('default' taps the body, 'dismiss' dismisses)."`
-	Text   string   `env:"PUSHSIM_TEXT" help:"Typed text for a text-input action (with --tap)."`
-	Events bool     `env:"PUSHSIM_EVENTS" help:"Print the event log as JSON lines instead of the summary."`
+	Device  []string `short:"d" placeholder:"NAME" env:"PUSHSIM_DEVICE" help:"Send to this device (repeatable); default: every device of the fleet."`
+	Fleet   string   `placeholder:"FILE" type:"path" env:"PUSHSIM_FLEET" help:"Fleet file (YAML) with your own app, categories and devices; default: the built-in fleet."`
+	App     string   `placeholder:"BUNDLE" env:"PUSHSIM_APP" help:"Bundle id of the app to send to (and the default apns-topic); default: the file's Simulator Target Bundle, else the fleet file's only app, else ${default_bundle}."`
+	Tap     string   `placeholder:"ID" env:"PUSHSIM_TAP" help:"Then tap this action identifier ('default' taps the body, 'dismiss' clears it, 'timeout' lets a banner go, system:options / system:keep / system:turn-off press the system's buttons)."`
+	Context string   `placeholder:"CONTEXT" env:"PUSHSIM_CONTEXT" help:"Tap in this context (e.g. alert-options, notification-center) instead of where the notification arrived; an action is reachable only where it is shown (apns.md#U41)."`
+	Text    string   `env:"PUSHSIM_TEXT" help:"Typed text for a text-input action (with --tap)."`
+	Events  bool     `env:"PUSHSIM_EVENTS" help:"Print the event log as JSON lines instead of the summary."`
 
 	Topic      string `env:"PUSHSIM_TOPIC" help:"apns-topic; default: the file's Simulator Target Bundle, else ${default_bundle}."`
 	PushType   string `name:"push-type" default:"alert" env:"PUSHSIM_PUSH_TYPE" help:"apns-push-type."`
@@ -59,6 +63,12 @@ const maxEvents = 100000
 
 // Run sends the payload and prints what each device shows.
 func (c *sendCmd) Run(e *env) (err error) {
+	if c.Context != "" && c.Tap == "" {
+		return usageErr("--context %q: chooses where --tap happens; expected --tap ID too (apns.md#U41)", c.Context)
+	}
+	if c.Context != "" && !slices.Contains(knownContexts(), device.Context(c.Context)) {
+		return usageErr("--context %q: no such context; expected one of %s", c.Context, joinContexts(knownContexts()))
+	}
 	if c.Text != "" && c.Tap == "" {
 		return usageErr("--text %q: types a reply only with --tap; expected --tap ID of a text-input action (apns.md#V34, V43)", c.Text)
 	}
@@ -68,16 +78,31 @@ func (c *sendCmd) Run(e *env) (err error) {
 	}
 	topic := c.Topic
 	if topic == "" {
-		topic = pf.TargetBundle
-	}
-	if c.Real {
-		return c.runReal(e, pf, topic)
+		topic = c.App
 	}
 	if topic == "" {
-		topic = device.DefaultBundleID
+		topic = pf.TargetBundle
 	}
-
+	if !c.Real {
+		if given := c.realOnly(e.args); len(given) > 0 {
+			return usageErr("%s only apply to a real send: add --real (with --sandbox or --production), or drop them", strings.Join(given, ", "))
+		}
+	}
+	if c.Real {
+		if c.Fleet != "" {
+			return usageErr("--fleet: a real send goes to Apple, not to simulated devices; give --token instead")
+		}
+		return c.runReal(e, pf, topic)
+	}
 	fleet := device.DefaultFleet()
+	if c.Fleet != "" {
+		if fleet, err = device.LoadFleet(c.Fleet); err != nil {
+			return usageErr("--fleet: %w", err)
+		}
+	}
+	if topic == "" {
+		topic = pickApp("", "", c.Fleet, fleet)
+	}
 	targets, err := pickDevices(fleet, c.Device)
 	if err != nil {
 		return err
@@ -98,6 +123,7 @@ func (c *sendCmd) Run(e *env) (err error) {
 	defer closing(&err, h.Close)
 
 	anyRejected := false
+	var refusals []string // taps the device's screen cannot reach (apns.md#U41, U48)
 	for _, d := range targets {
 		app := d.App(topic)
 		token := device.DeviceToken(d.Name, topic)
@@ -128,7 +154,10 @@ func (c *sendCmd) Run(e *env) (err error) {
 			continue
 		}
 		mark := h.Log.Last()
-		_, terr := h.World.Tap(e.ctx, d.Name, res.ApnsID, c.Tap, c.Text)
+		_, terr := h.World.TapIn(e.ctx, d.Name, res.ApnsID, c.Tap, c.Text, device.Context(c.Context))
+		if refused := tapRefusal(d.Name, c.Tap, terr); refused != "" {
+			refusals = append(refusals, refused)
+		}
 		if terr == nil {
 			clock.Advance(settle)
 		}
@@ -148,7 +177,58 @@ func (c *sendCmd) Run(e *env) (err error) {
 	if anyRejected {
 		return errFailed()
 	}
+	if len(refusals) > 0 {
+		return usageErr("%s", strings.Join(refusals, "\n"))
+	}
 	return nil
+}
+
+// tapRefusal words a tap the device refused because the screen cannot
+// reach it, with how to choose a context that can; "" for anything else.
+func tapRefusal(dev, id string, err error) string {
+	var nr *world.ActionNotReachableError
+	var amb *world.AmbiguousTapError
+	var ce *world.ContextError
+	switch {
+	case errors.As(err, &nr):
+		shown := make([]string, len(nr.ShownIn))
+		for i, c := range nr.ShownIn {
+			shown[i] = string(c)
+		}
+		msg := fmt.Sprintf("--tap %s on %s: not reachable in the %s; shown in: %s; choose one with --context %s (apns.md#U41)",
+			id, dev, nr.Context, strings.Join(shown, ", "), shown[0])
+		if nr.Hint != "" {
+			msg += "; " + nr.Hint
+		}
+		return msg
+	case errors.As(err, &amb):
+		return fmt.Sprintf("--tap %s on %s: ambiguous: the app's action is %s, the system's button is %s; expected one of those ids (apns.md#U48)",
+			id, dev, amb.AppAction, amb.System)
+	case errors.As(err, &ce):
+		return fmt.Sprintf("--context %s on %s: %s", ce.Context, dev, ce.Error())
+	}
+	return ""
+}
+
+// knownContexts are the contexts any version has, for --context.
+func knownContexts() []device.Context {
+	var out []device.Context
+	for _, row := range device.TableRows() {
+		for _, c := range row.Contexts {
+			if !slices.Contains(out, c) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+func joinContexts(cs []device.Context) string {
+	s := make([]string, len(cs))
+	for i, c := range cs {
+		s[i] = string(c)
+	}
+	return strings.Join(s, ", ")
 }
 
 // pickDevices returns the named devices in fleet order, or all of them.
@@ -178,12 +258,16 @@ func deviceNames(fleet []*device.Device) []string {
 // checkTap refuses a --tap id that no target device would show, before
 // anything is sent.
 func checkTap(targets []*device.Device, topic string, body []byte, id string) error {
-	switch id {
-	case device.KeyDefault, device.KeyDismiss, device.UNNotificationDefaultActionIdentifier, device.UNNotificationDismissActionIdentifier,
-		device.ButtonView, device.ButtonClose, device.ButtonOK:
-		// The body, dismiss, and the legacy alert's View / Close / OK
-		// (apns.md#V20): the device resolves them without a category.
+	switch {
+	case id == device.UNNotificationDefaultActionIdentifier, id == device.UNNotificationDismissActionIdentifier,
+		strings.HasPrefix(id, device.SystemIDPrefix):
+		// The body, dismiss and the system's own buttons (apns.md#V20,
+		// U42, U48, U50): the device resolves them, or says why not.
 		return nil
+	}
+	switch id {
+	case device.KeyDefault, device.KeyDismiss, world.KeyTimeout, "view", "close", "ok":
+		return nil // short words; the device refuses them when ambiguous (apns.md#U48)
 	}
 	payload, err := device.ParsePayload(body)
 	if err != nil {
@@ -211,20 +295,28 @@ func checkTap(targets []*device.Device, topic string, body []byte, id string) er
 		return nil
 	}
 	if len(order) == 0 {
-		return usageErr("--tap %q: no device shows an action for this payload; expected default, dismiss, or the legacy alert's view, close, ok", id)
+		return usageErr("--tap %q: no device shows an action for this payload; expected default, dismiss, timeout, or a system button (system:view, system:close, system:ok)", id)
 	}
-	return usageErr("--tap %q: no device shows that action; expected one of %s, default, dismiss, or the legacy alert's view, close, ok", id, strings.Join(order, ", "))
+	return usageErr("--tap %q: no device shows that action; expected one of %s, default, dismiss, timeout, or a system button (system:options, system:close, ...)", id, strings.Join(order, ", "))
 }
 
 // printDelivery prints APNs' answer and every context's screen for one device.
 func printDelivery(w io.Writer, wd *world.World, events []world.Event, d *device.Device, res provider.Response) {
-	fmt.Fprintf(w, "%s  %s, iOS %s\n", d.Name, d.Model, d.Version)
+	if d.Model == "" { // fleet files may leave the model out
+		fmt.Fprintf(w, "%s  iOS %s\n", d.Name, d.Version)
+	} else {
+		fmt.Fprintf(w, "%s  %s, iOS %s\n", d.Name, d.Model, d.Version)
+	}
 	if !res.Sent() {
 		line := fmt.Sprintf("  APNs       %d %s  apns-id %s", res.Status, res.Reason, res.ApnsID)
 		if !res.Timestamp.IsZero() {
 			line += "  timestamp " + strconv.FormatInt(res.Timestamp.UnixMilli(), 10)
 		}
 		fmt.Fprintln(w, line)
+		// Apple's meaning and the fix, as a real send prints them.
+		x := provider.Explain(string(res.Reason), fakeapns.Development)
+		fmt.Fprintf(w, "  meaning    %s\n", x.Meaning)
+		fmt.Fprintf(w, "  fix        %s\n", x.Fix)
 		return
 	}
 	fmt.Fprintf(w, "  APNs       %d  apns-id %s\n", res.Status, res.ApnsID)
@@ -253,8 +345,19 @@ func printDelivery(w io.Writer, wd *world.World, events []world.Event, d *device
 		}
 	}
 	for _, ev := range events {
-		if ev.Kind == world.EventLint && ev.ApnsID == res.ApnsID {
+		if ev.ApnsID != res.ApnsID {
+			continue
+		}
+		switch ev.Kind {
+		case world.EventLint:
 			fmt.Fprintf(w, "  lint       %s\n", ev.Message)
+		case world.EventNote, world.EventWake:
+			if ev.Kind == world.EventWake && len(delivered[i].Presentations) == 0 {
+				continue // a silent push: printed below with what the app was told
+			}
+			// Ignored keys, the badge, collapse, a mixed push's wake
+			// (apns.md#U40, U43, U46, U47).
+			fmt.Fprintf(w, "  %-10s %s\n", ev.Kind, ev.Message)
 		}
 	}
 	if len(delivered[i].Presentations) > 0 {
@@ -278,7 +381,11 @@ func printTap(w io.Writer, log *world.EventLog, mark uint64, id string, err erro
 	if err != nil {
 		var unknown *world.UnknownActionError
 		var unavailable *world.ActionNotAvailableError
-		if errors.As(err, &unknown) || errors.As(err, &unavailable) {
+		var unreachable *world.ActionNotReachableError
+		var ambiguous *world.AmbiguousTapError
+		var badContext *world.ContextError
+		if errors.As(err, &unknown) || errors.As(err, &unavailable) || errors.As(err, &unreachable) ||
+			errors.As(err, &ambiguous) || errors.As(err, &badContext) {
 			fmt.Fprintf(w, "  tap %-16s not possible here: %v\n", id, err)
 			return
 		}

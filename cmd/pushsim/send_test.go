@@ -144,11 +144,11 @@ func TestSendSilentSaysWhatTheAppIsTold(t *testing.T) {
 // the wrong types, and the device drops it (apns.md#U02); the summary
 // says why instead of a bare "nothing delivered".
 func TestSendUndeliverableSaysWhy(t *testing.T) {
-	code, out, errOut := runCLI(t, `{"aps":{"alert":5}}`, "send", "-", "--device", "ios10")
+	code, out, errOut := runCLI(t, `{"aps":[5]}`, "send", "-", "--device", "ios10")
 	if code != 0 {
 		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
 	}
-	want := `  device     nothing delivered: undeliverable: invalid payload: "aps.alert" must be a string or a dictionary (apns.md#P05) (apns.md#U02)`
+	want := `  device     nothing delivered: undeliverable: invalid payload: "aps" is not a JSON object (apns.md#P01) (apns.md#U02)`
 	var got string
 	for _, line := range strings.Split(out, "\n") {
 		if strings.HasPrefix(line, "  device") {
@@ -168,5 +168,60 @@ func TestSendAppNotInstalled(t *testing.T) {
 	want := "  device     com.other.app is not installed on ios10: APNs does not know the token pushsim made up for it (--topic picks the app)"
 	if diff := cmp.Diff([]any{exitFailed, true}, []any{code, strings.Contains(out, want+"\n")}); diff != "" {
 		t.Errorf("exit, has the line (-want +got):\n%s\n%s", diff, out)
+	}
+}
+
+// TestSendTapReachability: a tap the arrival context cannot reach exits 2,
+// naming where the action is shown and how to choose it; --context
+// chooses (apns.md#U41, U42, U48).
+func TestSendTapReachability(t *testing.T) {
+	const reschedule = `{"aps":{"alert":"Your parcel arrives today","category":"delivery_reschedule"}}`
+	tests := []struct {
+		name     string
+		payload  string
+		args     []string
+		code     int
+		out, err string
+	}{
+		{"third action on the iOS 8 banner", reschedule, []string{"--device", "ios8", "--tap", "PICK_DAY"}, 2,
+			"not reachable in the banner", "--tap PICK_DAY on ios8: not reachable in the banner; shown in: alert-options; choose one with --context alert-options"},
+		{"the caller chooses the alert's second step", reschedule, []string{"--device", "ios8", "--tap", "PICK_DAY", "--context", "alert-options"}, 0,
+			`app told "PICK_DAY" via application:handleActionWithIdentifier:forRemoteNotification:completionHandler:`, ""},
+		{"iOS 16 reaches it by long-press", reschedule, []string{"--device", "ios17", "--tap", "PICK_DAY"}, 0,
+			`app told "PICK_DAY"`, ""},
+		{"ok is ambiguous with the poll's OK", pollPayload, []string{"--device", "ios8", "--tap", "ok"}, 2,
+			"ambiguous", `--tap ok on ios8: ambiguous: the app's action is OK, the system's button is system:ok`},
+		{"Options then nothing else", pollPayload, []string{"--device", "ios8", "--tap", "system:options", "--context", "alert"}, 0,
+			"Options: a second alert shows OK, NOK, Close", ""},
+		{"a context the version lacks", pollPayload, []string{"--device", "ios8", "--tap", "OK", "--context", "expanded"}, 2,
+			"no such context", `--context expanded on ios8`},
+		{"--context without --tap", pollPayload, []string{"--context", "alert"}, 2, "", "--context \"alert\": chooses where --tap happens"},
+		{"an unknown context", pollPayload, []string{"--tap", "OK", "--context", "widget"}, 2, "", `--context "widget": no such context; expected one of`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := runCLI(t, tt.payload, append([]string{"send", "-"}, tt.args...)...)
+			if code != tt.code || !strings.Contains(out, tt.out) || !strings.Contains(errOut, tt.err) {
+				t.Errorf("exit %d (want %d)\nstdout (want %q):\n%s\nstderr (want %q):\n%s", code, tt.code, tt.out, out, tt.err, errOut)
+			}
+		})
+	}
+}
+
+// TestSendMistypedKeyIsIgnored: a string badge is left out by the device,
+// which still shows the alert; the summary says so (apns.md#U47).
+func TestSendMistypedKeyIsIgnored(t *testing.T) {
+	code, out, errOut := runCLI(t, `{"aps":{"alert":"Hi","badge":"3"}}`, "send", "-", "--device", "ios10")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
+	}
+	for _, want := range []string{`banner:              banner "Hi"`, `note       "aps.badge" must be an integer (apns.md#P07): the device ignores this key and delivers the rest (apns.md#U47)`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, _ = runCLI(t, `{"aps":{"alert":"Hi","badge":"3"}}`, "lint", "-")
+	if code != 1 || !strings.Contains(out, "iOS ignores the key and shows the rest (apns.md#U47)") {
+		t.Errorf("lint: exit %d, want 1 and the U47 finding:\n%s", code, out)
 	}
 }

@@ -3,14 +3,19 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptrace"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/pushsim/pushsim/sim/provider"
 	"github.com/pushsim/pushsim/sim/serve"
@@ -98,4 +103,92 @@ func send(t *testing.T, info serve.Info) {
 	if err != nil || !res.Sent() {
 		t.Fatalf("send: %+v, %v", res, err)
 	}
+}
+
+// TestServeSignalCutsStalledStream: SIGTERM while a stream's body never
+// comes: GOAWAY, the --drain passes, the stream is cut, the log says how
+// many, and the exit status is still 0 as the README promises.
+func TestServeSignalCutsStalledStream(t *testing.T) {
+	dir := t.TempDir()
+	cmd := exec.Command(pushsimCommand(t),
+		"serve", "--listen", "127.0.0.1:0", "--api", "127.0.0.1:0", "--state-dir", filepath.Join(dir, "state"),
+		"--drain", "300ms", "--read-timeout", "1h")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill() }()
+	lines := bufio.NewScanner(stderr)
+	for lines.Scan() && !strings.Contains(lines.Text(), "Ctrl-C stops.") {
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "state", serve.InfoFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var info serve.Info
+	if err := json.Unmarshal(data, &info); err != nil {
+		t.Fatal(err)
+	}
+	caPEM, err := os.ReadFile(info.CAFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AppendCertsFromPEM(caPEM)
+	cc := info.ClientCertificates["development"]
+	cert, err := tls.LoadX509KeyPair(cc.CertFile, cc.KeyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots, Certificates: []tls.Certificate{cert}, NextProtos: []string{"h2"}}, ForceAttemptHTTP2: true}
+	defer tr.CloseIdleConnections()
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	req, _ := http.NewRequest("POST", info.APNsURL+"/3/device/"+info.Devices[0].Apps[0].Token, pr)
+	req.Header.Set("apns-topic", info.Devices[0].Apps[0].BundleID)
+	// Once the stalled request's HEADERS are written, a request sent after
+	// it on the same connection is answered only after the server has
+	// taken the stalled stream in.
+	wrote := make(chan struct{})
+	req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{WroteHeaders: func() { close(wrote) }}))
+	go func() {
+		if res, err := (&http.Client{Transport: tr}).Do(req); err == nil {
+			res.Body.Close()
+		}
+	}()
+	<-wrote
+	waitStreamOpen(t, tr, info)
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	var rest []string
+	for lines.Scan() {
+		rest = append(rest, lines.Text())
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("after SIGTERM with a stalled stream: %v\n%s", err, strings.Join(rest, "\n"))
+	}
+	if out := strings.Join(rest, "\n"); !strings.Contains(out, "1 stream was still running after the 300ms drain and was cut") {
+		t.Errorf("stderr after SIGTERM:\n%s", out)
+	}
+}
+
+// waitStreamOpen sends a complete request on the client connection of
+// the stalled one: once it is answered, the stalled stream (opened first
+// on that connection) is on the server too.
+func waitStreamOpen(t *testing.T, tr *http.Transport, info serve.Info) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", info.APNsURL+"/3/device/"+info.Devices[0].Apps[0].Token, strings.NewReader(`{"aps":{"alert":"x"}}`))
+	req.Header.Set("apns-topic", info.Devices[0].Apps[0].BundleID)
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		res, err := (&http.Client{Transport: tr}).Do(req)
+		if err == nil {
+			res.Body.Close()
+			return
+		}
+	}
+	t.Fatal("the server did not answer")
 }

@@ -42,24 +42,28 @@ func main() {
 }
 
 // profiled runs the server, under the CPU profiler when file is set.
-func profiled(file, mode string) error {
+func profiled(file, mode string) (err error) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if file != "" {
-		f, err := os.Create(file)
-		if err != nil {
-			return fmt.Errorf("cpu profile: %w", err)
+		f, cerr := os.Create(file)
+		if cerr != nil {
+			return fmt.Errorf("cpu profile: %w", cerr)
 		}
-		defer f.Close()
+		defer func() {
+			if cerr := f.Close(); cerr != nil && err == nil {
+				err = fmt.Errorf("cpu profile: %w", cerr)
+			}
+		}()
 		if err := pprof.StartCPUProfile(f); err != nil {
 			return fmt.Errorf("cpu profile: %w", err)
 		}
-		defer pprof.StopCPUProfile()
+		defer pprof.StopCPUProfile() // before f.Close: it writes the profile's end
 	}
 	return run(ctx, mode)
 }
 
-func run(ctx context.Context, mode string) error {
+func run(ctx context.Context, mode string) (err error) {
 	key, err := fakeapns.GenerateSigningKey("", "")
 	if err != nil {
 		return err
@@ -76,7 +80,11 @@ func run(ctx context.Context, mode string) error {
 	if err != nil {
 		return err
 	}
-	defer srv.Close()
+	defer func() {
+		if cerr := srv.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("close: %w", cerr)
+		}
+	}()
 
 	tok := key.Token()
 	if _, err := tok.Generate(); err != nil {

@@ -40,6 +40,16 @@ type ContextRule struct {
 	// Gesture is how the user reveals the actions in this context, when
 	// they are not drawn at once (apns.md#V32, V47).
 	Gesture string `json:"gesture,omitempty"`
+	// Expand is the context the user reaches from here by a gesture, whose
+	// buttons can then be tapped: the expanded view from every compact
+	// context of iOS 10+ (apns.md#V47, U41). Empty: none.
+	Expand Context `json:"expand,omitempty"`
+	// Options: the iOS 8–9 modal alert's first step, Close and Options,
+	// when the category has actions (apns.md#V32, U42).
+	Options bool `json:"options,omitempty"`
+	// AfterOptions: the second alert Options opens; it shows nothing for a
+	// notification without actions (apns.md#V32, U42).
+	AfterOptions bool `json:"after_options,omitempty"`
 }
 
 // Capabilities is one row of the iOS capability table (apns.md section
@@ -187,15 +197,16 @@ func rulesV05() []ContextRule {
 		{Context: ContextNotificationCenter, Style: StyleNotificationCenter},
 		{Context: ContextForeground, Style: StyleForegroundSilent},
 	}
-	// iOS 8–9: default context 4 actions, minimal contexts 2
-	// (apns.md#V31, V32).
+	// iOS 8–9: default context 4 actions, minimal contexts 2; the modal
+	// alert shows them only after Options (apns.md#V31, V32, U42).
 }
 
 func rulesV08() []ContextRule {
 	return []ContextRule{
 		{Context: ContextLockScreen, Style: StyleLockScreen, Slider: true, MaxActions: 2, Minimal: true, Gesture: "swipe left"},
 		{Context: ContextBanner, Style: StyleBanner, MaxActions: 2, Minimal: true, Gesture: "pull down"},
-		{Context: ContextAlert, Style: StyleAlert, Legacy: true, MaxActions: 4, Dismiss: true},
+		{Context: ContextAlert, Style: StyleAlert, Legacy: true, Options: true},
+		{Context: ContextAlertOptions, Style: StyleAlert, MaxActions: 4, Dismiss: true, AfterOptions: true},
 		{Context: ContextNotificationCenter, Style: StyleNotificationCenter, MaxActions: 2, Minimal: true, Gesture: "swipe left"},
 		{Context: ContextForeground, Style: StyleForegroundSilent},
 	}
@@ -209,11 +220,11 @@ func rulesV08() []ContextRule {
 // long-press from 13 (apns.md#V47, V13).
 func rulesV10(expand string) []ContextRule {
 	return []ContextRule{
-		{Context: ContextLockScreen, Style: StyleLockScreen, Compact: true},
-		{Context: ContextBanner, Style: StyleBanner, Compact: true},
-		{Context: ContextNotificationCenter, Style: StyleNotificationCenter, Compact: true},
+		{Context: ContextLockScreen, Style: StyleLockScreen, Compact: true, Expand: ContextExpanded},
+		{Context: ContextBanner, Style: StyleBanner, Compact: true, Expand: ContextExpanded},
+		{Context: ContextNotificationCenter, Style: StyleNotificationCenter, Compact: true, Expand: ContextExpanded},
 		{Context: ContextExpanded, Style: StyleExpanded, MaxActions: 10, Dismiss: true, Gesture: expand},
-		{Context: ContextForeground, Style: StyleBanner, Compact: true},
+		{Context: ContextForeground, Style: StyleBanner, Compact: true, Expand: ContextExpanded},
 	}
 }
 

@@ -45,7 +45,8 @@ ask_permission          .    .    .    .    .    x    x    x    x    x    x    x
 
 // reviewedContexts: the contexts of each era in RenderAll's order, each
 // with its style, how many of the category's actions it draws, and its
-// flags (apns.md#V03–V05, V20–V23, V31–V32, V47, U15).
+// flags (apns.md#V03–V05, V20–V23, V31–V32, V47, U15; the alert's Options
+// step U42; the contexts a gesture reaches U41).
 const reviewedContexts = `
 3-4    lock-screen          lock-screen          0   slider
 3-4    alert                alert                0   legacy
@@ -57,19 +58,20 @@ const reviewedContexts = `
 5-7    foreground           foreground-silent    0
 8-9    lock-screen          lock-screen          2   slider minimal gesture=swipe-left
 8-9    banner               banner               2   minimal gesture=pull-down
-8-9    alert                alert                4   legacy dismiss
+8-9    alert                alert                0   legacy options
+8-9    alert-options        alert                4   dismiss after-options
 8-9    notification-center  notification-center  2   minimal gesture=swipe-left
 8-9    foreground           foreground-silent    0
-10-12  lock-screen          lock-screen          0   compact
-10-12  banner               banner               0   compact
-10-12  notification-center  notification-center  0   compact
+10-12  lock-screen          lock-screen          0   compact expand=expanded
+10-12  banner               banner               0   compact expand=expanded
+10-12  notification-center  notification-center  0   compact expand=expanded
 10-12  expanded             expanded             10  dismiss gesture=3D-Touch-or-pull-down
-10-12  foreground           banner               0   compact
-13-18  lock-screen          lock-screen          0   compact
-13-18  banner               banner               0   compact
-13-18  notification-center  notification-center  0   compact
+10-12  foreground           banner               0   compact expand=expanded
+13-18  lock-screen          lock-screen          0   compact expand=expanded
+13-18  banner               banner               0   compact expand=expanded
+13-18  notification-center  notification-center  0   compact expand=expanded
 13-18  expanded             expanded             10  dismiss gesture=long-press
-13-18  foreground           banner               0   compact
+13-18  foreground           banner               0   compact expand=expanded
 `
 
 // reviewedCallbacks: the app delegate methods of each era
@@ -197,13 +199,17 @@ func ruleText(r ContextRule) string {
 	for _, f := range []struct {
 		on   bool
 		name string
-	}{{r.Slider, "slider"}, {r.Legacy, "legacy"}, {r.Minimal, "minimal"}, {r.Dismiss, "dismiss"}, {r.Compact, "compact"}} {
+	}{{r.Slider, "slider"}, {r.Legacy, "legacy"}, {r.Minimal, "minimal"}, {r.Dismiss, "dismiss"}, {r.Compact, "compact"},
+		{r.Options, "options"}, {r.AfterOptions, "after-options"}} {
 		if f.on {
 			parts = append(parts, f.name)
 		}
 	}
 	if r.Gesture != "" {
 		parts = append(parts, "gesture="+strings.ReplaceAll(r.Gesture, " ", "-"))
+	}
+	if r.Expand != "" {
+		parts = append(parts, "expand="+string(r.Expand))
 	}
 	return strings.Join(parts, " ")
 }

@@ -23,7 +23,8 @@ func TestCapabilitiesOf(t *testing.T) {
 		{"2.0", "V03", []Context{ContextLockScreen, ContextAlert, ContextForeground}},
 		{"4.3", "V04", []Context{ContextLockScreen, ContextAlert, ContextForeground}},
 		{"7.1", "V07", []Context{ContextLockScreen, ContextBanner, ContextAlert, ContextNotificationCenter, ContextForeground}},
-		{"8.4", "V08", []Context{ContextLockScreen, ContextBanner, ContextAlert, ContextNotificationCenter, ContextForeground}},
+		// apns.md#U42: the alert's second step, after Options.
+		{"8.4", "V08", []Context{ContextLockScreen, ContextBanner, ContextAlert, ContextAlertOptions, ContextNotificationCenter, ContextForeground}},
 		{"17.6", "V17", []Context{ContextLockScreen, ContextBanner, ContextNotificationCenter, ContextExpanded, ContextForeground}},
 		{"26.1", "V18", []Context{ContextLockScreen, ContextBanner, ContextNotificationCenter, ContextExpanded, ContextForeground}},
 	}
@@ -43,12 +44,12 @@ func TestCapabilitiesOf(t *testing.T) {
 func TestCapabilitiesOfIsACopy(t *testing.T) {
 	v := MustVersion("8.0")
 	c := CapabilitiesOf(v)
-	c.MaxActions[ContextAlert] = 99
+	c.MaxActions[ContextAlertOptions] = 99
 	c.Contexts[0] = "x"
 	c.Rules[0].MaxActions = 99
 	ContextsOf(v)[0] = "y"
 	fresh := CapabilitiesOf(v)
-	if diff := cmp.Diff(4, fresh.MaxActions[ContextAlert]); diff != "" {
+	if diff := cmp.Diff(4, fresh.MaxActions[ContextAlertOptions]); diff != "" {
 		t.Error(diff)
 	}
 	if diff := cmp.Diff(ContextLockScreen, fresh.Contexts[0]); diff != "" {

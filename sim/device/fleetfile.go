@@ -131,6 +131,11 @@ func applyDefaults(d *Device) {
 		a.Token = strings.ToLower(a.Token)
 		if a.State == "" {
 			a.State = AppBackground
+			if a.ChatOpen {
+				// A chat screen is only visible in a running, foreground
+				// app (apns.md#U44).
+				a.State = AppForeground
+			}
 		}
 		if a.Permission == "" {
 			a.Permission = PermissionAuthorized
@@ -213,6 +218,14 @@ func validateApp(p string, a *App) (path, msg string) {
 	if _, err := hex.DecodeString(a.Token); err != nil || len(a.Token) < 32 || len(a.Token) > 200 {
 		return p + ".token", fmt.Sprintf("token %q is not 32–200 hex characters of even length (apns.md#U17)", a.Token)
 	}
+	if a.ChatOpen && a.State != AppForeground {
+		return p + ".chat_open", fmt.Sprintf("chat_open needs the app in the foreground, its state is %s (apns.md#U44)", a.State)
+	}
+	for k, m := range a.Implements {
+		if !slices.Contains(DelegateMethods(), m) {
+			return fmt.Sprintf("%s.implements[%d]", p, k), badValue("delegate method", m, DelegateMethods())
+		}
+	}
 	cats := map[string]bool{}
 	for k, c := range a.Categories {
 		cp := fmt.Sprintf("%s.categories[%d]", p, k)
@@ -228,6 +241,9 @@ func validateApp(p string, a *App) (path, msg string) {
 			acp := fmt.Sprintf("%s.actions[%d]", cp, m)
 			if act.ID == "" {
 				return acp, "action needs an id"
+			}
+			if strings.HasPrefix(act.ID, SystemIDPrefix) {
+				return acp + ".id", fmt.Sprintf("action id %q: ids starting with %q are the system's own buttons (apns.md#U48)", act.ID, SystemIDPrefix)
 			}
 			if ids[act.ID] {
 				return acp + ".id", fmt.Sprintf("action %q listed twice in category %q", act.ID, c.ID)

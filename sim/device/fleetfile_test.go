@@ -111,6 +111,14 @@ func TestParseFileErrors(t *testing.T) {
 		{"bad delay", app + "        handler:\n          actions:\n            A: {delay: soon}\n", `f.yaml:8:24: time: invalid duration "soon"`},
 		{"bad webhook", app + "        handler:\n          actions:\n            A: {webhook: \"ftp://x\"}\n", `f.yaml:8:26: webhook "ftp://x" is not an http(s) URL`},
 		{"route without key", app + "        handler:\n          routes:\n            - actions: {}\n", `f.yaml:8:15: route needs when.key`},
+		// apns.md#U45: the delegate methods an app implements.
+		{"bad delegate method", app + "        implements: [handle_action, didReceive]\n", `f.yaml:6:37: invalid delegate method "didReceive" (want one of: handle_action, handle_action_response_info, did_receive_response)`},
+		// apns.md#U48: system: ids belong to the system's buttons.
+		{"system action id", app + "        categories:\n          - {id: c, actions: [{id: \"system:close\", title: X}]}\n",
+			`f.yaml:7:36: action id "system:close": ids starting with "system:" are the system's own buttons (apns.md#U48)`},
+		// apns.md#U44: a chat is only open in a foreground app.
+		{"chat open in the background", app + "        state: background\n        chat_open: true\n",
+			`f.yaml:7:20: chat_open needs the app in the foreground, its state is background (apns.md#U44)`},
 		{"duplicate action", app + "        categories:\n          - id: c\n            actions: [{id: A}, {id: A}]\n",
 			`f.yaml:8:37: action "A" listed twice in category "c"`},
 		{"shared token", dev + "  - name: b\n    ios: \"10\"\n    apps:\n      - {bundle_id: x, token: " + DeviceToken("a", DefaultBundleID) + "}\n",

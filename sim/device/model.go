@@ -93,10 +93,20 @@ type App struct {
 	// StyleNone. It picks the context a notification arrives in
 	// (ArrivalContext).
 	AlertStyle Style `json:"alert_style,omitempty" yaml:"alert_style,omitempty"`
+	// Implements lists the notification delegate methods the app's code
+	// has (ImplementsHandleAction, ImplementsResponseInfo,
+	// ImplementsDidReceive). Nil means the methods of the device's own
+	// era; an empty list means none: actions then reach no code
+	// (apns.md#V34, U45).
+	Implements []string `json:"implements,omitempty" yaml:"implements,omitempty"`
 	// Uninstalled is set when the app was removed; its token then dies on
 	// APNs' schedule (apns.md#D06, U21).
 	Uninstalled   bool      `json:"uninstalled,omitempty" yaml:"uninstalled,omitempty"`
 	UninstalledAt time.Time `json:"uninstalled_at,omitzero" yaml:"-"`
+	// IconBadge is the number on the app's icon, filled in snapshots of a
+	// running world (world.DeviceView): aps.badge when the system let it
+	// through (apns.md#U43), 0 for none. Fleet files cannot set it.
+	IconBadge int `json:"icon_badge,omitempty" yaml:"-"`
 }
 
 // willPresent options an app can return in App.ForegroundPresentation
@@ -108,6 +118,24 @@ const (
 	PresentSound  = "sound"
 	PresentBadge  = "badge"
 )
+
+// Delegate methods an app can list in App.Implements (apns.md#V34, V46,
+// U45).
+const (
+	// ImplementsHandleAction: iOS 8's
+	// application:handleActionWithIdentifier:forRemoteNotification:completionHandler:.
+	ImplementsHandleAction = "handle_action"
+	// ImplementsResponseInfo: iOS 9's ...withResponseInfo:completionHandler:.
+	ImplementsResponseInfo = "handle_action_response_info"
+	// ImplementsDidReceive: iOS 10's
+	// userNotificationCenter(_:didReceive:withCompletionHandler:).
+	ImplementsDidReceive = "did_receive_response"
+)
+
+// DelegateMethods returns the values App.Implements accepts.
+func DelegateMethods() []string {
+	return []string{ImplementsHandleAction, ImplementsResponseInfo, ImplementsDidReceive}
+}
 
 // Category returns the registered category with id, or nil.
 func (a *App) Category(id string) *Category {
@@ -165,9 +193,13 @@ type Context string
 // Presentation contexts. Which ones a version has comes from its
 // capability row (apns.md section 7.1).
 const (
-	ContextLockScreen         Context = "lock-screen"
-	ContextBanner             Context = "banner"
-	ContextAlert              Context = "alert"
+	ContextLockScreen Context = "lock-screen"
+	ContextBanner     Context = "banner"
+	ContextAlert      Context = "alert"
+	// ContextAlertOptions is the second alert of the iOS 8–9 alert style,
+	// opened by its Options button: the category's actions and Close
+	// (apns.md#V32, U42).
+	ContextAlertOptions       Context = "alert-options"
 	ContextNotificationCenter Context = "notification-center"
 	ContextExpanded           Context = "expanded"
 	ContextForeground         Context = "foreground"
@@ -208,17 +240,27 @@ type Button struct {
 	System bool `json:"system,omitempty"`
 }
 
-// System button ids: the legacy alert's buttons (apns.md#V20) and the
-// dismiss control.
+// System button ids: the buttons the system draws itself, in a namespace
+// apps cannot use for their actions (fleet files refuse "system:" ids), so
+// that a tap on an app's "OK" never becomes the legacy alert's OK
+// (apns.md#U48).
 const (
-	ButtonClose   = "close"
-	ButtonView    = "view"
-	ButtonOK      = "ok"
-	ButtonDismiss = "dismiss"
+	// SystemIDPrefix starts every system button id.
+	SystemIDPrefix = "system:"
+	// ButtonClose, ButtonView and ButtonOK are the legacy modal alert's
+	// buttons (apns.md#V20); Close is also the iOS 8–9 alert's dismiss.
+	ButtonClose = SystemIDPrefix + "close"
+	ButtonView  = SystemIDPrefix + "view"
+	ButtonOK    = SystemIDPrefix + "ok"
+	// ButtonOptions opens the iOS 8–9 alert's second step
+	// (ContextAlertOptions, apns.md#V32, U42).
+	ButtonOptions = SystemIDPrefix + "options"
+	// ButtonDismiss is the iOS 10+ expanded view's dismiss (apns.md#U15).
+	ButtonDismiss = SystemIDPrefix + "dismiss"
 	// ButtonKeep and ButtonTurnOff are the buttons of a provisional
-	// notification in Notification Center (apns.md#V48).
-	ButtonKeep    = "keep"
-	ButtonTurnOff = "turn-off"
+	// notification in Notification Center (apns.md#V48, U50).
+	ButtonKeep    = SystemIDPrefix + "keep"
+	ButtonTurnOff = SystemIDPrefix + "turn-off"
 )
 
 // Callback names the app delegate method the system calls when a

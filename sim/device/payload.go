@@ -3,9 +3,11 @@ package device
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -19,6 +21,9 @@ type Notification struct {
 	CollapseID string    `json:"collapse_id,omitempty"`
 	Payload    Payload   `json:"payload"`
 	ReceivedAt time.Time `json:"received_at"`
+	// Ignored are the aps keys of the wrong type the device left out
+	// (ParseDeliverable, apns.md#U47), as messages.
+	Ignored []string `json:"ignored,omitempty"`
 }
 
 // Payload is a parsed notification body (apns.md section 3).
@@ -139,6 +144,35 @@ func ParsePayload(b []byte) (Payload, error) {
 		return p, errs[0]
 	}
 	return p, nil
+}
+
+// ParseDeliverable parses a body the way a device reads it: a key of the
+// wrong type inside aps ("badge":"3", "sound":1, "category":5) is left out
+// and reported in ignored, and the rest is delivered (apns.md#U47). err is
+// set only when nothing can be delivered: invalid JSON, a body or aps that
+// is not an object, a malformed loc-args list (apns.md#U02).
+func ParseDeliverable(b []byte) (p Payload, ignored []*FieldError, err error) {
+	p, errs := ParsePayloadAll(b)
+	for _, e := range errs {
+		var fe *FieldError
+		if errors.As(e, &fe) && strings.HasPrefix(fe.Field, "aps.") {
+			ignored = append(ignored, fe)
+			continue
+		}
+		if err == nil {
+			err = e
+		}
+	}
+	return p, ignored, err
+}
+
+// IgnoredMessages words ParseDeliverable's ignored keys for the log.
+func IgnoredMessages(ignored []*FieldError) []string {
+	out := make([]string, 0, len(ignored))
+	for _, fe := range ignored {
+		out = append(out, fe.Error()+": the device ignores this key and delivers the rest (apns.md#U47)")
+	}
+	return out
 }
 
 // ParsePayloadAll reads as much of b as it can and returns every problem, so

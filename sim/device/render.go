@@ -48,6 +48,13 @@ func Render(d *Device, a *App, n Notification, ctx Context) Presentation {
 	if !quietRules(&p, caps, a, aps, ctx) {
 		return p
 	}
+	if rule.AfterOptions && !hasActions(caps, a, aps) {
+		// No actions, so the first alert has no Options button and there
+		// is no second step (apns.md#U42).
+		p.Notes = append(p.Notes, "no Options step: this alert has no actions (apns.md#V32, U42)")
+		p.Badge, p.Sound = nil, ""
+		return p
+	}
 	p.Style = rule.Style
 	renderText(&p, caps, a, aps)
 	if caps.ThreadGrouping && aps.ThreadID != "" && (ctx == ContextNotificationCenter || ctx == ContextLockScreen) {
@@ -105,6 +112,40 @@ func ArrivalContext(d *Device, a *App) Context {
 		return ContextBanner
 	}
 	return ContextAlert // iOS 3–4 have only the modal alert (apns.md#V03)
+}
+
+// BadgeBlocked says why aps.badge would not change the icon of app a on
+// device d in its current state, or "" when it would (apns.md#P07, U43):
+// the app must be allowed to badge, provisional delivery is quiet, and a
+// foreground app badges only through willPresent's .badge (iOS 10+) or
+// its own code (before 10).
+func BadgeBlocked(d *Device, a *App) string {
+	if d == nil || a == nil {
+		return "no device or no app"
+	}
+	caps := defaultTable.row(d.Version)
+	switch {
+	case a.Permission == PermissionDenied:
+		return "notifications are denied (apns.md#U43, V52)"
+	case a.Permission == PermissionNotDetermined && caps.AskPermission:
+		return "the app never obtained permission to badge (apns.md#U43, V40)"
+	case a.Permission == PermissionProvisional:
+		return "provisional delivery is quiet: no badge (apns.md#U43, V48)"
+	case a.State == AppForeground && !caps.ForegroundUI:
+		return "app in the foreground before iOS 10: the system leaves the badge to the app's own code (apns.md#U43, V24)"
+	case a.State == AppForeground && a.ChatOpen:
+		return "chat open: the app's willPresent returns no options (apns.md#U43, U44)"
+	case a.State == AppForeground && !slices.Contains(foregroundOptions(a), PresentBadge):
+		return "app in the foreground and its willPresent does not return .badge (apns.md#U43, V45)"
+	}
+	return ""
+}
+
+// hasActions reports whether the version draws custom actions for the
+// notification: its category is registered and has some.
+func hasActions(caps *Capabilities, a *App, aps *Aps) bool {
+	cat := a.Category(aps.Category)
+	return caps.Actions && cat != nil && len(cat.Actions) > 0
 }
 
 // hiddenPushType reports the push types whose payload never becomes a
@@ -223,10 +264,11 @@ func foregroundShows(p *Presentation, caps *Capabilities, a *App, rule *ContextR
 		return silent("app in foreground: no alert, banner or sound before iOS 10; the app gets the payload (apns.md#V24)")
 	}
 	if a.ChatOpen {
-		// Seed 002 (ASAPP): the SDK's willPresent returns no options while
-		// its chat is on screen, so the message is not shown twice.
+		// Seed 002 (ASAPP): the app's own willPresent returns no options
+		// while its chat is on screen, so the message is not shown twice.
+		// The app decides; the system still calls it (apns.md#U44).
 		p.Badge, p.Sound = nil, ""
-		return silent("chat open: the app's willPresent returns none, nothing shown (seed ASAPP; apns.md#V45)")
+		return silent("chat open: the app's willPresent returns no options, nothing shown (the app's decision, apns.md#U44, V45)")
 	}
 	opts := foregroundOptions(a)
 	if !slices.Contains(opts, PresentSound) {
@@ -261,9 +303,9 @@ func foregroundShows(p *Presentation, caps *Capabilities, a *App, rule *ContextR
 // shows it.
 func quietRules(p *Presentation, caps *Capabilities, a *App, aps *Aps, ctx Context) bool {
 	if a.Permission == PermissionProvisional {
-		p.Sound = ""
+		// Quiet delivery: no sound and no badge anywhere (apns.md#V48, U43).
+		p.Sound, p.Badge = "", nil
 		if ctx != ContextNotificationCenter && ctx != ContextExpanded {
-			p.Badge = nil
 			p.Notes = append(p.Notes, "provisional: delivered quietly to Notification Center only (apns.md#V48)")
 			return false
 		}

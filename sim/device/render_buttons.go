@@ -31,11 +31,21 @@ func renderButtons(p *Presentation, d *Device, caps *Capabilities, a *App, aps *
 		p.Buttons = append(p.Buttons,
 			Button{ID: ButtonKeep, Title: "Keep…", System: true},
 			Button{ID: ButtonTurnOff, Title: "Turn Off…", System: true})
+		p.Notes = append(p.Notes, "Keep… makes delivery prominent (authorized), Turn Off… denies notifications (apns.md#U50)")
 		return
-	case cat == nil && rule.Legacy:
+	case (cat == nil || len(cat.Actions) == 0) && rule.Legacy:
 		// iOS 8–9 modal alert without a category keeps Close / View
 		// (apns.md#V20, V36).
 		p.Buttons = legacyButtons(a, aps.Alert)
+		return
+	case rule.Options:
+		// The first step of the iOS 8–9 alert style: the actions are one
+		// tap further, behind Options (apns.md#V32, U42).
+		p.Buttons = append(p.Buttons,
+			Button{ID: ButtonClose, Title: "Close", System: true},
+			Button{ID: ButtonOptions, Title: "Options", System: true})
+		p.Notes = append(p.Notes, fmt.Sprintf("%d actions behind Options: a second alert shows them (context %s) (apns.md#V32, U42)",
+			min(len(cat.Actions), maxActionsAfterOptions(caps)), ContextAlertOptions))
 		return
 	case rule.Compact:
 		if cat != nil && len(cat.Actions) > 0 {
@@ -120,6 +130,16 @@ func addDismiss(p *Presentation, caps *Capabilities, cat *Category) {
 	} else {
 		p.Notes = append(p.Notes, "dismiss is not reported to the app: the category has no customDismissAction (apns.md#V41)")
 	}
+}
+
+// maxActionsAfterOptions is how many actions the second alert shows.
+func maxActionsAfterOptions(caps *Capabilities) int {
+	for _, r := range caps.Rules {
+		if r.AfterOptions {
+			return r.MaxActions
+		}
+	}
+	return 0
 }
 
 // expandGesture is how the version opens the expanded view.

@@ -158,6 +158,32 @@ func TestRenderVariants(t *testing.T) {
 				}},
 		},
 		{
+			// apns.md#V32, U42: the alert's first step is Close, Options.
+			name: "8 alert style: Close and Options first", ios: "8.4", n: fraud, ctx: ContextAlert,
+			want: Presentation{Context: ContextAlert, Style: StyleAlert, App: DefaultBundleID, Body: body, Badge: &one, Sound: "default",
+				Buttons: []Button{{ID: ButtonClose, Title: "Close", System: true}, {ID: ButtonOptions, Title: "Options", System: true}},
+				Notes: []string{
+					"title not drawn on the phone before iOS 10 (a paired Apple Watch shows it from iOS 8.2) (apns.md#P06)",
+					"2 actions behind Options: a second alert shows them (context alert-options) (apns.md#V32, U42)",
+				}},
+		},
+		{
+			name: "8 alert style: the second step has the actions", ios: "8.4", n: fraud, ctx: ContextAlertOptions,
+			want: Presentation{Context: ContextAlertOptions, Style: StyleAlert, App: DefaultBundleID, Body: body, Badge: &one, Sound: "default",
+				Buttons: []Button{{ID: "IT_WAS_ME", Title: "It was me"},
+					{ID: "REPORT_FRAUD", Title: "Report fraud", Destructive: true, AuthRequired: true},
+					{ID: ButtonClose, Title: "Close", System: true}},
+				Notes: []string{"title not drawn on the phone before iOS 10 (a paired Apple Watch shows it from iOS 8.2) (apns.md#P06)"}},
+		},
+		{
+			name: "9 alert without a category has no second step", ios: "9.3", n: func() Notification {
+				p, _ := ParsePayload([]byte(`{"aps":{"alert":"hi"}}`))
+				return Notification{Payload: p}
+			}(), ctx: ContextAlertOptions,
+			want: Presentation{Context: ContextAlertOptions, Style: StyleNone, App: DefaultBundleID, Buttons: []Button{},
+				Notes: []string{"no Options step: this alert has no actions (apns.md#V32, U42)"}},
+		},
+		{
 			name: "13 foreground .banner is unknown", ios: "13.0", n: fraud, ctx: ContextForeground,
 			app: func(a *App) {
 				a.State = AppForeground
@@ -209,7 +235,7 @@ func TestRenderVariants(t *testing.T) {
 			},
 			want: Presentation{Context: ContextForeground, Style: StyleForegroundSilent, App: DefaultBundleID, Buttons: []Button{},
 				Callback: CallbackWillPresent,
-				Notes:    []string{"chat open: the app's willPresent returns none, nothing shown (seed ASAPP; apns.md#V45)"}},
+				Notes:    []string{"chat open: the app's willPresent returns no options, nothing shown (the app's decision, apns.md#U44, V45)"}},
 		},
 		{
 			name: "denied shows nothing", ios: "12.0", n: fraud, ctx: ContextBanner,
@@ -227,9 +253,10 @@ func TestRenderVariants(t *testing.T) {
 			name: "provisional: Notification Center with Keep / Turn Off", ios: "12.0", n: fraud, ctx: ContextNotificationCenter,
 			app: func(a *App) { a.Permission = PermissionProvisional },
 			want: Presentation{Context: ContextNotificationCenter, Style: StyleNotificationCenter, App: DefaultBundleID,
-				Title: "Suspicious payment", Body: body, Badge: &one,
+				Title: "Suspicious payment", Body: body, // quiet: no badge (apns.md#U43)
 				Buttons: []Button{{ID: ButtonKeep, Title: "Keep…", System: true}, {ID: ButtonTurnOff, Title: "Turn Off…", System: true}},
-				Notes:   []string{"provisional: quiet delivery, no sound, with Keep / Turn Off (apns.md#V48)"}},
+				Notes: []string{"provisional: quiet delivery, no sound, with Keep / Turn Off (apns.md#V48)",
+					"Keep… makes delivery prominent (authorized), Turn Off… denies notifications (apns.md#U50)"}},
 		},
 		{
 			name: "provisional before 12 is nothing", ios: "11.0", n: fraud, ctx: ContextNotificationCenter,
@@ -269,7 +296,9 @@ func TestRenderVariants(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a := DefaultApp(fakeapns.Development, "00")
-			tt.app(a)
+			if tt.app != nil {
+				tt.app(a)
+			}
 			d := &Device{Name: "d", Version: MustVersion(tt.ios), Locked: strings.Contains(tt.name, "locked"), Apps: []*App{a}}
 			got := Render(d, a, tt.n, tt.ctx)
 			if diff := cmp.Diff(tt.want, got); diff != "" {

@@ -62,7 +62,7 @@ func TestHarnessEndToEnd(t *testing.T) {
 			}
 		}
 	}
-	want := map[string][]string{"ios7": {"Close", "View"}, "ios8": {"OK", "NOK", "Close"}} // apns.md#V20, V31, V32
+	want := map[string][]string{"ios7": {"Close", "View"}, "ios8": {"Close", "Options"}} // apns.md#V20, V32, U42
 	if diff := cmp.Diff(want, buttons); diff != "" {
 		t.Errorf("alert buttons (-want +got):\n%s", diff)
 	}

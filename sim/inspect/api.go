@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"path"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pushsim/pushsim/fakeapns"
@@ -47,12 +48,63 @@ type Config struct {
 	// Faults are the fault rules of each fake APNs environment; an
 	// environment without an entry cannot get faults.
 	Faults map[fakeapns.Environment]*fakeapns.Faults
-	// Info is served at GET /api/v1/info, e.g. the content of pushsim.json.
+	// Info is served at GET /api/v1/info, e.g. the content of pushsim.json;
+	// a func() any is called on each request, for content that changes.
 	Info any
+	// OnTokensChanged, when set, is called after a PATCH of a device has
+	// installed or reinstalled an app (a new device token), so that the
+	// files that list tokens can be rewritten before the answer goes out.
+	OnTokensChanged func()
 	// MaxWait caps long polls; zero means DefaultMaxWait.
 	MaxWait time.Duration
 	// Heartbeat is the interval of SSE keep-alive comments; zero means 15 s.
 	Heartbeat time.Duration
+	// Names are host names, besides loopback addresses, the listening
+	// address and "localhost", under which clients may reach the API
+	// (the Host header); any other is refused, against DNS rebinding.
+	Names []string
+	// Token, when set, is required as "Authorization: Bearer TOKEN" on
+	// every request.
+	Token string
+	// Limits bound what clients can make the API hold; zero fields get
+	// the Default* values.
+	Limits Limits
+}
+
+// Limits bound the resources clients can make the API hold. Going over
+// one is a 429 (concurrent streams and polls) or a 409 (stored rules and
+// apps) with an error naming the limit.
+type Limits struct {
+	// Subscribers is the number of concurrent event streams (SSE).
+	Subscribers int
+	// Waiters is the number of concurrent long polls (GET events?wait=).
+	Waiters int
+	// Faults is the number of fault rules installed at once.
+	Faults int
+	// AppsPerDevice is how many apps a device may have; installing a new
+	// bundle id through PATCH devices beyond it is refused.
+	AppsPerDevice int
+}
+
+// Default limits (documented in the README and the OpenAPI document).
+const (
+	DefaultSubscribers   = 64
+	DefaultWaiters       = 256
+	DefaultFaults        = 256
+	DefaultAppsPerDevice = 64
+)
+
+func (l Limits) withDefaults() Limits {
+	def := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&l.Subscribers, DefaultSubscribers)
+	def(&l.Waiters, DefaultWaiters)
+	def(&l.Faults, DefaultFaults)
+	def(&l.AppsPerDevice, DefaultAppsPerDevice)
+	return l
 }
 
 // API serves the inspection and control routes. Create it with New; it is
@@ -63,9 +115,17 @@ type API struct {
 	records   *Records
 	faults    *faultSet
 	info      any
+	onTokens  func()
 	maxWait   time.Duration
 	heartbeat time.Duration
 	mux       *http.ServeMux
+	names     []string
+	token     string
+	limits    Limits
+
+	// subscribers and waiters count the event streams and long polls in
+	// progress, against limits.
+	subscribers, waiters atomic.Int64
 
 	// done ends long polls and event streams when the API closes, since
 	// http.Server.Shutdown waits for handlers rather than cancelling them.
@@ -85,10 +145,14 @@ func New(cfg Config) (*API, error) {
 		world:     cfg.World,
 		log:       cfg.Log,
 		records:   cfg.Records,
-		faults:    newFaultSet(cfg.Faults),
+		faults:    newFaultSet(cfg.Faults, cfg.Limits.withDefaults().Faults),
 		info:      cfg.Info,
+		onTokens:  cfg.OnTokensChanged,
 		maxWait:   cfg.MaxWait,
 		heartbeat: cfg.Heartbeat,
+		names:     cfg.Names,
+		token:     cfg.Token,
+		limits:    cfg.Limits.withDefaults(),
 		done:      make(chan struct{}),
 	}
 	if a.log == nil {
@@ -124,6 +188,9 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeError(w, http.StatusInternalServerError, fmt.Sprintf("internal error: %v", v))
 		}
 	}()
+	if !a.guard(w, r) {
+		return
+	}
 	// ServeMux would redirect an unclean path (a "..", a doubled or
 	// trailing slash) with an HTML body; no route of the API has one.
 	if p := r.URL.Path; p == "" || path.Clean(p) != p {
@@ -188,11 +255,14 @@ func (a *API) getOpenAPI(w http.ResponseWriter, _ *http.Request) {
 }
 
 func (a *API) getInfo(w http.ResponseWriter, _ *http.Request) {
-	if a.info == nil {
-		writeJSON(w, http.StatusOK, map[string]any{})
-		return
+	info := a.info
+	if f, ok := info.(func() any); ok {
+		info = f()
 	}
-	writeJSON(w, http.StatusOK, a.info)
+	if info == nil {
+		info = map[string]any{}
+	}
+	writeJSON(w, http.StatusOK, info)
 }
 
 // postReset clears notifications (on the devices and in the request

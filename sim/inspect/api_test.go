@@ -37,7 +37,10 @@ type fixture struct {
 	lastSent string
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t *testing.T) *fixture { return newFixtureWith(t, nil) }
+
+// newFixtureWith is newFixture with the API's Config changed by edit.
+func newFixtureWith(t *testing.T, edit func(*inspect.Config)) *fixture {
 	t.Helper()
 	f := &fixture{clock: clock.NewVirtual(time.Now()), tokenOf: map[string]string{}}
 	f.log = world.NewEventLog(0)
@@ -49,15 +52,19 @@ func newFixture(t *testing.T) *fixture {
 	})
 	records := inspect.NewRecords(0, f.world)
 	obs := fakeapns.ObserverFunc(func(r fakeapns.Record) { f.world.Observe(r); records.Observe(r) })
-	f.dev = fakeapns.NewServer(t, fakeapns.WithRouter(f.world), fakeapns.WithObserver(obs))
-	f.prod = fakeapns.NewServer(t, fakeapns.WithRouter(f.world), fakeapns.WithObserver(obs), fakeapns.WithEnvironment(fakeapns.Production))
-	api, err := inspect.New(inspect.Config{
+	f.dev = fakeapns.NewServer(t, fakeapns.Config{Router: f.world, Observer: obs})
+	f.prod = fakeapns.NewServer(t, fakeapns.Config{Router: f.world, Observer: obs, Environment: fakeapns.Production})
+	cfg := inspect.Config{
 		World: f.world, Log: f.log, Records: records, Info: map[string]string{"hello": "world"},
 		Faults: map[fakeapns.Environment]*fakeapns.Faults{
 			fakeapns.Development: f.dev.Faults(), fakeapns.Production: f.prod.Faults(),
 		},
 		Heartbeat: time.Hour,
-	})
+	}
+	if edit != nil {
+		edit(&cfg)
+	}
+	api, err := inspect.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,6 +113,9 @@ func (f *fixture) do(method, path, body string, out any) (int, error) {
 	req, err := http.NewRequest(method, f.url+path, rd)
 	if err != nil {
 		return 0, fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	if method != "GET" {
+		req.Header.Set("Content-Type", "application/json")
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -462,3 +472,64 @@ func TestInfoAndOpenAPI(t *testing.T) {
 }
 
 func itoa(n uint64) string { return strconv.FormatUint(n, 10) }
+
+// TestTapConflict: a tap the notification's context cannot reach answers
+// 409 with the contexts that show it; the request's "context" chooses one
+// (apns.md#U41, U48). Sent through apns2 → fakeapns → the device.
+func TestTapConflict(t *testing.T) {
+	f := newFixture(t)
+	f.push(t, f.dev, "ios8", `{"aps":{"alert":"Parcel","category":"delivery_reschedule"}}`)
+	var c struct {
+		Error   string   `json:"error"`
+		Reason  string   `json:"reason"`
+		Context string   `json:"context"`
+		ShownIn []string `json:"shown_in"`
+	}
+	status := f.call(t, "POST", "devices/ios8/notifications/latest/actions", `{"action":"PICK_DAY"}`, &c)
+	if diff := cmp.Diff([]any{409, "action-not-reachable", "banner", []string{"alert-options"}}, []any{status, c.Reason, c.Context, c.ShownIn}); diff != "" {
+		t.Errorf("unreachable tap (-want +got):\n%s\n%s", diff, c.Error)
+	}
+	var tap struct{ Events []world.Event }
+	if status := f.call(t, "POST", "devices/ios8/notifications/latest/actions", `{"action":"PICK_DAY","context":"alert-options"}`, &tap); status != 200 {
+		t.Fatalf("tap in alert-options = %d", status)
+	}
+	var got []string
+	for _, e := range tap.Events {
+		got = append(got, string(e.Kind)+" "+string(e.Context))
+	}
+	if diff := cmp.Diff([]string{"app_state ", "action alert-options", "completion "}, got); diff != "" {
+		t.Errorf("events of the tap (-want +got):\n%s", diff)
+	}
+	if err := f.world.SetAppState("ios8", device.DefaultBundleID, device.AppBackground); err != nil { // PICK_DAY opened it
+		t.Fatal(err)
+	}
+	f.push(t, f.dev, "ios8", `{"aps":{"alert":"Pizza?","category":"poll"}}`)
+	status = f.call(t, "POST", "devices/ios8/notifications/latest/actions", `{"action":"ok"}`, &c)
+	if status != 409 || c.Reason != "ambiguous-tap" {
+		t.Errorf("ambiguous tap = %d %q, want 409 ambiguous-tap (%s)", status, c.Reason, c.Error)
+	}
+}
+
+// TestDeviceBadge: GET devices shows the icon's badge, which a push sets
+// only while the app may badge (apns.md#U43).
+func TestDeviceBadge(t *testing.T) {
+	f := newFixture(t)
+	f.push(t, f.dev, "ios17", `{"aps":{"alert":"3 new","badge":3}}`)
+	if status := f.call(t, "PATCH", "devices/ios17", `{"permission":"denied"}`, nil); status != 200 {
+		t.Fatalf("PATCH = %d", status)
+	}
+	f.push(t, f.dev, "ios17", `{"aps":{"alert":"5 new","badge":5}}`)
+	var got struct {
+		Badges map[string]int `json:"badges"`
+		Apps   []struct {
+			IconBadge int `json:"icon_badge"`
+		} `json:"apps"`
+	}
+	f.call(t, "GET", "devices/ios17", "", &got)
+	if diff := cmp.Diff(map[string]int{device.DefaultBundleID: 3}, got.Badges); diff != "" {
+		t.Errorf("badges (-want +got):\n%s", diff)
+	}
+	if len(got.Apps) != 1 || got.Apps[0].IconBadge != 3 {
+		t.Errorf("apps[0].icon_badge = %+v, want 3", got.Apps)
+	}
+}

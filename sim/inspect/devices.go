@@ -87,6 +87,9 @@ func (a *API) patchDevice(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if p.Installed != nil && *p.Installed && a.onTokens != nil {
+		a.onTokens()
+	}
 	dev, err = a.world.Device(name)
 	if err != nil {
 		writeWorldError(w, err)
@@ -105,6 +108,9 @@ func (a *API) setInstalled(dev world.DeviceView, bundle string, installed bool) 
 		return a.world.Uninstall(dev.Name, bundle)
 	case app == nil || !app.Uninstalled:
 		if app == nil {
+			if len(dev.Apps) >= a.limits.AppsPerDevice {
+				return &limitError{fmt.Sprintf("device %q has %d apps: the limit is %d", dev.Name, len(dev.Apps), a.limits.AppsPerDevice)}
+			}
 			return a.world.Install(dev.Name, device.App{BundleID: bundle})
 		}
 		return nil
@@ -120,6 +126,11 @@ func (a *API) setInstalled(dev world.DeviceView, bundle string, installed bool) 
 func writeWorldError(w http.ResponseWriter, err error) { writeWorldFieldError(w, "", err) }
 
 func writeWorldFieldError(w http.ResponseWriter, field string, err error) {
+	var limit *limitError
+	if errors.As(err, &limit) {
+		writeFieldError(w, http.StatusConflict, field, err.Error())
+		return
+	}
 	var (
 		dev    *world.UnknownDeviceError
 		app    *world.UnknownAppError
@@ -146,3 +157,8 @@ func writeWorldFieldError(w http.ResponseWriter, field string, err error) {
 		writeFieldError(w, http.StatusInternalServerError, field, err.Error())
 	}
 }
+
+// limitError is a change refused because it would pass one of Limits: 409.
+type limitError struct{ msg string }
+
+func (e *limitError) Error() string { return e.msg }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/pushsim/pushsim/sim/world"
@@ -58,6 +59,10 @@ func (a *API) getEvents(w http.ResponseWriter, r *http.Request) {
 	from := min(max(since, a.floorSeq()), a.log.Last())
 	events, missed := a.log.Since(from, limit)
 	if len(events) == 0 && wait > 0 {
+		if !a.acquire(w, &a.waiters, a.limits.Waiters, "long polls (GET events?wait=)") {
+			return
+		}
+		defer a.waiters.Add(-1)
 		ctx, cancel := a.requestContext(r.Context())
 		ctx, cancelWait := context.WithTimeout(ctx, wait)
 		err := a.log.Wait(ctx, from)
@@ -91,6 +96,10 @@ func (a *API) streamEvents(w http.ResponseWriter, r *http.Request) {
 		writeFieldError(w, http.StatusBadRequest, "since", "since: "+err.Error())
 		return
 	}
+	if !a.acquire(w, &a.subscribers, a.limits.Subscribers, "event streams (GET events/stream)") {
+		return
+	}
+	defer a.subscribers.Add(-1)
 	rc := http.NewResponseController(w)
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
@@ -140,6 +149,18 @@ func (a *API) streamEvents(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+}
+
+// acquire takes one of limit slots counted by n, or answers 429 naming
+// the limit and returns false.
+func (a *API) acquire(w http.ResponseWriter, n *atomic.Int64, limit int, what string) bool {
+	if n.Add(1) > int64(limit) {
+		n.Add(-1)
+		w.Header().Set("Retry-After", "1")
+		writeError(w, http.StatusTooManyRequests, fmt.Sprintf("too many concurrent %s: the limit is %d", what, limit))
+		return false
+	}
+	return true
 }
 
 // requestContext is ctx, also cancelled when the API closes.

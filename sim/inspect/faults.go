@@ -58,12 +58,14 @@ type faultSet struct {
 	envs []fakeapns.Environment // sorted, for a stable listing
 	by   map[fakeapns.Environment]*fakeapns.Faults
 
+	max int // rules at once
+
 	mu     sync.Mutex
 	nextID int
 }
 
-func newFaultSet(m map[fakeapns.Environment]*fakeapns.Faults) *faultSet {
-	fs := &faultSet{by: map[fakeapns.Environment]*fakeapns.Faults{}}
+func newFaultSet(m map[fakeapns.Environment]*fakeapns.Faults, limit int) *faultSet {
+	fs := &faultSet{by: map[fakeapns.Environment]*fakeapns.Faults{}, max: limit}
 	for env, f := range m {
 		if f != nil {
 			fs.envs = append(fs.envs, env)
@@ -119,6 +121,9 @@ func (fs *faultSet) add(req FaultRequest) ([]FaultView, *bodyError) {
 	}
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
+	if n := fs.countLocked(); n >= fs.max {
+		return nil, &bodyError{Msg: fmt.Sprintf("too many fault rules: the limit is %d (DELETE faults/{id} or POST reset first)", fs.max), status: http.StatusConflict}
+	}
 	if rule.ID == "" {
 		for taken := true; taken; {
 			fs.nextID++
@@ -140,6 +145,17 @@ func (fs *faultSet) add(req FaultRequest) ([]FaultView, *bodyError) {
 		out = append(out, faultView(env, added))
 	}
 	return out, nil
+}
+
+// countLocked is the number of distinct rule ids installed.
+func (fs *faultSet) countLocked() int {
+	ids := map[string]bool{}
+	for _, f := range fs.by {
+		for _, r := range f.List() {
+			ids[r.ID] = true
+		}
+	}
+	return len(ids)
 }
 
 func (fs *faultSet) hasLocked(id string) bool {

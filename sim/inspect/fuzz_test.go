@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pushsim/pushsim/fakeapns"
 	"github.com/pushsim/pushsim/sim/clock"
 	"github.com/pushsim/pushsim/sim/device"
 	"github.com/pushsim/pushsim/sim/inspect"
@@ -49,10 +50,11 @@ func FuzzAPI(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, method, path, body string) {
-		req, err := http.NewRequest(method, "http://api"+inspect.Prefix+path, strings.NewReader(body))
+		req, err := http.NewRequest(method, "http://127.0.0.1"+inspect.Prefix+path, strings.NewReader(body))
 		if err != nil {
 			return // not a request a client could send
 		}
+		req.Header.Set("Content-Type", "application/json")
 		if strings.HasSuffix(req.URL.Path, "/stream") {
 			return // an event stream lasts until the client leaves, by design
 		}
@@ -69,6 +71,49 @@ func FuzzAPI(f *testing.F) {
 		}
 		if rec.Code >= 500 {
 			t.Fatalf("%s %s %q: %d %s", method, path, body, rec.Code, rec.Body.String())
+		}
+	})
+}
+
+// FuzzNotificationsJSON feeds arbitrary request bodies (accepted and
+// rejected) to GET notifications: the answer is always valid JSON, and
+// its size is linear in the body (at most 8 bytes out per byte in, plus a
+// constant for the entry's other fields), whatever the nesting or the
+// encoding.
+func FuzzNotificationsJSON(f *testing.F) {
+	for _, s := range []string{
+		`{"aps":{"alert":"hi"}}`,
+		`{"aps":{},"x":` + strings.Repeat("[", 500) + strings.Repeat("]", 500) + `}`,
+		"{\"aps\":{\"alert\":\"\xff\xfe\"}}",
+		"not json \x00\x01\x1f",
+		`"\ud800"`,
+		"",
+	} {
+		f.Add([]byte(s), true)
+		f.Add([]byte(s), false)
+	}
+	w := world.New(world.Config{Fleet: device.DefaultFleet(), Clock: clock.NewVirtual(time.Now()), Log: world.NewEventLog(100)})
+	f.Cleanup(func() { _ = w.Close() })
+	f.Fuzz(func(t *testing.T, payload []byte, accepted bool) {
+		records := inspect.NewRecords(1, w)
+		api, err := inspect.New(inspect.Config{World: w, Records: records})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := fakeapns.Record{Environment: fakeapns.Development, Method: "POST", Path: "/3/device/00", Status: http.StatusBadRequest,
+			Reason: fakeapns.ReasonPayloadEmpty, Payload: payload, Header: http.Header{}}
+		if accepted {
+			rec.Status, rec.Reason = http.StatusOK, ""
+		}
+		records.Observe(rec)
+		req := httptest.NewRequest("GET", "http://127.0.0.1"+inspect.Prefix+"notifications", nil)
+		w := httptest.NewRecorder()
+		api.ServeHTTP(w, req)
+		if w.Code != http.StatusOK || !json.Valid(w.Body.Bytes()) {
+			t.Fatalf("payload %q: %d %q", payload, w.Code, w.Body.String())
+		}
+		if limit := 8*len(payload) + 2048; w.Body.Len() > limit {
+			t.Fatalf("payload of %d bytes: answer of %d bytes (more than %d)", len(payload), w.Body.Len(), limit)
 		}
 	})
 }

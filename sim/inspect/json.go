@@ -16,8 +16,12 @@ type errorBody struct {
 	Field string `json:"field,omitempty"`
 }
 
+// writeJSON answers v as compact JSON. Compact, not indented: indenting
+// re-indents every payload at its depth, so a 4 KB payload nested 2,000
+// deep became megabytes; compact output is linear in what was received
+// (pipe it to jq to read it).
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	data, err := json.MarshalIndent(v, "", "  ")
+	data, err := json.Marshal(v)
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, fmt.Sprintf("encoding the answer: %v", err))
 		return
@@ -44,6 +48,8 @@ func writeFieldError(w http.ResponseWriter, status int, field, msg string) {
 type bodyError struct {
 	Field string
 	Msg   string
+	// status replaces 400 when the body is fine but cannot be applied.
+	status int
 }
 
 func (e *bodyError) Error() string {
@@ -121,6 +127,10 @@ func jsonKind(goType string) string {
 func writeBodyError(w http.ResponseWriter, err error) {
 	var be *bodyError
 	if errors.As(err, &be) {
+		if be.status != 0 {
+			writeFieldError(w, be.status, be.Field, be.Error())
+			return
+		}
 		writeFieldError(w, http.StatusBadRequest, be.Field, "bad request body: "+be.Error())
 		return
 	}

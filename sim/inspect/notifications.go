@@ -1,12 +1,15 @@
 package inspect
 
 import (
+	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pushsim/pushsim/fakeapns"
 	"github.com/pushsim/pushsim/sim/device"
@@ -24,21 +27,30 @@ type NotificationView struct {
 	Method      string               `json:"method"`
 	Path        string               `json:"path"`
 	Headers     http.Header          `json:"headers"`
-	// Payload is the body when it is JSON; PayloadText when it is not.
-	Payload     json.RawMessage    `json:"payload,omitempty"`
-	PayloadText string             `json:"payload_text,omitempty"`
-	Status      int                `json:"status"`
-	Reason      fakeapns.Reason    `json:"reason,omitempty"`
-	Timestamp   time.Time          `json:"timestamp,omitzero"`
-	ApnsID      string             `json:"apns_id"`
-	UniqueID    string             `json:"apns_unique_id,omitempty"`
-	LatencyMS   float64            `json:"latency_ms"`
-	Token       string             `json:"token,omitempty"`
-	Topic       string             `json:"topic,omitempty"`
-	PushType    string             `json:"push_type,omitempty"`
-	Auth        *fakeapns.Identity `json:"auth,omitempty"`
-	Device      string             `json:"device,omitempty"`
-	App         string             `json:"app,omitempty"`
+	// Payload is the body when it is valid JSON in valid UTF-8;
+	// PayloadText when it is not. A body that is not valid UTF-8 (APNs
+	// still accepts it when it parses, apns.md#P01) cannot be carried in
+	// JSON as it is: its bytes are in PayloadBase64, PayloadText is a
+	// lossy view (U+FFFD for each bad byte) and PayloadNote says so.
+	Payload       json.RawMessage `json:"payload,omitempty"`
+	PayloadText   string          `json:"payload_text,omitempty"`
+	PayloadBase64 string          `json:"payload_base64,omitempty"`
+	PayloadNote   string          `json:"payload_note,omitempty"`
+	Status        int             `json:"status"`
+	Reason        fakeapns.Reason `json:"reason,omitempty"`
+	// Detail says why a rejected request was refused (e.g. "provider
+	// token: no iat claim"): for the developer, never in APNs' answer.
+	Detail    string             `json:"detail,omitempty"`
+	Timestamp time.Time          `json:"timestamp,omitzero"`
+	ApnsID    string             `json:"apns_id"`
+	UniqueID  string             `json:"apns_unique_id,omitempty"`
+	LatencyMS float64            `json:"latency_ms"`
+	Token     string             `json:"token,omitempty"`
+	Topic     string             `json:"topic,omitempty"`
+	PushType  string             `json:"push_type,omitempty"`
+	Auth      *fakeapns.Identity `json:"auth,omitempty"`
+	Device    string             `json:"device,omitempty"`
+	App       string             `json:"app,omitempty"`
 	// State is where the notification stands on the device now (shown,
 	// suppressed, silent, dismissed, acted); empty when it is not (or no
 	// longer) on the device.
@@ -67,7 +79,15 @@ type FleetView struct {
 // notificationsBody is the answer of GET notifications.
 type notificationsBody struct {
 	Notifications []NotificationView `json:"notifications"`
+	// Next is the since= of the following page.
+	Next uint64 `json:"next"`
+	// Missed counts requests after since that the store dropped (it keeps
+	// --keep-notifications) before they were read.
+	Missed uint64 `json:"missed,omitempty"`
 }
+
+// maxNotificationsPerRead bounds one page of GET notifications.
+const maxNotificationsPerRead = 1000
 
 func (a *API) getNotifications(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
@@ -77,6 +97,20 @@ func (a *API) getNotifications(w http.ResponseWriter, r *http.Request) {
 			writeWorldError(w, err)
 			return
 		}
+	}
+	since, err := uintParam(q.Get("since"))
+	if err != nil {
+		writeFieldError(w, http.StatusBadRequest, "since", "since: "+err.Error())
+		return
+	}
+	limit := maxNotificationsPerRead
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			writeFieldError(w, http.StatusBadRequest, "limit", fmt.Sprintf("limit: %q is not a positive number", v))
+			return
+		}
+		limit = min(n, maxNotificationsPerRead)
 	}
 	fleet := false
 	if v := q.Get("fleet"); v != "" {
@@ -90,7 +124,20 @@ func (a *API) getNotifications(w http.ResponseWriter, r *http.Request) {
 	if fleet {
 		devices = a.world.Devices()
 	}
+	missed := a.records.Missed(since)
 	entries := a.records.List(f)
+	first := 0
+	for first < len(entries) && entries[first].Seq <= since {
+		first++
+	}
+	entries = entries[first:]
+	if len(entries) > limit {
+		entries = entries[:limit]
+	}
+	next := since
+	if len(entries) > 0 {
+		next = entries[len(entries)-1].Seq
+	}
 	lint := a.lintByApnsID()
 	// What is on each device is read once per device, not per request.
 	onDevice := map[string]map[string]world.Delivered{}
@@ -118,7 +165,7 @@ func (a *API) getNotifications(w http.ResponseWriter, r *http.Request) {
 		}
 		out = append(out, v)
 	}
-	writeJSON(w, http.StatusOK, notificationsBody{Notifications: out})
+	writeJSON(w, http.StatusOK, notificationsBody{Notifications: out, Next: next, Missed: missed})
 }
 
 // lintByApnsID gathers the lint messages of the event log (since the
@@ -163,17 +210,24 @@ func view(e Entry) NotificationView {
 	v := NotificationView{
 		Seq: e.Seq, ReceivedAt: r.ReceivedAt, Environment: r.Environment, RemoteAddr: r.RemoteAddr,
 		Method: r.Method, Path: r.Path, Headers: redact(r.Header),
-		Status: r.Status, Reason: r.Reason, Timestamp: r.Timestamp,
+		Status: r.Status, Reason: r.Reason, Detail: r.Detail, Timestamp: r.Timestamp,
 		ApnsID: r.ApnsID, UniqueID: r.UniqueID,
 		LatencyMS: float64(r.Latency.Microseconds()) / 1000,
 		Token:     recordToken(r), Device: e.Device, App: e.App,
 	}
-	if len(r.Payload) > 0 {
-		if json.Valid(r.Payload) {
-			v.Payload = json.RawMessage(r.Payload)
-		} else {
-			v.PayloadText = string(r.Payload)
-		}
+	switch p := r.Payload; {
+	case len(p) == 0:
+	case !utf8.Valid(p):
+		v.PayloadBase64 = base64.StdEncoding.EncodeToString(p)
+		v.PayloadText = strings.ToValidUTF8(string(p), "\uFFFD")
+		v.PayloadNote = invalidUTF8Note
+	case json.Valid(p):
+		v.Payload = json.RawMessage(p)
+	default:
+		v.PayloadText = string(p)
+	}
+	if v.Detail == "" && r.Status != http.StatusOK && r.Check != "" {
+		v.Detail = "refused by the " + r.Check + " check (apns.md#U01)"
 	}
 	if n := r.Notification; n != nil {
 		v.Topic, v.PushType = n.Topic, n.PushType
@@ -184,6 +238,9 @@ func view(e Entry) NotificationView {
 	}
 	return v
 }
+
+// invalidUTF8Note is the PayloadNote of a body that is not valid UTF-8.
+const invalidUTF8Note = "the body is not valid UTF-8: payload_base64 holds its exact bytes, payload_text a lossy view"
 
 // redact copies h, cutting the signature off a provider token: the header
 // and claims (kid, iss, iat) are what one debugs, while the signature
@@ -209,6 +266,41 @@ type ActionRequest struct {
 	Action string `json:"action"`
 	// Text is the typed reply of a text-input action (iOS 9+).
 	Text string `json:"text,omitempty"`
+	// Context is where the user answers (e.g. "alert-options"); by default
+	// where the notification is now (apns.md#U41).
+	Context device.Context `json:"context,omitempty"`
+}
+
+// tapConflict is the 409 answer to a tap the screen cannot reach: Reason
+// is "action-not-reachable", "ambiguous-tap" or "context-not-shown";
+// ShownIn are the contexts to choose from with the request's "context"
+// (apns.md#U41, U48).
+type tapConflict struct {
+	Error   string           `json:"error"`
+	Reason  string           `json:"reason"`
+	Context device.Context   `json:"context,omitempty"`
+	ShownIn []device.Context `json:"shown_in,omitempty"`
+}
+
+// writeTapConflict answers 409 for a tap refused by what the screen
+// shows, and reports whether err was one.
+func writeTapConflict(w http.ResponseWriter, err error) bool {
+	var nr *world.ActionNotReachableError
+	var amb *world.AmbiguousTapError
+	var ce *world.ContextError
+	body := tapConflict{Error: err.Error()}
+	switch {
+	case errors.As(err, &nr):
+		body.Reason, body.Context, body.ShownIn = "action-not-reachable", nr.Context, nr.ShownIn
+	case errors.As(err, &amb):
+		body.Reason = "ambiguous-tap"
+	case errors.As(err, &ce):
+		body.Reason, body.Context, body.ShownIn = "context-not-shown", ce.Context, ce.Shows
+	default:
+		return false
+	}
+	writeJSON(w, http.StatusConflict, body)
+	return true
 }
 
 // actionBody is the answer of a tap: the events that followed at once.
@@ -230,9 +322,11 @@ func (a *API) postAction(w http.ResponseWriter, r *http.Request) {
 	if id == LatestNotification {
 		id = "" // the World's word for the newest notification shown
 	}
-	events, err := a.world.Tap(r.Context(), r.PathValue("name"), id, req.Action, req.Text)
+	events, err := a.world.TapIn(r.Context(), r.PathValue("name"), id, req.Action, req.Text, req.Context)
 	if err != nil {
-		writeWorldError(w, err)
+		if !writeTapConflict(w, err) {
+			writeWorldError(w, err)
+		}
 		return
 	}
 	if events == nil {

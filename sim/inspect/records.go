@@ -21,6 +21,7 @@ type Records struct {
 	cap   int
 	start int
 	last  uint64
+	floor uint64 // entries up to this Seq were cleared, not missed
 
 	world *world.World // names the device and app of each token; may be nil
 }
@@ -114,6 +115,24 @@ func (s *Records) Clear() {
 	defer s.mu.Unlock()
 	clear(s.ring)
 	s.ring, s.start = s.ring[:0], 0
+	s.floor = s.last
+}
+
+// Missed is how many requests after since the store dropped to make room
+// (not those a Clear removed): a client paging with since learns it lost
+// some.
+func (s *Records) Missed(since uint64) uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	oldest := s.last + 1
+	if len(s.ring) > 0 {
+		oldest = s.ring[s.start].Seq
+	}
+	from := max(since, s.floor)
+	if oldest <= from+1 {
+		return 0
+	}
+	return oldest - 1 - from
 }
 
 // recordToken is the device token of a request: from the Notification

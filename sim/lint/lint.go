@@ -230,7 +230,8 @@ func (l *linter) parseError(err error) bool {
 	case errors.As(err, &locArgs):
 		l.add("loc-args-malformed", SeverityError, "P06", locArgs.Error(), "loc-args must be an array of strings", nil)
 	case errors.As(err, &field):
-		l.add("invalid-value", SeverityError, field.Row, field.Error(), "see apns.md#"+field.Row+" for the key's type", nil)
+		l.add("invalid-value", SeverityError, field.Row, field.Error()+": iOS ignores the key and shows the rest (apns.md#U47)",
+			"see apns.md#"+field.Row+" for the key's type", nil)
 	default:
 		l.add("invalid-json", SeverityError, "P01", err.Error(), "", nil)
 		return true

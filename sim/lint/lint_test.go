@@ -239,7 +239,7 @@ func TestLintActionsCutRows(t *testing.T) {
 	}
 	want := []Finding{
 		{Rule: "actions-cut", Severity: SeverityWarning, Versions: ranges(t, "8–9"), Row: "V31", Fix: "put the most important actions first, or set minimal actions",
-			Message: `category "many" has 11 actions; lock-screen, banner, notification-center show 2 (cut: A2, A3, A4, A5, A6, A7, A8, A9, A10); alert shows 4 (cut: A4, A5, A6, A7, A8, A9, A10)`},
+			Message: `category "many" has 11 actions; lock-screen, banner, notification-center show 2 (cut: A2, A3, A4, A5, A6, A7, A8, A9, A10); alert-options shows 4 (cut: A4, A5, A6, A7, A8, A9, A10)`},
 		{Rule: "actions-cut", Severity: SeverityWarning, Versions: ranges(t, "10+"), Row: "U15", Fix: "put the most important actions first, or set minimal actions",
 			Message: `category "many" has 11 actions; expanded shows 10 (cut: A10)`},
 	}

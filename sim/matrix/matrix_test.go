@@ -92,3 +92,41 @@ func TestMatrixFindingsPerDevice(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+// TestMatrixLintsEachDeviceWithItsOwnApp: a category one device's app
+// registers and another's does not is flagged on the second column only;
+// the icon badge follows each app's permission (apns.md#V36, U43).
+func TestMatrixLintsEachDeviceWithItsOwnApp(t *testing.T) {
+	fleet, err := device.ParseFleet([]byte(`devices:
+  - name: a
+    ios: "16.7"
+    apps:
+      - bundle_id: com.example.app
+        categories: [{id: vote, actions: [{id: YES, title: "Yes"}]}]
+  - name: b
+    ios: "16.7"
+    apps:
+      - {bundle_id: com.example.app, permission: denied}
+`), "fleet.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Build(Request{Fleet: fleet, BundleID: "com.example.app", Payload: []byte(`{"aps":{"alert":"Vote?","category":"vote","badge":2}}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for _, c := range m.Devices {
+		got[c.Device] = append(rules(c.Findings), c.BadgeLine())
+	}
+	want := map[string][]string{
+		"a": {"icon badge 2 (apns.md#P07)"},
+		"b": {"category-unregistered/warning/8+", "icon badge unchanged: notifications are denied (apns.md#U43, V52)"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("per-device findings and badge (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"category-unregistered/warning/8+"}, rules(m.Findings)); diff != "" {
+		t.Errorf("fleet findings (-want +got):\n%s", diff)
+	}
+}

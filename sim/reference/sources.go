@@ -17,6 +17,8 @@ type sources struct {
 	// Clients and mocks that show how APNs behaves in practice.
 	apns2Client, apns2Response, apns2Notification, apns2Token, apns2Builder, apns2Issue175                   Source
 	pushyValidating, pushyToken, pushyMock, pushyReasons, apnswiftError, apnswiftPR229, nodeApn477, pushbaby Source
+	// Reports of APNs' stream throttle.
+	radar27870881, pushy732, pushy486 Source
 	// Forum threads (Apple engineers' answers).
 	forumSandboxHost, forumEnvToken, forumTokenUpdates, forumTokenAge, forumUninstall, forumUninstall2 Source
 	// Standards.
@@ -109,10 +111,13 @@ func newSources() *sources {
 		forumUninstall:    Source{Title: "Apple Developer Forums thread 670868 (410 after uninstall is delayed on purpose)", URL: forum + "670868"},
 		forumUninstall2:   Source{Title: "Apple Developer Forums thread 806522 (token invalidation after uninstall)", URL: forum + "806522"},
 
-		rfc7540: Source{Title: "RFC 7540: HTTP/2", URL: "https://www.rfc-editor.org/rfc/rfc7540"},
-		rfc7515: Source{Title: "RFC 7515: JSON Web Signature", URL: "https://www.rfc-editor.org/rfc/rfc7515"},
-		rfc7518: Source{Title: "RFC 7518: JSON Web Algorithms, section 3.4 (ES256)", URL: "https://www.rfc-editor.org/rfc/rfc7518#section-3.4"},
-		rfc7519: Source{Title: "RFC 7519: JSON Web Token", URL: "https://www.rfc-editor.org/rfc/rfc7519"},
+		radar27870881: Source{Title: "Open Radar 27870881: APNs server sets maximum concurrent streams to 1 after a failed notification", URL: "https://github.com/lionheart/openradar-mirror/issues/15649"},
+		pushy732:      Source{Title: "Pushy issue 732: the stream limit drops to 1 on every rejection (maintainer's comment)", URL: "https://github.com/jchambers/pushy/issues/732"},
+		pushy486:      Source{Title: "Pushy PR 486: retry notifications on stream reset after APNs lowers MAX_CONCURRENT_STREAMS", URL: "https://github.com/jchambers/pushy/pull/486"},
+		rfc7540:       Source{Title: "RFC 7540: HTTP/2", URL: "https://www.rfc-editor.org/rfc/rfc7540"},
+		rfc7515:       Source{Title: "RFC 7515: JSON Web Signature", URL: "https://www.rfc-editor.org/rfc/rfc7515"},
+		rfc7518:       Source{Title: "RFC 7518: JSON Web Algorithms, section 3.4 (ES256)", URL: "https://www.rfc-editor.org/rfc/rfc7518#section-3.4"},
+		rfc7519:       Source{Title: "RFC 7519: JSON Web Token", URL: "https://www.rfc-editor.org/rfc/rfc7519"},
 
 		simctlHelp:    Source{Title: "xcrun simctl push --help, quoted in full (juejin.cn)", URL: "https://juejin.cn/post/6844904162077966349"},
 		xcode114:      Source{Title: "Apple: Xcode 11.4 release notes (simctl push)", URL: doc + "xcode-release-notes/xcode-11_4-release-notes"},

@@ -29,6 +29,9 @@ func (s *Server) Banner(w io.Writer) {
 	fmt.Fprintf(&b, "  API               %s/api/v1/  (OpenAPI: %s/api/v1/openapi.json)\n", i.APIURL, i.APIURL)
 	fmt.Fprintf(&b, "  state dir         %s\n", i.StateDir)
 	fmt.Fprintf(&b, "                    pushsim.json, ca.pem, %s (key id %s, team id %s)\n", shortName(i.KeyFile), i.KeyID, i.TeamID)
+	if s.appleHosts {
+		s.appleHostsHelp(&b)
+	}
 	dev, app, ok := s.sampleTarget()
 	if ok {
 		cert := s.State.Certs[fakeapns.Development]
@@ -38,8 +41,13 @@ func (s *Server) Banner(w io.Writer) {
 		fmt.Fprintf(&b, "    -d %s \\\n", shellQuote(SamplePayload))
 		fmt.Fprintf(&b, "    %s/3/device/%s\n", i.APNsURL, app.Token)
 		fmt.Fprintf(&b, "See what each device shows, then tap OK:\n")
-		fmt.Fprintf(&b, "  curl -s %s/api/v1/notifications\n", i.APIURL)
-		fmt.Fprintf(&b, "  curl -s -X POST -d '{\"action\":\"OK\"}' %s/api/v1/devices/%s/notifications/latest/actions\n", i.APIURL, dev.Name)
+		auth := ""
+		if s.apiToken {
+			// The banner never prints the secret itself.
+			auth = `-H "Authorization: Bearer $PUSHSIM_API_TOKEN" `
+		}
+		fmt.Fprintf(&b, "  curl -s %s%s/api/v1/notifications\n", auth, i.APIURL)
+		fmt.Fprintf(&b, "  curl -s %s--json '{\"action\":\"OK\"}' %s/api/v1/devices/%s/notifications/latest/actions\n", auth, i.APIURL, dev.Name)
 	}
 	fmt.Fprintf(&b, "Device tokens: %s (or GET %s/api/v1/devices). Ctrl-C stops.\n", shortName(s.State.Path(InfoFile)), i.APIURL)
 	_, _ = io.WriteString(w, b.String())
@@ -103,4 +111,19 @@ func shellQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// appleHostsHelp prints what --apple-hosts needs from the user: the
+// /etc/hosts lines and how each runtime is told to trust ca.pem.
+func (s *Server) appleHostsHelp(b *strings.Builder) {
+	i := s.Info
+	host := func(addr string) string { return addr[:strings.LastIndexByte(addr, ':')] }
+	fmt.Fprintf(b, "\nApple's hosts (--apple-hosts): add to /etc/hosts (remove them afterwards):\n")
+	fmt.Fprintf(b, "  %s api.sandbox.push.apple.com api.development.push.apple.com\n", host(AppleHostsDevelopment))
+	fmt.Fprintf(b, "  %s api.push.apple.com\n", host(AppleHostsProduction))
+	fmt.Fprintf(b, "and make the client trust %s (the CA is name-constrained to these hosts and loopback):\n", i.CAFile)
+	fmt.Fprintf(b, "  Go:    SSL_CERT_FILE=%s\n", shellQuote(i.CAFile))
+	fmt.Fprintf(b, "  Node:  NODE_EXTRA_CA_CERTS=%s\n", shellQuote(i.CAFile))
+	fmt.Fprintf(b, "  Java:  -Djavax.net.ssl.trustStore=%s -Djavax.net.ssl.trustStoreType=PKCS12 -Djavax.net.ssl.trustStorePassword=<p12_password in pushsim.json>\n", shellQuote(i.TrustStoreFile))
+	fmt.Fprintf(b, "  curl:  --cacert %s (or CURL_CA_BUNDLE)\n", shellQuote(i.CAFile))
 }

@@ -27,7 +27,14 @@ type Info struct {
 	// ClientCertificates are the certificate-auth credentials, by
 	// environment.
 	ClientCertificates map[fakeapns.Environment]InfoCert `json:"client_certificates"`
-	StateDir           string                            `json:"state_dir"`
+	// P12Password opens the .p12 files and the trust store.
+	P12Password string `json:"p12_password"`
+	// TrustStoreFile is ca.pem as a PKCS#12 trust store, for Java.
+	TrustStoreFile string `json:"truststore_file"`
+	// TLSNames are the names the served certificate carries besides the
+	// loopback addresses and localhost (Apple's hosts among them).
+	TLSNames []string `json:"tls_names"`
+	StateDir string   `json:"state_dir"`
 }
 
 // InfoDevice is one simulated device in pushsim.json.
@@ -47,9 +54,17 @@ type InfoApp struct {
 
 // InfoCert is one environment's client certificate in pushsim.json.
 type InfoCert struct {
-	CertFile string   `json:"cert_file"`
-	KeyFile  string   `json:"key_file"`
-	Topics   []string `json:"topics"`
+	CertFile string `json:"cert_file"`
+	KeyFile  string `json:"key_file"`
+	// BundleFile is the certificate and key in one PEM (sideshow/apns2's
+	// certificate.FromPemFile).
+	BundleFile string `json:"bundle_file"`
+	// P12File is PKCS#12 in modern encryption; LegacyP12File the same in
+	// the legacy one older tools read (buford, Java 8). Both open with
+	// Info.P12Password.
+	P12File       string   `json:"p12_file"`
+	LegacyP12File string   `json:"p12_legacy_file"`
+	Topics        []string `json:"topics"`
 }
 
 // infoDevices lists the fleet for pushsim.json.

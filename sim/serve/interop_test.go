@@ -68,10 +68,10 @@ func TestBannerCurl(t *testing.T) {
 	if outputs[0] != "200\n" {
 		t.Errorf("the send printed %q; want the status 200 (apns.md#E64)", outputs[0])
 	}
-	if !strings.Contains(outputs[1], `"auth"`) || !strings.Contains(outputs[1], `"method": "certificate"`) {
+	if !strings.Contains(outputs[1], `"auth"`) || !strings.Contains(outputs[1], `"method":"certificate"`) {
 		t.Errorf("GET notifications after the pasted send:\n%s", outputs[1])
 	}
-	if !strings.Contains(outputs[2], `"kind": "completion"`) {
+	if !strings.Contains(outputs[2], `"kind":"completion"`) {
 		t.Errorf("the pasted tap did not complete:\n%s", outputs[2])
 	}
 }

@@ -39,11 +39,12 @@ func (s *Server) loadHooks(cfg Config, w *world.World, next fakeapns.Observer) (
 }
 
 // apiHandler is the inspection API plus GET /metrics (Prometheus) and
-// GET /api/v1/stats (the same numbers as JSON).
+// GET /api/v1/stats (the same numbers as JSON), behind the API's guard
+// (--api-token, Host check).
 func (s *Server) apiHandler() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", s.Metrics.Handler())
-	mux.Handle("GET /api/v1/stats", s.Metrics.StatsHandler())
+	mux.Handle("GET /metrics", s.API.Guarded(s.Metrics.Handler()))
+	mux.Handle("GET /api/v1/stats", s.API.Guarded(s.Metrics.StatsHandler()))
 	mux.Handle("/", s.API)
 	return mux
 }

@@ -49,7 +49,7 @@ type Config struct {
 	// StateDir holds the credentials and pushsim.json; default
 	// DefaultStateDir().
 	StateDir string
-	// Fleet replaces the default fleet; nil means device.DefaultFleet().
+	// Fleet replaces the default fleet; nil means DefaultFleet().
 	Fleet []*device.Device
 	// RecordFile, when set, gets every event appended as a JSON line.
 	RecordFile string
@@ -58,8 +58,33 @@ type Config struct {
 	// Records is how many requests GET notifications keeps; 0 means
 	// inspect.DefaultRecords.
 	Records int
-	// ShutdownTimeout bounds the drain on Close; default 5 s.
+	// ShutdownTimeout is the drain on Close (--drain): how long in-flight
+	// requests get to finish after GOAWAY before the connections are cut;
+	// default 5 s.
 	ShutdownTimeout time.Duration
+	// ReadTimeout bounds how long a request body may take to arrive after
+	// its headers (fakeapns.Config.ReadTimeout); 0 means fakeapns'
+	// default.
+	ReadTimeout time.Duration
+	// APIToken, when set, is required as "Authorization: Bearer TOKEN" on
+	// every API request. An API listening beyond loopback needs one.
+	APIToken string
+	// APINames are host names (besides loopback, the listening address
+	// and localhost) under which the API may be reached; any other Host
+	// is refused (DNS rebinding).
+	APINames []string
+	// TLSNames are extra names (DNS names or IPs) for the served
+	// certificate, besides loopback, localhost and Apple's hosts; the CA is
+	// constrained to all of them.
+	TLSNames []string
+	// AppleHosts serves development on AppleHostsDevelopment and
+	// production on AppleHostsProduction (port 443 of two loopback
+	// addresses), replacing Listen and ListenProduction, for clients with
+	// Apple's host names built in: map the names there in /etc/hosts.
+	AppleHosts bool
+	// Limits bound event streams, long polls, fault rules and apps per
+	// device through the API; zero fields get inspect's defaults.
+	Limits inspect.Limits
 	// ErrorLog receives connection-level errors; nil discards them.
 	ErrorLog *log.Logger
 	// WebhookClient performs the apps' scripted webhooks; nil means a
@@ -70,8 +95,33 @@ type Config struct {
 	Synthetic *synthetic.Fleet
 }
 
+// The addresses of --apple-hosts: port 443, as Apple's hosts (apns.md#T02),
+// on two loopback addresses, one per environment, since both environments
+// answer on the same port.
+const (
+	AppleHostsDevelopment = "127.0.0.2:443"
+	AppleHostsProduction  = "127.0.0.3:443"
+)
+
+// ProductionDevice names the device of the default serve fleet whose app
+// is installed for production: a push to it succeeds only on the
+// production environment (apns.md#D03).
+const ProductionDevice = "ios17-prod"
+
+// DefaultFleet is the fleet of "pushsim serve" without --fleet: the
+// default fleet plus ProductionDevice, so that a successful production
+// push can be tried without writing a fleet file.
+func DefaultFleet() []*device.Device {
+	fleet := device.DefaultFleet()
+	prod := &device.Device{Name: ProductionDevice, Model: "iPhone 15", Version: device.MustVersion("17.6")}
+	prod.Apps = []*device.App{device.DefaultApp(fakeapns.Production, device.DeviceToken(ProductionDevice, device.DefaultBundleID))}
+	return append(fleet, prod)
+}
+
 // Server is a running "pushsim serve".
 type Server struct {
+	// Info is the content of pushsim.json at start; CurrentInfo has the
+	// tokens as they are now.
 	Info        Info
 	State       *State
 	World       *world.World
@@ -87,11 +137,21 @@ type Server struct {
 	apiDone  chan struct{}
 	rec      *recorder
 	timeout  time.Duration
-	stop     context.CancelFunc
-	unwatch  func() bool // stops watching Start's ctx
+	apiToken bool     // the API needs a bearer token
+	tlsNames []string // the served certificate's names beyond loopback
+	// appleHosts: serving on AppleHostsDevelopment/Production.
+	appleHosts bool
+	stop       context.CancelFunc
+	unwatch    func() bool // stops watching Start's ctx
+	errorLog   *log.Logger
+	// infoMu guards cur, the content of pushsim.json now (the API
+	// rewrites its devices on a reinstall).
+	infoMu   sync.Mutex
+	cur      Info
 	closeMu  sync.Mutex
 	closed   bool
 	closeErr error
+	stopped  Stopped
 }
 
 // Start writes the state directory, binds every listener, starts the fake
@@ -107,10 +167,10 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	}
 	fleet := cfg.Fleet
 	if fleet == nil {
-		fleet = device.DefaultFleet()
+		fleet = DefaultFleet()
 	}
 	fleet = withSampleDevice(fleet, cfg.Synthetic)
-	s := &Server{timeout: cfg.ShutdownTimeout}
+	s := &Server{timeout: cfg.ShutdownTimeout, apiToken: cfg.APIToken != "", appleHosts: cfg.AppleHosts, errorLog: cfg.ErrorLog}
 	s.Log = world.NewEventLog(cfg.LogSize)
 	// Lint findings for the device each notification reached go to the
 	// event log and next to the notification in GET notifications.
@@ -151,6 +211,22 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 		return nil, err
 	}
 	cleanup = append(cleanup, func() { _ = apiLn.Close() })
+	if tcp, ok := apiLn.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() && cfg.APIToken == "" {
+		return nil, &NeedTokenError{Addr: cfg.API}
+	}
+	// The served certificate names Apple's hosts, the --tls-name names and
+	// the bound addresses; the CA may vouch for these and nothing else.
+	hosts := append(fakeapns.AppleHosts(), cfg.TLSNames...)
+	hosts = append(hosts, certHosts(devLn.Addr())...)
+	hosts = append(hosts, certHosts(prodLn.Addr())...)
+	s.tlsNames = hosts
+	caChanged, err := s.State.constrainCA(hosts)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.State.writeDerived(caChanged); err != nil {
+		return nil, err
+	}
 
 	s.Records = inspect.NewRecords(cfg.Records, s.World)
 	// The World delivers first, so that the Records entry of an accepted
@@ -182,8 +258,8 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 			// that a device token sent to the wrong environment gets
 			// BadDeviceToken (apns.md#D03) rather than a key error.
 			Keys:            []fakeapns.KeyInfo{s.State.Key.Info()},
-			Hosts:           certHosts(ln.Addr()),
-			ShutdownTimeout: cfg.ShutdownTimeout, ErrorLog: cfg.ErrorLog,
+			Hosts:           hosts,
+			ShutdownTimeout: cfg.ShutdownTimeout, ReadTimeout: cfg.ReadTimeout, ErrorLog: cfg.ErrorLog,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("starting the %s fake APNs: %w", env, err)
@@ -205,8 +281,11 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 			return nil, err
 		}
 	}
+	s.cur = s.Info
 	s.API, err = inspect.New(inspect.Config{
-		World: s.World, Log: s.Log, Records: s.Records, Info: s.Info,
+		World: s.World, Log: s.Log, Records: s.Records, Info: func() any { return s.CurrentInfo() },
+		OnTokensChanged: s.tokensChanged,
+		Names:           cfg.APINames, Token: cfg.APIToken, Limits: cfg.Limits,
 		Faults: map[fakeapns.Environment]*fakeapns.Faults{
 			fakeapns.Development: s.Development.Faults(),
 			fakeapns.Production:  s.Production.Faults(),
@@ -235,10 +314,55 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	return s, nil
 }
 
-// Close stops everything gracefully: long polls and event streams end,
-// the fake APNs servers send GOAWAY and drain in-flight requests, pending
-// webhooks get a moment to finish, and the record file is flushed. It is
-// idempotent.
+// CurrentInfo is the content of pushsim.json now: the fleet's tokens as
+// they are after any reinstall through the API.
+func (s *Server) CurrentInfo() Info {
+	s.infoMu.Lock()
+	defer s.infoMu.Unlock()
+	return s.cur
+}
+
+// tokensChanged rewrites pushsim.json (atomically: a temporary file
+// renamed over it) with the tokens the fleet has now, so that scripts
+// reading tokens from it keep working after a reinstall.
+func (s *Server) tokensChanged() {
+	s.infoMu.Lock()
+	defer s.infoMu.Unlock()
+	s.cur.Devices = infoDevices(s.World.Devices())
+	if err := writeInfo(s.State.Path(InfoFile), s.cur); err != nil && s.errorLog != nil {
+		s.errorLog.Printf("pushsim serve: rewriting %s: %v", InfoFile, err)
+	}
+}
+
+// NeedTokenError refuses an API that would listen beyond loopback with
+// no --api-token: anyone on the network could tap, reset and inject.
+type NeedTokenError struct{ Addr string }
+
+func (e *NeedTokenError) Error() string {
+	return fmt.Sprintf("--api %s listens beyond loopback: give --api-token TOKEN (PUSHSIM_API_TOKEN) so that only clients with it can use the API", e.Addr)
+}
+
+// NameError is a --tls-name that is not a host name.
+type NameError struct{ Err error }
+
+func (e *NameError) Error() string { return "--tls-name " + e.Err.Error() }
+func (e *NameError) Unwrap() error { return e.Err }
+
+// Stopped is what Close did.
+type Stopped struct {
+	// Cut is the number of APNs requests (HTTP/2 streams) still running
+	// when the drain ran out, whose connections were closed under them.
+	Cut int
+	// WebhooksCut is true when pending webhooks were abandoned.
+	WebhooksCut bool
+}
+
+// Close stops everything gracefully within the drain (Config.
+// ShutdownTimeout): long polls and event streams end, both fake APNs
+// environments send GOAWAY and let in-flight requests finish, then cut
+// what is left; pending webhooks get what remains of the drain; the record
+// file is flushed. Running out of drain is not an error (see Stopped). It
+// is idempotent.
 func (s *Server) Close() error {
 	s.closeMu.Lock()
 	defer s.closeMu.Unlock()
@@ -252,13 +376,25 @@ func (s *Server) Close() error {
 	var errs []error
 	s.API.Close()
 	if err := s.apiSrv.Shutdown(ctx); err != nil {
-		errs = append(errs, fmt.Errorf("stopping the API: %w", err), s.apiSrv.Close())
+		_ = s.apiSrv.Close() // the API's handlers end with API.Close; a client too slow to read is cut
 	}
 	<-s.apiDone
-	errs = append(errs, s.Development.Close(), s.Production.Close())
+	// Both environments drain at once, within the same drain.
+	var wg sync.WaitGroup
+	envErrs := make([]error, 2)
+	for i, srv := range []*fakeapns.Server{s.Development, s.Production} {
+		wg.Go(func() {
+			if err := srv.Close(); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+				envErrs[i] = err
+			}
+		})
+	}
+	wg.Wait()
+	errs = append(errs, envErrs...)
+	s.stopped.Cut = s.Development.Cut() + s.Production.Cut()
 	s.stop()
 	if err := s.World.WaitIdle(ctx); err != nil {
-		errs = append(errs, err)
+		s.stopped.WebhooksCut = true
 	}
 	errs = append(errs, s.World.Close())
 	if s.rec != nil {
@@ -266,6 +402,13 @@ func (s *Server) Close() error {
 	}
 	s.closeErr = errors.Join(errs...)
 	return s.closeErr
+}
+
+// Stopped reports what Close did; zero before Close.
+func (s *Server) Stopped() Stopped {
+	s.closeMu.Lock()
+	defer s.closeMu.Unlock()
+	return s.stopped
 }
 
 func (s *Server) info(views []world.DeviceView, devURL, prodURL, apiURL string) Info {
@@ -280,9 +423,13 @@ func (s *Server) info(views []world.DeviceView, devURL, prodURL, apiURL string) 
 		Devices:            infoDevices(views),
 		ClientCertificates: map[fakeapns.Environment]InfoCert{},
 		StateDir:           s.State.Dir,
+		P12Password:        s.State.P12Password,
+		TrustStoreFile:     s.State.Path(TrustStoreFile),
+		TLSNames:           s.tlsNames,
 	}
 	for env, c := range s.State.Certs {
-		info.ClientCertificates[env] = InfoCert{CertFile: c.CertFile, KeyFile: c.KeyFile, Topics: c.Topics}
+		info.ClientCertificates[env] = InfoCert{CertFile: c.CertFile, KeyFile: c.KeyFile, BundleFile: c.BundleFile,
+			P12File: c.P12File, LegacyP12File: c.LegacyP12File, Topics: c.Topics}
 	}
 	return info
 }
@@ -314,6 +461,14 @@ func fleetTopics(views []world.DeviceView) map[fakeapns.Environment][]string {
 }
 
 func (c Config) withDefaults() (Config, error) {
+	for _, n := range c.TLSNames {
+		if err := ValidTLSName(n); err != nil {
+			return c, &NameError{Err: err}
+		}
+	}
+	if c.AppleHosts {
+		c.Listen, c.ListenProduction = AppleHostsDevelopment, AppleHostsProduction
+	}
 	if c.Listen == "" {
 		c.Listen = DefaultListen
 	}
@@ -375,8 +530,25 @@ func certHosts(addr net.Addr) []string {
 
 func listen(what, addr string) (net.Listener, error) {
 	ln, err := net.Listen("tcp", addr)
+	if errors.Is(err, os.ErrPermission) {
+		return nil, &PortPermissionError{What: what, Addr: addr, Err: err}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	return ln, nil
 }
+
+// PortPermissionError is a listen refused for lack of permission, as for
+// port 443 without privileges.
+type PortPermissionError struct {
+	What, Addr string
+	Err        error
+}
+
+func (e *PortPermissionError) Error() string {
+	return fmt.Sprintf("%s: cannot listen on %s: %v; a port below 1024 needs privileges: run as root, or grant them once with "+
+		"'sudo setcap cap_net_bind_service=+ep $(command -v pushsim)', or forward the port (iptables/pf) to an unprivileged --listen", e.What, e.Addr, e.Err)
+}
+
+func (e *PortPermissionError) Unwrap() error { return e.Err }

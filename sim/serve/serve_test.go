@@ -109,6 +109,9 @@ func apiCall(t *testing.T, method, url, body string, out any) int {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if method != "GET" {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, url, err)

@@ -48,6 +48,11 @@ type State struct {
 	Certs map[fakeapns.Environment]ClientCert
 	// Reused lists the files found and reused rather than created.
 	Reused []string
+	// P12Password protects the .p12 files and the trust store; it is kept
+	// in pushsim.json from one start to the next.
+	P12Password string
+
+	passwordKept bool // P12Password came from the previous pushsim.json
 }
 
 // ClientCert is one environment's client certificate and where it lies.
@@ -56,6 +61,11 @@ type ClientCert struct {
 	CertFile string
 	KeyFile  string
 	Topics   []string
+	// BundleFile, P12File and LegacyP12File hold the same certificate and
+	// key: one PEM, and PKCS#12 in modern and legacy encryption.
+	BundleFile, P12File, LegacyP12File string
+
+	reused bool // found in the state dir rather than issued now
 }
 
 // Path returns the absolute path of name inside the state directory.
@@ -140,6 +150,7 @@ func (s *State) loadCert(env fakeapns.Environment, topics []string) error {
 	c := ClientCert{CertFile: s.Path(ClientCertFile(env)), KeyFile: s.Path(ClientKeyFile(env)), Topics: topics}
 	if pair, err := tls.LoadX509KeyPair(c.CertFile, c.KeyFile); err == nil && s.usable(pair, env, topics) {
 		c.Cert = pair
+		c.reused = true
 		s.Certs[env] = c
 		s.Reused = append(s.Reused, filepath.Base(c.CertFile))
 		return nil

@@ -105,7 +105,7 @@ func (f *Fleet) Lookup(env fakeapns.Environment, token string) (Device, bool) {
 	if uint64(binary.BigEndian.Uint32(mac[0:4])) < f.unregBelow {
 		d.Unregistered = true
 		// Up to a day before the seed was made: a fixed moment that every
-		// replica computes alike (apns.md#U30; E03: the time the token
+		// replica computes alike (apns.md#U36; E03: the time the token
 		// stopped being valid).
 		back := time.Duration(binary.BigEndian.Uint32(mac[4:8])%86400) * time.Second
 		d.UnregisteredAt = f.cfg.Seed.Created.Add(-back)
@@ -120,7 +120,7 @@ func alertPushType(t string) bool { return t == "" || t == "alert" || t == "back
 
 // Router returns a fakeapns.Router that answers for synthetic tokens and
 // hands every other token to next. A synthetic token belongs to whatever
-// app the topic names (apns.md#U29: the backend under test brings its
+// app the topic names (apns.md#U35: the backend under test brings its
 // bundle id), so
 // DeviceTokenNotForTopic comes only from a push type that needs a token of
 // its own (apns.md#D04, D08); uninstalled devices answer 410 Unregistered

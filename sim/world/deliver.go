@@ -5,8 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/google/uuid"
-
+	"github.com/pushsim/pushsim/fakeapns"
 	"github.com/pushsim/pushsim/sim/device"
 )
 
@@ -55,7 +54,7 @@ func (w *World) Deliver(ctx context.Context, deviceName, bundleID string, n devi
 		return Delivered{}, &InjectError{Device: deviceName, Why: fmt.Sprintf("%s is uninstalled", a.BundleID)}
 	}
 	if n.ApnsID == "" {
-		n.ApnsID = uuid.NewString()
+		n.ApnsID = fakeapns.NewUUID() // the one id generator, as APNs writes ids (apns.md#E04)
 	}
 	if n.ReceivedAt.IsZero() {
 		n.ReceivedAt = w.clock.Now()
@@ -77,11 +76,11 @@ func (w *World) Deliver(ctx context.Context, deviceName, bundleID string, n devi
 
 // DeliverPayload parses body and injects it as Deliver does.
 func (w *World) DeliverPayload(ctx context.Context, deviceName, bundleID string, body []byte) (Delivered, error) {
-	p, err := device.ParsePayload(body)
+	p, ignored, err := device.ParseDeliverable(body)
 	if err != nil {
 		return Delivered{}, &PayloadError{Device: deviceName, Err: err}
 	}
-	return w.Deliver(ctx, deviceName, bundleID, device.Notification{Payload: p})
+	return w.Deliver(ctx, deviceName, bundleID, device.Notification{Payload: p, Ignored: device.IgnoredMessages(ignored)})
 }
 
 // deliver puts n on the device and logs what the device does with it. It
@@ -100,6 +99,11 @@ func (w *World) deliver(batch *[]Event, ds *deviceState, a *device.App, n device
 		w.emit(batch, ev)
 		return nil
 	}
+	for _, msg := range n.Ignored {
+		ev = base
+		ev.Kind, ev.Message = EventNote, msg
+		w.emit(batch, ev)
+	}
 	if w.lint != nil {
 		for _, msg := range w.lint(dev, a, n) {
 			ev = base
@@ -117,13 +121,11 @@ func (w *World) deliver(batch *[]Event, ds *deviceState, a *device.App, n device
 		return nil
 	}
 	aps := n.Payload.Aps
-	if aps.Badge != nil {
-		ds.badges[a.BundleID] = *aps.Badge // apns.md#P07
-	}
 	d := &Delivered{ApnsID: n.ApnsID, Device: dev.Name, App: a.BundleID, Notification: n, ReceivedAt: n.ReceivedAt}
 	if aps.Alert == nil {
 		d.State = NotificationSilent
-		w.wake(batch, ds, a, d, base)
+		w.applyBadge(batch, ds, a, n, base)
+		w.wake(batch, ds, a, d, base, false)
 		w.store(ds, d)
 		return d
 	}
@@ -142,8 +144,13 @@ func (w *World) deliver(batch *[]Event, ds *deviceState, a *device.App, n device
 		ev.Message = "the app never asked to show notifications: nothing shown (apns.md#V08, V40)"
 	case a.Permission == device.PermissionProvisional && !caps.Provisional:
 		ev.Message = fmt.Sprintf("provisional authorization needs iOS 12, this is iOS %s: nothing shown (apns.md#V48)", dev.Version)
+	case a.ChatOpen && caps.UserNotifications:
+		// The app decides, in its own willPresent (apns.md#U44).
+		ev.Callback = string(device.CallbackWillPresent)
+		ev.Message = "chat open: the app's willPresent returns no options, nothing shown (the app's decision, apns.md#U44, V45)"
 	case a.ChatOpen:
-		ev.Message = "the chat screen is open: the app shows no notification (seed 002, ASAPP)"
+		ev.Callback = e.Remote
+		ev.Message = "chat open: the running app is told (state active) and shows nothing (the app's decision, apns.md#U44, V24)"
 	case a.State == device.AppForeground && !caps.ForegroundUI:
 		ev.Callback = e.Remote
 		ev.Message = "app in the foreground: no alert, banner or sound; the app is told with state active (apns.md#V24)"
@@ -172,11 +179,38 @@ func (w *World) deliver(batch *[]Event, ds *deviceState, a *device.App, n device
 	}
 	d.State = NotificationSuppressed
 	if ev.Kind == EventPresented {
-		d.State = NotificationShown
+		d.State, d.Context = NotificationShown, ev.Context
 	}
 	w.emit(batch, ev)
 	w.store(ds, d)
+	w.applyBadge(batch, ds, a, n, base)
+	if aps.ContentAvailable == 1 {
+		// A mixed push: shown (or not) as above, and the app is woken
+		// too (apns.md#U40, C05, V52).
+		w.wake(batch, ds, a, d, base, true)
+	}
 	return d
+}
+
+// applyBadge sets the app icon's badge from aps.badge when the system
+// may, and says why not otherwise (apns.md#P07, U43). Called with w.mu
+// held.
+func (w *World) applyBadge(batch *[]Event, ds *deviceState, a *device.App, n device.Notification, base Event) {
+	b := n.Payload.Aps.Badge
+	if b == nil {
+		return
+	}
+	if why := device.BadgeBlocked(ds.dev, a); why != "" {
+		ev := base
+		ev.Kind, ev.Message = EventNote, fmt.Sprintf("badge unchanged (aps.badge %d): %s", *b, why)
+		w.emit(batch, ev)
+		return
+	}
+	if *b == 0 {
+		delete(ds.badges, a.BundleID) // 0 clears the badge (apns.md#P07)
+		return
+	}
+	ds.badges[a.BundleID] = *b
 }
 
 // arrivalPresentation is where the user first sees the notification and
@@ -227,12 +261,22 @@ func presentedLine(c device.Context, p *device.Presentation) string {
 	return fmt.Sprintf("shown as %s: %q buttons %v", p.Style, text, ids)
 }
 
-// wake handles a push without an alert. Called with w.mu held.
-func (w *World) wake(batch *[]Event, ds *deviceState, a *device.App, d *Delivered, base Event) {
+// wake handles a push without an alert, and the content-available half of
+// a mixed push (alert and content-available, apns.md#U40). Called with
+// w.mu held.
+func (w *World) wake(batch *[]Event, ds *deviceState, a *device.App, d *Delivered, base Event, mixed bool) {
 	aps := d.Notification.Payload.Aps
 	e := device.TableRow(ds.dev.Version).Callbacks
+	caps := device.CapabilitiesOf(ds.dev.Version)
 	ev := base
 	ev.Kind = EventSuppressed
+	if mixed {
+		ev.Kind = EventNote
+	}
+	fetch := func() {
+		s, route := a.Handler.Script(device.KeyFetch, d.Notification.Payload)
+		w.runScript(batch, ds, a, d, response{key: device.KeyFetch, callback: e.Fetch, completion: true, route: route}, s)
+	}
 	switch {
 	case aps.ContentAvailable != 1:
 		ev.Message = "no alert: badge and sound only, nothing shown (apns.md#U23)"
@@ -240,15 +284,24 @@ func (w *World) wake(batch *[]Event, ds *deviceState, a *device.App, d *Delivere
 		ev.Message = fmt.Sprintf("content-available needs iOS 7, this is iOS %s: the app is not woken (apns.md#P11)", ds.dev.Version)
 	case a.State == device.AppForceQuit:
 		ev.Message = "the user force-quit the app: no background launch until it is opened (apns.md#C05)"
+	case mixed && a.State == device.AppForeground && !caps.UserNotifications:
+		// Before iOS 10 the running app's one call is the fetch variant
+		// (state active), already logged at arrival; it carries the
+		// completion handler (apns.md#V24, U40).
+		fetch()
+		return
 	default:
 		if a.State == device.AppNotRunning {
 			w.setState(batch, ds, a, device.AppBackground, "launched in the background for a silent push")
 		}
+		what, rows := "silent push", "C05"
+		if mixed {
+			what, rows = "mixed push (alert and content-available)", "C05, U40"
+		}
 		ev.Kind, ev.Callback, ev.Action = EventWake, e.Fetch, device.KeyFetch
-		ev.Message = fmt.Sprintf("silent push: app woken in the %s, %s has %s to complete (apns.md#C05)", a.State, e.Fetch, w.limit)
+		ev.Message = fmt.Sprintf("%s: app woken in the %s, %s has %s to complete (apns.md#%s)", what, a.State, e.Fetch, w.limit, rows)
 		w.emit(batch, ev)
-		s, route := a.Handler.Script(device.KeyFetch, d.Notification.Payload)
-		w.runScript(batch, ds, a, d, response{key: device.KeyFetch, callback: e.Fetch, completion: true, route: route}, s)
+		fetch()
 		return
 	}
 	w.emit(batch, ev)
@@ -257,8 +310,16 @@ func (w *World) wake(batch *[]Event, ds *deviceState, a *device.App, d *Delivere
 // collapse removes a notification with the same collapse id that n
 // replaces (apns.md#H19). Called with w.mu held.
 func (w *World) collapse(batch *[]Event, ds *deviceState, a *device.App, n device.Notification) {
+	replaces := device.CapabilitiesOf(ds.dev.Version).UserNotifications
 	for i, old := range ds.notes {
 		if old.App == a.BundleID && old.Notification.CollapseID == n.CollapseID {
+			if !replaces {
+				// No notification identifiers on the device before iOS 10:
+				// both stay (apns.md#U46).
+				w.emit(batch, Event{Kind: EventNote, Device: ds.dev.Name, App: a.BundleID, ApnsID: n.ApnsID,
+					Message: fmt.Sprintf("same apns-collapse-id %q as %s, but iOS %s shows each push separately: replacement on the deviceName arrived with iOS 10 (apns.md#U46)", n.CollapseID, old.ApnsID, ds.dev.Version)})
+				return
+			}
 			ds.notes = append(ds.notes[:i], ds.notes[i+1:]...)
 			w.emit(batch, Event{Kind: EventNote, Device: ds.dev.Name, App: a.BundleID, ApnsID: n.ApnsID,
 				Message: fmt.Sprintf("replaces %s (same apns-collapse-id %q, apns.md#H19)", old.ApnsID, n.CollapseID)})

@@ -3,6 +3,8 @@ package world
 import (
 	"fmt"
 	"strings"
+
+	"github.com/pushsim/pushsim/sim/device"
 )
 
 // UnknownDeviceError: no device of the fleet has that name.
@@ -73,6 +75,73 @@ type ActionNotAvailableError struct {
 // Error implements error.
 func (e *ActionNotAvailableError) Error() string {
 	return fmt.Sprintf("device %q: action %q is not available: %s", e.Device, e.Action, e.Why)
+}
+
+// ActionNotReachableError: the action is on screen in some context, but
+// not in the one the notification is in (or the caller chose), nor in one
+// a gesture opens from there: on iOS 8–9 the third action on a banner, or
+// any action on the alert before Options (apns.md#U41, U42).
+type ActionNotReachableError struct {
+	Device  string
+	Version device.Version
+	Action  string
+	// Context is where the tap was tried; Here are the button ids it
+	// shows.
+	Context device.Context
+	Here    []string
+	// ShownIn are the contexts that show the action.
+	ShownIn []device.Context
+	// Hint is a step that reaches it from Context, when there is one.
+	Hint string
+}
+
+// Error implements error.
+func (e *ActionNotReachableError) Error() string {
+	shown := make([]string, len(e.ShownIn))
+	for i, c := range e.ShownIn {
+		shown[i] = string(c)
+	}
+	here := "no buttons"
+	if len(e.Here) > 0 {
+		here = strings.Join(e.Here, ", ")
+	}
+	msg := fmt.Sprintf("device %q: action %q is not reachable in the %s (it shows %s on iOS %s, apns.md#U41, V31); shown in: %s",
+		e.Device, e.Action, e.Context, here, e.Version, strings.Join(shown, ", "))
+	if e.Hint != "" {
+		msg += "; " + e.Hint
+	}
+	return msg + "; choose a context that shows it (CLI --context, API \"context\", scenario context:)"
+}
+
+// ContextError: the context a tap names does not exist on the device's
+// version or does not show the notification.
+type ContextError struct {
+	Device  string
+	Context device.Context
+	Why     string
+	// Shows are the contexts that show the notification.
+	Shows []device.Context
+}
+
+// Error implements error.
+func (e *ContextError) Error() string {
+	shows := make([]string, len(e.Shows))
+	for i, c := range e.Shows {
+		shows[i] = string(c)
+	}
+	return fmt.Sprintf("device %q: context %q: %s (it is shown in: %s)", e.Device, e.Context, e.Why, strings.Join(shows, ", "))
+}
+
+// AmbiguousTapError: a short word such as "ok" that is both a system
+// control and, up to case, one of the app's action ids (apns.md#U48).
+type AmbiguousTapError struct {
+	Device, Word, AppAction, System string
+}
+
+// Error implements error.
+func (e *AmbiguousTapError) Error() string {
+	return fmt.Sprintf("device %q: tap %q is ambiguous: the app's action is %q, the system's button is %q; use one of those ids (apns.md#U48)",
+		e.Device, e.Word, e.AppAction, e.System)
 }
 
 // InvalidValueError: a value outside its closed set (an app state, a

@@ -35,6 +35,7 @@ const (
 	EventNote             EventKind = "note"              // anything else worth a line
 	EventAppState         EventKind = "app_state"         // an app changed run state
 	EventUnlock           EventKind = "unlock"            // the user was asked to unlock (apns.md#V33)
+	EventTimedOut         EventKind = "timed_out"         // a banner went away by itself (apns.md#U49)
 )
 
 // Event is one entry of the event log. Presentation, when set, is shared

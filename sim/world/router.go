@@ -80,9 +80,10 @@ func (w *World) Observe(r fakeapns.Record) {
 	}
 	// Parse before taking the lock: it is the costly part.
 	var payload device.Payload
+	var ignored []*device.FieldError
 	var perr error
 	if r.Accepted() && n != nil {
-		payload, perr = device.ParsePayload(n.Payload)
+		payload, ignored, perr = device.ParseDeliverable(n.Payload)
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -123,7 +124,7 @@ func (w *World) Observe(r fakeapns.Record) {
 	}
 	w.deliver(nil, ref.ds, ref.app, device.Notification{
 		ApnsID: n.ApnsID, Topic: n.Topic, PushType: n.PushType, Priority: n.Priority,
-		CollapseID: n.CollapseID, Payload: payload, ReceivedAt: w.clock.Now(),
+		CollapseID: n.CollapseID, Payload: payload, ReceivedAt: w.clock.Now(), Ignored: device.IgnoredMessages(ignored),
 	}, "")
 }
 

@@ -76,7 +76,12 @@ type Delivered struct {
 	Presentations []device.Presentation `json:"presentations"`
 	ReceivedAt    time.Time             `json:"received_at"`
 	State         NotificationState     `json:"state"`
-	Action        string                `json:"action,omitempty"` // what the user did, when acted
+	// Context is where the notification is now: where it arrived, the
+	// alert's second step after Options, Notification Center once a
+	// banner timed out. A tap happens here unless the caller names another
+	// context (World.TapIn, apns.md#U41).
+	Context device.Context `json:"context,omitempty"`
+	Action  string         `json:"action,omitempty"` // what the user did, when acted
 }
 
 // DeviceView is a snapshot of one device: a deep copy the caller owns.
@@ -345,6 +350,9 @@ func (ds *deviceState) view() DeviceView {
 		for k, b := range ds.badges {
 			v.Badges[k] = b
 		}
+	}
+	for _, a := range v.Apps {
+		a.IconBadge = ds.badges[a.BundleID] // apns.md#U43; the copy is the caller's
 	}
 	return v
 }

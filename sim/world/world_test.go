@@ -71,7 +71,8 @@ func TestDelivery(t *testing.T) {
 			want:   []step{req, got, {Kind: EventSuppressed, Cites: "V48"}}, wantState: NotificationSuppressed},
 		{name: "chat open (seed 002)", device: "ios17", body: alert,
 			before: func(w *World) { _ = w.SetChatOpen("ios17", device.DefaultBundleID, true) },
-			want:   []step{req, got, {Kind: EventSuppressed}}, wantState: NotificationSuppressed},
+			// apns.md#U44: the app's willPresent is called and decides.
+			want: []step{req, got, {Kind: EventSuppressed, Callback: string(device.CallbackWillPresent), Cites: "U44"}}, wantState: NotificationSuppressed},
 		{name: "foreground before iOS 10", device: "ios9", body: alert,
 			before: func(w *World) { _ = w.SetAppState("ios9", device.DefaultBundleID, device.AppForeground) },
 			want:   []step{req, got, {Kind: EventSuppressed, Callback: string(device.CallbackFetch), Cites: "V24"}}, wantState: NotificationSuppressed},
@@ -236,7 +237,7 @@ func TestDeliverInject(t *testing.T) {
 		})
 	}
 	w, _ := testWorld(t)
-	for _, body := range []string{`[1]`, `{"aps":`, `{"aps":{"alert":{"loc-key":"K","loc-args":[1,2]}}}`, `{"aps":{"badge":"two"}}`} {
+	for _, body := range []string{`[1]`, `{"aps":`, `{"aps":{"alert":{"loc-key":"K","loc-args":[1,2]}}}`, `{"aps":"two"}`} {
 		_, err := w.DeliverPayload(context.Background(), "ios10", device.DefaultBundleID, []byte(body))
 		var pe *PayloadError
 		if !errors.As(err, &pe) || pe.Device != "ios10" {
