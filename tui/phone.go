@@ -273,6 +273,9 @@ func (p *phonePane) View() string {
 	for _, n := range pr.Notes {
 		body = append(body, strings.Split(p.Styles.Dim.Render(ansi.Wrap("· "+n, w, "")), "\n")...)
 	}
+	if ctx == device.ContextNotificationCenter || ctx == device.ContextLockScreen {
+		body = append(body, p.stackLines(w)...)
+	}
 	lines = strings.Split(strings.Join(lines, "\n"), "\n") // one entry per line
 	top := len(lines)
 	room := max(1, p.Height-top)
@@ -319,6 +322,21 @@ func (p *phonePane) View() string {
 		out = append(out, p.reply.View())
 	}
 	return strings.Join(out, "\n")
+}
+
+// stackLines draws what Notification Center and the lock screen list:
+// the device's stacks by app and thread-id, newest first, each on one
+// line with its summary (apns.md#V64, V65).
+func (p *phonePane) stackLines(w int) []string {
+	stacks := p.device.Stacks
+	if len(stacks) == 0 {
+		return nil
+	}
+	out := []string{p.Styles.PaneTitle.Render(ansi.Truncate(fmt.Sprintf("Stacks (%d, newest first):", len(stacks)), w, "…"))}
+	for _, st := range stacks {
+		out = append(out, strings.Split(ansi.Wrap("▸ "+st.Text(), w, ""), "\n")...)
+	}
+	return out
 }
 
 // usedLabel says what became of a notification the user can no longer
