@@ -171,30 +171,22 @@ func (f *fleetPane) details(w int) []string {
 	return append(out, f.settings(d, w))
 }
 
-// settings is the details' last line: network, Focus, Show Previews.
-// What is off the ordinary goes first and in the warning style, where a
-// narrow pane cannot cut it.
+// settings is the details' last line: offline (and what APNs stores
+// meanwhile), the Focus, Show Previews. Offline and Focus go first and
+// in the warning style, where a narrow pane cannot cut them.
 func (f *fleetPane) settings(d Device, w int) string {
-	var odd, usual []string
+	var odd []string
 	if d.Offline {
 		off := "offline"
 		if d.Stored > 0 {
 			off += fmt.Sprintf(" (%d stored)", d.Stored)
 		}
 		odd = append(odd, off)
-	} else {
-		usual = append(usual, "online")
 	}
 	if d.Focus != "" {
 		odd = append(odd, "Focus "+d.Focus)
 	}
-	p := previews(d)
-	if p == device.PreviewsAlways {
-		usual = append(usual, "previews "+string(p))
-	} else {
-		odd = append(odd, "previews "+string(p))
-	}
-	line := strings.Join(append(odd, usual...), " · ")
+	line := strings.Join(append(odd, "previews "+string(previews(d))), " · ")
 	if len(odd) > 0 {
 		return f.Styles.Warn.Render(ansi.Truncate(line, w, "…"))
 	}

@@ -325,16 +325,36 @@ func (p *phonePane) View() string {
 }
 
 // stackLines draws what Notification Center and the lock screen list:
-// the device's stacks by app and thread-id, newest first, each on one
-// line with its summary (apns.md#V64, V65).
+// the device's stacks by thread-id, newest first, each with its summary
+// line under it (apns.md#V64, V65). The app is named only when the
+// stacks are of more than one app; a stack without a thread-id is the
+// app's own.
 func (p *phonePane) stackLines(w int) []string {
 	stacks := p.device.Stacks
 	if len(stacks) == 0 {
 		return nil
 	}
+	apps := map[string]bool{}
+	for _, st := range stacks {
+		apps[st.App] = true
+	}
 	out := []string{p.Styles.PaneTitle.Render(ansi.Truncate(fmt.Sprintf("Stacks (%d, newest first):", len(stacks)), w, "…"))}
 	for _, st := range stacks {
-		out = append(out, strings.Split(ansi.Wrap("▸ "+st.Text(), w, ""), "\n")...)
+		name := "thread " + st.Thread
+		if st.Thread == "" {
+			name = "no thread"
+		}
+		if len(apps) > 1 {
+			name = st.App + " " + name
+		}
+		text := st.Body
+		if st.Title != "" {
+			text = st.Title + ": " + text
+		}
+		out = append(out, strings.Split(ansi.Wrap(fmt.Sprintf("▸ %s (%d): %q", name, st.Count, text), w, ""), "\n")...)
+		if st.Summary != "" {
+			out = append(out, strings.Split(p.Styles.Dim.Render(ansi.Wrap("  └ "+st.Summary, w, "")), "\n")...)
+		}
 	}
 	return out
 }
