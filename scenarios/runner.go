@@ -445,6 +445,7 @@ func (r *run) set(e *SetStep) error {
 func (r *run) fault(f *FaultStep) error {
 	rule := fakeapns.FaultRule{
 		Token: f.Token, Topic: f.Topic, PushType: f.PushType,
+		Connection: f.Connection, Frame: f.Frame.fault(),
 		Reason: fakeapns.Reason(f.Reason), Status: f.Status,
 		Count: f.Count, Probability: f.Probability, Latency: f.Latency.D(),
 	}
