@@ -234,6 +234,12 @@ type ResponseExpect struct {
 	Timestamp *bool `yaml:"timestamp,omitempty" json:"timestamp,omitempty"`
 	// Attempts is how many sends a retry policy made.
 	Attempts int `yaml:"attempts,omitempty" json:"attempts,omitempty"`
+	// Error must appear within the client's error: the send got no answer
+	// from APNs (a GOAWAY it did not retry, a reset stream, a cut
+	// connection, a failed TLS handshake). A send that gets no answer
+	// fails the scenario unless the next step is an expect_response with
+	// error.
+	Error string `yaml:"error,omitempty" json:"error,omitempty"`
 }
 
 // ScreenExpect checks what a device shows for a notification in one

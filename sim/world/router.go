@@ -118,8 +118,13 @@ func (w *World) Observe(r fakeapns.Record) {
 		return
 	}
 	ev.Message = fmt.Sprintf("accepted: %s %s priority %d", n.Topic, pushTypeOr(n.PushType), n.Priority)
+	if r.Connection != 0 {
+		// Which connection tells a client's retry on a new connection
+		// from one on the same (frame faults, issue 20).
+		ev.Message += fmt.Sprintf(" on connection %d", r.Connection)
+	}
 	if r.Frame != "" {
-		ev.Message += fmt.Sprintf(", then %s on connection %d", r.Frame, r.Connection)
+		ev.Message += ", then " + r.Frame
 	}
 	w.emit(nil, ev)
 	if !known {
