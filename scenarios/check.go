@@ -22,8 +22,8 @@ func (s *Scenario) checkStep(st *Step) string {
 		if e.Device != "" && !s.hasDevice(e.Device) {
 			return s.unknownDevice(e.Device)
 		}
-		if e.Status == 0 && e.Reason == nil && e.Timestamp == nil && e.Attempts == 0 {
-			return "expected at least one of status, reason, timestamp, attempts"
+		if e.Status == 0 && e.Reason == nil && e.Timestamp == nil && e.Attempts == 0 && e.Error == "" {
+			return "expected at least one of status, reason, timestamp, attempts, error"
 		}
 	case st.ExpectScreen != nil:
 		e := st.ExpectScreen
