@@ -3,9 +3,12 @@ package serve_test
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,7 +17,10 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/net/http2"
+
 	"github.com/pushsim/pushsim/sim/inspect"
+	"github.com/pushsim/pushsim/sim/serve"
 	"github.com/pushsim/pushsim/sim/testtool"
 )
 
@@ -171,5 +177,55 @@ func postFault(t *testing.T, apiURL, body string) {
 		var e map[string]any
 		_ = json.NewDecoder(res.Body).Decode(&e)
 		t.Fatalf("POST faults %s = %d %v", body, res.StatusCode, e)
+	}
+}
+
+// TestNoStreamThrottle: by default a new connection advertises one stream
+// until a push succeeds (apns.md#U06); serve's NoStreamThrottle
+// (--no-stream-throttle) advertises the full limit from the start.
+func TestNoStreamThrottle(t *testing.T) {
+	for _, off := range []bool{false, true} {
+		dir := t.TempDir()
+		start(t, dir, func(c *serve.Config) { c.NoStreamThrottle = off })
+		info := readInfo(t, dir)
+		got := firstMaxStreams(t, info)
+		if throttled := got == 1; throttled == off {
+			t.Errorf("NoStreamThrottle %v: SETTINGS_MAX_CONCURRENT_STREAMS %d", off, got)
+		}
+	}
+}
+
+// firstMaxStreams reads the server's first SETTINGS on a new connection to
+// the development fake APNs, as a raw HTTP/2 client sees it.
+func firstMaxStreams(t *testing.T, info serve.Info) uint32 {
+	t.Helper()
+	u, err := url.Parse(info.APNsURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := tls.Dial("tcp", u.Host, &tls.Config{RootCAs: caPool(t, info), NextProtos: []string{"h2"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if err := conn.SetDeadline(time.Now().Add(10 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.WriteString(conn, http2.ClientPreface); err != nil {
+		t.Fatal(err)
+	}
+	fr := http2.NewFramer(conn, conn)
+	if err := fr.WriteSettings(); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		f, err := fr.ReadFrame()
+		if err != nil {
+			t.Fatalf("reading the server's SETTINGS: %v", err)
+		}
+		if sf, ok := f.(*http2.SettingsFrame); ok && !sf.IsAck() {
+			v, _ := sf.Value(http2.SettingMaxConcurrentStreams)
+			return v
+		}
 	}
 }
