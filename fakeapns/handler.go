@@ -299,6 +299,7 @@ func (s *Server) checkHeaders(q *request) *Rejection {
 		if !valid {
 			return Reject(ReasonBadExpirationDate) // apns.md#H16, E12, U07
 		}
+		q.n.ExpirationSet = true
 		if sec > 0 {
 			q.n.Expiration = time.Unix(sec, 0).UTC()
 		}

@@ -74,7 +74,7 @@ func TestRecords(t *testing.T) {
 	k := f.ts.Key
 	n := &Notification{
 		ApnsID: id, Token: tokOK, Topic: topic, PushType: "alert", Priority: 5,
-		Expiration: time.Unix(2000000000, 0).UTC(), CollapseID: "c1", Payload: []byte(payload),
+		Expiration: time.Unix(2000000000, 0).UTC(), ExpirationSet: true, CollapseID: "c1", Payload: []byte(payload),
 		Environment: Development, Auth: Identity{Method: AuthToken, TeamID: k.TeamID, KeyID: k.KeyID},
 		ReceivedAt: epoch,
 	}

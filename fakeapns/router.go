@@ -46,9 +46,14 @@ type Notification struct {
 	PushType string `json:"push_type,omitempty"`
 	// Priority is apns-priority, 10 when absent (apns.md#H17).
 	Priority int `json:"priority"`
-	// Expiration is apns-expiration; the zero time when absent (apns.md#H16).
+	// Expiration is apns-expiration; the zero time when absent or 0
+	// (apns.md#H16).
 	Expiration time.Time `json:"expiration,omitzero"`
-	CollapseID string    `json:"collapse_id,omitempty"`
+	// ExpirationSet is true when the apns-expiration header was sent, so
+	// that "0" (one attempt, no storage) differs from absent (APNs' storage
+	// policy) (apns.md#H16, T21).
+	ExpirationSet bool   `json:"expiration_set,omitempty"`
+	CollapseID    string `json:"collapse_id,omitempty"`
 	// Payload is the request body, unchanged.
 	Payload []byte `json:"payload"`
 	// PayloadProblem is non-empty when APNs accepts the body but no device

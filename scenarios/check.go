@@ -69,6 +69,8 @@ func (s *Scenario) checkStep(st *Step) string {
 				return s.unknownDevice(m.Device)
 			}
 		}
+	case st.ExpectRequests != nil:
+		return s.checkRequests(st.ExpectRequests)
 	case st.Fault != nil:
 		f := st.Fault
 		if f.Reason == "" && f.Status == 0 && f.Latency == 0 && f.Frame == nil {
@@ -99,6 +101,12 @@ func (s *Scenario) checkStep(st *Step) string {
 		if _, err := commandArgs(st.Exec.Command); err != nil {
 			return err.Error()
 		}
+	case st.ExpectStacks != nil:
+		e := st.ExpectStacks
+		if len(e.Stacks) == 0 {
+			return "expected stacks (a list of {thread, count, top, summary})"
+		}
+		return s.checkTarget(e.Target, false)
 	case st.ExpectLint != nil:
 		e := st.ExpectLint
 		if (e.Payload == nil) == (e.PayloadFile == "") {
@@ -151,8 +159,12 @@ func (s *Scenario) checkSet(e *SetStep) string {
 	if msg := s.checkTarget(e.Target, false); msg != "" {
 		return msg
 	}
-	if e.Locked == nil && e.AppState == nil && e.Permission == nil && e.ChatOpen == nil && !e.Uninstalled {
-		return "expected locked, app_state, permission, chat_open or uninstalled"
+	if e.Locked == nil && e.AppState == nil && e.Permission == nil && e.ChatOpen == nil && !e.Uninstalled &&
+		e.Offline == nil && e.Focus == nil && e.ShowPreviews == nil {
+		return "expected locked, app_state, permission, chat_open, uninstalled, offline, focus or show_previews"
+	}
+	if e.ShowPreviews != nil && !slices.Contains(previewSettings, *e.ShowPreviews) {
+		return fmt.Sprintf("unknown show_previews %q: expected always, when-unlocked or never (apns.md#V71)", *e.ShowPreviews)
 	}
 	if e.AppState != nil && !slices.Contains(appStates, *e.AppState) {
 		return fmt.Sprintf("unknown app_state %q: expected one of %s", *e.AppState, joinStates())
@@ -211,4 +223,31 @@ func (s *Scenario) unknownDevice(name string) string {
 		names = append(names, d.Name)
 	}
 	return fmt.Sprintf("unknown device %q: the fleet has %s", name, strings.Join(names, ", "))
+}
+
+var previewSettings = []device.Previews{device.PreviewsAlways, device.PreviewsWhenUnlocked, device.PreviewsNever}
+
+// checkRequests checks an expect_requests step: the matcher compiles and
+// device, when given, names a device of the fleet with that app.
+func (s *Scenario) checkRequests(e *RequestsExpect) string {
+	if _, err := e.Compile(); err != nil {
+		return err.Error()
+	}
+	if e.Device == "" {
+		if e.App != "" {
+			return "app needs device: the token is the device's app's"
+		}
+		return ""
+	}
+	if e.Match.Token != "" {
+		return "both device and match.token: expected one of them"
+	}
+	d := s.device(e.Device)
+	if d == nil {
+		return s.unknownDevice(e.Device)
+	}
+	if e.App != "" && d.App(e.App) == nil {
+		return fmt.Sprintf("device %s has no app %q", e.Device, e.App)
+	}
+	return ""
 }

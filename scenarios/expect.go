@@ -102,7 +102,8 @@ func (r *run) screenOf(dev string, e *ScreenExpect) (want, got view, err error) 
 		want["icon_badge"], got["icon_badge"] = *e.IconBadge, dv.Badges[bundle]
 	}
 	drawn := e.Style != "" || e.Title != nil || e.Subtitle != nil || e.Body != nil || e.Sound != nil ||
-		e.Slider != nil || e.Badge != nil || e.Buttons != nil || e.ButtonIDs != nil || e.Destructive != nil || len(e.Notes) > 0
+		e.Slider != nil || e.Badge != nil || e.Buttons != nil || e.ButtonIDs != nil || e.Destructive != nil || len(e.Notes) > 0 ||
+		e.Attachments != nil
 	if !drawn && e.State == "" && e.Context == "" {
 		return want, got, nil
 	}
@@ -173,6 +174,13 @@ func (r *run) screenOf(dev string, e *ScreenExpect) (want, got view, err error) 
 			}
 		}
 		want[key], got[key] = nonNil(*w), g
+	}
+	if e.Attachments != nil {
+		drawn := []string{}
+		for _, a := range p.Attachments {
+			drawn = append(drawn, device.AttachmentLabel(a))
+		}
+		want["attachments"], got["attachments"] = nonNil(*e.Attachments), drawn
 	}
 	buttons("buttons", e.Buttons, func(b device.Button) (string, bool) { return b.Title, true })
 	buttons("button_ids", e.ButtonIDs, func(b device.Button) (string, bool) { return b.ID, true })
@@ -310,4 +318,53 @@ func (m FindingMatch) line(severity, versions string) string {
 		s += " on " + versions
 	}
 	return s
+}
+
+// expectStacks compares the stacks Notification Center draws on each
+// device with the expected ones, field by field (apns.md#V64, V65).
+func (r *run) expectStacks(e *StacksExpect) error {
+	var want, got []view
+	for _, dev := range r.targets(e.Target) {
+		v, err := r.world.Device(dev)
+		if err != nil {
+			return err
+		}
+		stacks := v.Stacks
+		if e.App != "" {
+			stacks = slices.DeleteFunc(stacks, func(s world.Stack) bool { return s.App != e.App })
+		}
+		for i, m := range e.Stacks {
+			w, g := view{"device": dev, "stack": i}, view{"device": dev, "stack": i}
+			if i >= len(stacks) {
+				g["missing"] = true
+				want, got = append(want, w), append(got, g)
+				continue
+			}
+			s := stacks[i]
+			if m.App != "" {
+				w["app"], g["app"] = m.App, s.App
+			}
+			if m.Thread != nil {
+				w["thread"], g["thread"] = *m.Thread, s.Thread
+			}
+			if m.Count != nil {
+				w["count"], g["count"] = *m.Count, s.Count
+			}
+			if m.Top != nil {
+				w["top"], g["top"] = *m.Top, s.Body
+			}
+			if m.Summary != nil {
+				w["summary"], g["summary"] = *m.Summary, s.Summary
+			}
+			want, got = append(want, w), append(got, g)
+		}
+		for i := len(e.Stacks); i < len(stacks); i++ {
+			want = append(want, view{"device": dev, "stack": i, "missing": true})
+			got = append(got, view{"device": dev, "stack": i, "extra": stacks[i].Text()})
+		}
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		return failf(d, "the stacks differ")
+	}
+	return nil
 }

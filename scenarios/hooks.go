@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/pushsim/pushsim/sim/device"
@@ -264,17 +265,14 @@ func (r *run) exec(e *ExecStep) error {
 	}
 	ctx, cancel := context.WithTimeout(r.ctx, timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
-	cmd.Env = append(os.Environ(), env...)
+	dir := ""
 	if r.s.dir != "" && r.s.File != "" {
 		if st, err := os.Stat(r.s.dir); err == nil && st.IsDir() {
-			cmd.Dir = r.s.dir
+			dir = r.s.dir
 		}
 	}
 	var out limitedBuffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	cmd.WaitDelay = time.Second
-	runErr := cmd.Run()
+	runErr := runCommand(ctx, args, append(os.Environ(), env...), dir, &out)
 	status := 0
 	msg := fmt.Sprintf("exec %s: exit 0", strings.Join(args, " "))
 	switch {
@@ -294,6 +292,28 @@ func (r *run) exec(e *ExecStep) error {
 	}
 	r.log.Append(world.Event{Kind: EventExec, Status: status, Text: strings.TrimRight(out.String(), "\n"), Message: msg})
 	return r.idle()
+}
+
+// runCommand runs args to the end. A script written just before (by a test
+// or an earlier step) can still be open for writing in a child that another
+// goroutine is forking; exec then fails with ETXTBSY until that child execs
+// (golang.org/issue/22315), so starting is retried a few times.
+func runCommand(ctx context.Context, args, env []string, dir string, out io.Writer) error {
+	for attempt := 0; ; attempt++ {
+		cmd := exec.CommandContext(ctx, args[0], args[1:]...)
+		cmd.Env, cmd.Dir = env, dir
+		cmd.Stdout, cmd.Stderr = out, out
+		cmd.WaitDelay = time.Second
+		err := cmd.Run()
+		if !errors.Is(err, syscall.ETXTBSY) || attempt == 4 {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(10<<attempt) * time.Millisecond):
+		}
+	}
 }
 
 // limitedBuffer keeps the first maxExecOutput bytes written to it.

@@ -108,6 +108,11 @@ func parse(filename string, data []byte, dir string, readFile func(string) ([]by
 		if err != nil {
 			return nil, err
 		}
+		if st.ExpectRequests != nil {
+			if err := requestsError(filename, node, st, i); err != nil {
+				return nil, err
+			}
+		}
 		if msg := s.checkStep(st); msg != "" {
 			return nil, fail(st.Line, st.Column, "step %d (%s): %s", i+1, st.Kind(), msg)
 		}
@@ -250,9 +255,12 @@ func (s *Scenario) parseFleet(body, node ast.Node, data []byte) error {
 			name = filepath.Join(s.dir, name)
 		}
 		fdata = bytes.ReplaceAll(fdata, []byte(WebhookVar), []byte(webhookSentinel))
-		devices, err := device.ParseFleet(fdata, name)
+		devices, warns, err := device.ParseFleetWithWarnings(fdata, name)
 		if err != nil {
 			return &device.FileError{File: s.File, Msg: err.Error()}
+		}
+		for _, w := range warns {
+			s.Warnings = append(s.Warnings, w.Error())
 		}
 		s.devices = devices
 	case node != nil:
@@ -260,7 +268,13 @@ func (s *Scenario) parseFleet(body, node ast.Node, data []byte) error {
 		// The fleet checks that webhooks are http(s) URLs: stand in for
 		// the receiver's address until the run knows it.
 		text = bytes.ReplaceAll(text, []byte(WebhookVar), []byte(webhookSentinel))
-		devices, err := device.ParseFleet(text, s.File)
+		devices, warns, err := device.ParseFleetWithWarnings(text, s.File)
+		for _, w := range warns {
+			if w.Line != 0 && ok {
+				w.Column += indent
+			}
+			s.Warnings = append(s.Warnings, w.Error())
+		}
 		if err != nil {
 			var fe *device.FileError
 			if errors.As(err, &fe) {

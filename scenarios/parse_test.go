@@ -24,7 +24,7 @@ func TestParseErrors(t *testing.T) {
 		{"no steps", "name: x\n", device.FileError{Line: 1, Column: 1, Msg: "expected a non-empty list of steps (send, expect_response, tap, ...)"}},
 		{"unknown step", "steps:\n  - sned: {device: ios8}\n", device.FileError{Line: 2, Column: 5, Msg: `unknown field "sned"`}},
 		{"two kinds", "steps:\n  - advance: 1s\n    tap: {device: ios8, action: OK}\n", device.FileError{Line: 2, Column: 5, Msg: "one step holds tap and advance: expected exactly one kind per list item"}},
-		{"scalar step", "steps:\n  - advance\n", device.FileError{Line: 2, Column: 5, Msg: "expected a step such as `- send: {...}`, one of: send, expect_response, expect_screen, tap, dismiss, reply, set, advance, expect_events, fault, exec, expect_lint"}},
+		{"scalar step", "steps:\n  - advance\n", device.FileError{Line: 2, Column: 5, Msg: "expected a step such as `- send: {...}`, one of: send, expect_response, expect_screen, tap, dismiss, reply, set, advance, expect_events, fault, exec, expect_lint, expect_stacks, expect_requests"}},
 		{"bad duration", "steps:\n  - advance: soon\n", device.FileError{Line: 2, Column: 14, Msg: `invalid duration "soon": want e.g. 500ms, 31s or 2m`}},
 		{"unknown device", "steps:\n  - tap: {device: ios99, action: OK}\n", device.FileError{Line: 2, Column: 5, Msg: `step 1 (tap): unknown device "ios99": the fleet has ios6, ios7, ios8, ios9, ios10, ios12, ios15, ios17, ios18-locked`}},
 		{"tap without action", "steps:\n  - tap: {device: ios8}\n", device.FileError{Line: 2, Column: 5, Msg: "step 1 (tap): expected action: an action identifier, or default for the body"}},

@@ -14,6 +14,7 @@ import (
 	"github.com/pushsim/pushsim/sim/clock"
 	"github.com/pushsim/pushsim/sim/device"
 	"github.com/pushsim/pushsim/sim/harness"
+	"github.com/pushsim/pushsim/sim/verify"
 	"github.com/pushsim/pushsim/sim/world"
 )
 
@@ -206,6 +207,9 @@ type run struct {
 	// mark is the last event seen by an expect_events step.
 	mark   uint64
 	tmpdir string
+	// journal holds every request the fake servers saw, for
+	// expect_requests.
+	journal *verify.Journal
 }
 
 func newRun(ctx context.Context, s *Scenario, opts Options) (*run, error) {
@@ -219,7 +223,8 @@ func newRun(ctx context.Context, s *Scenario, opts Options) (*run, error) {
 	}
 	clock := clock.NewVirtual(start)
 	log := world.NewEventLogClock(opts.LogSize, clock)
-	r := &run{s: s, ctx: ctx, start: start, clock: clock, log: log, devices: devices, senders: map[string]sender{}}
+	r := &run{s: s, ctx: ctx, start: start, clock: clock, log: log, devices: devices, senders: map[string]sender{},
+		journal: verify.NewJournal(0)}
 	if usesWebhook(s, devices) {
 		status := 200
 		if s.Webhook != nil && s.Webhook.Status != 0 {
@@ -231,7 +236,7 @@ func newRun(ctx context.Context, s *Scenario, opts Options) (*run, error) {
 		substituteFleet(devices, r.hook.url)
 	}
 	h, err := harness.Start(ctx, harness.Config{
-		Fleet: devices, Clock: clock, Log: log, Environment: s.Environment,
+		Fleet: devices, Clock: clock, Log: log, Environment: s.Environment, Observer: r.journal,
 	})
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("starting the harness: %w", err), r.close())
@@ -329,6 +334,10 @@ func (r *run) step(i int, st *Step) error {
 		return r.exec(st.Exec)
 	case st.ExpectLint != nil:
 		return r.expectLint(st.ExpectLint)
+	case st.ExpectStacks != nil:
+		return r.expectStacks(st.ExpectStacks)
+	case st.ExpectRequests != nil:
+		return r.expectRequests(st.ExpectRequests)
 	}
 	return errors.New("empty step")
 }
@@ -445,6 +454,15 @@ func (r *run) set(e *SetStep) error {
 		}
 		if e.Uninstalled {
 			errs = append(errs, r.world.Uninstall(dev, a.BundleID))
+		}
+		if e.Offline != nil {
+			errs = append(errs, r.world.SetOffline(dev, *e.Offline))
+		}
+		if e.Focus != nil {
+			errs = append(errs, r.world.SetFocus(dev, *e.Focus, nil))
+		}
+		if e.ShowPreviews != nil {
+			errs = append(errs, r.world.SetShowPreviews(dev, *e.ShowPreviews))
 		}
 		if err := errors.Join(errs...); err != nil {
 			return fmt.Errorf("%s: %w", dev, err)

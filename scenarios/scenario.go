@@ -7,6 +7,7 @@ import (
 
 	"github.com/pushsim/pushsim/fakeapns"
 	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/verify"
 	"github.com/pushsim/pushsim/sim/world"
 )
 
@@ -38,6 +39,9 @@ type Scenario struct {
 
 	// File is where the scenario was read from ("" when built in code).
 	File string `yaml:"-" json:"file,omitempty"`
+	// Warnings are the fleet's settings a device of its version would
+	// ignore, as file:line:col lines (device.ParseFleetWithWarnings).
+	Warnings []string `yaml:"-" json:"-"`
 	// devices is the parsed fleet, ready to copy for each run.
 	devices []*device.Device
 	// dir resolves payload_file and fleet_file paths.
@@ -71,6 +75,8 @@ type Step struct {
 	Fault          *FaultStep      `yaml:"fault,omitempty" json:"fault,omitempty"`
 	Exec           *ExecStep       `yaml:"exec,omitempty" json:"exec,omitempty"`
 	ExpectLint     *LintExpect     `yaml:"expect_lint,omitempty" json:"expect_lint,omitempty"`
+	ExpectStacks   *StacksExpect   `yaml:"expect_stacks,omitempty" json:"expect_stacks,omitempty"`
+	ExpectRequests *RequestsExpect `yaml:"expect_requests,omitempty" json:"expect_requests,omitempty"`
 
 	// Line and Column locate the step in its file (1-based; 0 when built
 	// in code).
@@ -83,7 +89,7 @@ type Step struct {
 func StepKinds() []string {
 	return []string{
 		"send", "expect_response", "expect_screen", "tap", "dismiss", "reply", "set",
-		"advance", "expect_events", "fault", "exec", "expect_lint",
+		"advance", "expect_events", "fault", "exec", "expect_lint", "expect_stacks", "expect_requests",
 	}
 }
 
@@ -115,6 +121,8 @@ func (s *Step) kinds() []string {
 	add(s.Fault != nil, "fault")
 	add(s.Exec != nil, "exec")
 	add(s.ExpectLint != nil, "expect_lint")
+	add(s.ExpectStacks != nil, "expect_stacks")
+	add(s.ExpectRequests != nil, "expect_requests")
 	return k
 }
 
@@ -176,8 +184,10 @@ type SendStep struct {
 	PushType string `yaml:"push_type,omitempty" json:"push_type,omitempty"`
 	// Priority is the apns-priority header: 10 (immediately), 5 or 1.
 	Priority int `yaml:"priority,omitempty" json:"priority,omitempty"`
-	// Expiration is the apns-expiration header, a UNIX time in seconds.
-	Expiration int64 `yaml:"expiration,omitempty" json:"expiration,omitempty"`
+	// Expiration is the apns-expiration header, a UNIX time in seconds;
+	// 0 is sent as 0 (one attempt, no storage, apns.md#H16, T21), absent
+	// sends no header.
+	Expiration *int64 `yaml:"expiration,omitempty" json:"expiration,omitempty"`
 	// CollapseID is the apns-collapse-id header: a newer notification with
 	// the same id replaces the older one.
 	CollapseID string `yaml:"collapse_id,omitempty" json:"collapse_id,omitempty"`
@@ -280,6 +290,9 @@ type ScreenExpect struct {
 	State string `yaml:"state,omitempty" json:"state,omitempty"`
 	// Count is how many notifications the device holds.
 	Count *int `yaml:"count,omitempty" json:"count,omitempty"`
+	// Attachments are the service extension's attachments as drawn:
+	// "[image: beach.jpg]" (apns.md#V62).
+	Attachments *[]string `yaml:"attachments,omitempty" json:"attachments,omitempty"`
 	// IconBadge is the number on the app icon (0: no badge), set by
 	// aps.badge only when the system may badge (apns.md#U43).
 	IconBadge *int `yaml:"icon_badge,omitempty" json:"icon_badge,omitempty"`
@@ -322,6 +335,36 @@ type SetStep struct {
 	ChatOpen *bool `yaml:"chat_open,omitempty" json:"chat_open,omitempty"`
 	// Uninstalled removes the app (apns.md#D06).
 	Uninstalled bool `yaml:"uninstalled,omitempty" json:"uninstalled,omitempty"`
+	// Offline takes the device off the network or brings it back; back
+	// online it gets what APNs stored (apns.md#T20–T23).
+	Offline *bool `yaml:"offline,omitempty" json:"offline,omitempty"`
+	// Focus turns a Focus on by name, or off with "" (iOS 15+,
+	// apns.md#V68).
+	Focus *string `yaml:"focus,omitempty" json:"focus,omitempty"`
+	// ShowPreviews is the device's Show Previews setting (apns.md#V71).
+	ShowPreviews *device.Previews `yaml:"show_previews,omitempty" json:"show_previews,omitempty"`
+}
+
+// StacksExpect checks the stacks Notification Center draws on a device
+// (apns.md#V64, V65): every stack, newest first, with the fields given.
+type StacksExpect struct {
+	Target `yaml:",inline"`
+	// Stacks are every stack the device draws, newest first.
+	Stacks []StackMatch `yaml:"stacks" json:"stacks"`
+}
+
+// StackMatch is one expected stack; fields left out are not checked.
+type StackMatch struct {
+	// App is the stack's bundle id.
+	App string `yaml:"app,omitempty" json:"app,omitempty"`
+	// Thread is the thread-id it groups by; "" for the app's own stack.
+	Thread *string `yaml:"thread,omitempty" json:"thread,omitempty"`
+	// Count is how many notifications it holds.
+	Count *int `yaml:"count,omitempty" json:"count,omitempty"`
+	// Top is the body of the newest notification, drawn on top.
+	Top *string `yaml:"top,omitempty" json:"top,omitempty"`
+	// Summary is the line under it: "2 more notifications from Alice".
+	Summary *string `yaml:"summary,omitempty" json:"summary,omitempty"`
 }
 
 // EventsExpect checks the event log since the previous expect_events step
@@ -481,6 +524,21 @@ type FindingMatch struct {
 	// Versions is the range of iOS versions the finding concerns, as lint
 	// prints it (e.g. 8-9).
 	Versions string `yaml:"versions,omitempty" json:"versions,omitempty"`
+}
+
+// RequestsExpect verifies what the backend sent to the fake APNs (an
+// exec step's sender, or send steps), accepted and rejected requests
+// alike: the matcher of POST /api/v1/verify and `pushsim verify`.
+type RequestsExpect struct {
+	// Device stands for match.token: the token of the device's app (App,
+	// or its first app).
+	Device string `yaml:"device,omitempty" json:"device,omitempty"`
+	// App is the bundle id whose token device stands for; the device's
+	// first app by default.
+	App string `yaml:"app,omitempty" json:"app,omitempty"`
+	// Verification is match, exactly | at_least | at_most, and since (a
+	// request sequence number of this run; 0 counts every request).
+	verify.Verification `yaml:",inline"`
 }
 
 // Duration is a time.Duration written as "31s" or "1m30s".

@@ -14,6 +14,7 @@ import (
 
 	"github.com/pushsim/pushsim/fakeapns"
 	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/verify"
 )
 
 // generateSchema generates the JSON Schema (draft 2020-12) of scenario
@@ -63,8 +64,12 @@ var enums = map[reflect.Type][]string{
 
 // fieldEnums are closed sets of plain string fields, by YAML key.
 var fieldEnums = map[string][]string{
-	"auth": AuthModes(),
+	"auth":        AuthModes(),
+	"environment": {string(fakeapns.Development), string(fakeapns.Production)},
 }
+
+// counts are the keys that take a count: never negative.
+var counts = map[string]bool{"exactly": true, "at_least": true, "at_most": true, "since": true}
 
 // stepDescriptions are written for the schema: the step kinds (the fields
 // of Step, whose meaning is documented on their types).
@@ -75,12 +80,14 @@ var stepDescriptions = map[string]string{
 	"tap":             "Tap an action button (its identifier) or the body (default).",
 	"dismiss":         "Dismiss the newest notification.",
 	"reply":           "Answer a text-input action with text (iOS 9+).",
-	"set":             "Change a device's lock, an app's state, permission or chat screen, or uninstall it.",
+	"set":             "Change a device's lock, network (offline), Focus or Show Previews, an app's state, permission or chat screen, or uninstall it.",
 	"advance":         "Move the virtual clock (e.g. 31s): due completions and watchdogs run.",
 	"expect_events":   "Check the event log since the previous expect_events, after advancing the clock by within.",
 	"fault":           "Install a fault rule on the fake APNs (status and reason, count, probability, latency).",
 	"exec":            "Run an external command with PUSHSIM_APNS_URL, PUSHSIM_CA_FILE, PUSHSIM_KEY_FILE, PUSHSIM_KEY_ID, PUSHSIM_TEAM_ID and PUSHSIM_TOKEN_<DEVICE> set; its exit status and output become an exec event.",
 	"expect_lint":     "Lint a payload for a range of iOS versions and check the findings.",
+	"expect_stacks":   "Check the stacks Notification Center draws on a device, newest first: thread, count, top body, summary line (apns.md#V64, V65).",
+	"expect_requests": "Verify what the backend sent (an exec step's sender, or send steps), accepted and rejected requests alike: a match and exactly, at_least or at_most; on failure the near misses say how the closest requests differ.",
 }
 
 func stringsOf[T ~string](vs []T) []string {
@@ -190,6 +197,9 @@ func (g *schemaGen) fields(t reflect.Type, props map[string]any) {
 			name = strings.ToLower(f.Name)
 		}
 		s := g.of(f.Type, name)
+		if counts[name] && s["type"] == "integer" {
+			s["minimum"] = 0
+		}
 		d, ok := g.docs[t.PkgPath()+"."+t.Name()+"."+f.Name]
 		d = describeField(d, f.Name, name)
 		if t == reflect.TypeFor[Step]() {
@@ -284,5 +294,5 @@ func fieldDocs(types ...reflect.Type) (map[string]string, error) {
 // schemaTypes are the types whose packages hold the scenario format's
 // structs: scenarios, and sim/device for the fleet.
 func schemaTypes() []reflect.Type {
-	return []reflect.Type{reflect.TypeFor[Scenario](), reflect.TypeFor[device.FleetFile]()}
+	return []reflect.Type{reflect.TypeFor[Scenario](), reflect.TypeFor[device.FleetFile](), reflect.TypeFor[verify.Verification]()}
 }

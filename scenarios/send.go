@@ -85,8 +85,9 @@ func (r *run) send(e *SendStep) error {
 			Token: d.token, Topic: topic, PushType: e.PushType, Priority: e.Priority,
 			CollapseID: e.CollapseID, ApnsID: e.ApnsID, Payload: body,
 		}
-		if e.Expiration != 0 {
-			req.Expiration = time.Unix(e.Expiration, 0)
+		if e.Expiration != nil {
+			// time.Unix(0, 0) is not the zero time: the Provider sends "0".
+			req.Expiration = time.Unix(*e.Expiration, 0) // 0 is sim.ExpireNow
 		}
 		res := sendResult{Device: d.device}
 		attempts, backoff := 1, time.Duration(0)
@@ -159,7 +160,9 @@ func (r *run) server(env fakeapns.Environment) (*fakeapns.Server, error) {
 	}
 	if r.other == nil {
 		srv, err := fakeapns.Start(r.ctx, fakeapns.Config{
-			Environment: env, Router: r.world, Observer: r.world, CA: r.h.Server.CA(),
+			Environment: env, Router: r.world, CA: r.h.Server.CA(),
+			// The World delivers first, then the journal records.
+			Observer: fakeapns.ObserverFunc(func(rec fakeapns.Record) { r.world.Observe(rec); r.journal.Observe(rec) }),
 		})
 		if err != nil {
 			return nil, fmt.Errorf("starting the %s server: %w", env, err)

@@ -43,7 +43,7 @@ func (c *lintCmd) Run(e *env) error {
 	}
 	fleet := device.DefaultFleet()
 	if c.Fleet != "" {
-		if fleet, err = device.LoadFleet(c.Fleet); err != nil {
+		if fleet, err = e.loadFleet(c.Fleet); err != nil {
 			return usageErr("--fleet: %v", err)
 		}
 	}

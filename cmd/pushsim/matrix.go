@@ -39,7 +39,7 @@ func (c *matrixCmd) Run(e *env) error {
 	}
 	fleet := device.DefaultFleet()
 	if c.Fleet != "" {
-		if fleet, err = device.LoadFleet(c.Fleet); err != nil {
+		if fleet, err = e.loadFleet(c.Fleet); err != nil {
 			return usageErr("--fleet: %w", err)
 		}
 	}

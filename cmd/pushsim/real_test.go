@@ -127,7 +127,8 @@ func TestRealSendIsByteIdenticalToSimSend(t *testing.T) {
 	// The simulated path: the Request the same flags build, through the
 	// harness's Provider type with the same key.
 	var c sendCmd
-	c.PushType, c.Priority, c.CollapseID, c.Expiration, c.ApnsID = "alert", 10, "lunch", 2000000000, "0a1b2c3d-0000-4000-8000-000000000001"
+	exp := int64(2000000000)
+	c.PushType, c.Priority, c.CollapseID, c.Expiration, c.ApnsID = "alert", 10, "lunch", &exp, "0a1b2c3d-0000-4000-8000-000000000001"
 	prov, err := provider.New(provider.Config{Endpoint: rt.srv.URL(), RootCAs: rt.srv.CertPool(),
 		Key: rt.key.Private, KeyID: rt.key.KeyID, TeamID: rt.key.TeamID})
 	if err != nil {

@@ -49,6 +49,11 @@ func (c *runCmd) Run(e *env) error {
 		}
 		return usageErr("invalid scenario files: nothing was run")
 	}
+	for _, s := range list {
+		for _, w := range s.Warnings {
+			fmt.Fprintln(e.stderr, w)
+		}
+	}
 	if filter != nil {
 		kept := list[:0]
 		for _, s := range list {

@@ -33,7 +33,7 @@ type sendCmd struct {
 	Topic      string `env:"PUSHSIM_TOPIC" help:"apns-topic; default: the file's Simulator Target Bundle, else ${default_bundle}."`
 	PushType   string `name:"push-type" default:"alert" env:"PUSHSIM_PUSH_TYPE" help:"apns-push-type."`
 	Priority   int    `env:"PUSHSIM_PRIORITY" help:"apns-priority (10, 5 or 1); default: none sent, which APNs reads as 10."`
-	Expiration int64  `env:"PUSHSIM_EXPIRATION" help:"apns-expiration, Unix seconds."`
+	Expiration *int64 `env:"PUSHSIM_EXPIRATION" help:"apns-expiration, Unix seconds; 0 = one attempt, no storage."`
 	CollapseID string `name:"collapse-id" env:"PUSHSIM_COLLAPSE_ID" help:"apns-collapse-id."`
 	ApnsID     string `name:"apns-id" env:"PUSHSIM_APNS_ID" help:"apns-id (a UUID); default: APNs makes one."`
 
@@ -44,8 +44,9 @@ type sendCmd struct {
 // path both use it, so the same input gives the same bytes on the wire.
 func (c *sendCmd) request(token, topic string, body []byte) provider.Request {
 	var expiration time.Time
-	if c.Expiration > 0 {
-		expiration = time.Unix(c.Expiration, 0)
+	if c.Expiration != nil {
+		// 0 is provider.ExpireNow: "apns-expiration: 0" (apns.md#H16, T21).
+		expiration = time.Unix(*c.Expiration, 0)
 	}
 	return provider.Request{
 		Token: token, Topic: topic, PushType: c.PushType, Priority: c.Priority,

@@ -6,7 +6,6 @@ import (
 	"log"
 	"time"
 
-	"github.com/pushsim/pushsim/sim/device"
 	"github.com/pushsim/pushsim/sim/serve"
 )
 
@@ -51,7 +50,7 @@ func (c *serveCmd) Run(e *env) error {
 		return usageErr("--read-timeout %s: must be positive, e.g. 30s", c.ReadTimeout)
 	}
 	if c.Fleet != "" {
-		fleet, err := device.LoadFleet(c.Fleet)
+		fleet, err := e.loadFleet(c.Fleet)
 		if err != nil {
 			return usageErr("--fleet: %v", err)
 		}

@@ -44,7 +44,7 @@ func (c *tuiCmd) Run(e *env) (err error) {
 	}
 	var fleet []*device.Device
 	if c.Fleet != "" {
-		if fleet, err = device.LoadFleet(c.Fleet); err != nil {
+		if fleet, err = e.loadFleet(c.Fleet); err != nil {
 			return usageErr("%w", err)
 		}
 	}

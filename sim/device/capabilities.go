@@ -101,11 +101,18 @@ type Capabilities struct {
 	// apns.md#P12, V50).
 	ServiceExtension bool `json:"service_extension"`
 	// CriticalAlerts (12+, apns.md#P08, V12), Provisional (12+, V48),
-	// ThreadGrouping (12+, P09, V48), SummaryArg (12+, P06).
+	// ThreadGrouping (12+, P09, V48, V64), SummaryArg (12–14: iOS 15
+	// ignores summary-arg and summary-arg-count, apns.md#V65, V66).
 	CriticalAlerts bool `json:"critical_alerts"`
 	Provisional    bool `json:"provisional"`
 	ThreadGrouping bool `json:"thread_grouping"`
 	SummaryArg     bool `json:"summary_arg"`
+	// HiddenPreviews: Show Previews always / when unlocked / never (11+,
+	// apns.md#V11, V71).
+	HiddenPreviews bool `json:"hidden_previews"`
+	// Focus: the user can turn on a Focus that silences apps; time-sensitive
+	// and critical notifications break through (15+, apns.md#V68).
+	Focus bool `json:"focus"`
 	// PushTypeHeader: apns-push-type matters (13+, apns.md#H02, V13);
 	// TargetContentID likewise (13+, P13).
 	PushTypeHeader  bool `json:"push_type_header"`
@@ -237,28 +244,30 @@ func capabilityTable() []Capabilities {
 		c := Capabilities{
 			Row:                  rowID(major),
 			From:                 Version{major, 0},
-			Actions:              major >= 8,  // apns.md#V08, V21
-			TextInput:            major >= 9,  // apns.md#V09
-			TextInputPlaceholder: major >= 10, // apns.md#V43
-			UserNotifications:    major >= 10, // apns.md#V10
-			ForegroundUI:         major >= 10, // apns.md#V45
-			ForegroundBannerList: major >= 14, // apns.md#V14
-			Title:                major >= 10, // apns.md#P06
-			Subtitle:             major >= 10, // apns.md#P06
-			BackgroundPush:       major >= 7,  // apns.md#V07, P11
-			ServiceExtension:     major >= 10, // apns.md#V10, P12
-			CriticalAlerts:       major >= 12, // apns.md#V12
-			Provisional:          major >= 12, // apns.md#V12, V48
-			ThreadGrouping:       major >= 12, // apns.md#V12, P09
-			SummaryArg:           major >= 12, // apns.md#P06
-			PushTypeHeader:       major >= 13, // apns.md#V13, H02
-			TargetContentID:      major >= 13, // apns.md#P13
-			InterruptionLevels:   major >= 15, // apns.md#V15, P14
-			RelevanceScore:       major >= 15, // apns.md#P15
-			Summary:              major >= 15, // apns.md#V15
-			ActionIcons:          major >= 15, // apns.md#V15, V42
-			FilterCriteria:       major >= 16, // apns.md#P16
-			AskPermission:        major >= 8,  // apns.md#V08, V40
+			Actions:              major >= 8,                // apns.md#V08, V21
+			TextInput:            major >= 9,                // apns.md#V09
+			TextInputPlaceholder: major >= 10,               // apns.md#V43
+			UserNotifications:    major >= 10,               // apns.md#V10
+			ForegroundUI:         major >= 10,               // apns.md#V45
+			ForegroundBannerList: major >= 14,               // apns.md#V14
+			Title:                major >= 10,               // apns.md#P06
+			Subtitle:             major >= 10,               // apns.md#P06
+			BackgroundPush:       major >= 7,                // apns.md#V07, P11
+			ServiceExtension:     major >= 10,               // apns.md#V10, P12
+			CriticalAlerts:       major >= 12,               // apns.md#V12
+			Provisional:          major >= 12,               // apns.md#V12, V48
+			ThreadGrouping:       major >= 12,               // apns.md#V12, P09
+			SummaryArg:           major >= 12 && major < 15, // apns.md#V65, V66
+			HiddenPreviews:       major >= 11,               // apns.md#V11, V71
+			Focus:                major >= 15,               // apns.md#V68
+			PushTypeHeader:       major >= 13,               // apns.md#V13, H02
+			TargetContentID:      major >= 13,               // apns.md#P13
+			InterruptionLevels:   major >= 15,               // apns.md#V15, P14
+			RelevanceScore:       major >= 15,               // apns.md#P15
+			Summary:              major >= 15,               // apns.md#V15
+			ActionIcons:          major >= 15,               // apns.md#V15, V42
+			FilterCriteria:       major >= 16,               // apns.md#P16
+			AskPermission:        major >= 8,                // apns.md#V08, V40
 			Callbacks:            callbacks(major),
 		}
 		c.Rules = contextRules(major)

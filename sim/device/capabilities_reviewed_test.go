@@ -32,7 +32,9 @@ service_extension       .    .    .    .    .    .    .    x    x    x    x    x
 critical_alerts         .    .    .    .    .    .    .    .    .    x    x    x    x    x    x    x     V12 P08
 provisional             .    .    .    .    .    .    .    .    .    x    x    x    x    x    x    x     V12 V48
 thread_grouping         .    .    .    .    .    .    .    .    .    x    x    x    x    x    x    x     V12 P09
-summary_arg             .    .    .    .    .    .    .    .    .    x    x    x    x    x    x    x     P06
+summary_arg             .    .    .    .    .    .    .    .    .    x    x    x    .    .    .    .     P06 V65 V66 (15 ignores it)
+hidden_previews         .    .    .    .    .    .    .    .    x    x    x    x    x    x    x    x     V11 V71
+focus                   .    .    .    .    .    .    .    .    .    .    .    .    x    x    x    x     V15 V68
 push_type_header        .    .    .    .    .    .    .    .    .    .    x    x    x    x    x    x     V13 H02
 target_content_id       .    .    .    .    .    .    .    .    .    .    x    x    x    x    x    x     V13 P13
 interruption_levels     .    .    .    .    .    .    .    .    .    .    .    .    x    x    x    x     V15 P14
@@ -183,7 +185,7 @@ func column(c *Capabilities, name string) (string, bool) {
 		"foreground_banner_list": yes(c.ForegroundBannerList), "title": yes(c.Title), "subtitle": yes(c.Subtitle),
 		"max_payload": strconv.Itoa(c.MaxPayload), "background_push": yes(c.BackgroundPush),
 		"service_extension": yes(c.ServiceExtension), "critical_alerts": yes(c.CriticalAlerts),
-		"provisional": yes(c.Provisional), "thread_grouping": yes(c.ThreadGrouping), "summary_arg": yes(c.SummaryArg),
+		"provisional": yes(c.Provisional), "thread_grouping": yes(c.ThreadGrouping), "summary_arg": yes(c.SummaryArg), "hidden_previews": yes(c.HiddenPreviews), "focus": yes(c.Focus),
 		"push_type_header": yes(c.PushTypeHeader), "target_content_id": yes(c.TargetContentID),
 		"interruption_levels": yes(c.InterruptionLevels), "relevance_score": yes(c.RelevanceScore),
 		"summary": yes(c.Summary), "action_icons": yes(c.ActionIcons), "filter_criteria": yes(c.FilterCriteria),

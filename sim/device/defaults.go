@@ -59,6 +59,9 @@ func DefaultApp(env fakeapns.Environment, token string) *App {
 		State:       AppBackground,
 		Permission:  PermissionAuthorized,
 		Categories:  DefaultCategories(),
+		// A bank's fraud alert is time-sensitive: the demo app is signed
+		// with that entitlement (apns.md#V68).
+		Entitlements: []string{EntitlementTimeSensitive},
 		Strings: map[string]string{
 			"POLL_QUESTION":  "%@ asks: %@",
 			"FRAUD_TITLE":    "Suspicious payment",

@@ -44,6 +44,26 @@ type FleetFile struct {
 // An unreadable file's error names it and what was expected, and still
 // matches os.ErrNotExist and the like with errors.Is.
 func LoadFleet(path string) ([]*Device, error) {
+	data, err := readFleet(path)
+	if err != nil {
+		return nil, err
+	}
+	return ParseFleet(data, path)
+}
+
+// LoadFleetWithWarnings is LoadFleet that also returns the fleet's
+// warnings (see ParseFleetWithWarnings).
+func LoadFleetWithWarnings(path string) ([]*Device, []*FileError, error) {
+	data, err := readFleet(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ParseFleetWithWarnings(data, path)
+}
+
+// readFleet reads a fleet file; its errors name the file and what was
+// expected.
+func readFleet(path string) ([]byte, error) {
 	const expected = "expected a YAML fleet file (devices: [...])"
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		return nil, &FileError{File: path, Msg: "is a directory; " + expected}
@@ -59,7 +79,7 @@ func LoadFleet(path string) ([]*Device, error) {
 		}
 		return nil, &fleetReadError{msg: fmt.Sprintf("%s: %s; %s", path, what, expected), err: err}
 	}
-	return ParseFleet(data, path)
+	return data, nil
 }
 
 // fleetReadError is a fleet file that cannot be read: a one-line message
@@ -151,6 +171,9 @@ func applyDefaults(d *Device) {
 			if a.Handler.Actions == nil && a.Handler.Routes == nil {
 				a.Handler.Actions = def.Handler.Actions
 			}
+			if a.Entitlements == nil {
+				a.Entitlements = def.Entitlements
+			}
 		}
 	}
 }
@@ -176,6 +199,9 @@ func validateFleet(devices []*Device) (path, msg string) {
 			return p + ".name", fmt.Sprintf("device name %q used twice", d.Name)
 		case d.Version.IsZero():
 			return p, fmt.Sprintf("device %q needs ios (e.g. \"9.3\")", d.Name)
+		}
+		if path, msg := validateDeviceFidelity(p, d); msg != "" {
+			return path, msg
 		}
 		names[d.Name] = true
 		bundles := map[string]bool{}
@@ -205,6 +231,9 @@ func validateFleet(devices []*Device) (path, msg string) {
 }
 
 func validateApp(p string, a *App) (path, msg string) {
+	if path, msg := validateAppFidelity(p, a); msg != "" {
+		return path, msg
+	}
 	if !slices.Contains(environments, string(a.Environment)) {
 		return p + ".environment", badValue("environment", string(a.Environment), environments)
 	}

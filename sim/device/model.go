@@ -12,8 +12,9 @@ type Device struct {
 	// Name identifies the device in commands, events and reports (ios8,
 	// ios18-locked, ...); unique within a fleet.
 	Name string `json:"name" yaml:"name"`
-	// Model is the hardware shown to people (iPhone 6); it changes nothing
-	// in the simulation.
+	// Model is the hardware shown to people (iPhone 6); in the simulation
+	// it only picks the Show Previews default (Face ID models hide previews
+	// while locked, apns.md#V72).
 	Model string `json:"model" yaml:"model"`
 	// Version is the iOS version, which picks the capability row.
 	Version Version `json:"ios" yaml:"ios"`
@@ -22,7 +23,36 @@ type Device struct {
 	Locked bool `json:"locked" yaml:"locked"`
 	// Apps are the installed apps; the default app when none are given.
 	Apps []*App `json:"apps" yaml:"apps"`
+	// Offline: the device cannot be reached; APNs stores one notification
+	// per app for it (apns.md#T20–T23).
+	Offline bool `json:"offline,omitempty" yaml:"offline,omitempty"`
+	// ShowPreviews is Settings > Notifications > Show Previews (iOS 11+,
+	// apns.md#V71): PreviewsAlways, PreviewsWhenUnlocked or PreviewsNever.
+	// Empty means the model's default (apns.md#V72, U56).
+	ShowPreviews Previews `json:"show_previews,omitempty" yaml:"show_previews,omitempty"`
+	// Focus is the Focus the user turned on (iOS 15+, apns.md#V68); nil
+	// when none.
+	Focus *Focus `json:"focus,omitempty" yaml:"focus,omitempty"`
 }
+
+// Focus is an active Focus (Work, Sleep, ...): it silences the apps it
+// does not allow (apns.md#V68).
+type Focus struct {
+	// Name is the Focus as the user named it: Work, Sleep, ...
+	Name string `json:"name" yaml:"name"`
+	// AllowedApps are bundle ids whose notifications are not silenced.
+	AllowedApps []string `json:"allowed_apps,omitempty" yaml:"allowed_apps,omitempty"`
+}
+
+// Previews is a Show Previews setting (apns.md#V71).
+type Previews string
+
+// Show Previews settings (UNShowPreviewsSetting, iOS 11).
+const (
+	PreviewsAlways       Previews = "always"
+	PreviewsWhenUnlocked Previews = "when-unlocked"
+	PreviewsNever        Previews = "never"
+)
 
 // App finds the installed app with bundleID, or nil.
 func (d *Device) App(bundleID string) *App {
@@ -103,10 +133,57 @@ type App struct {
 	// APNs' schedule (apns.md#D06, U21).
 	Uninstalled   bool      `json:"uninstalled,omitempty" yaml:"uninstalled,omitempty"`
 	UninstalledAt time.Time `json:"uninstalled_at,omitzero" yaml:"-"`
+	// ServiceExtension is the app's Notification Service Extension, run
+	// for mutable-content pushes on iOS 10+ (apns.md#V60–V63); nil when
+	// the app ships none.
+	ServiceExtension *ServiceExtension `json:"service_extension,omitempty" yaml:"service_extension,omitempty"`
+	// Entitlements the app was signed with: EntitlementTimeSensitive,
+	// EntitlementCriticalAlerts (apns.md#V68, V69).
+	Entitlements []string `json:"entitlements,omitempty" yaml:"entitlements,omitempty"`
+	// ShowPreviews overrides the device's Show Previews for this app
+	// (apns.md#V71).
+	ShowPreviews Previews `json:"show_previews,omitempty" yaml:"show_previews,omitempty"`
 	// IconBadge is the number on the app's icon, filled in snapshots of a
 	// running world (world.DeviceView): aps.badge when the system let it
 	// through (apns.md#U43), 0 for none. Fleet files cannot set it.
 	IconBadge int `json:"icon_badge,omitempty" yaml:"-"`
+}
+
+// Entitlements an app may have (apns.md#V68, V69).
+const (
+	EntitlementTimeSensitive  = "time-sensitive"  // com.apple.developer.usernotifications.time-sensitive
+	EntitlementCriticalAlerts = "critical-alerts" // com.apple.developer.usernotifications.critical-alerts
+)
+
+// HasEntitlement reports whether the app was signed with e.
+func (a *App) HasEntitlement(e string) bool {
+	for _, x := range a.Entitlements {
+		if x == e {
+			return true
+		}
+	}
+	return false
+}
+
+// ServiceExtension scripts an app's Notification Service Extension
+// (apns.md#V60–V62): the content it writes and how long it takes.
+type ServiceExtension struct {
+	// Title replaces the alert's title when not empty.
+	Title string `json:"title,omitempty" yaml:"title,omitempty"`
+	// Subtitle replaces the alert's subtitle when not empty.
+	Subtitle string `json:"subtitle,omitempty" yaml:"subtitle,omitempty"`
+	// Body replaces the alert's body when not empty.
+	Body string `json:"body,omitempty" yaml:"body,omitempty"`
+	// Attachments are file names the extension attaches; their extension
+	// says the kind drawn: [image: x.jpg], [audio: x.m4a], [video: x.mp4]
+	// (apns.md#V62).
+	Attachments []string `json:"attachments,omitempty" yaml:"attachments,omitempty"`
+	// Complete is "after" (the default: the content handler is called
+	// after Delay) or "never" (the system's time runs out, apns.md#V61).
+	Complete Completion `json:"complete,omitempty" yaml:"complete,omitempty"`
+	// Delay is how long the extension works before calling its content
+	// handler; 0 means at once.
+	Delay time.Duration `json:"delay,omitempty" yaml:"delay,omitempty"`
 }
 
 // willPresent options an app can return in App.ForegroundPresentation
@@ -162,6 +239,14 @@ type Category struct {
 	CustomDismissAction bool `json:"custom_dismiss_action,omitempty" yaml:"custom_dismiss_action,omitempty"`
 	// HiddenPreviewsBodyPlaceholder is shown when previews are hidden (11+).
 	HiddenPreviewsBodyPlaceholder string `json:"hidden_previews_body_placeholder,omitempty" yaml:"hidden_previews_body_placeholder,omitempty"`
+	// HiddenPreviewsShowTitle and HiddenPreviewsShowSubtitle keep the
+	// title / subtitle when previews are hidden (11+, apns.md#V71).
+	HiddenPreviewsShowTitle bool `json:"hidden_previews_show_title,omitempty" yaml:"hidden_previews_show_title,omitempty"`
+	// HiddenPreviewsShowSubtitle keeps the subtitle likewise.
+	HiddenPreviewsShowSubtitle bool `json:"hidden_previews_show_subtitle,omitempty" yaml:"hidden_previews_show_subtitle,omitempty"`
+	// SummaryFormat is categorySummaryFormat: the group summary with %u
+	// (the count) and %@ (the summary arguments) (12+, apns.md#V65).
+	SummaryFormat string `json:"summary_format,omitempty" yaml:"summary_format,omitempty"`
 }
 
 // Action is one registered action button (apns.md#V33, V42, V43).
@@ -300,6 +385,16 @@ type Presentation struct {
 	// Thread is the thread-id Notification Center groups by (12+,
 	// apns.md#V48, P09).
 	Thread string `json:"thread,omitempty"`
+	// Attachments are the service extension's attachments, drawn in text
+	// as "[image: name]" (apns.md#V62, U57); empty when previews are
+	// hidden.
+	Attachments []string `json:"attachments,omitempty"`
+	// Label is a system label drawn above the text: "TIME SENSITIVE" or
+	// "CRITICAL" (iOS 15+, apns.md#V67).
+	Label string `json:"label,omitempty"`
+	// Hidden is set when the preview is hidden (apns.md#V71): the body is
+	// the placeholder.
+	Hidden bool `json:"hidden,omitempty"`
 	// Callback is the delegate method that runs at arrival, if any: the
 	// foreground delivery or the background wake of a content-available
 	// push.

@@ -21,6 +21,16 @@ type Notification struct {
 	CollapseID string    `json:"collapse_id,omitempty"`
 	Payload    Payload   `json:"payload"`
 	ReceivedAt time.Time `json:"received_at"`
+	// Expiration is apns-expiration: the zero time when absent or 0;
+	// ExpirationSet tells "0" (no storage) from absent (apns.md#H16, T21).
+	Expiration    time.Time `json:"expiration,omitzero"`
+	ExpirationSet bool      `json:"expiration_set,omitempty"`
+	// Attachments are added by the app's service extension (apns.md#V62).
+	Attachments []string `json:"attachments,omitempty"`
+	// ServiceExtension is what the app's service extension did with it:
+	// ExtensionModified, ExtensionTimedOut, or empty when none ran
+	// (apns.md#V60, V61).
+	ServiceExtension string `json:"service_extension,omitempty"`
 	// Ignored are the aps keys of the wrong type the device left out
 	// (ParseDeliverable, apns.md#U47), as messages.
 	Ignored []string `json:"ignored,omitempty"`

@@ -45,7 +45,7 @@ func Render(d *Device, a *App, n Notification, ctx Context) Presentation {
 		p.Notes = append(p.Notes, "no alert text: badge and sound only, nothing drawn (apns.md#U23, P07, P08)")
 		return p
 	}
-	if !quietRules(&p, caps, a, aps, ctx) {
+	if !quietRules(&p, caps, d, a, aps, ctx) {
 		return p
 	}
 	if rule.AfterOptions && !hasActions(caps, a, aps) {
@@ -60,9 +60,9 @@ func Render(d *Device, a *App, n Notification, ctx Context) Presentation {
 	if caps.ThreadGrouping && aps.ThreadID != "" && (ctx == ContextNotificationCenter || ctx == ContextLockScreen) {
 		p.Thread = aps.ThreadID // apns.md#V48, P09
 	}
-	if caps.ServiceExtension && aps.MutableContent == 1 {
-		p.Notes = append(p.Notes, "mutable-content: the service extension may rewrite this content within ~30 s; shown as sent (apns.md#V50)")
-	}
+	extensionNotes(&p, caps, a, &n)
+	p.Attachments = slices.Clone(n.Attachments) // apns.md#V62
+	hidePreview(&p, caps, d, a, aps)
 	if rule.Slider {
 		p.Slider = slider(a, aps.Alert)
 	}
@@ -298,10 +298,10 @@ func foregroundShows(p *Presentation, caps *Capabilities, a *App, rule *ContextR
 	return silent("app in foreground and willPresent returns no banner: " + outcome + " (apns.md#V45)")
 }
 
-// quietRules applies provisional delivery and interruption levels, which
-// keep a notification out of some contexts. It reports whether ctx still
-// shows it.
-func quietRules(p *Presentation, caps *Capabilities, a *App, aps *Aps, ctx Context) bool {
+// quietRules applies provisional delivery, interruption levels and the
+// Focus, which keep a notification out of some contexts. It reports
+// whether ctx still shows it.
+func quietRules(p *Presentation, caps *Capabilities, d *Device, a *App, aps *Aps, ctx Context) bool {
 	if a.Permission == PermissionProvisional {
 		// Quiet delivery: no sound and no badge anywhere (apns.md#V48, U43).
 		p.Sound, p.Badge = "", nil
@@ -311,21 +311,37 @@ func quietRules(p *Presentation, caps *Capabilities, a *App, aps *Aps, ctx Conte
 		}
 		p.Notes = append(p.Notes, "provisional: quiet delivery, no sound, with Keep / Turn Off (apns.md#V48)")
 	}
-	if !caps.InterruptionLevels {
+	level, downgrade := EffectiveLevel(caps, a, aps)
+	if level == "" {
 		return true
 	}
-	switch aps.InterruptionLevel {
-	case "passive":
+	if downgrade != "" {
+		p.Notes = append(p.Notes, downgrade)
+	}
+	intrusive := ctx == ContextBanner || ctx == ContextForeground || ctx == ContextAlert
+	switch level {
+	case LevelPassive:
 		p.Sound = ""
-		if ctx == ContextBanner || ctx == ContextForeground {
+		if intrusive {
 			p.Notes = append(p.Notes, "interruption-level passive: no banner, no sound, no wake (apns.md#V49)")
 			return false
 		}
 		p.Notes = append(p.Notes, "interruption-level passive: listed silently (apns.md#V49)")
-	case "time-sensitive":
-		p.Notes = append(p.Notes, "interruption-level time-sensitive: breaks through Focus and the summary if allowed (apns.md#V49)")
-	case "critical":
-		p.Notes = append(p.Notes, "interruption-level critical: bypasses mute; needs Apple's entitlement (apns.md#V49)")
+	case LevelTimeSensitive:
+		p.Label = "TIME SENSITIVE"
+		p.Notes = append(p.Notes, "interruption-level time-sensitive: drawn with the TIME SENSITIVE label; breaks through Focus and the summary (apns.md#V67)")
+	case LevelCritical:
+		p.Notes = append(p.Notes, "interruption-level critical: breaks through Focus and the mute switch (apns.md#V67, V68)")
+	}
+	if focus := FocusSilences(caps, d, a, level); focus != "" {
+		p.Sound = ""
+		if intrusive {
+			p.Notes = append(p.Notes, fmt.Sprintf("silenced by %s: no banner, no sound; listed in Notification Center (apns.md#V68)", focus))
+			return false
+		}
+		p.Notes = append(p.Notes, fmt.Sprintf("silenced by %s: listed quietly (apns.md#V68)", focus))
+	} else if d.Focus != nil && caps.Focus && (level == LevelTimeSensitive || level == LevelCritical) {
+		p.Notes = append(p.Notes, fmt.Sprintf("%s: breaks through %s (apns.md#V68)", level, FocusName(d.Focus)))
 	}
 	return true
 }

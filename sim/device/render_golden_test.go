@@ -151,9 +151,9 @@ func TestRenderVariants(t *testing.T) {
 				a.ForegroundPresentation = []string{PresentBanner, PresentSound}
 			},
 			want: Presentation{Context: ContextForeground, Style: StyleBanner, App: DefaultBundleID, Buttons: []Button{},
-				Title: "Suspicious payment", Body: body, Sound: "default", Callback: CallbackWillPresent,
+				Title: "Suspicious payment", Body: body, Sound: "default", Callback: CallbackWillPresent, Label: "TIME SENSITIVE",
 				Notes: []string{
-					"interruption-level time-sensitive: breaks through Focus and the summary if allowed (apns.md#V49)",
+					"interruption-level time-sensitive: drawn with the TIME SENSITIVE label; breaks through Focus and the summary (apns.md#V67)",
 					"2 actions hidden until the notification is expanded (long-press) (apns.md#U15, V47)",
 				}},
 		},

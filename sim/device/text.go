@@ -31,7 +31,8 @@ func (b Button) Marks() string {
 // Line is p on one line of plain text, the one text form of a
 // Presentation (pushsim send, the matrix text, the render goldens): its
 // style, its text, its buttons with their marks, the lock screen's
-// slider, the badge and the sound. The notes are not on it.
+// slider, the badge and the sound. Attachments are drawn "[image: x.jpg]"
+// and a system label "<TIME SENSITIVE>". The notes are not on it.
 func (p Presentation) Line() string {
 	var b strings.Builder
 	b.WriteString(string(p.Style))
@@ -44,6 +45,12 @@ func (p Presentation) Line() string {
 		}
 		if len(text) > 0 {
 			fmt.Fprintf(&b, " %q", strings.Join(text, " / "))
+		}
+		for _, a := range p.Attachments {
+			b.WriteString(" " + AttachmentLabel(a)) // apns.md#V62
+		}
+		if p.Label != "" {
+			b.WriteString(" <" + p.Label + ">") // apns.md#V67
 		}
 	}
 	for _, btn := range p.Buttons {

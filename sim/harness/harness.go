@@ -30,6 +30,9 @@ type Config struct {
 	Environment fakeapns.Environment
 	// HTTPClient performs the apps' webhooks; nil means a default client.
 	HTTPClient *http.Client
+	// Observer, when not nil, also sees every request the fake APNs
+	// answers, after the World (e.g. a journal for verification).
+	Observer fakeapns.Observer
 }
 
 // Harness is the whole simulated flow in one process (DESIGN.md "One
@@ -65,7 +68,12 @@ func Start(ctx context.Context, cfg Config) (*Harness, error) {
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("harness: signing key: %w", err), w.Close())
 	}
-	srv, err := fakeapns.Start(ctx, fakeapns.Config{Environment: cfg.Environment, Router: w, Observer: w})
+	var obs fakeapns.Observer = w
+	if cfg.Observer != nil {
+		next := cfg.Observer
+		obs = fakeapns.ObserverFunc(func(r fakeapns.Record) { w.Observe(r); next.Observe(r) })
+	}
+	srv, err := fakeapns.Start(ctx, fakeapns.Config{Environment: cfg.Environment, Router: w, Observer: obs})
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("harness: start fake APNs: %w", err), w.Close())
 	}

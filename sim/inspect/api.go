@@ -221,6 +221,7 @@ func (a *API) routes() *http.ServeMux {
 		{"POST", "faults", a.postFault},
 		{"DELETE", "faults/{id}", a.deleteFault},
 		{"POST", "reset", a.postReset},
+		{"POST", "verify", a.postVerify}, {"GET", "notifications/unique/{id}", a.getDelivery},
 	}
 	mux := http.NewServeMux()
 	allowed := map[string][]string{}

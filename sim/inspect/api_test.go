@@ -447,13 +447,15 @@ func TestInfoAndOpenAPI(t *testing.T) {
 		"/api/v1/devices/{name}": {"get", "patch"},
 		"/api/v1/notifications":  {"get"},
 		"/api/v1/devices/{name}/notifications/{apns_id}/actions": {"post"},
-		"/api/v1/events":        {"get"},
-		"/api/v1/events/stream": {"get"},
-		"/api/v1/faults":        {"get", "post"},
-		"/api/v1/faults/{id}":   {"delete"},
-		"/api/v1/reset":         {"post"},
-		"/api/v1/info":          {"get"},
-		"/api/v1/openapi.json":  {"get"},
+		"/api/v1/events":                    {"get"},
+		"/api/v1/events/stream":             {"get"},
+		"/api/v1/faults":                    {"get", "post"},
+		"/api/v1/faults/{id}":               {"delete"},
+		"/api/v1/reset":                     {"post"},
+		"/api/v1/verify":                    {"post"},
+		"/api/v1/notifications/unique/{id}": {"get"},
+		"/api/v1/info":                      {"get"},
+		"/api/v1/openapi.json":              {"get"},
 	}
 	got := map[string][]string{}
 	for p, ops := range doc.Paths {

@@ -41,6 +41,13 @@ type DevicePatch struct {
 	// Unregistered (apns.md#D06); true reinstalls it with a new token
 	// (apns.md#D05).
 	Installed *bool `json:"installed,omitempty"`
+	// Offline takes the device off the network (APNs stores one
+	// notification per app) or brings it back (apns.md#T20–T22).
+	Offline *bool `json:"offline,omitempty"`
+	// Focus turns a Focus on by name, or off with "" (apns.md#V68).
+	Focus *string `json:"focus,omitempty"`
+	// ShowPreviews is always, when-unlocked or never (apns.md#V71).
+	ShowPreviews *device.Previews `json:"show_previews,omitempty"`
 }
 
 func (a *API) patchDevice(w http.ResponseWriter, r *http.Request) {
@@ -73,6 +80,9 @@ func (a *API) patchDevice(w http.ResponseWriter, r *http.Request) {
 		apply func() error
 	}{
 		{"locked", p.Locked != nil, func() error { return a.world.SetLocked(name, *p.Locked) }},
+		{"offline", p.Offline != nil, func() error { return a.world.SetOffline(name, *p.Offline) }},
+		{"focus", p.Focus != nil, func() error { return a.world.SetFocus(name, *p.Focus, nil) }},
+		{"show_previews", p.ShowPreviews != nil, func() error { return a.world.SetShowPreviews(name, *p.ShowPreviews) }},
 		{"installed", p.Installed != nil, func() error { return a.setInstalled(dev, bundle, *p.Installed) }},
 		{"state", p.State != nil, func() error { return a.world.SetAppState(name, bundle, *p.State) }},
 		{"permission", p.Permission != nil, func() error { return a.world.SetPermission(name, bundle, *p.Permission) }},

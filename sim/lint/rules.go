@@ -117,6 +117,10 @@ func (l *linter) pushType(p *device.Payload) {
 		l.add("mutable-without-alert", SeverityWarning, "P12", "mutable-content without an alert: the service extension does not run (apns.md#V50)",
 			"add an alert, or drop mutable-content", func(c *device.Capabilities) bool { return c.ServiceExtension })
 	}
+	if al := aps.Alert; al != nil && (al.SummaryArg != "" || al.SummaryArgCount > 0) {
+		l.add("summary-arg-ignored", SeverityInfo, "V66", "iOS 15 ignores summary-arg and summary-arg-count: the stack reads \"N more notifications\" (apns.md#V66)",
+			"keep them for iOS 12–14, or set the category's summary format", func(c *device.Capabilities) bool { return c.ThreadGrouping && !c.SummaryArg })
+	}
 	if l.t.Topic != "" && l.t.App != nil {
 		if want := l.t.App.BundleID + topicSuffix(l.t.PushType); l.t.Topic != want {
 			l.add("topic-mismatch", SeverityWarning, "H18", fmt.Sprintf("apns-topic %q: this app's tokens expect %q (else 400 DeviceTokenNotForTopic, apns.md#D04)", l.t.Topic, want),

@@ -107,7 +107,13 @@ func Build(req Request) (Matrix, error) {
 		}
 		if a := d.App(bundle); a != nil {
 			col.Arrival = device.ArrivalContext(d, a)
-			col.Presentations = device.RenderAll(d, a, n)
+			shown := n
+			if device.RunsServiceExtension(d, a, n) {
+				// The content the app's service extension hands back, or the
+				// original when it would run out of time (apns.md#V60, V61).
+				shown, _ = device.ApplyServiceExtension(a, n, device.DefaultExtensionLimit)
+			}
+			col.Presentations = device.RenderAll(d, a, shown)
 			if b := p.Aps.Badge; b != nil {
 				if col.BadgeNote = device.BadgeBlocked(d, a); col.BadgeNote == "" {
 					col.IconBadge = b
@@ -206,7 +212,11 @@ type EntryPresentation struct {
 	Gesture  string         `json:"gesture,omitempty"`
 	Thread   string         `json:"thread,omitempty"`
 	Callback string         `json:"callback,omitempty"`
-	Buttons  []EntryButton  `json:"buttons"`
+	// Attachments are the service extension's, drawn "[image: x.jpg]"
+	// (apns.md#V62); Label is "TIME SENSITIVE" (V67).
+	Attachments []string      `json:"attachments,omitempty"`
+	Label       string        `json:"label,omitempty"`
+	Buttons     []EntryButton `json:"buttons"`
 	// Notes say why the context looks as it does, each citing its row.
 	Notes []string `json:"notes,omitempty"`
 }
@@ -244,7 +254,7 @@ func (m Matrix) Entries() []Entry {
 		for _, p := range col.Presentations {
 			ep := EntryPresentation{Context: p.Context, Style: p.Style, Title: p.Title, Subtitle: p.Subtitle, Body: p.Body,
 				Sound: p.Sound, Badge: p.Badge, Slider: p.Slider, Gesture: p.Gesture, Thread: p.Thread, Callback: string(p.Callback),
-				Buttons: make([]EntryButton, 0, len(p.Buttons)), Notes: p.Notes}
+				Attachments: p.Attachments, Label: p.Label, Buttons: make([]EntryButton, 0, len(p.Buttons)), Notes: p.Notes}
 			for _, b := range p.Buttons {
 				ep.Buttons = append(ep.Buttons, EntryButton{ID: b.ID, Title: b.Title, Destructive: b.Destructive, Foreground: b.Foreground,
 					AuthenticationRequired: b.AuthRequired, TextInput: b.TextInput, Icon: b.Icon, System: b.System})

@@ -95,7 +95,7 @@ func New(cfg Config) (*Provider, error) {
 		Protocols:           protocols,
 		HTTP2:               &http.HTTP2Config{SendPingTimeout: 15 * time.Second}, // apns.md#T15
 	}
-	client.HTTPClient = &http.Client{Transport: transport, Timeout: timeout}
+	client.HTTPClient = &http.Client{Transport: expireNowTransport{transport}, Timeout: timeout}
 	client.Host = strings.TrimRight(cfg.Endpoint, "/")
 	return p, nil
 }
@@ -131,10 +131,13 @@ func (c *trackedConn) Close() error {
 
 // Request is one notification to send: the body and the APNs headers.
 type Request struct {
-	Token      string
-	Topic      string
-	PushType   string
-	Priority   int
+	Token    string
+	Topic    string
+	PushType string
+	Priority int
+	// Expiration is apns-expiration: the zero time sends no header (APNs'
+	// storage policy); ExpireNow (time.Unix(0, 0)) sends "0": one attempt,
+	// no storage (apns.md#H16, T21).
 	Expiration time.Time
 	CollapseID string
 	ApnsID     string
@@ -166,6 +169,9 @@ func (p *Provider) Send(ctx context.Context, req Request) (Response, error) {
 		CollapseID:  req.CollapseID,
 		ApnsID:      req.ApnsID,
 		Payload:     req.Payload,
+	}
+	if req.Expiration.Equal(ExpireNow) {
+		ctx = context.WithValue(ctx, expireNowKey{}, true)
 	}
 	start := time.Now()
 	res, err := p.client.PushWithContext(ctx, n)
@@ -209,4 +215,31 @@ func (p *Provider) Close() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// ExpireNow as Request.Expiration sends apns-expiration: 0 (apns.md#H16,
+// T21, T24).
+var ExpireNow = time.Unix(0, 0)
+
+type expireNowKey struct{}
+
+// expireNowTransport adds apns-expiration: 0 for requests whose context
+// asks for it: apns2 v0.25 sends the header only for times after the epoch
+// (sideshow/apns2 issue #169), so it cannot say "0" on its own.
+type expireNowTransport struct{ next http.RoundTripper }
+
+func (t expireNowTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if now, _ := r.Context().Value(expireNowKey{}).(bool); now && r.Header.Get("apns-expiration") == "" {
+		r = r.Clone(r.Context())
+		r.Header.Set("apns-expiration", "0")
+	}
+	return t.next.RoundTrip(r)
+}
+
+// CloseIdleConnections lets apns2's Client.CloseIdleConnections reach the
+// transport below.
+func (t expireNowTransport) CloseIdleConnections() {
+	if c, ok := t.next.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
 }

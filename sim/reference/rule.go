@@ -124,7 +124,7 @@ func Rules() []Rule {
 		transportRules(src), headerRules(src), payloadRules(src), responseRules(src),
 		authRules(src), tokenRules(src), capabilityRules(src), legacyRules(src),
 		uikitRules(src), unRules(src), completionRules(src), simctlRules(src),
-		unconfirmedRules(src), fidelityRules(src),
+		unconfirmedRules(src), fidelityRules(src), verifyRules(src),
 	} {
 		all = append(all, part...)
 	}

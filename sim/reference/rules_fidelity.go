@@ -51,6 +51,8 @@ func fidelityRules(s *sources) []Rule {
 		p("T21", KindTransport, Documented, iosAll, "apns-expiration 0 means no storage, so a push to an offline device with 0 is lost; a future time keeps it until then; no header keeps it under APNs' policy (up to 30 days).", s.send).see("H16", "T14"),
 		p("T22", KindTransport, Documented, iosAll, "When the device is reachable again APNs delivers the kept notification unless it has expired; an expired one vanishes and the provider is never told.", s.send).see("T14"),
 		p("T23", KindTransport, Documented, iosAll, "Storage is per app: pushes for two apps on one offline device are both kept.", s.send),
+		row("T24", KindTransport, Observed, iosAny, envBoth, "sideshow/apns2 v0.25 sends apns-expiration only for a time after the epoch, so it cannot send 0.", s.apns2Client).
+			chose("pushsim's provider adds apns-expiration: 0 itself for provider.ExpireNow (time.Unix(0, 0)), so scenario expiration: 0 and pushsim send --expiration 0 reach the fake as curl would.", "T21's \"0 = no storage\" must be testable through the same apns2 path every send takes.").see("H16", "T21"),
 
 		// Rich push (section 7.4).
 		p("V60", KindPresentation, Documented, "10+", "A notification service extension runs only for an alert push with mutable-content 1 to an app that ships one, on iOS 10+; before 10 the key is ignored and the push is shown as sent.", s.unService, s.gen).see("P12", "V50"),

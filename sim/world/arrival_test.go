@@ -52,11 +52,12 @@ func TestArrivalPresentation(t *testing.T) {
 			got{EventPresented, device.ContextNotificationCenter, device.StyleNotificationCenter, "FYI"}},
 		{"passive on a locked device: the lock screen list", "ios18-locked", nil,
 			`{"aps":{"alert":"FYI","interruption-level":"passive"}}`,
-			got{EventPresented, device.ContextLockScreen, device.StyleLockScreen, "FYI"}},
+			// An iPhone 16 hides previews while locked (apns.md#V71, V72).
+			got{EventPresented, device.ContextLockScreen, device.StyleLockScreen, "Notification"}},
 		{"provisional on a locked device: Notification Center only (apns.md#V48)", "ios17",
 			[]func([]*device.Device){lock("ios17"), app("ios17", func(a *device.App) { a.Permission = device.PermissionProvisional })},
 			`{"aps":{"alert":"Hi"}}`,
-			got{EventPresented, device.ContextNotificationCenter, device.StyleNotificationCenter, "Hi"}},
+			got{EventPresented, device.ContextNotificationCenter, device.StyleNotificationCenter, "Notification"}}, // apns.md#V71, V72
 		{"iOS 7, never asked: registration was the prompt (apns.md#V08)", "ios7",
 			[]func([]*device.Device){app("ios7", func(a *device.App) { a.Permission = device.PermissionNotDetermined })},
 			`{"aps":{"alert":"Hi"}}`,

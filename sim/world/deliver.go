@@ -65,7 +65,15 @@ func (w *World) Deliver(ctx context.Context, deviceName, bundleID string, n devi
 	if n.Priority == 0 {
 		n.Priority = 10
 	}
-	d := w.deliver(nil, ds, a, n, " (injected like simctl push, apns.md#S06)")
+	const via = " (injected like simctl push, apns.md#S06)"
+	if device.RunsServiceExtension(ds.dev, a, n) {
+		// The Simulator runs the app's service extension too (apns.md#V60):
+		// the notification is shown when it completes, so nothing is on
+		// screen yet.
+		w.runExtension(ds, a, n, via)
+		return Delivered{ApnsID: n.ApnsID, Device: deviceName, App: a.BundleID, Notification: n, ReceivedAt: n.ReceivedAt}, nil
+	}
+	d := w.deliver(nil, ds, a, n, via)
 	if d == nil {
 		return Delivered{ApnsID: n.ApnsID, Device: deviceName, App: a.BundleID, Notification: n, ReceivedAt: n.ReceivedAt}, nil
 	}
@@ -164,7 +172,7 @@ func (w *World) deliver(batch *[]Event, ds *deviceState, a *device.App, n device
 		if a.State == device.AppForeground {
 			ev.Callback = string(device.CallbackWillPresent) // apns.md#V45
 		}
-		ev.Message = presentedLine(ev.Context, ev.Presentation)
+		ev.Message = presentedLine(ev.Context, ev.Presentation) + arrivalWhy(dev, a, &n.Payload.Aps)
 		if a.Permission == device.PermissionProvisional {
 			ev.Message += " (provisional: delivered quietly, apns.md#V48)"
 		}
@@ -317,7 +325,7 @@ func (w *World) collapse(batch *[]Event, ds *deviceState, a *device.App, n devic
 				// No notification identifiers on the device before iOS 10:
 				// both stay (apns.md#U46).
 				w.emit(batch, Event{Kind: EventNote, Device: ds.dev.Name, App: a.BundleID, ApnsID: n.ApnsID,
-					Message: fmt.Sprintf("same apns-collapse-id %q as %s, but iOS %s shows each push separately: replacement on the deviceName arrived with iOS 10 (apns.md#U46)", n.CollapseID, old.ApnsID, ds.dev.Version)})
+					Message: fmt.Sprintf("same apns-collapse-id %q as %s, but iOS %s shows each push separately: replacement on the device arrived with iOS 10 (apns.md#U46)", n.CollapseID, old.ApnsID, ds.dev.Version)})
 				return
 			}
 			ds.notes = append(ds.notes[:i], ds.notes[i+1:]...)

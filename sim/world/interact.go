@@ -499,7 +499,10 @@ func (w *World) unlockFor(batch *[]Event, ds *deviceState, a *device.App, d *Del
 	}
 	ds.dev.Locked = false
 	w.emit(batch, Event{Kind: EventUnlock, Device: ds.dev.Name, App: a.BundleID, ApnsID: d.ApnsID, Action: action,
-		Message: fmt.Sprintf("unlock required for %s: the user unlocked the deviceName (apns.md#V33)", what)})
+		Message: fmt.Sprintf("unlock required for %s: the user unlocked the device (apns.md#V33)", what)})
+	// Unlocked for a tap is unlocked all the same: the device is awake, so
+	// its held priority-1 pushes arrive (apns.md#C11), as with SetLocked.
+	w.releaseOnUnlock(ds)
 }
 
 // tell logs what the app receives and runs its script. Called with w.mu

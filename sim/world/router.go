@@ -138,10 +138,11 @@ func (w *World) Observe(r fakeapns.Record) {
 			Message: fmt.Sprintf("undeliverable: invalid payload: %v (apns.md#U02)", perr)})
 		return
 	}
-	w.deliver(nil, ref.ds, ref.app, device.Notification{
+	w.arrive(ref.ds, ref.app, device.Notification{
 		ApnsID: n.ApnsID, Topic: n.Topic, PushType: n.PushType, Priority: n.Priority,
 		CollapseID: n.CollapseID, Payload: payload, ReceivedAt: w.clock.Now(), Ignored: device.IgnoredMessages(ignored),
-	}, "")
+		Expiration: n.Expiration, ExpirationSet: n.ExpirationSet,
+	})
 }
 
 func pushTypeOr(t string) string {

@@ -15,12 +15,16 @@ func (w *World) SetLocked(deviceName string, locked bool) error {
 	if err != nil {
 		return err
 	}
+	was := ds.dev.Locked
 	ds.dev.Locked = locked
 	msg := "device unlocked"
 	if locked {
 		msg = "device locked"
 	}
 	w.emit(nil, Event{Kind: EventNote, Device: deviceName, Message: msg})
+	if was && !locked {
+		w.releaseOnUnlock(ds)
+	}
 	return nil
 }
 
@@ -131,6 +135,7 @@ func (w *World) Reset() {
 	for _, ds := range w.devices {
 		ds.notes = nil
 		clear(ds.badges)
+		ds.fid.reset()
 	}
 	w.emit(nil, Event{Kind: EventNote, Message: "world reset: notifications cleared"})
 }
@@ -139,6 +144,11 @@ func (w *World) Reset() {
 // mutable state.
 func cloneDevice(d *device.Device) *device.Device {
 	c := *d
+	if d.Focus != nil {
+		f := *d.Focus
+		f.AllowedApps = append([]string(nil), f.AllowedApps...)
+		c.Focus = &f
+	}
 	c.Apps = make([]*device.App, 0, len(d.Apps))
 	for _, a := range d.Apps {
 		if a != nil {
@@ -150,6 +160,12 @@ func cloneDevice(d *device.Device) *device.Device {
 
 func cloneApp(a *device.App) *device.App {
 	c := *a
+	if a.ServiceExtension != nil {
+		ext := *a.ServiceExtension
+		ext.Attachments = append([]string(nil), ext.Attachments...)
+		c.ServiceExtension = &ext
+	}
+	c.Entitlements = append([]string(nil), a.Entitlements...)
 	c.Categories = nil
 	for _, cat := range a.Categories {
 		cat.Actions = append([]device.Action(nil), cat.Actions...)

@@ -50,6 +50,13 @@ type Config struct {
 	// (it runs under the World's lock). The CLI wires the package's lint
 	// here.
 	Lint func(d *device.Device, a *device.App, n device.Notification) []string
+	// ExtensionLimit is a service extension's time (apns.md#V61);
+	// defaults to DefaultExtensionLimit.
+	ExtensionLimit time.Duration
+	// BackgroundBudget and BackgroundWindow: background wakes per app per
+	// rolling window (apns.md#C10, U52); default 3 per hour.
+	BackgroundBudget int
+	BackgroundWindow time.Duration
 }
 
 // NotificationState is where a delivered notification stands.
@@ -91,6 +98,12 @@ type DeviceView struct {
 	Unread int `json:"unread"`
 	// Badges are the app icons' badge numbers (apns.md#P07), by bundle id.
 	Badges map[string]int `json:"badges,omitempty"`
+	// Stacks are Notification Center's groups, newest first
+	// (apns.md#V64, V65).
+	Stacks []Stack `json:"stacks,omitempty"`
+	// Stored counts the notifications APNs holds for the device while it
+	// is offline, one per app at most (apns.md#T20).
+	Stored int `json:"stored,omitempty"`
 }
 
 // World is the simulated fleet: devices, their apps and notifications,
@@ -106,6 +119,9 @@ type World struct {
 	maxNotes       int
 	unregNow       bool
 	lint           func(d *device.Device, a *device.App, n device.Notification) []string
+	extLimit       time.Duration
+	bgBudget       int
+	bgWindow       time.Duration
 
 	ctx    context.Context // cancelled by Close; parents webhooks
 	cancel context.CancelFunc
@@ -128,6 +144,7 @@ type deviceState struct {
 	notes  []*Delivered // oldest first
 	badges map[string]int
 	dead   map[*device.App]bool // installs whose token now answers 410 (apns.md#D06)
+	fid    fidelityState        // offline slots, held and deferred pushes (apns.md#T20, C10, C11)
 }
 
 type tokenRef struct {
@@ -163,6 +180,16 @@ func New(cfg Config) *World {
 	}
 	if w.maxNotes <= 0 {
 		w.maxNotes = DefaultMaxNotifications
+	}
+	w.extLimit, w.bgBudget, w.bgWindow = cfg.ExtensionLimit, cfg.BackgroundBudget, cfg.BackgroundWindow
+	if w.extLimit <= 0 {
+		w.extLimit = device.DefaultExtensionLimit
+	}
+	if w.bgBudget <= 0 {
+		w.bgBudget = DefaultBackgroundBudget
+	}
+	if w.bgWindow <= 0 {
+		w.bgWindow = DefaultBackgroundWindow
 	}
 	w.ctx, w.cancel = context.WithCancel(context.Background())
 	w.mu.Lock()
@@ -339,12 +366,15 @@ func (w *World) Device(name string) (DeviceView, error) {
 }
 
 func (ds *deviceState) view() DeviceView {
-	v := DeviceView{Device: *cloneDevice(ds.dev)}
+	v := DeviceView{Device: *cloneDevice(ds.dev), Stored: len(ds.fid.stored)}
+	notes := make([]Delivered, 0, len(ds.notes))
 	for _, n := range ds.notes {
 		if n.State == NotificationShown {
 			v.Unread++
+			notes = append(notes, *n)
 		}
 	}
+	v.Stacks = StacksOf(ds.dev, notes)
 	if len(ds.badges) > 0 {
 		v.Badges = make(map[string]int, len(ds.badges))
 		for k, b := range ds.badges {

@@ -131,6 +131,12 @@ func drawExpanded(b *builder, p device.Presentation, o Options) {
 // meta draws the badge and the sound, which have no picture here.
 func meta(b *builder, p device.Presentation) {
 	var parts []string
+	for _, a := range p.Attachments {
+		parts = append(parts, device.AttachmentLabel(a)) // apns.md#V62
+	}
+	if p.Label != "" {
+		parts = append(parts, p.Label) // apns.md#V67
+	}
 	if p.Badge != nil {
 		parts = append(parts, fmt.Sprintf("badge %d", *p.Badge))
 	}
