@@ -43,8 +43,9 @@ type Fault struct {
 	Count int `json:"count,omitempty"`
 	// Probability is the chance the rule fires on a matching request.
 	Probability float64 `json:"probability,omitempty"`
-	// Note, in answers only, says where the rule cannot fire (a TLS
-	// handshake failure never reaches clients on the h2c listener).
+	// Note, in answers only, says where the rule cannot fire: a TLS
+	// handshake failure never reaches clients of an environment's h2c
+	// listener (Config.H2C).
 	Note string `json:"note,omitempty"`
 }
 
@@ -59,13 +60,14 @@ type faultSet struct {
 	by   map[fakeapns.Environment]*fakeapns.Faults
 
 	max int // rules at once
+	h2c []fakeapns.Environment
 
 	mu     sync.Mutex
 	nextID int
 }
 
-func newFaultSet(m map[fakeapns.Environment]*fakeapns.Faults, limit int) *faultSet {
-	fs := &faultSet{by: map[fakeapns.Environment]*fakeapns.Faults{}, max: limit}
+func newFaultSet(m map[fakeapns.Environment]*fakeapns.Faults, h2c []fakeapns.Environment, limit int) *faultSet {
+	fs := &faultSet{by: map[fakeapns.Environment]*fakeapns.Faults{}, max: limit, h2c: h2c}
 	for env, f := range m {
 		if f != nil {
 			fs.envs = append(fs.envs, env)
@@ -80,7 +82,7 @@ func (fs *faultSet) list() []Fault {
 	out := []Fault{}
 	for _, env := range fs.envs {
 		for _, r := range fs.by[env].List() {
-			out = append(out, faultView(env, r))
+			out = append(out, fs.view(env, r))
 		}
 	}
 	return out
@@ -149,7 +151,7 @@ func (fs *faultSet) add(req Fault) ([]Fault, *bodyError) {
 			}
 			return nil, &bodyError{Msg: err.Error()}
 		}
-		out = append(out, faultView(env, added))
+		out = append(out, fs.view(env, added))
 	}
 	return out, nil
 }
@@ -216,7 +218,7 @@ func checkFrame(req Fault) *bodyError {
 	return nil
 }
 
-func faultView(env fakeapns.Environment, r fakeapns.FaultRule) Fault {
+func (fs *faultSet) view(env fakeapns.Environment, r fakeapns.FaultRule) Fault {
 	v := Fault{
 		ID: r.ID, Environment: env, Token: r.Token, Topic: r.Topic, PushType: r.PushType,
 		Connection: r.Connection, Frame: r.Frame, Reason: r.Reason, Status: r.Status, Timestamp: r.Timestamp, Count: r.Count, Probability: r.Probability,
@@ -227,7 +229,7 @@ func faultView(env fakeapns.Environment, r fakeapns.FaultRule) Fault {
 	if r.LatencyMax > 0 {
 		v.LatencyMax = r.LatencyMax.String()
 	}
-	if r.Frame != nil && r.Frame.Kind == fakeapns.FrameTLSHandshake {
+	if r.Frame != nil && r.Frame.Kind == fakeapns.FrameTLSHandshake && slices.Contains(fs.h2c, env) {
 		v.Note = "fires on the TLS listener only: clients on the h2c listener never see a handshake"
 	}
 	return v

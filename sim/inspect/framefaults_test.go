@@ -75,7 +75,22 @@ func TestFrameFaultOverTheWire(t *testing.T) {
 	}
 
 	var tls struct{ Faults []inspect.Fault }
-	if status := f.call(t, "POST", "faults", `{"frame":{"kind":"tls_handshake"},"count":1}`, &tls); status != 201 || len(tls.Faults) != 2 || tls.Faults[0].Note == "" {
-		t.Errorf("tls_handshake fault = %d %+v, want 201 with a note on the h2c listener", status, tls.Faults)
+	if status := f.call(t, "POST", "faults", `{"frame":{"kind":"tls_handshake"},"count":1}`, &tls); status != 201 || len(tls.Faults) != 2 || tls.Faults[0].Note != "" {
+		t.Errorf("tls_handshake fault without h2c = %d %+v, want 201 without a note", status, tls.Faults)
+	}
+}
+
+// TestTLSHandshakeFaultOnH2C: where an environment also listens for h2c,
+// a tls_handshake rule says that clients there never see it.
+func TestTLSHandshakeFaultOnH2C(t *testing.T) {
+	f := newFixtureWith(t, func(c *inspect.Config) { c.H2C = []fakeapns.Environment{fakeapns.Development} })
+	var tls struct{ Faults []inspect.Fault }
+	if status := f.call(t, "POST", "faults", `{"frame":{"kind":"tls_handshake"},"count":1}`, &tls); status != 201 || len(tls.Faults) != 2 {
+		t.Fatalf("tls_handshake fault = %d %+v", status, tls.Faults)
+	}
+	for _, v := range tls.Faults {
+		if hasNote := v.Note != ""; hasNote != (v.Environment == fakeapns.Development) {
+			t.Errorf("%s: note %q, want one only where h2c listens", v.Environment, v.Note)
+		}
 	}
 }

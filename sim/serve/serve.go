@@ -286,6 +286,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 			fakeapns.Development: s.Development.Faults(),
 			fakeapns.Production:  s.Production.Faults(),
 		},
+		H2C: h2cEnvs(cfg.H2C),
 	})
 	if err != nil {
 		return nil, err
@@ -548,3 +549,12 @@ func (e *PortPermissionError) Error() string {
 }
 
 func (e *PortPermissionError) Unwrap() error { return e.Err }
+
+// h2cEnvs are the environments with an h2c listener: development, when
+// --h2c is given.
+func h2cEnvs(addr string) []fakeapns.Environment {
+	if addr == "" {
+		return nil
+	}
+	return []fakeapns.Environment{fakeapns.Development}
+}
