@@ -175,6 +175,13 @@ func (s *Server) checkAuth(q *request) *Rejection {
 		return Reject(ReasonMissingProviderToken) // apns.md#E35: no token
 	}
 	tok, ok := s.cache.get(raw)
+	if c := s.cfg.Counters; c != nil {
+		if ok {
+			c.JWTCacheHits.Add(1)
+		} else {
+			c.JWTVerifications.Add(1)
+		}
+	}
 	if !ok {
 		var err error
 		if tok, err = verifyJWT(s.parser, raw, s.lookupKey); err != nil {

@@ -79,6 +79,9 @@ type Config struct {
 	// ErrorLog receives connection-level errors (TLS handshakes, HTTP/2
 	// framing); nil discards them.
 	ErrorLog *log.Logger
+	// Counters, when set, is kept up to date with open connections and
+	// streams and JWT verifications, for metrics; nil costs nothing.
+	Counters *Counters
 	// Choices are the fake's answers where Apple is silent (apns.md
 	// section 10).
 	Choices Choices

@@ -203,8 +203,11 @@ func TestShutdownFaultGoAway(t *testing.T) {
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("(-want +got)\n%s", diff)
 			}
-			if n := dials.Load(); n != 2 {
-				t.Errorf("%d connections, want 2: the fault must close the first", n)
+			// At least two: the fault must close the first. A client that
+			// reads the GOAWAY while it is already dialling may open a third
+			// (seen under load); that is the client's choice, not ours.
+			if n := dials.Load(); n < 2 {
+				t.Errorf("%d connections, want at least 2: the fault must close the first", n)
 			}
 		})
 	}

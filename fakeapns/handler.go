@@ -60,6 +60,10 @@ var checkOrder = [...]step{
 // ServeHTTP answers one provider-API request exactly as APNs would.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	if c := s.cfg.Counters; c != nil {
+		c.Streams.Add(1)
+		defer c.Streams.Add(-1)
+	}
 	s.inflight.Add(1)
 	defer s.inflight.Add(-1)
 	if s.cfg.ReadTimeout > 0 {

@@ -260,6 +260,9 @@ func (s *Server) Cut() int {
 // StateIdle whenever their last stream ends; once closing, that is the
 // moment to close them.
 func (s *Server) trackConn(c net.Conn, st http.ConnState) {
+	if k := s.cfg.Counters; k != nil {
+		k.connState(c, st) // metrics (GitHub issue 18)
+	}
 	fc := asFrameConn(c)
 	if fc == nil {
 		return // not from our listeners

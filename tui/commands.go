@@ -150,7 +150,7 @@ func (m *Model) tap(action, text string) tea.Cmd {
 // when requests came in.
 func (m *Model) readEvents() {
 	const batch = 4096
-	requests := false
+	requests := 0
 	for {
 		evs, missed := m.opts.Backend.Events(m.lastSeq, batch)
 		if len(evs) == 0 && missed == 0 {
@@ -166,7 +166,7 @@ func (m *Model) readEvents() {
 		for _, e := range evs {
 			switch e.Kind {
 			case world.EventRequest, world.EventRejected:
-				requests = true
+				requests++
 			case world.EventPresented:
 				m.noteArrival(e.ApnsID, e.Context)
 			}
@@ -175,9 +175,40 @@ func (m *Model) readEvents() {
 			break
 		}
 	}
-	if requests {
+	if requests > 0 && m.keepsSends() {
+		m.sendsDue += requests
 		m.readSends()
 	}
+}
+
+// keepsSends reports whether the Backend lists the fake APNs' requests
+// (pushsim serve's does).
+func (m *Model) keepsSends() bool {
+	k, ok := m.opts.Backend.(interface{ KeepsSends() bool })
+	return ok && k.KeepsSends()
+}
+
+// sendsRetry is how long Update waits before looking again for sends
+// the log announced but the Backend had not listed yet, and maxSendsTries
+// bounds how often it looks (20 × 25 ms).
+const (
+	sendsRetry    = 25 * time.Millisecond
+	maxSendsTries = 20
+)
+
+// sendsMsg asks Update to look again for sends that are due.
+type sendsMsg struct{}
+
+// retrySends schedules another look while sends are due; a request event
+// whose record never comes (none is kept for it) stops mattering after
+// maxSendsTries.
+func (m *Model) retrySends() tea.Cmd {
+	if m.sendsDue == 0 || m.sendsTries >= maxSendsTries {
+		m.sendsDue, m.sendsTries = 0, 0
+		return nil
+	}
+	m.sendsTries++
+	return tea.Tick(sendsRetry, func(time.Time) tea.Msg { return sendsMsg{} })
 }
 
 // noteArrival keeps the context a notification arrived in; the map is
@@ -197,6 +228,7 @@ func (m *Model) noteArrival(apnsID string, c device.Context) {
 func (m *Model) readSends() {
 	for _, s := range m.opts.Backend.Sends(m.lastSend) {
 		m.lastSend = s.Seq
+		m.sendsDue = max(0, m.sendsDue-1)
 		if m.responses.own[s.Response.ApnsID] {
 			delete(m.responses.own, s.Response.ApnsID)
 			continue

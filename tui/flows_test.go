@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -429,6 +430,107 @@ func TestServeShowsBackendSends(t *testing.T) {
 	m.setFocus(paneResponses)
 	keys(m, "enter")
 	has(t, m, "sent by:", "a backend", "latency:")
+}
+
+// laggingSends hides the Backend's sends from the first lag calls, as
+// when serve's Records observe a request after the World has logged it.
+type laggingSends struct {
+	SimBackend
+	lag *int
+}
+
+func (b laggingSends) Sends(after uint64) []SendRecord {
+	if *b.lag > 0 {
+		*b.lag--
+		return nil
+	}
+	return b.SimBackend.Sends(after)
+}
+
+// A backend's send whose record the log announces before the Backend lists
+// it still reaches Responses: Update looks again, a bounded number of times.
+func TestServeSendListedAfterItsEvent(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	srv, err := serve.Start(ctx, serve.Config{Listen: "127.0.0.1:0", API: "127.0.0.1:0", StateDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := srv.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	k := srv.State.Key
+	p, err := provider.New(provider.Config{Endpoint: srv.Development.URL(), RootCAs: srv.Development.CertPool(), Key: k.Private, KeyID: k.KeyID, TeamID: k.TeamID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := p.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	lag := 2
+	m := New(ctx, Options{Backend: laggingSends{SimBackend{World: srv.World, Log: srv.Log, Provider: p, Records: srv.Records}, &lag},
+		Now: fixedNow, RecordDir: t.TempDir(), Dark: true})
+	t.Cleanup(m.Close)
+	m.SetSize(100, 30)
+	v, err := srv.World.Device("ios8")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Send(ctx, provider.Request{Token: v.Apps[0].Token, Topic: device.DefaultBundleID, Payload: []byte(`{"aps":{"alert":"from a backend"}}`)}); err != nil {
+		t.Fatal(err)
+	}
+	_, cmd := m.Update(eventsMsg{})
+	hasNot(t, m, "backend → ios8 200 OK")
+	// The retry: run the scheduled looks (the batch's event wait is not
+	// run: nothing more is logged).
+	for range maxSendsTries {
+		next := retryOf(cmd)
+		if next == nil {
+			break
+		}
+		_, cmd = m.Update(next())
+	}
+	has(t, m, "backend → ios8 200 OK")
+}
+
+// retryOf returns the sendsMsg command inside cmd, or nil.
+func retryOf(cmd tea.Cmd) tea.Cmd {
+	if cmd == nil {
+		return nil
+	}
+	switch msg := cmd().(type) {
+	case sendsMsg:
+		return func() tea.Msg { return msg }
+	case tea.BatchMsg:
+		for _, c := range msg {
+			if c == nil {
+				continue
+			}
+			if r := retryOfNoWait(c); r != nil {
+				return r
+			}
+		}
+	}
+	return nil
+}
+
+// retryOfNoWait is retryOf for a batch member, skipping the event wait,
+// which would block until the next event.
+func retryOfNoWait(c tea.Cmd) tea.Cmd {
+	done := make(chan tea.Msg, 1)
+	go func() { done <- c() }()
+	select {
+	case msg := <-done:
+		if _, ok := msg.(sendsMsg); ok {
+			return func() tea.Msg { return msg }
+		}
+	case <-time.After(time.Second):
+	}
+	return nil
 }
 
 // Point 9: a recording of one send to all devices and one tap refers to

@@ -95,6 +95,9 @@ func (b SimBackend) Events(after uint64, max int) ([]Event, uint64) {
 // Subscribe implements Backend.
 func (b SimBackend) Subscribe() (<-chan struct{}, func()) { return b.Log.Subscribe() }
 
+// KeepsSends reports whether Sends lists anything: with Records set.
+func (b SimBackend) KeepsSends() bool { return b.Records != nil }
+
 // Sends implements Backend: the Records' entries after seq.
 func (b SimBackend) Sends(after uint64) []SendRecord {
 	if b.Records == nil {

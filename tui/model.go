@@ -134,10 +134,14 @@ type Model struct {
 
 	lastSeq uint64
 	// lastSend is the Backend's sequence of the last send read.
-	lastSend    uint64
-	wake        <-chan struct{}
-	unsubscribe func()
-	rects       [paneCount]rect
+	lastSend uint64
+	// sendsDue counts request events whose send the Backend had not
+	// listed yet (serve's Records observe after the World logs), and
+	// sendsTries how often Update has looked again for them.
+	sendsDue, sendsTries int
+	wake                 <-chan struct{}
+	unsubscribe          func()
+	rects                [paneCount]rect
 }
 
 // rect is a pane's place on the screen, border included.

@@ -27,7 +27,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case eventsMsg:
 		m.readEvents()
 		m.refresh()
-		return m, waitEvents(m.ctx, m.wake)
+		return m, tea.Batch(waitEvents(m.ctx, m.wake), m.retrySends())
+	case sendsMsg:
+		m.readSends()
+		return m, m.retrySends()
 	case sendMsg:
 		m.responses.Add(sendResult(msg))
 		if msg.Err == nil {

@@ -34,7 +34,7 @@ var version = "dev"
 
 // cli is the command tree. Each subcommand is a struct with a Run method.
 type cli struct {
-	// Subcommands: one field each (send, serve, run, matrix, lint, tui, explain, verify, version).
+	// Subcommands: one field each (send, serve, run, matrix, lint, tui, explain, verify, tokens, version).
 	TUI        tuiCmd           `cmd:"" name:"tui" default:"withargs" help:"The terminal UI (the default): fleet, phone screens, composer, responses, event log."`
 	Matrix     matrixCmd        `cmd:"" help:"Render one payload on every device of the fleet, in every context, side by side."`
 	Send       sendCmd          `cmd:"" help:"Send one notification to the simulated devices (or, with --real, to Apple)."`
@@ -43,6 +43,7 @@ type cli struct {
 	Serve      serveCmd         `cmd:"" help:"Run a fake APNs (development and production) with device tokens, credentials and an inspection API, for any backend."`
 	Explain    explainCmd       `cmd:"" help:"Print the rule behind a citation such as apns.md#V21: what Apple does, where, how sure pushsim is, and the sources."`
 	Verify     verifyCmd        `cmd:"" help:"Check what a backend sent to a running pushsim serve: exit 0 when the count holds, 1 with the near misses, 2 on bad usage."`
+	Tokens     tokensCmd        `cmd:"" help:"Print synthetic device tokens (for serve --synthetic), one per line."`
 	Version    kong.VersionFlag `help:"Print the version and commit and exit."`
 	VersionCmd versionCmd       `cmd:"" name:"version" help:"Print the version and commit."`
 }

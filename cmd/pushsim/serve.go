@@ -29,6 +29,7 @@ type serveCmd struct {
 	Drain             time.Duration `default:"5s" env:"PUSHSIM_DRAIN" help:"On SIGINT/SIGTERM: how long in-flight requests get after GOAWAY before their connections are cut."`
 	ReadTimeout       time.Duration `name:"read-timeout" default:"30s" env:"PUSHSIM_READ_TIMEOUT" help:"How long a request body may take to arrive after its headers; what arrived by then is judged."`
 	Verbose           bool          `short:"v" env:"PUSHSIM_VERBOSE" help:"Log connection-level errors (TLS handshakes, HTTP/2) on stderr."`
+	loadFlags         `embed:""`
 }
 
 // Run starts the server, prints the banner and serves until SIGINT or
@@ -56,6 +57,11 @@ func (c *serveCmd) Run(e *env) error {
 		}
 		cfg.Fleet = fleet
 	}
+	synth, err := c.fleet(c.StateDir)
+	if err != nil {
+		return err
+	}
+	cfg.Synthetic = synth
 	if c.Verbose {
 		cfg.ErrorLog = log.New(e.stderr, "pushsim serve: ", log.LstdFlags)
 	}
@@ -72,6 +78,10 @@ func (c *serveCmd) Run(e *env) error {
 		return fmt.Errorf("serve: %w", err)
 	}
 	srv.Banner(e.stderr)
+	if synth != nil {
+		fmt.Fprintf(e.stderr, "Synthetic devices: %d per environment (seed %s); tokens: pushsim tokens --state-dir %s --count N. Metrics: %s/metrics\n",
+			synth.Devices(), synth.Seed().Path, srv.State.Dir, srv.Info.APIURL)
+	}
 	<-e.ctx.Done()
 	fmt.Fprintf(e.stderr, "pushsim serve: stopping (GOAWAY, draining up to %s)\n", c.Drain)
 	if err := srv.Close(); err != nil {

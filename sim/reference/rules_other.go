@@ -129,5 +129,11 @@ func unconfirmedRules(s *sources) []Rule {
 			"After any rejected push the connection advertises one stream; after the next accepted push, the configured limit again. Off with Choices.NoStreamThrottle.", "Two independent reports describe it; clients that assume a fixed limit open extra connections or see refused streams, which is what a test should surface.", s.radar27870881, s.pushy732, s.pushy486),
 		u("U34", KindTransport, iosAny, "How many connections APNs accepts from one provider.",
 			"fakeapns accepts 4096 at once (Config.MaxConnections); one more gets SETTINGS and GOAWAY ENHANCE_YOUR_CALM with last-stream-id 0 and debug data naming the limit, then a close.", "Apple publishes no limit (T07 encourages several connections); the bound protects the machine, and a GOAWAY says why where a reset would not.", s.send),
+		u("U35", KindToken, iosAny, "Which app a load-test target's synthetic device token belongs to: Apple issues each token to one app (D04, D08) and says nothing about synthetic ones.",
+			"A synthetic token (pushsim serve --synthetic) belongs to whatever app apns-topic names; only a push type that needs a token of its own gets DeviceTokenNotForTopic. A wrong MAC, an index beyond --synthetic or the other environment's token gets BadDeviceToken (E11, D03). Tokens are 32 bytes (U17).",
+			"A load test brings its own bundle id; binding the seed's tokens to one app would make every state dir app-specific and gain no fidelity at scale.", s.token),
+		u("U36", KindResponse, iosAny, "The 410 timestamp of a token whose uninstall the fake invents (E03, U21).",
+			"For an uninstalled synthetic device: a moment within the 24 hours before the state dir's seed was made, derived from the token, so that every replica answers the same.",
+			"Apple's timestamp is when APNs learned the token was invalid; a fixed moment per token before any push keeps replicas agreeing without shared state.", s.resp),
 	}
 }

@@ -21,6 +21,8 @@ import (
 	"github.com/pushsim/pushsim/sim/device"
 	"github.com/pushsim/pushsim/sim/inspect"
 	"github.com/pushsim/pushsim/sim/lint"
+	"github.com/pushsim/pushsim/sim/metrics"
+	"github.com/pushsim/pushsim/sim/synthetic"
 	"github.com/pushsim/pushsim/sim/world"
 )
 
@@ -92,6 +94,9 @@ type Config struct {
 	// WebhookClient performs the apps' scripted webhooks; nil means a
 	// plain http.Client.
 	WebhookClient *http.Client
+	// Synthetic, when set, answers for synthetic devices in front of the
+	// World (--synthetic, GitHub issue 18; see load.go).
+	Synthetic *synthetic.Fleet
 }
 
 // The addresses of --apple-hosts: port 443, as Apple's hosts (apns.md#T02),
@@ -129,6 +134,8 @@ type Server struct {
 	API         *inspect.API
 	Development *fakeapns.Server
 	Production  *fakeapns.Server
+	// Metrics counts every request (GET /metrics, GET /api/v1/stats).
+	Metrics *metrics.Metrics
 
 	apiSrv   *http.Server
 	apiDone  chan struct{}
@@ -166,6 +173,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	if fleet == nil {
 		fleet = DefaultFleet()
 	}
+	fleet = withSampleDevice(fleet, cfg.Synthetic)
 	s := &Server{timeout: cfg.ShutdownTimeout, apiToken: cfg.APIToken != "", appleHosts: cfg.AppleHosts, errorLog: cfg.ErrorLog}
 	s.Log = world.NewEventLog(cfg.LogSize)
 	// Lint findings for the device each notification reached go to the
@@ -227,10 +235,11 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	s.Records = inspect.NewRecords(cfg.Records, s.World)
 	// The World delivers first, so that the Records entry of an accepted
 	// request finds its Presentations on the device.
-	observer := fakeapns.ObserverFunc(func(r fakeapns.Record) {
+	var observer fakeapns.Observer = fakeapns.ObserverFunc(func(r fakeapns.Record) {
 		s.World.Observe(r)
 		s.Records.Observe(r)
 	})
+	router, observer, counters := s.loadHooks(cfg, s.World, observer)
 	// Without h2c every address is known once the listeners are bound, so
 	// pushsim.json is written before any server accepts a connection. The
 	// h2c port is bound by fakeapns itself: with --h2c the file is written
@@ -247,7 +256,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	start := func(env fakeapns.Environment, ln net.Listener, h2c string) (*fakeapns.Server, error) {
 		srv, err := fakeapns.Start(srvCtx, fakeapns.Config{
 			Environment: env, Listener: ln, H2CAddr: h2c,
-			Router: s.World, Observer: observer, CA: s.State.CA,
+			Router: router, Observer: observer, Counters: counters, CA: s.State.CA,
 			// The key in the state dir is a team key valid on both
 			// environments, as keys made before 2025 are (apns.md#A10), so
 			// that a device token sent to the wrong environment gets
@@ -292,7 +301,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 		return nil, err
 	}
 	s.apiSrv = &http.Server{
-		Handler:           s.API,
+		Handler:           s.apiHandler(),
 		ReadHeaderTimeout: 30 * time.Second,
 		ErrorLog:          cfg.ErrorLog,
 	}
