@@ -90,7 +90,7 @@ func (c *sendCmd) Run(e *env) error {
 		}
 	}
 	if topic == "" {
-		topic = pickApp("", "", c.Fleet, fleet)
+		topic = device.PickBundle("", "", c.Fleet != "", fleet)
 	}
 	targets, err := pickDevices(fleet, c.Device)
 	if err != nil {
