@@ -36,6 +36,14 @@ type Backend interface {
 	SetLocked(device string, locked bool) error
 	SetAppState(device, bundleID string, s device.AppState) error
 	SetPermission(device, bundleID string, p device.Permission) error
+	// SetOffline takes a device off the network or brings it back
+	// (apns.md#T20, T22).
+	SetOffline(device string, offline bool) error
+	// SetFocus turns a Focus on (name) or off ("") (apns.md#V68).
+	SetFocus(device, name string) error
+	// SetShowPreviews changes the device's Show Previews setting
+	// (apns.md#V71).
+	SetShowPreviews(device string, p device.Previews) error
 	// Events returns up to max events with Seq > after, and how many
 	// were lost from the log's ring before the reader got them.
 	Events(after uint64, max int) (events []Event, missed uint64)
@@ -75,6 +83,17 @@ type Device struct {
 	// Apps are copies; the TUI never changes them.
 	Apps   []device.App
 	Unread int
+	// Offline, Focus (its name, "" when none) and ShowPreviews (as set;
+	// "" is the model's default) are the device's settings of issue 19.
+	Offline      bool
+	Focus        string
+	ShowPreviews device.Previews
+	// Stored counts the notifications APNs holds while it is offline
+	// (apns.md#T20).
+	Stored int
+	// Stacks are Notification Center's groups, newest first
+	// (apns.md#V64, V65).
+	Stacks []world.Stack
 }
 
 // App returns the installed app with bundleID, or nil.

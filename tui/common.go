@@ -84,6 +84,8 @@ type KeyMap struct {
 	Home, End          key.Binding
 	Lock, AppState     key.Binding
 	Permission         key.Binding
+	Offline, Focus     key.Binding
+	Previews           key.Binding
 	Buttons            key.Binding
 	Body, Dismiss      key.Binding
 	Reply              key.Binding
@@ -131,6 +133,9 @@ func NewKeyMap() *KeyMap {
 		Lock:        b([]string{"l"}, "l", "lock/unlock"),
 		AppState:    b([]string{"s"}, "s", "app state"),
 		Permission:  b([]string{"p"}, "p", "permission"),
+		Offline:     b([]string{"w"}, "w", "offline/online"),
+		Focus:       b([]string{"f"}, "f", "Focus on/off"),
+		Previews:    b([]string{"v"}, "v", "show previews"),
 		Buttons:     b([]string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, "1-9", "tap button"),
 		Body:        b([]string{"b"}, "b", "tap body"),
 		Dismiss:     b([]string{"d"}, "d", "dismiss"),
@@ -168,7 +173,7 @@ func (k *KeyMap) sections() []helpSection {
 	return []helpSection{
 		{"Everywhere", []key.Binding{k.Send, k.Target, k.Template, k.NextPane, k.PrevPane, k.Mode, k.Record, k.ForceQuit}},
 		{"Outside the editor", []key.Binding{k.Help, k.Matrix, k.Messages, k.Quit}},
-		{"Fleet", []key.Binding{h(k.Up, "↑↓ j k", "select device"), h(k.PageDown, "pgup pgdn", "scroll the phone"), k.Lock, k.AppState, k.Permission, h(k.Buttons, "1-9 b d r", "as in Phone")}},
+		{"Fleet", []key.Binding{h(k.Up, "↑↓ j k", "select device"), h(k.PageDown, "pgup pgdn", "scroll the phone"), k.Lock, k.AppState, k.Permission, k.Offline, k.Focus, k.Previews, h(k.Buttons, "1-9 b d r", "as in Phone")}},
 		{"Phone", []key.Binding{k.Buttons, k.Body, k.Dismiss, k.Reply, k.PrevCtx, k.NextCtx, k.Older, k.Newer, k.Explain, h(k.Up, "↑↓ j k", "select device"), h(k.PageDown, "pgup pgdn", "scroll drawing")}},
 		{"Reply field", []key.Binding{k.SendReply, h(k.Cancel, "esc", "cancel")}},
 		{"Composer (editor)", []key.Binding{k.LeaveEditor, h(k.Quit, "q ? m", "are text here")}},

@@ -259,7 +259,7 @@ func (l *logPane) describeFilter() string {
 
 // line is one event on one line; enter on it shows all of it.
 func (l *logPane) line(e Event, w int, selected bool) string {
-	s := fmt.Sprintf("%s %-10s %-*s %s", e.Time.Format("15:04:05"), ansi.Truncate(string(e.Kind), 10, ""), l.deviceW, e.Device, e.Message)
+	s := fmt.Sprintf("%s %-10s %-*s %s", e.Time.Format("15:04:05"), kindLabel(e.Kind), l.deviceW, e.Device, e.Message)
 	if w >= 80 {
 		s = fmt.Sprintf("%5d ", e.Seq) + s
 	}
@@ -280,6 +280,29 @@ func (l *logPane) line(e Event, w int, selected bool) string {
 		return l.Styles.Error.Render(s)
 	case world.EventAction, world.EventCompletion:
 		return l.Styles.OK.Render(s)
+	case world.EventExpired, world.EventExtensionTimedOut:
+		// Lost or drawn without the extension's changes: worth a look.
+		return l.Styles.Warn.Render(s)
 	}
 	return s
+}
+
+// kindLabels are the kinds longer than the log's 10-column kind column,
+// each said so that none is cut into another's name ("extension_" was
+// three kinds); the detail view and the / filter use the full kind.
+var kindLabels = map[world.EventKind]string{
+	world.EventDeliveredLate:      "late deliv",
+	world.EventDoubleCompletion:   "2nd compl.",
+	world.EventExtensionStarted:   "ext start",
+	world.EventExtensionCompleted: "ext done",
+	world.EventExtensionTimedOut:  "ext late",
+}
+
+// kindLabel is a kind as the log's kind column shows it: at most 10
+// columns.
+func kindLabel(k world.EventKind) string {
+	if l, ok := kindLabels[k]; ok {
+		return l
+	}
+	return ansi.Truncate(string(k), 10, "")
 }

@@ -23,7 +23,7 @@ type fleetPane struct {
 }
 
 // detailLines is how many lines the selected device's details take.
-const detailLines = 3
+const detailLines = 4
 
 // fleetColumns is the width of a row besides the name: the cursor mark,
 // the version, the lock and the unread count.
@@ -164,9 +164,57 @@ func (f *fleetPane) details(w int) []string {
 	}
 	out = append(out, ansi.Truncate(lock, w, "…"))
 	if a == nil {
-		return append(out, f.Styles.Dim.Render("no app installed"))
+		out = append(out, f.Styles.Dim.Render("no app installed"))
+	} else {
+		out = append(out, ansi.Truncate(fmt.Sprintf("%s · %s", appState(a.State), permission(a.Permission)), w, "…"))
 	}
-	return append(out, ansi.Truncate(fmt.Sprintf("%s · %s", appState(a.State), permission(a.Permission)), w, "…"))
+	return append(out, f.settings(d, w))
+}
+
+// settings is the details' last line: offline (and what APNs stores
+// meanwhile), the Focus, Show Previews. Offline and Focus go first and
+// in the warning style, where a narrow pane cannot cut them.
+func (f *fleetPane) settings(d Device, w int) string {
+	var odd []string
+	if d.Offline {
+		off := "offline"
+		if d.Stored > 0 {
+			off += fmt.Sprintf(" (%d stored)", d.Stored)
+		}
+		odd = append(odd, off)
+	}
+	if d.Focus != "" {
+		odd = append(odd, "Focus "+d.Focus)
+	}
+	line := strings.Join(append(odd, "previews "+string(previews(d))), " · ")
+	if len(odd) > 0 {
+		return f.Styles.Warn.Render(ansi.Truncate(line, w, "…"))
+	}
+	return ansi.Truncate(line, w, "…")
+}
+
+// focusName is the Focus the f key turns on: one that allows no app, as
+// the API's PATCH devices/{name} sets it (apns.md#V68).
+const focusName = "Do Not Disturb"
+
+// previews is the device's Show Previews in effect: as set, else its
+// model's default (apns.md#V71).
+func previews(d Device) device.Previews {
+	if d.ShowPreviews != "" {
+		return d.ShowPreviews
+	}
+	return device.DefaultPreviews(d.Model)
+}
+
+// nextPreviews cycles always → when unlocked → never (apns.md#V71).
+func nextPreviews(p device.Previews) device.Previews {
+	switch p {
+	case device.PreviewsAlways:
+		return device.PreviewsWhenUnlocked
+	case device.PreviewsWhenUnlocked:
+		return device.PreviewsNever
+	}
+	return device.PreviewsAlways
 }
 
 func appState(s device.AppState) string {

@@ -51,7 +51,7 @@ func TestOverlaysAreModal(t *testing.T) {
 			o, focus, dev := m.overlay, m.focus, m.fleet.cursor
 			events := len(w.events())
 			// Keys of every pane: none may reach them.
-			keys(m, "down", "up", "1", "b", "d", "r", "l", "s", "p", "ctrl+s", "tab", "/", "o", "ctrl+r", "ctrl+o", "alt+t", "right", "m", "?", "H")
+			keys(m, "down", "up", "1", "b", "d", "r", "l", "s", "p", "w", "f", "v", "ctrl+s", "tab", "/", "o", "ctrl+r", "ctrl+o", "alt+t", "right", "m", "?", "H")
 			if m.overlay != o && !(o == overlayMatrix || o == overlayHelp || o == overlayMessages) {
 				t.Errorf("the overlay closed on a pane's key")
 			}

@@ -36,7 +36,11 @@ func (b SimBackend) Devices() []Device {
 	views := b.World.Devices()
 	out := make([]Device, len(views))
 	for i, v := range views {
-		d := Device{Name: v.Name, Model: v.Model, Version: v.Version, Locked: v.Locked, Unread: v.Unread, Apps: make([]device.App, 0, len(v.Apps))}
+		d := Device{Name: v.Name, Model: v.Model, Version: v.Version, Locked: v.Locked, Unread: v.Unread, Apps: make([]device.App, 0, len(v.Apps)),
+			Offline: v.Offline, ShowPreviews: v.ShowPreviews, Stored: v.Stored, Stacks: v.Stacks}
+		if v.Focus != nil {
+			d.Focus = v.Focus.Name
+		}
 		for _, a := range v.Apps {
 			if a != nil && !a.Uninstalled {
 				d.Apps = append(d.Apps, *a)
@@ -85,6 +89,23 @@ func (b SimBackend) SetAppState(device, bundleID string, s device.AppState) erro
 // SetPermission implements Backend.
 func (b SimBackend) SetPermission(device, bundleID string, p device.Permission) error {
 	return b.World.SetPermission(device, bundleID, p)
+}
+
+// SetOffline implements Backend: the World call the API's PATCH
+// devices/{name} makes.
+func (b SimBackend) SetOffline(device string, offline bool) error {
+	return b.World.SetOffline(device, offline)
+}
+
+// SetFocus implements Backend: a Focus that allows no app, as the API's
+// PATCH devices/{name} sets it.
+func (b SimBackend) SetFocus(device, name string) error {
+	return b.World.SetFocus(device, name, nil)
+}
+
+// SetShowPreviews implements Backend.
+func (b SimBackend) SetShowPreviews(device string, p device.Previews) error {
+	return b.World.SetShowPreviews(device, p)
 }
 
 // Events implements Backend.

@@ -452,7 +452,8 @@ func (m *Model) footerKeys() []key.Binding {
 	taps := h(k.Buttons, "1-9 b d", "tap/body/dismiss")
 	switch m.focus {
 	case paneFleet:
-		return append([]key.Binding{h(k.Up, "↑↓", "device"), taps, h(k.Lock, "l/s/p", "state")}, paneKeys...)
+		// The fleet's taps are short: its state keys take the room.
+		return append([]key.Binding{h(k.Up, "↑↓", "device"), h(k.Buttons, "1-9 b d", "tap"), h(k.Lock, "l s p w f v", "state")}, paneKeys...)
 	case panePhone:
 		// The drawing says itself when it scrolls ("↓ 3 more (pgdn)").
 		return append([]key.Binding{taps, h(k.Reply, "r", "reply"), h(k.PrevCtx, "←→", "context")}, paneKeys...)

@@ -273,6 +273,9 @@ func (p *phonePane) View() string {
 	for _, n := range pr.Notes {
 		body = append(body, strings.Split(p.Styles.Dim.Render(ansi.Wrap("· "+n, w, "")), "\n")...)
 	}
+	if ctx == device.ContextNotificationCenter || ctx == device.ContextLockScreen {
+		body = append(body, p.stackLines(w)...)
+	}
 	lines = strings.Split(strings.Join(lines, "\n"), "\n") // one entry per line
 	top := len(lines)
 	room := max(1, p.Height-top)
@@ -319,6 +322,41 @@ func (p *phonePane) View() string {
 		out = append(out, p.reply.View())
 	}
 	return strings.Join(out, "\n")
+}
+
+// stackLines draws what Notification Center and the lock screen list:
+// the device's stacks by thread-id, newest first, each with its summary
+// line under it (apns.md#V64, V65). The app is named only when the
+// stacks are of more than one app; a stack without a thread-id is the
+// app's own.
+func (p *phonePane) stackLines(w int) []string {
+	stacks := p.device.Stacks
+	if len(stacks) == 0 {
+		return nil
+	}
+	apps := map[string]bool{}
+	for _, st := range stacks {
+		apps[st.App] = true
+	}
+	out := []string{p.Styles.PaneTitle.Render(ansi.Truncate(fmt.Sprintf("Stacks (%d, newest first):", len(stacks)), w, "…"))}
+	for _, st := range stacks {
+		name := "thread " + st.Thread
+		if st.Thread == "" {
+			name = "no thread"
+		}
+		if len(apps) > 1 {
+			name = st.App + " " + name
+		}
+		text := st.Body
+		if st.Title != "" {
+			text = st.Title + ": " + text
+		}
+		out = append(out, strings.Split(ansi.Wrap(fmt.Sprintf("▸ %s (%d): %q", name, st.Count, text), w, ""), "\n")...)
+		if st.Summary != "" {
+			out = append(out, strings.Split(p.Styles.Dim.Render(ansi.Wrap("  └ "+st.Summary, w, "")), "\n")...)
+		}
+	}
+	return out
 }
 
 // usedLabel says what became of a notification the user can no longer

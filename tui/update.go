@@ -284,7 +284,8 @@ func (m *Model) deviceKey(k tea.KeyPressMsg) tea.Cmd {
 		m.phone.Step(-1)
 	case key.Matches(k, km.Newer):
 		m.phone.Step(1)
-	case key.Matches(k, km.Lock), key.Matches(k, km.AppState), key.Matches(k, km.Permission):
+	case key.Matches(k, km.Lock), key.Matches(k, km.AppState), key.Matches(k, km.Permission),
+		key.Matches(k, km.Offline), key.Matches(k, km.Focus), key.Matches(k, km.Previews):
 		return m.setState(k)
 	}
 	return nil
@@ -384,9 +385,22 @@ func (m *Model) setState(k tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	b, km := m.opts.Backend, m.common.Keys
-	if key.Matches(k, km.Lock) {
+	switch {
+	case key.Matches(k, km.Lock):
 		locked := !d.Locked
 		return setCmd(fmt.Sprintf("%s locked=%v", d.Name, locked), func() error { return b.SetLocked(d.Name, locked) })
+	case key.Matches(k, km.Offline):
+		off := !d.Offline
+		return setCmd(fmt.Sprintf("%s offline=%v", d.Name, off), func() error { return b.SetOffline(d.Name, off) })
+	case key.Matches(k, km.Focus):
+		name := ""
+		if d.Focus == "" {
+			name = focusName
+		}
+		return setCmd(fmt.Sprintf("%s Focus %q", d.Name, name), func() error { return b.SetFocus(d.Name, name) })
+	case key.Matches(k, km.Previews):
+		p := nextPreviews(previews(d))
+		return setCmd(fmt.Sprintf("%s show previews %s", d.Name, p), func() error { return b.SetShowPreviews(d.Name, p) })
 	}
 	a := d.App(m.opts.Bundle)
 	if a == nil {
