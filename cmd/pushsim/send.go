@@ -55,8 +55,8 @@ func (c *sendCmd) Run(e *env) error {
 	if c.Context != "" && c.Tap == "" {
 		return usageErr("--context %q: chooses where --tap happens; expected --tap ID too (apns.md#U41)", c.Context)
 	}
-	if c.Context != "" && !slices.Contains(knownContexts(), device.Context(c.Context)) {
-		return usageErr("--context %q: no such context; expected one of %s", c.Context, joinContexts(knownContexts()))
+	if c.Context != "" && !slices.Contains(device.KnownContexts(), device.Context(c.Context)) {
+		return usageErr("--context %q: no such context; expected one of %s", c.Context, joinContexts(device.KnownContexts()))
 	}
 	if c.Text != "" && c.Tap == "" {
 		return usageErr("--text %q: types a reply only with --tap; expected --tap ID of a text-input action (apns.md#V34, V43)", c.Text)
@@ -162,19 +162,6 @@ func tapRefusal(dev, id string, err error) string {
 	return ""
 }
 
-// knownContexts are the contexts any version has, for --context.
-func knownContexts() []device.Context {
-	var out []device.Context
-	for _, row := range device.TableRows() {
-		for _, c := range row.Contexts {
-			if !slices.Contains(out, c) {
-				out = append(out, c)
-			}
-		}
-	}
-	return out
-}
-
 func joinContexts(cs []device.Context) string {
 	s := make([]string, len(cs))
 	for i, c := range cs {
@@ -221,29 +208,12 @@ func checkTap(targets []*device.Device, topic string, body []byte, id string) er
 	case device.KeyDefault, device.KeyDismiss, world.KeyTimeout, "view", "close", "ok":
 		return nil // short words; the device refuses them when ambiguous (apns.md#U48)
 	}
-	payload, err := device.ParsePayload(body)
-	if err != nil {
-		return nil // the device will not show it; APNs and the device say why
+	// A payload that does not parse shows nothing: APNs and the device say why.
+	if _, err := device.ParsePayload(body); err != nil {
+		return nil
 	}
-	shown := map[string]bool{}
-	var order []string
-	for _, d := range targets {
-		app := d.App(topic)
-		if app == nil {
-			continue
-		}
-		n := device.Notification{Topic: topic, Payload: payload}
-		for _, p := range device.RenderAll(d, app, n) {
-			for _, b := range p.Buttons {
-				if b.System || shown[b.ID] {
-					continue
-				}
-				shown[b.ID] = true
-				order = append(order, b.ID)
-			}
-		}
-	}
-	if shown[id] {
+	order := device.ShownActions(targets, topic, body)
+	if slices.Contains(order, id) {
 		return nil
 	}
 	if len(order) == 0 {
