@@ -188,7 +188,7 @@ func (c *sendCmd) lintBeforeSend(e *env, body []byte, topic string) error {
 	}
 	if errs > 0 && !c.Force {
 		// Exit 1, as "pushsim lint" for the same findings.
-		return &exitError{code: exitFailed, err: fmt.Errorf("lint found %s; nothing was sent (use --force to send anyway)", plural(errs, "error"))}
+		return &exitError{code: exitFailed, err: fmt.Errorf("lint found %s; nothing was sent (use --force to send anyway)", lint.Plural(errs, "error"))}
 	}
 	return nil
 }

@@ -56,14 +56,6 @@ func (c Column) Summary(bundle string) string {
 			warns++
 		}
 	}
-	parts = append(parts, fmt.Sprintf("%s, %s", plural(errs, "error"), plural(warns, "warning")))
+	parts = append(parts, fmt.Sprintf("%s, %s", lint.Plural(errs, "error"), lint.Plural(warns, "warning")))
 	return head + " " + strings.Join(parts, "; ")
-}
-
-// plural is "1 error", "2 errors".
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }
