@@ -86,31 +86,54 @@ const (
 // removes it, so no client sees it.
 const faultHeader = "x-fakeapns-frame-fault"
 
+// FieldError is a FrameFault that cannot be applied: Field names the JSON
+// field at fault (kind, error_code, last_stream or debug), so an API can
+// answer with a one-line error naming it.
+type FieldError struct {
+	// Field is the JSON name of the bad field.
+	Field string
+	// Msg says what is wrong and what is expected.
+	Msg string
+}
+
+func (e *FieldError) Error() string { return e.Msg }
+
+// Validate reports what makes the fault unusable, as a *FieldError, or nil.
+func (f *FrameFault) Validate() error { return f.validate() }
+
 func (f *FrameFault) validate() error {
+	bad := func(field, format string, args ...any) error {
+		return &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)}
+	}
 	switch f.Kind {
 	case FrameGoAway, FrameRSTStream, FrameNoPingAck, FrameClose, FrameCloseIdle, FrameTLSHandshake:
 	default:
-		return fmt.Errorf("unknown frame fault kind %q (want goaway, rst_stream, no_ping_ack, close, close_idle or tls_handshake)", f.Kind)
+		return bad("kind", "unknown frame fault kind %q (want goaway, rst_stream, no_ping_ack, close, close_idle or tls_handshake)", f.Kind)
 	}
 	if f.ErrorCode != "" {
 		if f.Kind != FrameGoAway && f.Kind != FrameRSTStream {
-			return fmt.Errorf("frame fault %s: error_code applies to goaway and rst_stream only", f.Kind)
+			return bad("error_code", "frame fault %s: error_code applies to goaway and rst_stream only", f.Kind)
 		}
 		if _, ok := parseErrCode(f.ErrorCode); !ok {
-			return fmt.Errorf("frame fault %s: unknown HTTP/2 error code %q (want a name such as NO_ERROR, REFUSED_STREAM, INTERNAL_ERROR)", f.Kind, f.ErrorCode)
+			return bad("error_code", "frame fault %s: unknown HTTP/2 error code %q (want a name such as NO_ERROR, REFUSED_STREAM, INTERNAL_ERROR)", f.Kind, f.ErrorCode)
 		}
 	}
 	if f.LastStream != "" && (f.Kind != FrameGoAway || f.LastStream != LastStreamBelow && f.LastStream != LastStreamThis) {
-		return fmt.Errorf("frame fault %s: last_stream %q (want below or this, for goaway only)", f.Kind, f.LastStream)
+		return bad("last_stream", "frame fault %s: last_stream %q (want below or this, for goaway only)", f.Kind, f.LastStream)
 	}
 	if f.Debug != "" && f.Kind != FrameGoAway {
-		return fmt.Errorf("frame fault %s: debug applies to goaway only", f.Kind)
+		return bad("debug", "frame fault %s: debug applies to goaway only", f.Kind)
 	}
 	if len(f.Debug) > 1024 {
-		return fmt.Errorf("frame fault goaway: debug data of %d bytes (at most 1024)", len(f.Debug))
+		return bad("debug", "frame fault goaway: debug data of %d bytes (at most 1024)", len(f.Debug))
 	}
 	return nil
 }
+
+// ReplacesAnswer reports whether the fault takes the place of APNs'
+// answer (the request is then not processed), so a rule with it cannot
+// also carry a reason.
+func (f *FrameFault) ReplacesAnswer() bool { return f.replacesAnswer() }
 
 // replacesAnswer reports whether the fault takes the place of APNs'
 // answer, so the request is not processed.

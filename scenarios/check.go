@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -21,8 +22,8 @@ func (s *Scenario) checkStep(st *Step) string {
 		if e.Device != "" && !s.hasDevice(e.Device) {
 			return s.unknownDevice(e.Device)
 		}
-		if e.Status == 0 && e.Reason == nil && e.Timestamp == nil && e.Attempts == 0 {
-			return "expected at least one of status, reason, timestamp, attempts"
+		if e.Status == 0 && e.Reason == nil && e.Timestamp == nil && e.Attempts == 0 && e.Error == "" {
+			return "expected at least one of status, reason, timestamp, attempts, error"
 		}
 	case st.ExpectScreen != nil:
 		e := st.ExpectScreen
@@ -72,8 +73,23 @@ func (s *Scenario) checkStep(st *Step) string {
 		return s.checkRequests(st.ExpectRequests)
 	case st.Fault != nil:
 		f := st.Fault
-		if f.Reason == "" && f.Status == 0 && f.Latency == 0 {
-			return "expected reason (e.g. TooManyRequests), status or latency"
+		if f.Reason == "" && f.Status == 0 && f.Latency == 0 && f.Frame == nil {
+			return "expected reason (e.g. TooManyRequests), status, latency or frame"
+		}
+		if fr := f.Frame.fault(); fr != nil {
+			if err := fr.Validate(); err != nil {
+				var fe *fakeapns.FieldError
+				if errors.As(err, &fe) {
+					return "frame." + fe.Field + ": " + fe.Msg
+				}
+				return "frame: " + err.Error()
+			}
+			if f.Reason != "" && fr.ReplacesAnswer() {
+				return fmt.Sprintf("frame %s replaces the answer, so reason %q would never be sent (a reason goes with goaway last_stream this, or close_idle)", fr.Kind, f.Reason)
+			}
+			if fr.Kind == fakeapns.FrameTLSHandshake && (f.Device != "" || f.Token != "" || f.Topic != "" || f.PushType != "" || f.Reason != "" || f.Latency != 0) {
+				return "a tls_handshake frame fires before any request, so it matches on connection, count and probability only"
+			}
 		}
 		if f.Reason != "" && !fakeapns.Reason(f.Reason).Known() {
 			return fmt.Sprintf("unknown APNs reason %q (apns.md section 4)", f.Reason)

@@ -39,6 +39,14 @@ func (r *run) expectResponse(e *ResponseExpect) error {
 		if e.Attempts != 0 {
 			w["attempts"], g["attempts"] = e.Attempts, len(res.Responses)
 		}
+		switch {
+		case e.Error != "" && strings.Contains(res.Err, e.Error):
+			w["error"], g["error"] = e.Error, e.Error
+		case e.Error != "" || res.Err != "":
+			// An error not expected, or not the one expected, shows in
+			// full.
+			w["error"], g["error"] = e.Error, res.Err
+		}
 		want, got = append(want, w), append(got, g)
 	}
 	if len(want) == 0 {

@@ -171,6 +171,11 @@ func RunOne(ctx context.Context, s *Scenario, opts Options) (res Result) {
 			return res
 		}
 	}
+	if r.unanswered != nil {
+		last := s.Steps[len(s.Steps)-1]
+		res.Failure = &Failure{File: s.File, Line: last.Line, Column: last.Column, Step: len(s.Steps), Kind: last.Kind(), Message: r.unanswered.Error()}
+		return res
+	}
 	res.Passed = true
 	return res
 }
@@ -196,6 +201,9 @@ type run struct {
 	senders map[string]sender
 	// last holds the answers to the latest send step.
 	last []sendResult
+	// unanswered is the error of a send that got no answer, until an
+	// expect_response with error checks it.
+	unanswered error
 	// mark is the last event seen by an expect_events step.
 	mark   uint64
 	tmpdir string
@@ -297,6 +305,10 @@ func (r *run) step(i int, st *Step) error {
 	if err := r.ctx.Err(); err != nil {
 		return fmt.Errorf("cancelled: %w", err)
 	}
+	if r.unanswered != nil && (st.ExpectResponse == nil || st.ExpectResponse.Error == "") {
+		return r.unanswered
+	}
+	r.unanswered = nil
 	switch {
 	case st.Send != nil:
 		return r.send(st.Send)
@@ -463,6 +475,7 @@ func (r *run) set(e *SetStep) error {
 func (r *run) fault(f *FaultStep) error {
 	rule := fakeapns.FaultRule{
 		Token: f.Token, Topic: f.Topic, PushType: f.PushType,
+		Connection: f.Connection, Frame: f.Frame.fault(),
 		Reason: fakeapns.Reason(f.Reason), Status: f.Status,
 		Count: f.Count, Probability: f.Probability, Latency: f.Latency.D(),
 	}

@@ -210,3 +210,37 @@ steps:
 		t.Errorf("text report:\n%s", b.String())
 	}
 }
+
+// TestUnansweredSend: a send that gets no answer (here a cut connection)
+// fails the scenario at the next step unless that step expects the error,
+// and a wrong expected error shows the client's.
+func TestUnansweredSend(t *testing.T) {
+	const head = `fleet:
+  devices:
+    - {name: ios18, ios: "18.2"}
+steps:
+  - fault: {device: ios18, count: 1, frame: {kind: close}}
+  - send: {device: ios18, payload: {aps: {alert: hi}}}
+`
+	tests := []struct{ name, tail, want string }{
+		{"unchecked", "  - advance: 1s\n", "got no answer"},
+		{"last step", "", "got no answer"},
+		{"wrong error", "  - expect_response: {error: GOAWAY}\n", "APNs answered differently"},
+		{"expected", "  - expect_response: {error: EOF}\n", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := Parse("cut.yaml", []byte(head+tc.tail))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := RunOne(context.Background(), s, Options{})
+			switch {
+			case tc.want == "" && !res.Passed:
+				t.Errorf("failed: %s", res.Failure)
+			case tc.want != "" && (res.Passed || !strings.Contains(res.Failure.Message, tc.want)):
+				t.Errorf("failure = %v, want one saying %q", res.Failure, tc.want)
+			}
+		})
+	}
+}

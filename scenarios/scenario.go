@@ -244,6 +244,12 @@ type ResponseExpect struct {
 	Timestamp *bool `yaml:"timestamp,omitempty" json:"timestamp,omitempty"`
 	// Attempts is how many sends a retry policy made.
 	Attempts int `yaml:"attempts,omitempty" json:"attempts,omitempty"`
+	// Error must appear within the client's error: the send got no answer
+	// from APNs (a GOAWAY it did not retry, a reset stream, a cut
+	// connection, a failed TLS handshake). A send that gets no answer
+	// fails the scenario unless the next step is an expect_response with
+	// error.
+	Error string `yaml:"error,omitempty" json:"error,omitempty"`
 }
 
 // ScreenExpect checks what a device shows for a notification in one
@@ -423,6 +429,13 @@ type FaultStep struct {
 	Topic string `yaml:"topic,omitempty" json:"topic,omitempty"`
 	// PushType limits the fault to this apns-push-type.
 	PushType string `yaml:"push_type,omitempty" json:"push_type,omitempty"`
+	// Connection limits the fault to the HTTP/2 connection with this
+	// number (1, 2, … in order of acceptance; a request event's
+	// connection).
+	Connection uint64 `yaml:"connection,omitempty" json:"connection,omitempty"`
+	// Frame fails the request at the HTTP/2 level instead of (or, for
+	// goaway with last_stream this and close_idle, after) APNs' answer.
+	Frame *FrameStep `yaml:"frame,omitempty" json:"frame,omitempty"`
 	// Reason is Apple's reason; Status defaults to the reason's status.
 	Reason string `yaml:"reason,omitempty" json:"reason,omitempty"`
 	// Status overrides the reason's HTTP status.
@@ -435,6 +448,32 @@ type FaultStep struct {
 	Probability float64 `yaml:"probability,omitempty" json:"probability,omitempty"`
 	// Latency delays APNs' answer, on the virtual clock.
 	Latency Duration `yaml:"latency,omitempty" json:"latency,omitempty"`
+}
+
+// FrameStep is a failure at the HTTP/2 level (fakeapns.FrameFault; the
+// README's "Failure modes at the HTTP/2 level").
+type FrameStep struct {
+	// Kind is the failure: goaway, rst_stream, no_ping_ack (a half-dead
+	// connection), close (cut mid-stream), close_idle (answered, then
+	// closed as idle) or tls_handshake (the next TLS handshake fails).
+	Kind fakeapns.FrameFaultKind `yaml:"kind" json:"kind"`
+	// ErrorCode is the HTTP/2 error code by name, for goaway (NO_ERROR by
+	// default) and rst_stream (REFUSED_STREAM by default).
+	ErrorCode string `yaml:"error_code,omitempty" json:"error_code,omitempty"`
+	// LastStream is, for goaway, whether the last-stream-id is below the
+	// request's stream (the default: not processed, retry elsewhere) or
+	// this stream (answered first).
+	LastStream fakeapns.LastStream `yaml:"last_stream,omitempty" json:"last_stream,omitempty"`
+	// Debug is the goaway's debug data; {"reason":"Shutdown"} by default.
+	Debug string `yaml:"debug,omitempty" json:"debug,omitempty"`
+}
+
+// fault is the step's frame fault for fakeapns, nil without one.
+func (f *FrameStep) fault() *fakeapns.FrameFault {
+	if f == nil {
+		return nil
+	}
+	return &fakeapns.FrameFault{Kind: f.Kind, ErrorCode: f.ErrorCode, LastStream: f.LastStream, Debug: f.Debug}
 }
 
 // ExecStep runs an external command (the user's own backend sender) with

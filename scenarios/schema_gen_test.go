@@ -53,11 +53,13 @@ type schemaGen struct {
 
 // enums are the closed sets a field's type stands for.
 var enums = map[reflect.Type][]string{
-	reflect.TypeFor[fakeapns.Environment](): {string(fakeapns.Development), string(fakeapns.Production)},
-	reflect.TypeFor[device.AppState]():      stringsOf(appStates),
-	reflect.TypeFor[device.Permission]():    stringsOf(permissions),
-	reflect.TypeFor[device.Context]():       stringsOf(allContexts),
-	reflect.TypeFor[device.Completion]():    {"", string(device.CompleteAfter), string(device.CompleteNever), string(device.CompleteTwice)},
+	reflect.TypeFor[fakeapns.Environment]():    {string(fakeapns.Development), string(fakeapns.Production)},
+	reflect.TypeFor[device.AppState]():         stringsOf(appStates),
+	reflect.TypeFor[device.Permission]():       stringsOf(permissions),
+	reflect.TypeFor[device.Context]():          stringsOf(allContexts),
+	reflect.TypeFor[fakeapns.FrameFaultKind](): {string(fakeapns.FrameGoAway), string(fakeapns.FrameRSTStream), string(fakeapns.FrameNoPingAck), string(fakeapns.FrameClose), string(fakeapns.FrameCloseIdle), string(fakeapns.FrameTLSHandshake)},
+	reflect.TypeFor[fakeapns.LastStream]():     {string(fakeapns.LastStreamBelow), string(fakeapns.LastStreamThis)},
+	reflect.TypeFor[device.Completion]():       {"", string(device.CompleteAfter), string(device.CompleteNever), string(device.CompleteTwice)},
 }
 
 // fieldEnums are closed sets of plain string fields, by YAML key.

@@ -27,6 +27,9 @@ type sender interface {
 type sendResult struct {
 	Device    string
 	Responses []provider.Response // one per attempt
+	// Err is the client's error when the last attempt got no answer
+	// (its Response is then the zero one).
+	Err string
 }
 
 func (s sendResult) final() provider.Response { return s.Responses[len(s.Responses)-1] }
@@ -94,7 +97,18 @@ func (r *run) send(e *SendStep) error {
 		for a := 1; ; a++ {
 			resp, err := snd.Send(r.ctx, req)
 			if err != nil {
-				return fmt.Errorf("send to %s: %w", nameOr(d.device, d.token), err)
+				if r.ctx.Err() != nil {
+					return fmt.Errorf("send to %s: %w", nameOr(d.device, d.token), err)
+				}
+				// No answer came: what the client does about it is
+				// what a frame-fault scenario documents, so it is
+				// recorded for expect_response's error rather than
+				// retried here (the backend's retry is for APNs'
+				// answers, apns.md#E06).
+				res.Responses = append(res.Responses, provider.Response{})
+				res.Err = err.Error()
+				r.unanswered = fmt.Errorf("send to %s got no answer: %w (expect it with expect_response error)", nameOr(d.device, d.token), err)
+				break
 			}
 			res.Responses = append(res.Responses, resp)
 			// A backend retries what Apple says may be retried

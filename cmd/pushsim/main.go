@@ -14,6 +14,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/agnivade/levenshtein"
 	"github.com/alecthomas/kong"
 
 	"github.com/pushsim/pushsim/sim/device"
@@ -157,7 +158,7 @@ func suggestCommand(parser *kong.Kong, err error) string {
 		if n.Type != kong.CommandNode || n.Hidden {
 			continue
 		}
-		if d := editDistance(word, n.Name); d < bestDist {
+		if d := levenshtein.ComputeDistance(word, n.Name); d < bestDist {
 			best, bestDist = n.Name, d
 		}
 	}
@@ -165,27 +166,6 @@ func suggestCommand(parser *kong.Kong, err error) string {
 		return ""
 	}
 	return fmt.Sprintf("; did you mean %q?", best)
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // exitError carries an exit status and the one line to print for it.

@@ -15,6 +15,7 @@ type serveCmd struct {
 	Listen            string        `default:"127.0.0.1:2197" env:"PUSHSIM_LISTEN" help:"Development (sandbox) fake APNs, TLS + HTTP/2. Port 0 picks a free port."`
 	ListenProduction  string        `name:"listen-production" env:"PUSHSIM_LISTEN_PRODUCTION" placeholder:"ADDR" help:"Production fake APNs (default: the port after --listen)."`
 	H2C               string        `name:"h2c" env:"PUSHSIM_H2C" placeholder:"ADDR" help:"Also serve the development environment as cleartext HTTP/2 (h2c) here."`
+	NoStreamThrottle  bool          `name:"no-stream-throttle" env:"PUSHSIM_NO_STREAM_THROTTLE" help:"Advertise the full HTTP/2 stream limit from the start, instead of 1 until the first accepted push and after each rejected one as APNs does (apns.md#U06, U33)."`
 	API               string        `name:"api" default:"127.0.0.1:8025" env:"PUSHSIM_API" help:"Inspection and control API (JSON under /api/v1/)."`
 	StateDir          string        `name:"state-dir" env:"PUSHSIM_STATE_DIR" type:"path" placeholder:"DIR" help:"Where ca.pem, the .p8 key, client certificates and pushsim.json are kept (default: <user config dir>/pushsim)."`
 	Fleet             string        `name:"fleet" env:"PUSHSIM_FLEET" type:"existingfile" placeholder:"FILE" help:"YAML fleet (devices and apps) replacing the default fleet."`
@@ -35,7 +36,7 @@ type serveCmd struct {
 // SIGTERM, then stops gracefully and exits 0.
 func (c *serveCmd) Run(e *env) error {
 	cfg := serve.Config{
-		Listen: c.Listen, ListenProduction: c.ListenProduction, H2C: c.H2C, API: c.API,
+		Listen: c.Listen, ListenProduction: c.ListenProduction, H2C: c.H2C, API: c.API, NoStreamThrottle: c.NoStreamThrottle,
 		StateDir: c.StateDir, RecordFile: c.Record,
 		APIToken: c.APIToken, APINames: c.APIName, TLSNames: c.TLSName, AppleHosts: c.AppleHosts, ShutdownTimeout: c.Drain, ReadTimeout: c.ReadTimeout,
 	}

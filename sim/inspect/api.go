@@ -48,6 +48,9 @@ type Config struct {
 	// Faults are the fault rules of each fake APNs environment; an
 	// environment without an entry cannot get faults.
 	Faults map[fakeapns.Environment]*fakeapns.Faults
+	// H2C lists the environments that also listen for cleartext HTTP/2,
+	// where a tls_handshake frame fault cannot fire (its rules say so).
+	H2C []fakeapns.Environment
 	// Info is served at GET /api/v1/info, e.g. the content of pushsim.json;
 	// a func() any is called on each request, for content that changes.
 	Info any
@@ -145,7 +148,7 @@ func New(cfg Config) (*API, error) {
 		world:     cfg.World,
 		log:       cfg.Log,
 		records:   cfg.Records,
-		faults:    newFaultSet(cfg.Faults, cfg.Limits.withDefaults().Faults),
+		faults:    newFaultSet(cfg.Faults, cfg.H2C, cfg.Limits.withDefaults().Faults),
 		info:      cfg.Info,
 		onTokens:  cfg.OnTokensChanged,
 		maxWait:   cfg.MaxWait,

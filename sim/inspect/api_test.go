@@ -378,7 +378,7 @@ func TestEventsPollAndReset(t *testing.T) {
 	f.call(t, "GET", "events?since=0", "", &after)
 	var ns struct{ Notifications []inspect.NotificationView }
 	f.call(t, "GET", "notifications", "", &ns)
-	var fs struct{ Faults []inspect.FaultView }
+	var fs struct{ Faults []inspect.Fault }
 	f.call(t, "GET", "faults", "", &fs)
 	if len(after.Events) != 0 || after.Next < last+1 || len(ns.Notifications) != 0 || len(fs.Faults) != 0 {
 		t.Errorf("after reset: %d events (next %d), %d notifications, %d faults", len(after.Events), after.Next, len(ns.Notifications), len(fs.Faults))
@@ -391,7 +391,7 @@ func TestEventsPollAndReset(t *testing.T) {
 
 func TestFaults(t *testing.T) {
 	f := newFixture(t)
-	var added struct{ Faults []inspect.FaultView }
+	var added struct{ Faults []inspect.Fault }
 	if status := f.call(t, "POST", "faults", `{"reason":"TooManyRequests","token":"`+f.tokenOf["ios10"]+`","count":1}`, &added); status != 201 {
 		t.Fatalf("POST faults = %d", status)
 	}
@@ -401,16 +401,16 @@ func TestFaults(t *testing.T) {
 	if res := f.push(t, f.dev, "ios10", `{"aps":{"alert":"x"}}`); res.StatusCode != 429 || res.Reason != apns2.ReasonTooManyRequests {
 		t.Errorf("push under the fault = %d %s, want 429 TooManyRequests", res.StatusCode, res.Reason)
 	}
-	var listed struct{ Faults []inspect.FaultView }
+	var listed struct{ Faults []inspect.Fault }
 	f.call(t, "GET", "faults", "", &listed)
-	want := []inspect.FaultView{{ID: added.Faults[0].ID, Environment: fakeapns.Production, Token: f.tokenOf["ios10"], Reason: fakeapns.ReasonTooManyRequests, Count: 1}}
+	want := []inspect.Fault{{ID: added.Faults[0].ID, Environment: fakeapns.Production, Token: f.tokenOf["ios10"], Reason: fakeapns.ReasonTooManyRequests, Count: 1}}
 	if diff := cmp.Diff(want, listed.Faults); diff != "" {
 		t.Errorf("faults after the development rule was used up (-want +got):\n%s", diff)
 	}
 
-	var one struct{ Faults []inspect.FaultView }
+	var one struct{ Faults []inspect.Fault }
 	f.call(t, "POST", "faults", `{"id":"slow","environment":"development","latency":"1ms","latency_max":"2ms"}`, &one)
-	if diff := cmp.Diff([]inspect.FaultView{{ID: "slow", Environment: fakeapns.Development, Latency: "1ms", LatencyMax: "2ms"}}, one.Faults); diff != "" {
+	if diff := cmp.Diff([]inspect.Fault{{ID: "slow", Environment: fakeapns.Development, Latency: "1ms", LatencyMax: "2ms"}}, one.Faults); diff != "" {
 		t.Errorf("POST with an environment (-want +got):\n%s", diff)
 	}
 	var e apiError

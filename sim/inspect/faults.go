@@ -1,6 +1,7 @@
 package inspect
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -11,46 +12,46 @@ import (
 	"github.com/pushsim/pushsim/fakeapns"
 )
 
-// FaultRequest is the body of POST faults: a fakeapns.FaultRule with
-// durations written as strings ("250ms") and the environment it applies
-// to.
-type FaultRequest struct {
+// Fault is one fault rule over the API: the body of POST faults and each
+// item GET faults lists. It is a fakeapns.FaultRule with durations written
+// as strings ("250ms") and the environment it applies to; in a listing,
+// Count is what is left of the rule.
+type Fault struct {
 	// ID names the rule; one is assigned when empty.
 	ID string `json:"id,omitempty"`
-	// Environment is "development", "production", or empty for both.
+	// Environment is "development", "production", or empty for both when
+	// posting.
 	Environment fakeapns.Environment `json:"environment,omitempty"`
-	Token       string               `json:"token,omitempty"`
-	Topic       string               `json:"topic,omitempty"`
-	PushType    string               `json:"push_type,omitempty"`
-	Reason      fakeapns.Reason      `json:"reason,omitempty"`
-	Status      int                  `json:"status,omitempty"`
-	Timestamp   time.Time            `json:"timestamp,omitzero"`
-	Latency     string               `json:"latency,omitempty"`
-	LatencyMax  string               `json:"latency_max,omitempty"`
-	Count       int                  `json:"count,omitempty"`
-	Probability float64              `json:"probability,omitempty"`
-}
-
-// FaultView is one installed rule of one environment, as GET faults shows
-// it; Count is what is left of it.
-type FaultView struct {
-	ID          string               `json:"id"`
-	Environment fakeapns.Environment `json:"environment"`
-	Token       string               `json:"token,omitempty"`
-	Topic       string               `json:"topic,omitempty"`
-	PushType    string               `json:"push_type,omitempty"`
-	Reason      fakeapns.Reason      `json:"reason,omitempty"`
-	Status      int                  `json:"status,omitempty"`
-	Timestamp   time.Time            `json:"timestamp,omitzero"`
-	Latency     string               `json:"latency,omitempty"`
-	LatencyMax  string               `json:"latency_max,omitempty"`
-	Count       int                  `json:"count,omitempty"`
-	Probability float64              `json:"probability,omitempty"`
+	// Token, Topic and PushType match the request; empty matches any.
+	Token    string `json:"token,omitempty"`
+	Topic    string `json:"topic,omitempty"`
+	PushType string `json:"push_type,omitempty"`
+	// Connection matches the connection's number (a notification's
+	// "connection"); 0 matches any.
+	Connection uint64 `json:"connection,omitempty"`
+	// Frame is a failure at the HTTP/2 level (GOAWAY, RST_STREAM, a
+	// half-dead connection, a cut, an idle close, a failed TLS handshake).
+	Frame *fakeapns.FrameFault `json:"frame,omitempty"`
+	// Reason and Status are APNs' answer.
+	Reason    fakeapns.Reason `json:"reason,omitempty"`
+	Status    int             `json:"status,omitempty"`
+	Timestamp time.Time       `json:"timestamp,omitzero"`
+	// Latency and LatencyMax delay the answer.
+	Latency    string `json:"latency,omitempty"`
+	LatencyMax string `json:"latency_max,omitempty"`
+	// Count limits the rule to its next Count firings.
+	Count int `json:"count,omitempty"`
+	// Probability is the chance the rule fires on a matching request.
+	Probability float64 `json:"probability,omitempty"`
+	// Note, in answers only, says where the rule cannot fire: a TLS
+	// handshake failure never reaches clients of an environment's h2c
+	// listener (Config.H2C).
+	Note string `json:"note,omitempty"`
 }
 
 // faultsBody is the answer of GET and POST faults.
 type faultsBody struct {
-	Faults []FaultView `json:"faults"`
+	Faults []Fault `json:"faults"`
 }
 
 // faultSet is the fault rules of every environment, behind one id space.
@@ -59,13 +60,14 @@ type faultSet struct {
 	by   map[fakeapns.Environment]*fakeapns.Faults
 
 	max int // rules at once
+	h2c []fakeapns.Environment
 
 	mu     sync.Mutex
 	nextID int
 }
 
-func newFaultSet(m map[fakeapns.Environment]*fakeapns.Faults, limit int) *faultSet {
-	fs := &faultSet{by: map[fakeapns.Environment]*fakeapns.Faults{}, max: limit}
+func newFaultSet(m map[fakeapns.Environment]*fakeapns.Faults, h2c []fakeapns.Environment, limit int) *faultSet {
+	fs := &faultSet{by: map[fakeapns.Environment]*fakeapns.Faults{}, max: limit, h2c: h2c}
 	for env, f := range m {
 		if f != nil {
 			fs.envs = append(fs.envs, env)
@@ -76,11 +78,11 @@ func newFaultSet(m map[fakeapns.Environment]*fakeapns.Faults, limit int) *faultS
 	return fs
 }
 
-func (fs *faultSet) list() []FaultView {
-	out := []FaultView{}
+func (fs *faultSet) list() []Fault {
+	out := []Fault{}
 	for _, env := range fs.envs {
 		for _, r := range fs.by[env].List() {
-			out = append(out, faultView(env, r))
+			out = append(out, fs.view(env, r))
 		}
 	}
 	return out
@@ -93,7 +95,7 @@ func (fs *faultSet) clear() {
 }
 
 // add installs req in its environments, all or none.
-func (fs *faultSet) add(req FaultRequest) ([]FaultView, *bodyError) {
+func (fs *faultSet) add(req Fault) ([]Fault, *bodyError) {
 	envs := fs.envs
 	if req.Environment != "" {
 		if _, ok := fs.by[req.Environment]; !ok {
@@ -107,8 +109,15 @@ func (fs *faultSet) add(req FaultRequest) ([]FaultView, *bodyError) {
 	if req.Reason != "" && !req.Reason.Known() {
 		return nil, &bodyError{Field: "reason", Msg: fmt.Sprintf("%q is not an APNs reason (apns.md section 4)", req.Reason)}
 	}
+	if req.Note != "" {
+		return nil, &bodyError{Field: "note", Msg: "note is set by the server in answers, not posted"}
+	}
+	if berr := checkFrame(req); berr != nil {
+		return nil, berr
+	}
 	rule := fakeapns.FaultRule{
 		ID: req.ID, Token: req.Token, Topic: req.Topic, PushType: req.PushType,
+		Connection: req.Connection, Frame: req.Frame,
 		Reason: req.Reason, Status: req.Status, Timestamp: req.Timestamp,
 		Count: req.Count, Probability: req.Probability,
 	}
@@ -133,7 +142,7 @@ func (fs *faultSet) add(req FaultRequest) ([]FaultView, *bodyError) {
 	} else if fs.hasLocked(rule.ID) {
 		return nil, &bodyError{Field: "id", Msg: fmt.Sprintf("a fault %q already exists", rule.ID)}
 	}
-	var out []FaultView
+	var out []Fault
 	for i, env := range envs {
 		added, err := fs.by[env].Add(rule)
 		if err != nil {
@@ -142,7 +151,7 @@ func (fs *faultSet) add(req FaultRequest) ([]FaultView, *bodyError) {
 			}
 			return nil, &bodyError{Msg: err.Error()}
 		}
-		out = append(out, faultView(env, added))
+		out = append(out, fs.view(env, added))
 	}
 	return out, nil
 }
@@ -180,16 +189,48 @@ func (fs *faultSet) remove(id string) bool {
 	return found
 }
 
-func faultView(env fakeapns.Environment, r fakeapns.FaultRule) FaultView {
-	v := FaultView{
+// checkFrame refuses a frame fault that cannot apply, naming its field.
+func checkFrame(req Fault) *bodyError {
+	f := req.Frame
+	if f == nil {
+		return nil
+	}
+	if err := f.Validate(); err != nil {
+		var fe *fakeapns.FieldError
+		if errors.As(err, &fe) {
+			return &bodyError{Field: "frame." + fe.Field, Msg: fe.Msg}
+		}
+		return &bodyError{Field: "frame", Msg: err.Error()}
+	}
+	if req.Reason != "" && f.ReplacesAnswer() {
+		return &bodyError{Field: "reason", Msg: fmt.Sprintf("frame fault %s replaces the answer, so reason %q would never be sent (a reason goes with goaway last_stream this, or close_idle)", f.Kind, req.Reason)}
+	}
+	if f.Kind == fakeapns.FrameTLSHandshake {
+		for _, m := range []struct{ field, v string }{
+			{"token", req.Token}, {"topic", req.Topic}, {"push_type", req.PushType},
+			{"reason", string(req.Reason)}, {"latency", req.Latency}, {"latency_max", req.LatencyMax},
+		} {
+			if m.v != "" {
+				return &bodyError{Field: m.field, Msg: "a tls_handshake fault fires before any request, so it matches on connection, count and probability only"}
+			}
+		}
+	}
+	return nil
+}
+
+func (fs *faultSet) view(env fakeapns.Environment, r fakeapns.FaultRule) Fault {
+	v := Fault{
 		ID: r.ID, Environment: env, Token: r.Token, Topic: r.Topic, PushType: r.PushType,
-		Reason: r.Reason, Status: r.Status, Timestamp: r.Timestamp, Count: r.Count, Probability: r.Probability,
+		Connection: r.Connection, Frame: r.Frame, Reason: r.Reason, Status: r.Status, Timestamp: r.Timestamp, Count: r.Count, Probability: r.Probability,
 	}
 	if r.Latency > 0 {
 		v.Latency = r.Latency.String()
 	}
 	if r.LatencyMax > 0 {
 		v.LatencyMax = r.LatencyMax.String()
+	}
+	if r.Frame != nil && r.Frame.Kind == fakeapns.FrameTLSHandshake && slices.Contains(fs.h2c, env) {
+		v.Note = "fires on the TLS listener only: clients on the h2c listener never see a handshake"
 	}
 	return v
 }
@@ -206,7 +247,7 @@ func (a *API) getFaults(w http.ResponseWriter, _ *http.Request) {
 }
 
 func (a *API) postFault(w http.ResponseWriter, r *http.Request) {
-	var req FaultRequest
+	var req Fault
 	if err := decodeBody(w, r, &req); err != nil {
 		writeBodyError(w, err)
 		return

@@ -38,6 +38,14 @@ type NotificationView struct {
 	PayloadNote   string          `json:"payload_note,omitempty"`
 	Status        int             `json:"status"`
 	Reason        fakeapns.Reason `json:"reason,omitempty"`
+	// Connection numbers the HTTP/2 connection the request came on (1, 2,
+	// … in order of acceptance), to tell a retry on a new connection from
+	// one on the same; a fault rule's "connection" matches it.
+	Connection uint64 `json:"connection,omitempty"`
+	// Frame is the frame-level fault applied to the request, e.g.
+	// "GOAWAY NO_ERROR last-stream-id below"; Status is then 0 when the
+	// fault took the place of the answer.
+	Frame string `json:"frame,omitempty"`
 	// Detail says why a rejected request was refused (e.g. "provider
 	// token: no iat claim"): for the developer, never in APNs' answer.
 	Detail    string             `json:"detail,omitempty"`
@@ -211,7 +219,7 @@ func view(e Entry) NotificationView {
 		Seq: e.Seq, ReceivedAt: r.ReceivedAt, Environment: r.Environment, RemoteAddr: r.RemoteAddr,
 		Method: r.Method, Path: r.Path, Headers: redact(r.Header),
 		Status: r.Status, Reason: r.Reason, Detail: r.Detail, Timestamp: r.Timestamp,
-		ApnsID: r.ApnsID, UniqueID: r.UniqueID,
+		ApnsID: r.ApnsID, UniqueID: r.UniqueID, Connection: r.Connection, Frame: r.Frame,
 		LatencyMS: float64(r.Latency.Microseconds()) / 1000,
 		Token:     recordToken(r), Device: e.Device, App: e.App,
 	}

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+
+	"github.com/agnivade/levenshtein"
 )
 
 // Kind is the layer a rule is about.
@@ -220,7 +222,7 @@ func Suggest(id string) []string {
 	}
 	var cs []cand
 	for _, r := range Rules() {
-		c := cand{id: r.ID, near: editDistance(id, r.ID) <= 1, gap: 1000}
+		c := cand{id: r.ID, near: levenshtein.ComputeDistance(id, r.ID) <= 1, gap: 1000}
 		c.otherLetter = id == "" || r.ID[0] != id[0]
 		if !c.otherLetter && len(id) > 1 {
 			c.gap = max(num(id)-num(r.ID), num(r.ID)-num(id))
@@ -246,27 +248,6 @@ func Suggest(id string) []string {
 		out = append(out, c.id)
 	}
 	return out
-}
-
-// editDistance is Levenshtein's distance over bytes (ids are ASCII).
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // Cited returns the known rule ids a text cites, in order of appearance

@@ -44,6 +44,10 @@ type Config struct {
 	// H2C is a cleartext HTTP/2 listener of the development environment;
 	// "" means none.
 	H2C string
+	// NoStreamThrottle turns off Apple's stream throttle
+	// (fakeapns.Choices.NoStreamThrottle, apns.md#U06, U33): connections
+	// then advertise the full stream limit from the start.
+	NoStreamThrottle bool
 	// API is the inspection API's listener; default DefaultAPI.
 	API string
 	// StateDir holds the credentials and pushsim.json; default
@@ -260,6 +264,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 			Keys:            []fakeapns.KeyInfo{s.State.Key.Info()},
 			Hosts:           hosts,
 			ShutdownTimeout: cfg.ShutdownTimeout, ReadTimeout: cfg.ReadTimeout, ErrorLog: cfg.ErrorLog,
+			Choices: fakeapns.Choices{NoStreamThrottle: cfg.NoStreamThrottle},
 		})
 		if err != nil {
 			return nil, fmt.Errorf("starting the %s fake APNs: %w", env, err)
@@ -290,6 +295,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 			fakeapns.Development: s.Development.Faults(),
 			fakeapns.Production:  s.Production.Faults(),
 		},
+		H2C: h2cEnvs(cfg.H2C),
 	})
 	if err != nil {
 		return nil, err
@@ -552,3 +558,12 @@ func (e *PortPermissionError) Error() string {
 }
 
 func (e *PortPermissionError) Unwrap() error { return e.Err }
+
+// h2cEnvs are the environments with an h2c listener: development, when
+// --h2c is given.
+func h2cEnvs(addr string) []fakeapns.Environment {
+	if addr == "" {
+		return nil
+	}
+	return []fakeapns.Environment{fakeapns.Development}
+}

@@ -97,8 +97,16 @@ func (w *World) Observe(r fakeapns.Record) {
 	if !r.Accepted() {
 		ev.Kind = EventRejected
 		ev.Message = fmt.Sprintf("rejected: %d %s", r.Status, r.Reason)
+		if r.Status == 0 && r.Frame != "" {
+			// A frame fault took the place of APNs' answer (fakeapns
+			// FrameFault): the request was not processed.
+			ev.Message = fmt.Sprintf("not answered: %s on connection %d", r.Frame, r.Connection)
+		}
 		if !r.Timestamp.IsZero() {
 			ev.Message += fmt.Sprintf(" (token invalid since %s)", r.Timestamp.UTC().Format("2006-01-02T15:04:05.000Z"))
+		}
+		if r.Status != 0 && r.Frame != "" {
+			ev.Message += fmt.Sprintf(", then %s on connection %d", r.Frame, r.Connection)
 		}
 		w.emit(nil, ev)
 		return
@@ -110,6 +118,14 @@ func (w *World) Observe(r fakeapns.Record) {
 		return
 	}
 	ev.Message = fmt.Sprintf("accepted: %s %s priority %d", n.Topic, pushTypeOr(n.PushType), n.Priority)
+	if r.Connection != 0 {
+		// Which connection tells a client's retry on a new connection
+		// from one on the same (frame faults, issue 20).
+		ev.Message += fmt.Sprintf(" on connection %d", r.Connection)
+	}
+	if r.Frame != "" {
+		ev.Message += ", then " + r.Frame
+	}
 	w.emit(nil, ev)
 	if !known {
 		w.emit(nil, Event{Kind: EventError, ApnsID: r.ApnsID, Token: token,
