@@ -189,6 +189,8 @@ func (m *Model) addFault(p faultPreset) {
 		}
 		envs = append(envs, string(s.Environment))
 	}
+	// The new rule is listed above the presets: stay on the preset.
+	m.faultsV.cursor++
 	m.setStatus(fmt.Sprintf("fault %s: %s for the next %s, %s, on %s", r.ID, p.name, plural(r.Count, "request"), who, strings.Join(envs, " and ")))
 }
 
