@@ -625,3 +625,53 @@ func TestFleetShowsBadge(t *testing.T) {
 	selectDevice(t, m, "ios10")
 	has(t, m, "badge 3 · iPhone 7")
 }
+
+// A TUI send under --serve is listed once even when serve's record of it
+// is read (as a backend's) before the send's own result comes back.
+func TestServeOwnSendListedOnce(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	srv, err := serve.Start(ctx, serve.Config{Listen: "127.0.0.1:0", API: "127.0.0.1:0", StateDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := srv.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	k := srv.State.Key
+	p, err := provider.New(provider.Config{Endpoint: srv.Development.URL(), RootCAs: srv.Development.CertPool(), Key: k.Private, KeyID: k.KeyID, TeamID: k.TeamID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := p.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	b := SimBackend{World: srv.World, Log: srv.Log, Provider: p, Records: srv.Records}
+	m := New(ctx, Options{Backend: b, Now: fixedNow, RecordDir: t.TempDir(), Dark: true})
+	t.Cleanup(m.Close)
+	m.SetSize(100, 30)
+	selectDevice(t, m, "ios8")
+	d, ok := m.fleet.Selected()
+	if !ok {
+		t.Fatal("no device selected")
+	}
+	dr, err := m.composer.Draft()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := m.request(d, dr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := sendCmd(ctx, b, fixedNow, r)() // the send is answered...
+	m.Update(eventsMsg{})                 // ...its record is read first...
+	m.Update(msg)                         // ...then its own result arrives
+	if n := strings.Count(contentOf(m), "ios8 200 OK"); n != 1 {
+		t.Errorf("ios8 200 OK listed %d times, want once:\n%s", n, contentOf(m))
+	}
+	hasNot(t, m, "backend → ios8")
+}

@@ -41,6 +41,23 @@ const maxResults = 500
 
 func (r *responsesPane) SetSize(w, h int) { r.Width, r.Height = w, h }
 
+// AddOwn adds one of the TUI's own sends. Serve's record of it can be
+// read before the send's result comes back, and is then listed as a
+// backend's: that entry is this send, so it takes its place.
+func (r *responsesPane) AddOwn(res sendResult) {
+	if res.Err == nil && res.Response.ApnsID != "" {
+		for i := range r.results {
+			if r.results[i].Backend && r.results[i].Response.ApnsID == res.Response.ApnsID {
+				r.results[i] = res
+				return
+			}
+		}
+		r.own[res.Response.ApnsID] = true
+	}
+	r.Add(res)
+}
+
+// Add appends one send's result to the list.
 func (r *responsesPane) Add(res sendResult) {
 	if r.results == nil {
 		r.cursor = -1

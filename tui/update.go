@@ -32,10 +32,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.readSends()
 		return m, m.retrySends()
 	case sendMsg:
-		m.responses.Add(sendResult(msg))
-		if msg.Err == nil {
-			m.responses.own[msg.Response.ApnsID] = true
-		}
+		m.responses.AddOwn(sendResult(msg))
 		m.status = ""
 		m.readEvents()
 		m.refresh()
