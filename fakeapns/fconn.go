@@ -71,6 +71,10 @@ type frameConn struct {
 	throttled    bool
 	seenSettings bool
 	advertised   uint32
+	// early is what advertise asked for before the server's first
+	// SETTINGS reached the wire (net/http buffers it, and a handler can
+	// answer first); that SETTINGS then carries it instead of 1.
+	early uint32
 	// settingsQ lists, in order, the SETTINGS frames sent and not yet
 	// acknowledged, and whether each was injected here (its ACK is then
 	// dropped).
@@ -502,7 +506,7 @@ func (c *frameConn) rewriteSettings(out, f []byte) []byte {
 			continue
 		}
 		if first && c.throttled {
-			binary.BigEndian.PutUint32(f[i+2:], 1)
+			binary.BigEndian.PutUint32(f[i+2:], max(1, c.early))
 		}
 		if first {
 			c.advertised = binary.BigEndian.Uint32(f[i+2:])
@@ -649,7 +653,12 @@ func (c *frameConn) inject(f []byte) error {
 // already the advertised value (apns.md#U06, U33).
 func (c *frameConn) advertise(n uint32) {
 	c.wmu.Lock()
-	if c.advertised == n || !c.seenSettings || c.closed {
+	if !c.seenSettings && !c.closed {
+		c.early = n
+		c.wmu.Unlock()
+		return
+	}
+	if c.advertised == n || c.closed {
 		c.wmu.Unlock()
 		return
 	}

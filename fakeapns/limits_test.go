@@ -46,7 +46,12 @@ func dialFramer(t *testing.T, ts *TestServer, base string) *rawConn {
 	if err := fr.WriteSettings(); err != nil {
 		t.Fatal(err)
 	}
-	return &rawConn{conn: conn, fr: fr}
+	c := &rawConn{conn: conn, fr: fr}
+	// Wait for the server's SETTINGS before any request, as clients do:
+	// the frames then follow one order (the throttle's first SETTINGS is
+	// on the wire before a push can change it, apns.md#U06).
+	c.pending = c.frames(t, func(line string) bool { return strings.HasPrefix(line, "SETTINGS ") || strings.HasPrefix(line, "END") })
+	return c
 }
 
 // post opens stream id with a push to token, authorised by auth.
@@ -83,6 +88,14 @@ func (c *rawConn) open(t *testing.T, id uint32, token, auth string, end bool) {
 func (c *rawConn) frames(t *testing.T, stop func(line string) bool) []string {
 	t.Helper()
 	var out []string
+	for len(c.pending) > 0 {
+		line := c.pending[0]
+		c.pending = c.pending[1:]
+		out = append(out, line)
+		if stop(line) {
+			return out
+		}
+	}
 	for {
 		f, err := c.fr.ReadFrame()
 		if err != nil {

@@ -45,6 +45,9 @@ func TestRateLimit(t *testing.T) {
 type rawConn struct {
 	conn net.Conn
 	fr   *http2.Framer
+	// pending are frames dialFramer read while it waited for the
+	// server's first SETTINGS; frames returns them first.
+	pending []string
 }
 
 func dialRaw(t *testing.T, h2cURL string) *rawConn {

@@ -74,33 +74,38 @@ type KeyMap struct {
 	NextPane, PrevPane key.Binding
 	Quit, ForceQuit    key.Binding
 	Help, Messages     key.Binding
-	Send, Target       key.Binding
-	Template           key.Binding
-	Matrix             key.Binding
-	Mode               key.Binding
-	Record             key.Binding
-	Up, Down           key.Binding
-	PageUp, PageDown   key.Binding
-	Home, End          key.Binding
-	Lock, AppState     key.Binding
-	Permission         key.Binding
-	Offline, Focus     key.Binding
-	Previews           key.Binding
-	Buttons            key.Binding
-	Body, Dismiss      key.Binding
-	Reply              key.Binding
-	Explain            key.Binding
-	PrevCtx, NextCtx   key.Binding
-	Older, Newer       key.Binding
-	Filter, OnlyDevice key.Binding
-	Follow             key.Binding
-	Detail             key.Binding
-	ClearFilter        key.Binding
-	LeaveEditor        key.Binding
-	Close              key.Binding
-	Cancel, Confirm    key.Binding
-	SaveQuit           key.Binding
-	SendReply          key.Binding
+	// Faults opens the Faults overlay; the Fault* keys work inside it.
+	Faults                key.Binding
+	FaultAdd, FaultRemove key.Binding
+	FaultMore, FaultLess  key.Binding
+	FaultToken            key.Binding
+	Send, Target          key.Binding
+	Template              key.Binding
+	Matrix                key.Binding
+	Mode                  key.Binding
+	Record                key.Binding
+	Up, Down              key.Binding
+	PageUp, PageDown      key.Binding
+	Home, End             key.Binding
+	Lock, AppState        key.Binding
+	Permission            key.Binding
+	Offline, Focus        key.Binding
+	Previews              key.Binding
+	Buttons               key.Binding
+	Body, Dismiss         key.Binding
+	Reply                 key.Binding
+	Explain               key.Binding
+	PrevCtx, NextCtx      key.Binding
+	Older, Newer          key.Binding
+	Filter, OnlyDevice    key.Binding
+	Follow                key.Binding
+	Detail                key.Binding
+	ClearFilter           key.Binding
+	LeaveEditor           key.Binding
+	Close                 key.Binding
+	Cancel, Confirm       key.Binding
+	SaveQuit              key.Binding
+	SendReply             key.Binding
 	// Mouse bindings have no keys: they only document the mouse in the
 	// help.
 	Click, Wheel key.Binding
@@ -118,6 +123,12 @@ func NewKeyMap() *KeyMap {
 		ForceQuit:   b([]string{"ctrl+c"}, "ctrl+c", "quit"),
 		Help:        b([]string{"?"}, "?", "help"),
 		Messages:    b([]string{"H"}, "H", "message history"),
+		Faults:      b([]string{"F"}, "F", "fault rules (429, GOAWAY…)"),
+		FaultAdd:    b([]string{"enter"}, "enter", "add the preset"),
+		FaultRemove: b([]string{"d", "x"}, "d/x", "remove the rule"),
+		FaultMore:   b([]string{"+", "="}, "+", "count +1"),
+		FaultLess:   b([]string{"-"}, "-", "count -1"),
+		FaultToken:  b([]string{"t"}, "t", "any/selected device"),
 		Send:        b([]string{"ctrl+s"}, "ctrl+s", "send"),
 		Target:      b([]string{"alt+s"}, "alt+s", "target: all/device"),
 		Template:    b([]string{"alt+t"}, "alt+t", "next template"),
@@ -172,7 +183,7 @@ func (k *KeyMap) sections() []helpSection {
 	h := withHelp
 	return []helpSection{
 		{"Everywhere", []key.Binding{k.Send, k.Target, k.Template, k.NextPane, k.PrevPane, k.Mode, k.Record, k.ForceQuit}},
-		{"Outside the editor", []key.Binding{k.Help, k.Matrix, k.Messages, k.Quit}},
+		{"Outside the editor", []key.Binding{k.Help, k.Matrix, k.Messages, k.Faults, k.Quit}},
 		{"Fleet", []key.Binding{h(k.Up, "↑↓ j k", "select device"), h(k.PageDown, "pgup pgdn", "scroll the phone"), k.Lock, k.AppState, k.Permission, k.Offline, k.Focus, k.Previews, h(k.Buttons, "1-9 b d r", "as in Phone")}},
 		{"Phone", []key.Binding{k.Buttons, k.Body, k.Dismiss, k.Reply, k.PrevCtx, k.NextCtx, k.Older, k.Newer, k.Explain, h(k.Up, "↑↓ j k", "select device"), h(k.PageDown, "pgup pgdn", "scroll drawing")}},
 		{"Reply field", []key.Binding{k.SendReply, h(k.Cancel, "esc", "cancel")}},
@@ -180,6 +191,7 @@ func (k *KeyMap) sections() []helpSection {
 		{"Responses", []key.Binding{h(k.Up, "↑↓ j k", "select send"), h(k.PageDown, "pgup pgdn", "page"), h(k.Home, "home end", "oldest, newest"), h(k.Detail, "enter", "the whole send")}},
 		{"Event log", []key.Binding{h(k.Up, "↑↓ j k", "select event"), h(k.PageDown, "pgup pgdn", "page"), h(k.Home, "home g", "oldest"), k.Follow, h(k.Detail, "enter", "the whole event"), k.Filter, k.OnlyDevice, k.ClearFilter}},
 		{"Help, matrix, rules, details", []key.Binding{h(k.Up, "↑↓ j k", "scroll"), h(k.PageDown, "pgup pgdn", "page"), h(k.Home, "home end", "top, bottom"), k.Close}},
+		{"Faults", []key.Binding{h(k.Up, "↑↓ j k", "select"), k.FaultAdd, k.FaultRemove, k.FaultMore, k.FaultLess, k.FaultToken, withHelp(k.Close, "esc/q/F", "close")}},
 		{"Dialogs", []key.Binding{k.Confirm, k.Cancel, h(k.ForceQuit, "ctrl+c", "quit")}},
 		{"Mouse", []key.Binding{h(k.Click, "click", "focus a pane"), h(k.Click, "click", "tap a button or body"), h(k.Click, "click", "select a row"), k.Wheel}},
 	}

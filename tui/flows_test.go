@@ -38,7 +38,7 @@ func quits(m *Model, cmd tea.Cmd) bool {
 // Point 1: every overlay takes every key; esc and q close it, never
 // quit; ctrl+c quits from it.
 func TestOverlaysAreModal(t *testing.T) {
-	for _, open := range [][]string{{"?"}, {"m"}, {"H"}, {"shift+tab", "enter"}, {"shift+tab", "shift+tab", "enter"}} {
+	for _, open := range [][]string{{"?"}, {"m"}, {"H"}, {"shift+tab", "enter"}, {"shift+tab", "shift+tab", "enter"}, {"F"}} {
 		t.Run(strings.Join(open, " "), func(t *testing.T) {
 			w := newWorld(t, nil, 0)
 			m := newTestModel(t, w)
@@ -51,8 +51,8 @@ func TestOverlaysAreModal(t *testing.T) {
 			o, focus, dev := m.overlay, m.focus, m.fleet.cursor
 			events := len(w.events())
 			// Keys of every pane: none may reach them.
-			keys(m, "down", "up", "1", "b", "d", "r", "l", "s", "p", "w", "f", "v", "ctrl+s", "tab", "/", "o", "ctrl+r", "ctrl+o", "alt+t", "right", "m", "?", "H")
-			if m.overlay != o && !(o == overlayMatrix || o == overlayHelp || o == overlayMessages) {
+			keys(m, "down", "up", "1", "b", "d", "r", "l", "s", "p", "w", "f", "v", "ctrl+s", "tab", "/", "o", "ctrl+r", "ctrl+o", "alt+t", "right", "m", "?", "H", "F")
+			if m.overlay != o && !(o == overlayMatrix || o == overlayHelp || o == overlayMessages || o == overlayFaults) {
 				t.Errorf("the overlay closed on a pane's key")
 			}
 			if m.focus != focus || m.fleet.cursor != dev || m.rec != nil || m.mode != ModeSim || m.phone.replying != "" || m.log.filtering {

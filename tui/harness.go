@@ -22,11 +22,15 @@ type SimBackend struct {
 	// Records, when set (pushsim serve's), lists every request the fake
 	// APNs answered, a backend's included.
 	Records *inspect.Records
+	// Servers are the fake APNs servers the Faults overlay injects
+	// into: the harness's one, or serve's development and production.
+	Servers []FaultServer
 }
 
 // HarnessBackend is the Backend of an in-process harness.Harness.
 func HarnessBackend(h *harness.Harness) SimBackend {
-	return SimBackend{World: h.World, Log: h.Log, Provider: h.Provider}
+	return SimBackend{World: h.World, Log: h.Log, Provider: h.Provider,
+		Servers: []FaultServer{{Environment: h.Server.Environment(), Faults: h.Server.Faults()}}}
 }
 
 var _ Backend = SimBackend{}

@@ -78,6 +78,7 @@ const (
 	overlayDetail
 	overlayMessages
 	overlayRules
+	overlayFaults
 )
 
 // MinWidth and MinHeight are the smallest terminal the layout is drawn
@@ -112,7 +113,9 @@ type Model struct {
 	help      help.Model
 	// pager is the help, a detail or the message history while one is
 	// open.
-	pager      pager
+	pager pager
+	// faultsV is the Faults overlay's state.
+	faultsV    faultsView
 	pagerTitle string
 
 	focus      pane
@@ -287,6 +290,8 @@ func (m *Model) render() string {
 	switch m.overlay {
 	case overlayHelp, overlayDetail, overlayMessages, overlayRules:
 		body = m.box(m.pagerTitle, m.pager.view(w-2, m.common.Styles), w, bodyH, true)
+	case overlayFaults:
+		body = m.box("Faults: the fake APNs misbehaves", m.faultsView(bodyH-2), w, bodyH, true)
 	case overlayMatrix:
 		body = m.box("Matrix: the composer's payload on every device", m.matrix.View(), w, bodyH, true)
 	default:
@@ -437,6 +442,8 @@ func (m *Model) footerKeys() []key.Binding {
 		return []key.Binding{k.Quit}
 	case m.dialog != nil:
 		return m.dialog.keys(k)
+	case m.overlay == overlayFaults:
+		return []key.Binding{withHelp(k.Up, "↑↓", "select"), withHelp(k.FaultAdd, "enter", "add"), withHelp(k.FaultRemove, "d", "remove"), withHelp(k.FaultMore, "+/-", "count"), withHelp(k.FaultToken, "t", "device"), withHelp(k.Close, "esc/q", "close")}
 	case m.overlay != overlayNone:
 		closeKeys := map[overlay]string{overlayMatrix: "esc/q/m", overlayHelp: "esc/q/?", overlayMessages: "esc/q/H", overlayDetail: "esc/q", overlayRules: "esc/q/e"}[m.overlay]
 		return []key.Binding{withHelp(k.Up, "↑↓", "scroll"), withHelp(k.PageDown, "pgup/pgdn", "page"), withHelp(k.Home, "home/end", "top/bottom"), withHelp(k.Close, closeKeys, "close"), withHelp(k.ForceQuit, "ctrl+c", "quit")}

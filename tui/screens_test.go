@@ -36,6 +36,7 @@ func TestScreens(t *testing.T) {
 		{"detail-event", []string{"shift+tab", "up", "up", "enter"}, nil},
 		{"detail-response", []string{"tab", "tab", "tab", "enter"}, nil},
 		{"messages", []string{"H"}, nil},
+		{"faults", []string{"F"}, []string{"F", "enter", "esc"}},
 		{"dialog-quit", []string{"q"}, []string{"ctrl+r", "down", "1"}},
 	}
 	for _, size := range sizes {

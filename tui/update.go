@@ -139,8 +139,11 @@ func (m *Model) overlayKey(k tea.KeyPressMsg) tea.Cmd {
 		m.overlay == overlayHelp && key.Matches(k, km.Help),
 		m.overlay == overlayMatrix && key.Matches(k, km.Matrix),
 		m.overlay == overlayMessages && key.Matches(k, km.Messages),
-		m.overlay == overlayRules && key.Matches(k, km.Explain):
+		m.overlay == overlayRules && key.Matches(k, km.Explain),
+		m.overlay == overlayFaults && key.Matches(k, km.Faults):
 		m.overlay = overlayNone
+	case m.overlay == overlayFaults:
+		return m.faultsKey(k)
 	case m.overlay == overlayMatrix:
 		m.matrix.pager.key(km, k)
 	default:
@@ -231,6 +234,9 @@ func (m *Model) paneKey(k tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case key.Matches(k, km.Explain):
 		m.openPager(overlayRules, "Rules behind the notes", strings.Split(m.phone.noteRules(m.common.Width-2), "\n"))
+		return nil
+	case key.Matches(k, km.Faults):
+		m.openFaults()
 		return nil
 	case key.Matches(k, km.Messages):
 		m.openPager(overlayMessages, "Messages (newest last)", m.messageLines())

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"encoding/json"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -56,28 +54,14 @@ func (c *lintCmd) Run(e *env) error {
 	}
 	findings := lint.Lint(pf.Body, lint.Target{App: app, Versions: versions, PushType: c.PushType, Priority: c.Priority, Topic: c.Topic})
 	if c.JSON {
-		out := struct {
-			Payload  string         `json:"payload"`
-			App      string         `json:"app"`
-			IOS      string         `json:"ios"`
-			Findings []lint.Finding `json:"findings"`
-		}{c.Payload, bundle, c.IOS, findings}
-		if out.Findings == nil {
-			out.Findings = []lint.Finding{}
-		}
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false) // "<8" stays readable
-		if err := enc.Encode(out); err != nil {
-			return fmt.Errorf("writing findings: %w", err)
+		if err := lint.WriteJSON(e.stdout, c.Payload, bundle, c.IOS, findings); err != nil {
+			return err
 		}
 	} else {
-		writeFindings(e, c.Payload, findings)
+		lint.WriteText(e.stdout, c.Payload, findings)
 	}
-	for _, f := range findings {
-		if f.Severity == lint.SeverityError {
-			return errFailed()
-		}
+	if lint.HasError(findings) {
+		return errFailed()
 	}
 	return nil
 }
@@ -97,30 +81,4 @@ func findApp(fleet []*device.Device, bundle string) (*device.App, []string) {
 		}
 	}
 	return nil, known
-}
-
-// writeFindings prints one block per finding: severity, rule, versions,
-// message, then the fix; and a count line.
-func writeFindings(e *env, name string, findings []lint.Finding) {
-	counts := map[lint.Severity]int{}
-	for _, f := range findings {
-		counts[f.Severity]++
-		row := ""
-		if f.Row != "" && !strings.Contains(f.Message, "apns.md#"+f.Row) {
-			row = " (apns.md#" + f.Row + ")"
-		}
-		fmt.Fprintf(e.stdout, "%s: %-7s %s [iOS %s]: %s%s\n", name, f.Severity, f.Rule, f.Versions, f.Message, row)
-		if f.Fix != "" {
-			fmt.Fprintf(e.stdout, "    fix: %s\n", f.Fix)
-		}
-	}
-	fmt.Fprintf(e.stdout, "%s, %s, %s\n", plural(counts[lint.SeverityError], "error"), plural(counts[lint.SeverityWarning], "warning"), plural(counts[lint.SeverityInfo], "info"))
-}
-
-// plural is "1 error" or "2 errors".
-func plural(n int, word string) string {
-	if n == 1 {
-		return fmt.Sprintf("1 %s", word)
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }

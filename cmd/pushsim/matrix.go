@@ -13,7 +13,6 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"github.com/pushsim/pushsim/sim/device"
-	"github.com/pushsim/pushsim/sim/lint"
 	"github.com/pushsim/pushsim/sim/matrix"
 	"github.com/pushsim/pushsim/tui/screen"
 )
@@ -43,7 +42,7 @@ func (c *matrixCmd) Run(e *env) error {
 			return usageErr("--fleet: %w", err)
 		}
 	}
-	bundle := pickApp(c.App, pf.TargetBundle, c.Fleet, fleet)
+	bundle := device.PickBundle(c.App, pf.TargetBundle, c.Fleet != "", fleet)
 	if fleet, err = pickDevices(fleet, c.Device); err != nil {
 		return err
 	}
@@ -59,7 +58,7 @@ func (c *matrixCmd) Run(e *env) error {
 		}
 		return usageErr("%s: %w", c.Payload, err)
 	}
-	m = filterContexts(m, contexts)
+	m = m.KeepContexts(contexts)
 	if c.JSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
@@ -76,38 +75,11 @@ func (c *matrixCmd) Run(e *env) error {
 		return fmt.Errorf("write matrix: %w", err)
 	}
 	for _, col := range m.Devices {
-		if _, err := fmt.Fprintln(e.stdout, summaryLine(col, bundle)); err != nil {
+		if _, err := fmt.Fprintln(e.stdout, col.Summary(bundle)); err != nil {
 			return fmt.Errorf("write matrix: %w", err)
 		}
 	}
 	return nil
-}
-
-// pickApp is the bundle id to render or send for: the flag, the payload
-// file's Simulator Target Bundle, the fleet file's only app, or the
-// default app.
-func pickApp(flag, target, fleetFile string, fleet []*device.Device) string {
-	switch {
-	case flag != "":
-		return flag
-	case target != "":
-		return target
-	}
-	if fleetFile != "" {
-		var only string
-		for _, d := range fleet {
-			for _, a := range d.Apps {
-				if only != "" && a.BundleID != only {
-					return device.DefaultBundleID
-				}
-				only = a.BundleID
-			}
-		}
-		if only != "" {
-			return only
-		}
-	}
-	return device.DefaultBundleID
 }
 
 // allContexts are the context names --context accepts.
@@ -131,55 +103,6 @@ func pickContexts(names []string) (map[device.Context]bool, error) {
 		out[device.Context(n)] = true
 	}
 	return out, nil
-}
-
-// filterContexts keeps the presentations of the chosen contexts.
-func filterContexts(m matrix.Matrix, keep map[device.Context]bool) matrix.Matrix {
-	if keep == nil {
-		return m
-	}
-	for i := range m.Devices {
-		col := &m.Devices[i]
-		col.Presentations = slices.DeleteFunc(slices.Clone(col.Presentations), func(p device.Presentation) bool { return !keep[p.Context] })
-	}
-	return m
-}
-
-// summaryLine is one line per device under the drawing: where the
-// notification arrives, the buttons of the context that shows the most,
-// and the lint findings for that version.
-func summaryLine(col matrix.Column, bundle string) string {
-	head := fmt.Sprintf("%s (iOS %s):", col.Device, col.Version)
-	if len(col.Presentations) == 0 {
-		return head + " " + bundle + " not installed (or no context chosen)"
-	}
-	best := col.Presentations[0]
-	for _, p := range col.Presentations {
-		if len(p.Buttons) > len(best.Buttons) {
-			best = p
-		}
-	}
-	parts := []string{"arrives as " + string(col.Arrival)}
-	if len(best.Buttons) == 0 {
-		parts = append(parts, "no buttons")
-	} else {
-		titles := make([]string, len(best.Buttons))
-		for i, b := range best.Buttons {
-			titles[i] = b.Title
-		}
-		parts = append(parts, fmt.Sprintf("%d buttons in %s: %s", len(best.Buttons), best.Context, strings.Join(titles, ", ")))
-	}
-	errs, warns := 0, 0
-	for _, f := range col.Findings {
-		switch f.Severity {
-		case lint.SeverityError:
-			errs++
-		case lint.SeverityWarning:
-			warns++
-		}
-	}
-	parts = append(parts, fmt.Sprintf("%s, %s", plural(errs, "error"), plural(warns, "warning")))
-	return head + " " + strings.Join(parts, "; ")
 }
 
 // width is the width to fit: the flag, the terminal's, $COLUMNS, or 120.

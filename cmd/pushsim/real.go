@@ -165,25 +165,10 @@ func (c *sendCmd) runReal(e *env, pf device.PayloadFile, topic string) (err erro
 	case err != nil:
 		return usageErr("%v (is the network up and %s reachable?)", err, cfg.Endpoint)
 	}
-	fmt.Fprintf(e.stdout, "endpoint        %s (%s)\n", prov.Endpoint(), envName)
-	fmt.Fprintf(e.stdout, "status          %d\n", res.Status)
-	if res.Reason != "" {
-		fmt.Fprintf(e.stdout, "reason          %s\n", res.Reason)
-	}
-	if !res.Timestamp.IsZero() {
-		fmt.Fprintf(e.stdout, "timestamp       %d (%s)\n", res.Timestamp.UnixMilli(), res.Timestamp.UTC().Format(time.RFC3339))
-	}
-	fmt.Fprintf(e.stdout, "apns-id         %s\n", res.ApnsID)
-	if res.UniqueID != "" {
-		fmt.Fprintf(e.stdout, "apns-unique-id  %s\n", res.UniqueID)
-	}
-	fmt.Fprintf(e.stdout, "latency         %s\n", res.Latency.Round(time.Millisecond))
+	provider.WriteResult(e.stdout, prov.Endpoint(), envName, res)
 	if res.Sent() {
 		return nil
 	}
-	x := provider.Explain(res.Reason, envName)
-	fmt.Fprintf(e.stdout, "meaning         %s\n", x.Meaning)
-	fmt.Fprintf(e.stdout, "fix             %s\n", x.Fix)
 	return errFailed()
 }
 
@@ -203,7 +188,7 @@ func (c *sendCmd) lintBeforeSend(e *env, body []byte, topic string) error {
 	}
 	if errs > 0 && !c.Force {
 		// Exit 1, as "pushsim lint" for the same findings.
-		return &exitError{code: exitFailed, err: fmt.Errorf("lint found %s; nothing was sent (use --force to send anyway)", plural(errs, "error"))}
+		return &exitError{code: exitFailed, err: fmt.Errorf("lint found %s; nothing was sent (use --force to send anyway)", lint.Plural(errs, "error"))}
 	}
 	return nil
 }

@@ -3,14 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/pushsim/pushsim/fakeapns"
-	"github.com/pushsim/pushsim/sim/clock"
 	"github.com/pushsim/pushsim/sim/device"
 	"github.com/pushsim/pushsim/sim/harness"
 	"github.com/pushsim/pushsim/sim/provider"
@@ -54,21 +50,13 @@ func (c *sendCmd) request(token, topic string, body []byte) provider.Request {
 	}
 }
 
-// settle is how far the one-shot simulation's virtual clock is advanced
-// after a tap: past the 30 s watchdog (apns.md#C02, C05), so every
-// completion handler has either been called or been ended.
-const settle = 31 * time.Second
-
-// maxEvents bounds what one send prints; a send makes a few dozen events.
-const maxEvents = 100000
-
 // Run sends the payload and prints what each device shows.
-func (c *sendCmd) Run(e *env) (err error) {
+func (c *sendCmd) Run(e *env) error {
 	if c.Context != "" && c.Tap == "" {
 		return usageErr("--context %q: chooses where --tap happens; expected --tap ID too (apns.md#U41)", c.Context)
 	}
-	if c.Context != "" && !slices.Contains(knownContexts(), device.Context(c.Context)) {
-		return usageErr("--context %q: no such context; expected one of %s", c.Context, joinContexts(knownContexts()))
+	if c.Context != "" && !slices.Contains(device.KnownContexts(), device.Context(c.Context)) {
+		return usageErr("--context %q: no such context; expected one of %s", c.Context, joinContexts(device.KnownContexts()))
 	}
 	if c.Text != "" && c.Tap == "" {
 		return usageErr("--text %q: types a reply only with --tap; expected --tap ID of a text-input action (apns.md#V34, V43)", c.Text)
@@ -102,7 +90,7 @@ func (c *sendCmd) Run(e *env) (err error) {
 		}
 	}
 	if topic == "" {
-		topic = pickApp("", "", c.Fleet, fleet)
+		topic = device.PickBundle("", "", c.Fleet != "", fleet)
 	}
 	targets, err := pickDevices(fleet, c.Device)
 	if err != nil {
@@ -114,68 +102,31 @@ func (c *sendCmd) Run(e *env) (err error) {
 		}
 	}
 
-	// A one-shot send runs on a virtual clock: completion handlers and the
-	// watchdog resolve at once and the run is reproducible.
-	clock := clock.NewVirtual(time.Now())
-	h, err := harness.Start(e.ctx, harness.Config{Fleet: fleet, Clock: clock})
+	out, err := harness.SendOnce(e.ctx, harness.SendConfig{
+		Fleet: fleet, Targets: targets, Request: c.request("", topic, pf.Body),
+		Tap: c.Tap, Text: c.Text, Context: device.Context(c.Context),
+	})
+	if !c.Events {
+		out.WriteText(e.stdout)
+	}
 	if err != nil {
 		return err
 	}
-	defer closing(&err, h.Close)
-
-	anyRejected := false
 	var refusals []string // taps the device's screen cannot reach (apns.md#U41, U48)
-	for _, d := range targets {
-		app := d.App(topic)
-		token := device.DeviceToken(d.Name, topic)
-		if app != nil {
-			token = app.Token
-		}
-		sendMark := h.Log.Last()
-		res, err := h.Provider.Send(e.ctx, c.request(token, topic, pf.Body))
-		if err != nil {
-			return err
-		}
-		if !res.Sent() {
-			anyRejected = true
-		}
-		if c.Tap == "" && res.Sent() {
-			// A silent push's fetch handler resolves (or its watchdog
-			// fires) as it would after a tap (apns.md#C05).
-			clock.Advance(settle)
-		}
-		if !c.Events {
-			events, _ := h.Log.Since(sendMark, maxEvents) // this send's events only
-			printDelivery(e.stdout, h.World, events, d, res)
-			if app == nil {
-				fmt.Fprintf(e.stdout, "  device     %s is not installed on %s: APNs does not know the token pushsim made up for it (--topic picks the app)\n", topic, d.Name)
-			}
-		}
-		if c.Tap == "" || !res.Sent() {
-			continue
-		}
-		mark := h.Log.Last()
-		_, terr := h.World.TapIn(e.ctx, d.Name, res.ApnsID, c.Tap, c.Text, device.Context(c.Context))
-		if refused := tapRefusal(d.Name, c.Tap, terr); refused != "" {
+	for _, d := range out.Devices {
+		if refused := tapRefusal(d.Device.Name, c.Tap, d.TapErr); refused != "" {
 			refusals = append(refusals, refused)
-		}
-		if terr == nil {
-			clock.Advance(settle)
-		}
-		if !c.Events {
-			printTap(e.stdout, h.Log, mark, c.Tap, terr)
 		}
 	}
 	if c.Events {
-		events, missed := h.Log.Since(0, maxEvents)
-		if missed > 0 {
-			fmt.Fprintf(e.stderr, "%s: %d early events were dropped from the log\n", programName, missed)
+		if out.Missed > 0 {
+			fmt.Fprintf(e.stderr, "%s: %d early events were dropped from the log\n", programName, out.Missed)
 		}
-		if err := world.WriteJSONL(e.stdout, events); err != nil {
+		if err := world.WriteJSONL(e.stdout, out.Events); err != nil {
 			return fmt.Errorf("write events: %w", err)
 		}
 	}
-	if anyRejected {
+	if out.Rejected() {
 		return errFailed()
 	}
 	if len(refusals) > 0 {
@@ -209,19 +160,6 @@ func tapRefusal(dev, id string, err error) string {
 		return fmt.Sprintf("--context %s on %s: %s", ce.Context, dev, ce.Error())
 	}
 	return ""
-}
-
-// knownContexts are the contexts any version has, for --context.
-func knownContexts() []device.Context {
-	var out []device.Context
-	for _, row := range device.TableRows() {
-		for _, c := range row.Contexts {
-			if !slices.Contains(out, c) {
-				out = append(out, c)
-			}
-		}
-	}
-	return out
 }
 
 func joinContexts(cs []device.Context) string {
@@ -270,132 +208,16 @@ func checkTap(targets []*device.Device, topic string, body []byte, id string) er
 	case device.KeyDefault, device.KeyDismiss, world.KeyTimeout, "view", "close", "ok":
 		return nil // short words; the device refuses them when ambiguous (apns.md#U48)
 	}
-	payload, err := device.ParsePayload(body)
-	if err != nil {
-		return nil // the device will not show it; APNs and the device say why
+	// A payload that does not parse shows nothing: APNs and the device say why.
+	if _, err := device.ParsePayload(body); err != nil {
+		return nil
 	}
-	shown := map[string]bool{}
-	var order []string
-	for _, d := range targets {
-		app := d.App(topic)
-		if app == nil {
-			continue
-		}
-		n := device.Notification{Topic: topic, Payload: payload}
-		for _, p := range device.RenderAll(d, app, n) {
-			for _, b := range p.Buttons {
-				if b.System || shown[b.ID] {
-					continue
-				}
-				shown[b.ID] = true
-				order = append(order, b.ID)
-			}
-		}
-	}
-	if shown[id] {
+	order := device.ShownActions(targets, topic, body)
+	if slices.Contains(order, id) {
 		return nil
 	}
 	if len(order) == 0 {
 		return usageErr("--tap %q: no device shows an action for this payload; expected default, dismiss, timeout, or a system button (system:view, system:close, system:ok)", id)
 	}
 	return usageErr("--tap %q: no device shows that action; expected one of %s, default, dismiss, timeout, or a system button (system:options, system:close, ...)", id, strings.Join(order, ", "))
-}
-
-// printDelivery prints APNs' answer and every context's screen for one device.
-func printDelivery(w io.Writer, wd *world.World, events []world.Event, d *device.Device, res provider.Response) {
-	if d.Model == "" { // fleet files may leave the model out
-		fmt.Fprintf(w, "%s  iOS %s\n", d.Name, d.Version)
-	} else {
-		fmt.Fprintf(w, "%s  %s, iOS %s\n", d.Name, d.Model, d.Version)
-	}
-	if !res.Sent() {
-		line := fmt.Sprintf("  APNs       %d %s  apns-id %s", res.Status, res.Reason, res.ApnsID)
-		if !res.Timestamp.IsZero() {
-			line += "  timestamp " + strconv.FormatInt(res.Timestamp.UnixMilli(), 10)
-		}
-		fmt.Fprintln(w, line)
-		// Apple's meaning and the fix, as a real send prints them.
-		x := provider.Explain(string(res.Reason), fakeapns.Development)
-		fmt.Fprintf(w, "  meaning    %s\n", x.Meaning)
-		fmt.Fprintf(w, "  fix        %s\n", x.Fix)
-		return
-	}
-	fmt.Fprintf(w, "  APNs       %d  apns-id %s\n", res.Status, res.ApnsID)
-	delivered, err := wd.Notifications(d.Name)
-	if err != nil {
-		fmt.Fprintf(w, "  device     %v\n", err)
-		return
-	}
-	i := slices.IndexFunc(delivered, func(n world.Delivered) bool { return n.ApnsID == res.ApnsID })
-	if i < 0 {
-		// Say why: APNs took a body the device cannot use (apns.md#U02),
-		// the app is uninstalled, and so on.
-		why := ""
-		for _, ev := range events {
-			if ev.ApnsID == res.ApnsID && (ev.Kind == world.EventSuppressed || ev.Kind == world.EventNote || ev.Kind == world.EventError) {
-				why = ": " + ev.Message
-			}
-		}
-		fmt.Fprintf(w, "  device     nothing delivered%s\n", why)
-		return
-	}
-	for _, p := range delivered[i].Presentations {
-		fmt.Fprintf(w, "  %-20s %s\n", string(p.Context)+":", p.Line())
-		for _, n := range p.Notes {
-			fmt.Fprintf(w, "      · %s\n", n)
-		}
-	}
-	for _, ev := range events {
-		if ev.ApnsID != res.ApnsID {
-			continue
-		}
-		switch ev.Kind {
-		case world.EventLint:
-			fmt.Fprintf(w, "  lint       %s\n", ev.Message)
-		case world.EventNote, world.EventWake:
-			if ev.Kind == world.EventWake && len(delivered[i].Presentations) == 0 {
-				continue // a silent push: printed below with what the app was told
-			}
-			// Ignored keys, the badge, collapse, a mixed push's wake
-			// (apns.md#U40, U43, U46, U47).
-			fmt.Fprintf(w, "  %-10s %s\n", ev.Kind, ev.Message)
-		}
-	}
-	if len(delivered[i].Presentations) > 0 {
-		return
-	}
-	// Nothing to draw (a silent push, badge or sound only): say what the
-	// app was told instead (apns.md#P11, C05, U23).
-	for _, ev := range events {
-		switch ev.Kind {
-		case world.EventWake, world.EventSuppressed, world.EventCompletion, world.EventDoubleCompletion, world.EventWatchdog:
-			if ev.ApnsID == res.ApnsID {
-				fmt.Fprintf(w, "  %-20s %s\n", ev.Kind, ev.Message)
-			}
-		}
-	}
-}
-
-// printTap prints the events that followed a tap, or why it could not be
-// done on this device.
-func printTap(w io.Writer, log *world.EventLog, mark uint64, id string, err error) {
-	if err != nil {
-		var unknown *world.UnknownActionError
-		var unavailable *world.ActionNotAvailableError
-		var unreachable *world.ActionNotReachableError
-		var ambiguous *world.AmbiguousTapError
-		var badContext *world.ContextError
-		if errors.As(err, &unknown) || errors.As(err, &unavailable) || errors.As(err, &unreachable) ||
-			errors.As(err, &ambiguous) || errors.As(err, &badContext) {
-			fmt.Fprintf(w, "  tap %-16s not possible here: %v\n", id, err)
-			return
-		}
-		fmt.Fprintf(w, "  tap %-16s error: %v\n", id, err)
-		return
-	}
-	fmt.Fprintf(w, "  tap %s\n", id)
-	events, _ := log.Since(mark, maxEvents)
-	for _, ev := range events {
-		fmt.Fprintf(w, "    #%-4d %-18s %s\n", ev.Seq, ev.Kind, ev.Message)
-	}
 }

@@ -132,5 +132,6 @@ func (c *tuiCmd) startServe(ctx context.Context, fleet []*device.Device) (tui.Ba
 	}
 	stop := func() error { return errors.Join(p.Close(), srv.Close()) }
 	status := fmt.Sprintf("serving APNs %s · API %s · state %s", srv.Info.APNsURL, srv.Info.APIURL, srv.State.Path("pushsim.json"))
-	return tui.SimBackend{World: srv.World, Log: srv.Log, Provider: p, Records: srv.Records}, status, stop, nil
+	return tui.SimBackend{World: srv.World, Log: srv.Log, Provider: p, Records: srv.Records,
+		Servers: []tui.FaultServer{{Environment: fakeapns.Development, Faults: srv.Development.Faults()}, {Environment: fakeapns.Production, Faults: srv.Production.Faults()}}}, status, stop, nil
 }

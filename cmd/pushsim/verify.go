@@ -1,14 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -75,60 +72,40 @@ func (c *verifyCmd) Run(e *env) error {
 	}
 	ctx, cancel := context.WithTimeout(e.ctx, c.Timeout)
 	defer cancel()
+	client := verify.Client{Base: base}
 	if c.Device != "" {
-		tok, err := c.deviceToken(ctx, e, base)
+		tok, err := client.DeviceToken(ctx, c.Device, c.App)
 		if err != nil {
-			return err
+			return verifyErr(e, err)
 		}
 		v.Match.Token = tok
 	}
-	body, err := json.Marshal(v)
+	out, data, err := client.Verify(ctx, v)
 	if err != nil {
-		return usageErr("verify: %v", err)
+		return verifyErr(e, err)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"verify", bytes.NewReader(body))
+	if c.JSON {
+		_, err = e.stdout.Write(data)
+	} else {
+		_, err = io.WriteString(e.stdout, out.Text())
+	}
 	if err != nil {
-		return usageErr("verify: --api %q: %v", c.API, err)
+		return fmt.Errorf("verify: %w", err)
 	}
-	req.Header.Set("Content-Type", "application/json")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		if errors.Is(e.ctx.Err(), context.Canceled) {
-			return e.ctx.Err()
-		}
-		return usageErr("verify: cannot reach the API at %s: %v (is pushsim serve running?)", base, err)
+	if !out.Holds {
+		return errFailed()
 	}
-	defer res.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(res.Body, 16<<20))
-	if err != nil {
-		return usageErr("verify: reading the answer of %s: %v", base, err)
+	return nil
+}
+
+// verifyErr is a usage error (exit 2: no verdict), or the interruption
+// itself when the user cancelled while the API was being asked.
+func verifyErr(e *env, err error) error {
+	var unreachable *verify.UnreachableError
+	if errors.As(err, &unreachable) && errors.Is(e.ctx.Err(), context.Canceled) {
+		return e.ctx.Err()
 	}
-	switch res.StatusCode {
-	case http.StatusOK, http.StatusConflict:
-		var out verify.Result
-		if err := json.Unmarshal(data, &out); err != nil {
-			return usageErr("verify: %s answered %d with no verdict: %v", base, res.StatusCode, err)
-		}
-		if c.JSON {
-			_, err = e.stdout.Write(data)
-		} else {
-			_, err = io.WriteString(e.stdout, out.Text())
-		}
-		if err != nil {
-			return fmt.Errorf("verify: %w", err)
-		}
-		if !out.Holds {
-			return errFailed()
-		}
-		return nil
-	}
-	var apiErr struct {
-		Error string `json:"error"`
-	}
-	if json.Unmarshal(data, &apiErr) == nil && apiErr.Error != "" {
-		return usageErr("verify: %s", apiErr.Error)
-	}
-	return usageErr("verify: %s answered %s", base, res.Status)
+	return usageErr("verify: %v", err)
 }
 
 // verification is --match-json with the flags added.
@@ -281,42 +258,4 @@ func (c *verifyCmd) apiURL() (string, error) {
 	u = strings.TrimRight(u, "/")
 	u = strings.TrimSuffix(u, strings.TrimRight(inspect.Prefix, "/"))
 	return u + inspect.Prefix, nil
-}
-
-// deviceToken asks the API for the token of --device's app.
-func (c *verifyCmd) deviceToken(ctx context.Context, e *env, base string) (string, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"devices/"+url.PathEscape(c.Device), nil)
-	if err != nil {
-		return "", usageErr("verify: --device %q: %v", c.Device, err)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		if errors.Is(e.ctx.Err(), context.Canceled) {
-			return "", e.ctx.Err()
-		}
-		return "", usageErr("verify: cannot reach the API at %s: %v (is pushsim serve running?)", base, err)
-	}
-	defer res.Body.Close()
-	var d struct {
-		Error string `json:"error"`
-		Apps  []struct {
-			BundleID string `json:"bundle_id"`
-			Token    string `json:"token"`
-		} `json:"apps"`
-	}
-	if err := json.NewDecoder(io.LimitReader(res.Body, 4<<20)).Decode(&d); err != nil {
-		return "", usageErr("verify: reading device %s from %s: %v", c.Device, base, err)
-	}
-	if res.StatusCode != http.StatusOK {
-		return "", usageErr("verify: --device: %s", d.Error)
-	}
-	for _, a := range d.Apps {
-		if c.App == "" || a.BundleID == c.App {
-			return a.Token, nil
-		}
-	}
-	if c.App != "" {
-		return "", usageErr("verify: device %s has no app %q", c.Device, c.App)
-	}
-	return "", usageErr("verify: device %s has no apps", c.Device)
 }

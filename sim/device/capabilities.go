@@ -472,3 +472,16 @@ func AlertKeys() []PayloadKey {
 		{"summary-arg-count", Version{12, 0}, "P06"},
 	}
 }
+
+// KnownContexts is every context some version has, in table order.
+func KnownContexts() []Context {
+	var out []Context
+	for _, row := range TableRows() {
+		for _, c := range row.Contexts {
+			if !slices.Contains(out, c) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}

@@ -435,3 +435,30 @@ func PrepareApp(d *Device, a *App) (*App, error) {
 	}
 	return a, nil
 }
+
+// PickBundle is the bundle id to render or send for: the explicit one
+// (a flag), the payload file's Simulator Target Bundle, the only app of a
+// fleet read from a file (fromFile), or DefaultBundleID.
+func PickBundle(explicit, target string, fromFile bool, fleet []*Device) string {
+	switch {
+	case explicit != "":
+		return explicit
+	case target != "":
+		return target
+	}
+	if fromFile {
+		var only string
+		for _, d := range fleet {
+			for _, a := range d.Apps {
+				if only != "" && a.BundleID != only {
+					return DefaultBundleID
+				}
+				only = a.BundleID
+			}
+		}
+		if only != "" {
+			return only
+		}
+	}
+	return DefaultBundleID
+}

@@ -407,3 +407,33 @@ func foregroundOptions(a *App) []string {
 	}
 	return nil
 }
+
+// ShownActions is the app's action ids that any of the devices shows for
+// the payload under topic, in the order first shown (the system's own
+// buttons left out); none when the payload does not parse, since no
+// device would show it.
+func ShownActions(devices []*Device, topic string, body []byte) []string {
+	payload, err := ParsePayload(body)
+	if err != nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	var order []string
+	for _, d := range devices {
+		app := d.App(topic)
+		if app == nil {
+			continue
+		}
+		n := Notification{Topic: topic, Payload: payload}
+		for _, p := range RenderAll(d, app, n) {
+			for _, b := range p.Buttons {
+				if b.System || seen[b.ID] {
+					continue
+				}
+				seen[b.ID] = true
+				order = append(order, b.ID)
+			}
+		}
+	}
+	return order
+}

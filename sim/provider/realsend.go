@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -223,4 +224,29 @@ func Abbreviate(s string) string {
 		return s
 	}
 	return s[:8] + "…" + s[len(s)-8:]
+}
+
+// WriteResult prints a real send's answer, one field a line: where it
+// went, APNs' status, reason, timestamp and ids, the latency and, for a
+// rejection, Apple's meaning and the fix (Explain).
+func WriteResult(w io.Writer, endpoint string, env fakeapns.Environment, res Response) {
+	fmt.Fprintf(w, "endpoint        %s (%s)\n", endpoint, env)
+	fmt.Fprintf(w, "status          %d\n", res.Status)
+	if res.Reason != "" {
+		fmt.Fprintf(w, "reason          %s\n", res.Reason)
+	}
+	if !res.Timestamp.IsZero() {
+		fmt.Fprintf(w, "timestamp       %d (%s)\n", res.Timestamp.UnixMilli(), res.Timestamp.UTC().Format(time.RFC3339))
+	}
+	fmt.Fprintf(w, "apns-id         %s\n", res.ApnsID)
+	if res.UniqueID != "" {
+		fmt.Fprintf(w, "apns-unique-id  %s\n", res.UniqueID)
+	}
+	fmt.Fprintf(w, "latency         %s\n", res.Latency.Round(time.Millisecond))
+	if res.Sent() {
+		return
+	}
+	x := Explain(string(res.Reason), env)
+	fmt.Fprintf(w, "meaning         %s\n", x.Meaning)
+	fmt.Fprintf(w, "fix             %s\n", x.Fix)
 }
