@@ -284,7 +284,10 @@ func TestAPNS2FrameFaults(t *testing.T) {
 	}{
 		{"GOAWAY NO_ERROR below", FrameFault{Kind: FrameGoAway}, "retried on a new connection: 200; next: 200; routed 1 + 1"},
 		{"GOAWAY PROTOCOL_ERROR below", FrameFault{Kind: FrameGoAway, ErrorCode: "PROTOCOL_ERROR"}, "error (GOAWAY PROTOCOL_ERROR, not retried); next: 200; routed 0 + 1"},
-		{"GOAWAY after the answer", FrameFault{Kind: FrameGoAway, LastStream: LastStreamThis}, "answered: 200; next: 200; routed 1 + 1"},
+		// As with the idle close, the next push races the GOAWAY: usually
+		// a new connection and 200, under load sometimes "broken pipe"
+		// (seen in CI); no row asserts it.
+		{"GOAWAY after the answer", FrameFault{Kind: FrameGoAway, LastStream: LastStreamThis}, "answered: 200"},
 		{"RST_STREAM REFUSED_STREAM", FrameFault{Kind: FrameRSTStream}, "retried on the same connection: 200; next: 200; routed 1 + 1"},
 		{"RST_STREAM INTERNAL_ERROR", FrameFault{Kind: FrameRSTStream, ErrorCode: "INTERNAL_ERROR"}, "error (stream reset INTERNAL_ERROR); next: 200; routed 0 + 1"},
 		// What the next push does depends on whether Go's transport has
@@ -313,7 +316,7 @@ func TestAPNS2FrameFaults(t *testing.T) {
 			defer f.ts.Faults().Remove("apns2")
 			drain(f.records)
 			first, firstRecs := apns2Outcome(t, client, f.records)
-			if fr.Kind == FrameNoPingAck || fr.Kind == FrameCloseIdle {
+			if fr.Kind == FrameNoPingAck || fr.Kind == FrameCloseIdle || fr.LastStream == LastStreamThis {
 				if diff := cmp.Diff(tc.want, first); diff != "" {
 					t.Errorf("(-want +got)\n%s", diff)
 				}
