@@ -1,12 +1,10 @@
 package tui
 
 import (
-	"context"
 	"strings"
 	"testing"
 
 	"github.com/pushsim/pushsim/fakeapns"
-	"github.com/pushsim/pushsim/sim/serve"
 )
 
 // Issue 20 in the TUI: a fault rule added from the Faults overlay fires on
@@ -104,17 +102,7 @@ func TestFaultsOverlayRemove(t *testing.T) {
 // With serve's two servers a rule goes to both, under one id, and is
 // removed from both.
 func TestFaultsOverlayBothEnvironments(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	srv, err := serve.Start(ctx, serve.Config{Listen: "127.0.0.1:0", API: "127.0.0.1:0", StateDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := srv.Close(); err != nil {
-			t.Error(err)
-		}
-	})
+	ctx, srv := startServe(t)
 	b := SimBackend{World: srv.World, Log: srv.Log, Records: srv.Records, Servers: []FaultServer{
 		{Environment: fakeapns.Development, Faults: srv.Development.Faults()}, {Environment: fakeapns.Production, Faults: srv.Production.Faults()}}}
 	m := New(ctx, Options{Backend: b, Now: fixedNow, RecordDir: t.TempDir(), Dark: true})

@@ -14,7 +14,6 @@ import (
 	"github.com/pushsim/pushsim/scenarios"
 	"github.com/pushsim/pushsim/sim/device"
 	"github.com/pushsim/pushsim/sim/provider"
-	"github.com/pushsim/pushsim/sim/serve"
 	"github.com/pushsim/pushsim/sim/world"
 )
 
@@ -379,30 +378,8 @@ func TestPagerScrolling(t *testing.T) {
 // Point 8: with --serve, the addresses stay in a header line, a backend's
 // sends are listed in Responses, and a recording counts them.
 func TestServeShowsBackendSends(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	srv, err := serve.Start(ctx, serve.Config{Listen: "127.0.0.1:0", API: "127.0.0.1:0", StateDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := srv.Close(); err != nil {
-			t.Error(err)
-		}
-	})
-	newProvider := func() *provider.Provider {
-		k := srv.State.Key
-		p, err := provider.New(provider.Config{Endpoint: srv.Development.URL(), RootCAs: srv.Development.CertPool(), Key: k.Private, KeyID: k.KeyID, TeamID: k.TeamID})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			if err := p.Close(); err != nil {
-				t.Error(err)
-			}
-		})
-		return p
-	}
+	ctx, srv := startServe(t)
+	newProvider := func() *provider.Provider { return serveProvider(t, srv) }
 	status := "serving APNs " + srv.Info.APNsURL + " · API " + srv.Info.APIURL
 	m := New(ctx, Options{Backend: SimBackend{World: srv.World, Log: srv.Log, Provider: newProvider(), Records: srv.Records},
 		Status: status, Now: fixedNow, RecordDir: t.TempDir(), Dark: true})
@@ -450,27 +427,8 @@ func (b laggingSends) Sends(after uint64) []SendRecord {
 // A backend's send whose record the log announces before the Backend lists
 // it still reaches Responses: Update looks again, a bounded number of times.
 func TestServeSendListedAfterItsEvent(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	srv, err := serve.Start(ctx, serve.Config{Listen: "127.0.0.1:0", API: "127.0.0.1:0", StateDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := srv.Close(); err != nil {
-			t.Error(err)
-		}
-	})
-	k := srv.State.Key
-	p, err := provider.New(provider.Config{Endpoint: srv.Development.URL(), RootCAs: srv.Development.CertPool(), Key: k.Private, KeyID: k.KeyID, TeamID: k.TeamID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := p.Close(); err != nil {
-			t.Error(err)
-		}
-	})
+	ctx, srv := startServe(t)
+	p := serveProvider(t, srv)
 	lag := 2
 	m := New(ctx, Options{Backend: laggingSends{SimBackend{World: srv.World, Log: srv.Log, Provider: p, Records: srv.Records}, &lag},
 		Now: fixedNow, RecordDir: t.TempDir(), Dark: true})
@@ -629,27 +587,8 @@ func TestFleetShowsBadge(t *testing.T) {
 // A TUI send under --serve is listed once even when serve's record of it
 // is read (as a backend's) before the send's own result comes back.
 func TestServeOwnSendListedOnce(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	srv, err := serve.Start(ctx, serve.Config{Listen: "127.0.0.1:0", API: "127.0.0.1:0", StateDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := srv.Close(); err != nil {
-			t.Error(err)
-		}
-	})
-	k := srv.State.Key
-	p, err := provider.New(provider.Config{Endpoint: srv.Development.URL(), RootCAs: srv.Development.CertPool(), Key: k.Private, KeyID: k.KeyID, TeamID: k.TeamID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := p.Close(); err != nil {
-			t.Error(err)
-		}
-	})
+	ctx, srv := startServe(t)
+	p := serveProvider(t, srv)
 	b := SimBackend{World: srv.World, Log: srv.Log, Provider: p, Records: srv.Records}
 	m := New(ctx, Options{Backend: b, Now: fixedNow, RecordDir: t.TempDir(), Dark: true})
 	t.Cleanup(m.Close)

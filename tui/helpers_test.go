@@ -17,6 +17,7 @@ import (
 	"github.com/pushsim/pushsim/sim/device"
 	"github.com/pushsim/pushsim/sim/harness"
 	"github.com/pushsim/pushsim/sim/provider"
+	"github.com/pushsim/pushsim/sim/serve"
 	"github.com/pushsim/pushsim/sim/world"
 )
 
@@ -278,4 +279,39 @@ func useTemplate(t *testing.T, m *Model, name string) {
 		keys(m, "alt+t")
 	}
 	t.Fatalf("no template %q", name)
+}
+
+// startServe runs pushsim serve on loopback ports for the test, as
+// `pushsim tui --serve` does; it is closed when the test ends.
+func startServe(t *testing.T) (context.Context, *serve.Server) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	srv, err := serve.Start(ctx, serve.Config{Listen: "127.0.0.1:0", API: "127.0.0.1:0", StateDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := srv.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	return ctx, srv
+}
+
+// serveProvider is an apns2 provider to srv's development server with
+// the state dir's key, as a user's backend would send; closed at the end.
+func serveProvider(t *testing.T, srv *serve.Server) *provider.Provider {
+	t.Helper()
+	k := srv.State.Key
+	p, err := provider.New(provider.Config{Endpoint: srv.Development.URL(), RootCAs: srv.Development.CertPool(), Key: k.Private, KeyID: k.KeyID, TeamID: k.TeamID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := p.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	return p
 }

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pushsim/pushsim/fakeapns"
+	"github.com/pushsim/pushsim/sim/serve"
 	"github.com/pushsim/pushsim/sim/testtool"
 )
 
@@ -65,8 +67,10 @@ func (s *tmuxSession) waitFor(texts ...string) string {
 // TestTUIInTmux runs pushsim (this test binary under that name, see
 // TestMain) in tmux and drives it: the issue's done-when flow, and --serve.
 func TestTUIInTmux(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: drives the terminal UI in tmux for several seconds")
+	// -short leaves it out on a developer's machine; CI always runs it,
+	// since a skipped end-to-end test proves nothing there.
+	if testing.Short() && os.Getenv("CI") == "" {
+		t.Skip("-short: drives the terminal UI in tmux for several seconds (runs whenever CI is set)")
 	}
 	testtool.Need(t, "tmux")
 	testtool.Need(t, "curl")
@@ -151,35 +155,8 @@ func testTUIServe(t *testing.T, bin string) {
 	state := filepath.Join(dir, "state")
 	s := startTUI(t, bin, dir, "--serve", "--listen", "127.0.0.1:0", "--api", "127.0.0.1:0", "--state-dir", state)
 	s.waitFor("serving APNs")
-	var info struct {
-		APNsURL string `json:"apns_url"`
-		KeyFile string `json:"key_file"`
-		KeyID   string `json:"key_id"`
-		TeamID  string `json:"team_id"`
-		CAFile  string `json:"ca_file"`
-		Devices []struct {
-			Name string `json:"name"`
-			Apps []struct {
-				Token string `json:"token"`
-			} `json:"apps"`
-		} `json:"devices"`
-	}
-	data, err := os.ReadFile(filepath.Join(state, "pushsim.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(data, &info); err != nil {
-		t.Fatal(err)
-	}
-	token := ""
-	for _, d := range info.Devices {
-		if d.Name == "ios8" && len(d.Apps) > 0 {
-			token = d.Apps[0].Token
-		}
-	}
-	if token == "" {
-		t.Fatalf("pushsim.json has no ios8 with an app: %s", data)
-	}
+	info := readInfo(t, state)
+	token := deviceToken(t, info, "ios8")
 	code, _, errs := runCLI(t, `{"aps":{"alert":"from a backend","category":"poll"}}`, "send", "-", "--real", "--sandbox",
 		"--endpoint", info.APNsURL, "--ca", info.CAFile, "--key", info.KeyFile, "--key-id", info.KeyID, "--team-id", info.TeamID,
 		"--token", token, "--topic", "com.pushsim.demo")
@@ -207,34 +184,9 @@ func testTUIServeCurlReply(t *testing.T, bin string) {
 	if lines := strings.Split(scr, "\n"); len(lines) < 2 || !strings.Contains(lines[1], "serving APNs") {
 		t.Fatalf("the addresses are not the second header line:\n%s", scr)
 	}
-	var info struct {
-		APNsURL string `json:"apns_url"`
-		CAFile  string `json:"ca_file"`
-		Certs   map[string]struct {
-			CertFile string `json:"cert_file"`
-			KeyFile  string `json:"key_file"`
-		} `json:"client_certificates"`
-		Devices []struct {
-			Name string `json:"name"`
-			Apps []struct {
-				Token string `json:"token"`
-			} `json:"apps"`
-		} `json:"devices"`
-	}
-	data, err := os.ReadFile(filepath.Join(state, "pushsim.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(data, &info); err != nil {
-		t.Fatal(err)
-	}
-	token := ""
-	for _, d := range info.Devices {
-		if d.Name == "ios10" {
-			token = d.Apps[0].Token
-		}
-	}
-	cert := info.Certs["development"]
+	info := readInfo(t, state)
+	token := deviceToken(t, info, "ios10")
+	cert := info.ClientCertificates[fakeapns.Development]
 	out, err := exec.Command("curl", "-sS", "-w", "%{http_code}", "--http2", "--cacert", info.CAFile, "--cert", cert.CertFile, "--key", cert.KeyFile,
 		"-H", "apns-topic: com.pushsim.demo", "-H", "apns-push-type: alert",
 		"-d", `{"aps":{"alert":{"title":"Anna","body":"Still there?"},"category":"chat_message"}}`,
@@ -276,4 +228,30 @@ func TestTUINeedsATerminal(t *testing.T) {
 			t.Errorf("pushsim %v: exit %d, stderr %q", args, code, errs)
 		}
 	}
+}
+
+// readInfo reads the pushsim.json that serve wrote into state.
+func readInfo(t *testing.T, state string) serve.Info {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(state, serve.InfoFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var info serve.Info
+	if err := json.Unmarshal(data, &info); err != nil {
+		t.Fatal(err)
+	}
+	return info
+}
+
+// deviceToken is the token of the first app on device name in info.
+func deviceToken(t *testing.T, info serve.Info, name string) string {
+	t.Helper()
+	for _, d := range info.Devices {
+		if d.Name == name && len(d.Apps) > 0 {
+			return d.Apps[0].Token
+		}
+	}
+	t.Fatalf("pushsim.json has no %s with an app", name)
+	return ""
 }
