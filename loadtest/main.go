@@ -5,6 +5,8 @@
 //	loadtest bare -reply const|fresh   a bare Go HTTP/2 handler over TLS
 //	loadtest auth -state-dir DIR       prints "bearer <JWT>" from pushsim.json's key
 //	loadtest e2e -url URL ...          an apns2 client sending pushes, printing req/s
+//	loadtest fleet-tokens -state-dir DIR -topic T
+//	                                   the fleet's development tokens of app T, one per line
 //
 // bare answers 200 with a constant apns-id (-reply const), or with a fresh
 // apns-id and apns-unique-id per request (-reply fresh), which Apple's
@@ -38,7 +40,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: loadtest bare|auth|e2e [flags]")
+		fmt.Fprintln(os.Stderr, "usage: loadtest bare|auth|e2e|fleet-tokens [flags]")
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -51,8 +53,10 @@ func main() {
 		err = auth(os.Args[2:])
 	case "e2e":
 		err = e2e(ctx, os.Args[2:])
+	case "fleet-tokens":
+		err = fleetTokens(os.Args[2:])
 	default:
-		err = fmt.Errorf("unknown subcommand %q (want bare, auth or e2e)", os.Args[1])
+		err = fmt.Errorf("unknown subcommand %q (want bare, auth, e2e or fleet-tokens)", os.Args[1])
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "loadtest:", err)
@@ -244,6 +248,47 @@ func e2e(ctx context.Context, args []string) error {
 	fmt.Printf("OK=%d FAILED=%d REQS_PER_SEC=%.0f\n", ok.Load(), failed.Load(), float64(ok.Load())/el.Seconds())
 	if failed.Load() > 0 {
 		return fmt.Errorf("%d pushes failed", failed.Load())
+	}
+	return nil
+}
+
+// fleetTokens prints the development tokens of app -topic on every
+// device of serve's fleet (pushsim.json): the load on simulated devices
+// that render, lint and log every push, not on synthetic counters.
+func fleetTokens(args []string) error {
+	fs := flag.NewFlagSet("fleet-tokens", flag.ContinueOnError)
+	dir := fs.String("state-dir", "", "state dir of pushsim serve")
+	topic := fs.String("topic", "", "bundle id of the app")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	b, err := os.ReadFile(*dir + "/pushsim.json")
+	if err != nil {
+		return fmt.Errorf("reading pushsim.json: %w", err)
+	}
+	var in struct {
+		Devices []struct {
+			Apps []struct {
+				BundleID    string `json:"bundle_id"`
+				Token       string `json:"token"`
+				Environment string `json:"environment"`
+			} `json:"apps"`
+		} `json:"devices"`
+	}
+	if err := json.Unmarshal(b, &in); err != nil {
+		return fmt.Errorf("pushsim.json: %w", err)
+	}
+	n := 0
+	for _, d := range in.Devices {
+		for _, a := range d.Apps {
+			if a.BundleID == *topic && a.Environment == string(fakeapns.Development) {
+				fmt.Println(a.Token)
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		return fmt.Errorf("no device of %s/pushsim.json has %s in development", *dir, *topic)
 	}
 	return nil
 }

@@ -9,6 +9,9 @@
 #       apns-id and apns-unique-id per request (what Apple's protocol asks
 #       of any server). Once with one synthetic token, once with 1,000.
 #       Targets: pushsim >= 0.8x const, >= 0.9x fresh.
+#       Then the same against the fleet's simulated devices (every device
+#       of serve's default fleet, iOS 7 to 18), which parse, lint, render
+#       and log every push: reported, with the same targets for reference.
 #   (2) apns2 -> fake -> device end to end: one apns2 client, 100 senders,
 #       against pushsim and against the fresh handler. Target >= 0.85x.
 #   (3) start-up time and RSS with 1,000,000 synthetic devices (< 200 MB);
@@ -81,6 +84,9 @@ url=$(json "$state/pushsim.json" apns_url)
 auth=$("$work/loadtest" auth -state-dir "$state")
 "$work/pushsim" tokens --state-dir "$state" --count 1000 >"$work/tokens"
 head -1 "$work/tokens" >"$work/token1"
+fleet_topic=com.pushsim.demo
+"$work/loadtest" fleet-tokens -state-dir "$state" -topic "$fleet_topic" >"$work/fleet"
+declare -A topic=([token1]=com.example.load [tokens]=com.example.load [fleet]=$fleet_topic)
 
 # --- the baselines ----------------------------------------------------------
 for reply in const fresh; do
@@ -103,8 +109,8 @@ load() {
   local uris="$work/uris.$1.$2" out ok c0
   sed "s#^#${base[$1]}/3/device/#" "$work/$2" >"$uris"
   c0=$(cpu_ticks "${pid[$1]}")
-  out=$(h2load -n "$N" -c 4 -m 100 -H "authorization: $auth" -H "apns-topic: com.example.load" \
-    -H "apns-push-type: alert" -d "$work/payload.json" -i "$uris")
+  out=$(h2load -n "$N" -c 4 -m 100 -H "authorization: $auth" \
+    -H "apns-push-type: alert" -d "$work/payload.json" -i "$uris" -H "apns-topic: ${topic[$2]}")
   ok=$(echo "$out" | awk '/^status codes:/ {print $3}')
   if [ "$ok" != "$N" ]; then
     echo "$out" >&2
@@ -124,7 +130,7 @@ median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print (NR 
 # Each round measures the three servers back to back, in a rotating order,
 # so a burst of foreign load on a shared machine hurts no one alone; the
 # median of the rounds' ratios is reported.
-for toks in token1 tokens; do
+for toks in token1 tokens fleet; do
   for t in const fresh pushsim; do load "$t" "$toks" >/dev/null; rm -f "$work/cpu.$t.$toks"; done # warm-up
   sent=$((sent + N))
   rc=""; rf=""
@@ -139,7 +145,7 @@ for toks in token1 tokens; do
     rc+="$(awk -v a="${r[const]}" -v b="${r[pushsim]}" 'BEGIN { printf "%.3f", b / a }') "
     rf+="$(awk -v a="${r[fresh]}" -v b="${r[pushsim]}" 'BEGIN { printf "%.3f", b / a }') "
   done
-  what="1 token"; [ "$toks" = tokens ] && what="1,000 tokens"
+  case $toks in token1) what="1 token" ;; tokens) what="1,000 tokens" ;; *) what="$(wc -l <"$work/fleet") fleet devices" ;; esac
   echo "h2load 4x100 TLS, $what: pushsim/const per round $rc-> median $(echo "$rc" | median) (target >= 0.8); pushsim/fresh per round $rf-> median $(echo "$rf" | median) (target >= 0.9)"
   cc=$(cpu_us const "$toks"); cf=$(cpu_us fresh "$toks"); cp=$(cpu_us pushsim "$toks")
   awk -v a="$cc" -v b="$cf" -v p="$cp" -v w="$what" 'BEGIN { printf "server CPU per request, %s: const %.1f us, fresh %.1f us, pushsim %.1f us; pushsim/const when CPU-bound (const CPU / pushsim CPU) %.2f, pushsim/fresh %.2f\n", w, a, b, p, a / p, b / p }'

@@ -73,10 +73,11 @@ func (w *World) Deliver(ctx context.Context, deviceName, bundleID string, n devi
 		w.runExtension(ds, a, n, via)
 		return Delivered{ApnsID: n.ApnsID, Device: deviceName, App: a.BundleID, Notification: n, ReceivedAt: n.ReceivedAt}, nil
 	}
-	d := w.deliver(nil, ds, a, n, via)
+	d := w.deliver(nil, ds, a, n, via, nil)
 	if d == nil {
 		return Delivered{ApnsID: n.ApnsID, Device: deviceName, App: a.BundleID, Notification: n, ReceivedAt: n.ReceivedAt}, nil
 	}
+	d.render()
 	out := *d
 	out.Presentations = append([]device.Presentation(nil), d.Presentations...)
 	return out, nil
@@ -92,9 +93,13 @@ func (w *World) DeliverPayload(ctx context.Context, deviceName, bundleID string,
 }
 
 // deliver puts n on the device and logs what the device does with it. It
-// returns the stored notification, or nil when nothing was stored. Called
-// with w.mu held.
-func (w *World) deliver(batch *[]Event, ds *deviceState, a *device.App, n device.Notification, via string) *Delivered {
+// returns the stored notification, or nil when nothing was stored. pre,
+// when usable, is n linted and rendered outside the lock (prepare.go).
+// Called with w.mu held.
+func (w *World) deliver(batch *[]Event, ds *deviceState, a *device.App, n device.Notification, via string, pre *prepared) *Delivered {
+	if !w.usable(pre, ds, n) {
+		pre = nil
+	}
 	dev := ds.dev
 	base := Event{Device: dev.Name, App: a.BundleID, Token: a.Token, ApnsID: n.ApnsID}
 	ev := base
@@ -113,7 +118,13 @@ func (w *World) deliver(batch *[]Event, ds *deviceState, a *device.App, n device
 		w.emit(batch, ev)
 	}
 	if w.lint != nil {
-		for _, msg := range w.lint(dev, a, n) {
+		msgs := []string(nil)
+		if pre != nil {
+			msgs = pre.lint
+		} else {
+			msgs = w.lint(dev, a, n)
+		}
+		for _, msg := range msgs {
 			ev = base
 			ev.Kind, ev.Message = EventLint, msg
 			w.emit(batch, ev)
@@ -137,10 +148,22 @@ func (w *World) deliver(batch *[]Event, ds *deviceState, a *device.App, n device
 		w.store(ds, d)
 		return d
 	}
-	caps := device.CapabilitiesOf(dev.Version)
-	d.Presentations = make([]device.Presentation, len(caps.Contexts))
-	for i, c := range caps.Contexts {
-		d.Presentations[i] = device.Render(dev, a, n, c)
+	caps := device.TableRow(dev.Version)
+	var arr arrival
+	if pre != nil {
+		arr = *pre.arrival
+		d.arrived, d.arrivedApp = pre.snap, pre.app
+	} else {
+		// The rare paths (simctl, a late or deferred delivery, a service
+		// extension's content) render under the lock, on the device as it
+		// is now.
+		snap := w.snapshotOf(ds)
+		if sa := snap.app(a.Token); sa != nil {
+			d.arrived, d.arrivedApp = snap, sa
+		} else {
+			d.Presentations = renderContexts(dev, a, n)
+		}
+		arr = arrivalOf(dev, a, n)
 	}
 	e := caps.Callbacks
 	ev = base
@@ -162,13 +185,13 @@ func (w *World) deliver(batch *[]Event, ds *deviceState, a *device.App, n device
 	case a.State == device.AppForeground && !caps.ForegroundUI:
 		ev.Callback = e.Remote
 		ev.Message = "app in the foreground: no alert, banner or sound; the app is told with state active (apns.md#V24)"
-	case a.State == device.AppForeground && !foregroundVisible(d.Presentations):
+	case a.State == device.AppForeground && !arr.foregroundVisible:
 		// The same answer Render gives for the foreground context.
 		ev.Callback = string(device.CallbackWillPresent)
 		ev.Message = "app in the foreground and its willPresent returns no banner: nothing shown (apns.md#V45)"
 	default:
 		ev.Kind = EventPresented
-		ev.Context, ev.Presentation = arrivalPresentation(dev, a, d.Presentations)
+		ev.Context, ev.Presentation = arr.context, arr.presentation
 		if a.State == device.AppForeground {
 			ev.Callback = string(device.CallbackWillPresent) // apns.md#V45
 		}
@@ -219,39 +242,6 @@ func (w *World) applyBadge(batch *[]Event, ds *deviceState, a *device.App, n dev
 		return
 	}
 	ds.badges[a.BundleID] = *b
-}
-
-// arrivalPresentation is where the user first sees the notification and
-// what is drawn there: the context ArrivalContext picks (the user's alert
-// style, apns.md#V05; the lock screen when locked; Notification Center for
-// provisional delivery, V48). When a quiet rule keeps the notification out
-// of that context (interruption-level passive: no banner, apns.md#V49), it
-// is where it is listed instead: the lock screen of a locked device, else
-// Notification Center.
-func arrivalPresentation(dev *device.Device, a *device.App, ps []device.Presentation) (device.Context, *device.Presentation) {
-	find := func(c device.Context) *device.Presentation {
-		for i := range ps {
-			if ps[i].Context == c {
-				return &ps[i]
-			}
-		}
-		return nil
-	}
-	ctx := device.ArrivalContext(dev, a)
-	p := find(ctx)
-	if p == nil || p.Style != device.StyleNone {
-		return ctx, p
-	}
-	fallback := []device.Context{device.ContextNotificationCenter}
-	if dev.Locked {
-		fallback = []device.Context{device.ContextLockScreen, device.ContextNotificationCenter}
-	}
-	for _, c := range fallback {
-		if q := find(c); q != nil && q.Style != device.StyleNone {
-			return c, q
-		}
-	}
-	return ctx, p
 }
 
 func presentedLine(c device.Context, p *device.Presentation) string {
@@ -344,15 +334,4 @@ func (w *World) store(ds *deviceState, d *Delivered) {
 		ds.notes = ds.notes[drop:]
 	}
 	ds.notes = append(ds.notes, d)
-}
-
-// foregroundVisible reports whether the rendering for the foreground
-// context draws anything (apns.md#V45).
-func foregroundVisible(ps []device.Presentation) bool {
-	for _, p := range ps {
-		if p.Context == device.ContextForeground {
-			return p.Style != device.StyleNone && p.Style != device.StyleForegroundSilent
-		}
-	}
-	return false
 }

@@ -77,12 +77,12 @@ func (f *fidelityState) reset() { *f = fidelityState{} }
 
 // arrive is where APNs hands an accepted notification to a device: an
 // offline device's slot, or the device itself. Called with w.mu held.
-func (w *World) arrive(ds *deviceState, a *device.App, n device.Notification) {
+func (w *World) arrive(ds *deviceState, a *device.App, n device.Notification, pre *prepared) {
 	if ds.dev.Offline {
 		w.storeOffline(ds, a, n)
 		return
 	}
-	w.land(ds, a, n, "")
+	w.land(ds, a, n, "", pre)
 }
 
 // storeOffline is APNs' store-and-forward (apns.md#T20–T23, U51).
@@ -132,6 +132,7 @@ func (w *World) SetOffline(deviceName string, offline bool) error {
 	if ds.dev.Offline == offline {
 		return nil
 	}
+	ds.changed()
 	ds.dev.Offline = offline
 	if offline {
 		w.emit(nil, Event{Kind: EventNote, Device: deviceName, Message: "device offline: APNs stores one notification per app (apns.md#T20)"})
@@ -158,7 +159,7 @@ func (w *World) SetOffline(deviceName string, offline bool) error {
 		ev.Kind = EventDeliveredLate
 		ev.Message = fmt.Sprintf("delivered late: stored at %s, %s late (apns.md#T22)", s.at.UTC().Format(time.RFC3339), now.Sub(s.at))
 		w.emit(nil, ev)
-		w.land(ds, a, s.n, " (stored by APNs while the device was offline, apns.md#T22)")
+		w.land(ds, a, s.n, " (stored by APNs while the device was offline, apns.md#T22)", nil)
 	}
 	w.releaseHeld(ds, "the device came back online")
 	return nil
@@ -167,7 +168,7 @@ func (w *World) SetOffline(deviceName string, offline bool) error {
 // land is the device receiving n: priority 1 waits for a wake, background
 // pushes spend the app's budget, mutable-content goes through the service
 // extension; then deliver. Called with w.mu held.
-func (w *World) land(ds *deviceState, a *device.App, n device.Notification, via string) {
+func (w *World) land(ds *deviceState, a *device.App, n device.Notification, via string, pre *prepared) {
 	f := &ds.fid
 	f.init()
 	ev := Event{Device: ds.dev.Name, App: a.BundleID, Token: a.Token, ApnsID: n.ApnsID}
@@ -187,19 +188,19 @@ func (w *World) land(ds *deviceState, a *device.App, n device.Notification, via 
 	if w.backgroundBudgeted(ds, a, n) && !w.spendBudget(ds, a, n) {
 		return
 	}
-	w.process(ds, a, n, via)
+	w.process(ds, a, n, via, pre)
 	if wakes {
 		w.releaseHeld(ds, "a priority-10 push woke the device")
 	}
 }
 
 // process runs the service extension when it applies, else delivers.
-func (w *World) process(ds *deviceState, a *device.App, n device.Notification, via string) {
+func (w *World) process(ds *deviceState, a *device.App, n device.Notification, via string, pre *prepared) {
 	if device.RunsServiceExtension(ds.dev, a, n) {
 		w.runExtension(ds, a, n, via)
 		return
 	}
-	w.deliver(nil, ds, a, n, via)
+	w.deliver(nil, ds, a, n, via, pre)
 }
 
 // releaseHeld delivers every held priority-1 push: the device is awake.
@@ -213,7 +214,7 @@ func (w *World) releaseHeld(ds *deviceState, why string) {
 		if err != nil {
 			continue
 		}
-		w.land(ds, a, n, fmt.Sprintf(" (priority 1, held until %s, apns.md#C11)", why))
+		w.land(ds, a, n, fmt.Sprintf(" (priority 1, held until %s, apns.md#C11)", why), nil)
 	}
 }
 
@@ -274,7 +275,7 @@ func (w *World) releaseDeferred(device, bundle string) {
 	}
 	delete(ds.fid.deferred, bundle)
 	ds.fid.wakes[bundle] = append(ds.fid.wakes[bundle], w.clock.Now())
-	w.process(ds, a, d.n, " (deferred by the background budget, apns.md#C10)")
+	w.process(ds, a, d.n, " (deferred by the background budget, apns.md#C10)", nil)
 }
 
 // runExtension hands n to the app's service extension and shows the
@@ -298,7 +299,7 @@ func (w *World) runExtension(ds *deviceState, a *device.App, n device.Notificati
 			ev.Message = fmt.Sprintf("serviceExtensionTimeWillExpire after %s: the content handler was never called, the original content is shown (apns.md#V61)", w.extLimit)
 		}
 		w.emit(nil, ev)
-		w.deliver(nil, ds, a, modified, via)
+		w.deliver(nil, ds, a, modified, via, nil)
 	}
 	wait := w.extLimit
 	if inTime {
@@ -334,6 +335,7 @@ func (w *World) SetFocus(deviceName, name string, allowed []string) error {
 	if err != nil {
 		return err
 	}
+	ds.changed()
 	if name == "" {
 		ds.dev.Focus = nil
 		w.emit(nil, Event{Kind: EventNote, Device: deviceName, Message: "Focus off"})
@@ -359,6 +361,7 @@ func (w *World) SetShowPreviews(deviceName string, p device.Previews) error {
 	if err != nil {
 		return err
 	}
+	ds.changed()
 	ds.dev.ShowPreviews = p
 	w.emit(nil, Event{Kind: EventNote, Device: deviceName, Message: fmt.Sprintf("Show Previews: %s (apns.md#V71)", p)})
 	return nil

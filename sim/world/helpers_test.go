@@ -25,9 +25,15 @@ func testWorld(t testing.TB, mutate ...func([]*device.Device)) (*World, *clock.V
 	}
 	clk := clock.NewVirtual(t0)
 	w := New(Config{Fleet: fleet, Clock: clk, Log: NewEventLogClock(1000, clk)})
+	w.checkSnapshots = true
 	t.Cleanup(func() {
 		if err := w.Close(); err != nil {
 			t.Error(err)
+		}
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		for _, s := range w.staleSnapshots {
+			t.Errorf("two-phase delivery: %s", s)
 		}
 	})
 	return w, clk

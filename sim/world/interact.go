@@ -71,6 +71,7 @@ func (w *World) TapIn(ctx context.Context, deviceName, apnsID, action, text stri
 	if err != nil {
 		return nil, err
 	}
+	d.render()
 	a := ds.dev.App(d.App)
 	if a == nil || a.Uninstalled {
 		return nil, &UnknownNotificationError{Device: deviceName, ApnsID: d.ApnsID, State: "app uninstalled"}
@@ -396,6 +397,7 @@ func (w *World) options(batch *[]Event, ds *deviceState, a *device.App, d *Deliv
 // w.mu held.
 func (w *World) provisional(batch *[]Event, ds *deviceState, a *device.App, d *Delivered, kind tapKind) {
 	old := a.Permission
+	ds.changed()
 	ev := Event{Kind: EventNote, Device: ds.dev.Name, App: a.BundleID, ApnsID: d.ApnsID, Context: d.Context}
 	if kind == tapKeep {
 		a.Permission, ev.Action = device.PermissionAuthorized, device.ButtonKeep
@@ -497,6 +499,7 @@ func (w *World) unlockFor(batch *[]Event, ds *deviceState, a *device.App, d *Del
 	if !ds.dev.Locked {
 		return
 	}
+	ds.changed()
 	ds.dev.Locked = false
 	w.emit(batch, Event{Kind: EventUnlock, Device: ds.dev.Name, App: a.BundleID, ApnsID: d.ApnsID, Action: action,
 		Message: fmt.Sprintf("unlock required for %s: the user unlocked the device (apns.md#V33)", what)})
@@ -558,6 +561,7 @@ func (w *World) runScript(batch *[]Event, ds *deviceState, a *device.App, d *Del
 		w.emit(batch, ev)
 	}
 	if s.OpenChat {
+		ds.changed()
 		a.ChatOpen = true
 		w.setState(batch, ds, a, device.AppForeground, "chat opened")
 		ev := base

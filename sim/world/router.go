@@ -78,12 +78,23 @@ func (w *World) Observe(r fakeapns.Record) {
 	} else if t, ok := strings.CutPrefix(r.Path, "/3/device/"); ok {
 		token = strings.ToLower(t)
 	}
-	// Parse before taking the lock: it is the costly part.
+	// Parse, lint and render before taking the lock for the delivery:
+	// they are the costly part (prepare.go).
 	var payload device.Payload
 	var ignored []*device.FieldError
 	var perr error
+	var pre *prepared
+	var dn device.Notification
 	if r.Accepted() && n != nil {
 		payload, ignored, perr = device.ParseDeliverable(n.Payload)
+		dn = device.Notification{
+			ApnsID: n.ApnsID, Topic: n.Topic, PushType: n.PushType, Priority: n.Priority,
+			CollapseID: n.CollapseID, Payload: payload, Ignored: device.IgnoredMessages(ignored),
+			Expiration: n.Expiration, ExpirationSet: n.ExpirationSet,
+		}
+		if perr == nil {
+			pre = w.prepareFor(token, dn)
+		}
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -138,11 +149,26 @@ func (w *World) Observe(r fakeapns.Record) {
 			Message: fmt.Sprintf("undeliverable: invalid payload: %v (apns.md#U02)", perr)})
 		return
 	}
-	w.arrive(ref.ds, ref.app, device.Notification{
-		ApnsID: n.ApnsID, Topic: n.Topic, PushType: n.PushType, Priority: n.Priority,
-		CollapseID: n.CollapseID, Payload: payload, ReceivedAt: w.clock.Now(), Ignored: device.IgnoredMessages(ignored),
-		Expiration: n.Expiration, ExpirationSet: n.ExpirationSet,
-	})
+	dn.ReceivedAt = w.clock.Now()
+	w.arrive(ref.ds, ref.app, dn, pre)
+}
+
+// prepareFor takes the snapshot of the device that has token (briefly
+// holding w.mu) and prepares n on it without the lock; nil when the token
+// is unknown or the device would not deliver at once (offline: stored by
+// APNs; priority 1: held), where preparing would be wasted.
+func (w *World) prepareFor(token string, n device.Notification) *prepared {
+	w.mu.Lock()
+	ref, ok := w.byToken[token]
+	var snap *snapshot
+	if ok && !ref.app.Uninstalled && !ref.ds.dev.Offline && n.Priority != 1 {
+		snap = w.snapshotOf(ref.ds)
+	}
+	w.mu.Unlock()
+	if snap == nil {
+		return nil
+	}
+	return w.prepare(snap, token, n)
 }
 
 func pushTypeOr(t string) string {

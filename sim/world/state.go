@@ -16,6 +16,7 @@ func (w *World) SetLocked(deviceName string, locked bool) error {
 		return err
 	}
 	was := ds.dev.Locked
+	ds.changed()
 	ds.dev.Locked = locked
 	msg := "device unlocked"
 	if locked {
@@ -49,6 +50,7 @@ func (w *World) setState(batch *[]Event, ds *deviceState, a *device.App, s devic
 		return
 	}
 	old := a.State
+	ds.changed()
 	a.State = s
 	if s != device.AppForeground {
 		a.ChatOpen = false // the chat screen is not visible any more
@@ -68,6 +70,7 @@ func (w *World) SetPermission(deviceName, bundleID string, p device.Permission) 
 	if err != nil {
 		return err
 	}
+	ds.changed()
 	a.Permission = p
 	w.emit(nil, Event{Kind: EventNote, Device: ds.dev.Name, App: a.BundleID, Message: fmt.Sprintf("%s: permission %s", a.BundleID, p)})
 	return nil
@@ -86,6 +89,7 @@ func (w *World) SetChatOpen(deviceName, bundleID string, open bool) error {
 	if open {
 		w.setState(nil, ds, a, device.AppForeground, "chat opened")
 	}
+	ds.changed()
 	a.ChatOpen = open
 	msg := "chat screen closed"
 	if open {
@@ -107,6 +111,7 @@ func (w *World) Uninstall(deviceName, bundleID string) error {
 	if a.Uninstalled {
 		return nil
 	}
+	ds.changed()
 	a.Uninstalled, a.UninstalledAt = true, w.clock.Now()
 	a.State, a.ChatOpen = device.AppNotRunning, false
 	kept := ds.notes[:0]
@@ -231,6 +236,7 @@ func (w *World) Install(deviceName string, app device.App) error {
 	if prev, dup := w.byToken[a.Token]; dup {
 		return fmt.Errorf("install %s on %s: token already belongs to %s on %s", a.BundleID, deviceName, prev.app.BundleID, prev.ds.dev.Name)
 	}
+	ds.changed()
 	if old != nil {
 		// The old install stays reachable by its token only, as a
 		// tombstone that answers 410.

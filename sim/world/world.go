@@ -89,6 +89,12 @@ type Delivered struct {
 	// context (World.TapIn, apns.md#U41).
 	Context device.Context `json:"context,omitempty"`
 	Action  string         `json:"action,omitempty"` // what the user did, when acted
+
+	// arrived is the device and app as the notification arrived, until
+	// Presentations are rendered from them (render, prepare.go): only the
+	// arrival context is rendered on the request path.
+	arrived    *snapshot
+	arrivedApp *device.App
 }
 
 // DeviceView is a snapshot of one device: a deep copy the caller owns.
@@ -137,6 +143,12 @@ type World struct {
 	closed   bool
 	inflight int           // webhooks running
 	idle     chan struct{} // closed when inflight drops to 0
+
+	// checkSnapshots (set by the package's tests) compares every prepared
+	// delivery's snapshot with the device it is used on, and records a
+	// mismatch in staleSnapshots: a mutation that forgot changed().
+	checkSnapshots bool
+	staleSnapshots []string
 }
 
 type deviceState struct {
@@ -145,6 +157,7 @@ type deviceState struct {
 	badges map[string]int
 	dead   map[*device.App]bool // installs whose token now answers 410 (apns.md#D06)
 	fid    fidelityState        // offline slots, held and deferred pushes (apns.md#T20, C10, C11)
+	snap   *snapshot            // what prepare reads outside w.mu; nil after a change (prepare.go)
 }
 
 type tokenRef struct {
@@ -370,6 +383,7 @@ func (ds *deviceState) view() DeviceView {
 	notes := make([]Delivered, 0, len(ds.notes))
 	for _, n := range ds.notes {
 		if n.State == NotificationShown {
+			n.render()
 			v.Unread++
 			notes = append(notes, *n)
 		}
@@ -398,6 +412,7 @@ func (w *World) Notifications(deviceName string) ([]Delivered, error) {
 	}
 	out := make([]Delivered, len(ds.notes))
 	for i, n := range ds.notes {
+		n.render()
 		out[i] = *n
 		out[i].Presentations = append([]device.Presentation(nil), n.Presentations...)
 	}
