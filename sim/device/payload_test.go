@@ -117,3 +117,34 @@ func TestLocalize(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkParseDeliverable parses what the delivery path parses for
+// every push a simulated device receives.
+func BenchmarkParseDeliverable(b *testing.B) {
+	body := []byte(`{"aps":{"alert":{"title":"Suspicious payment","body":"€9 at ACME","loc-args":["1234"]},"category":"fraud_alert","sound":"default","thread-id":"card-1234"},"txn":{"id":42}}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := ParseDeliverable(body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// FuzzUnmarshalString holds unmarshalString's shortcut to encoding/json:
+// the same value, and an error exactly when encoding/json has one.
+func FuzzUnmarshalString(f *testing.F) {
+	for _, s := range []string{`"plain"`, `"€9 at ACME"`, `"a\"b"`, `"\u00e9"`, "\"tab\there\"", "\"\xff\"", `""`, `"`, `1`, `null`, ` "x" `, `"x"y"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if !json.Valid(b) {
+			return // the parser only hands it values of a valid document
+		}
+		var want, got string
+		werr := json.Unmarshal(b, &want)
+		gerr := unmarshalString(b, &got)
+		if (werr == nil) != (gerr == nil) || want != got {
+			t.Errorf("%q: encoding/json %q, %v; unmarshalString %q, %v", b, want, werr, got, gerr)
+		}
+	})
+}

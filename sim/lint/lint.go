@@ -241,8 +241,16 @@ func (l *linter) parseError(err error) bool {
 
 // Delivery is the World's lint hook: the warnings and errors of Lint
 // for the one device and app a notification reached, as event messages.
+// It runs on every push a simulated device receives, so it checks only
+// that device's row of the table (the findings' Versions, which it does
+// not return, would name that row alone).
 func Delivery(d *device.Device, a *device.App, n device.Notification) []string {
-	findings := Payload(n.Payload, Target{App: a, Versions: []device.Version{d.Version}, PushType: n.PushType, Priority: n.Priority, Topic: n.Topic})
+	row := device.TableRow(d.Version)
+	rows := device.TableRows()
+	i := slices.IndexFunc(rows, func(c device.Capabilities) bool { return c.Row == row.Row })
+	l := &linter{t: Target{App: a, Versions: []device.Version{d.Version}, PushType: n.PushType, Priority: n.Priority, Topic: n.Topic},
+		rows: rows[i : i+1], want: []bool{true}}
+	findings := l.rules(&n.Payload, len(n.Payload.Raw))
 	var out []string
 	for _, f := range findings {
 		if f.Severity == SeverityInfo {

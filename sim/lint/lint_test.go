@@ -263,3 +263,78 @@ func TestLintPayloadTooLargeStatus(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+// deliveryByFullTable is what Delivery must return: the whole table's
+// findings for the one version, warnings and errors, as messages.
+func deliveryByFullTable(d *device.Device, a *device.App, n device.Notification) []string {
+	var out []string
+	for _, f := range Payload(n.Payload, Target{App: a, Versions: []device.Version{d.Version}, PushType: n.PushType, Priority: n.Priority, Topic: n.Topic}) {
+		if f.Severity != SeverityInfo {
+			out = append(out, f.String())
+		}
+	}
+	return out
+}
+
+// deliveryPayloads are payloads that make every kind of finding.
+var deliveryPayloads = []string{
+	`{"aps":{"alert":{"title":"Bill","body":"Due Friday"},"category":"payment_reminder"}}`,
+	`{"aps":{"alert":"Ride over","category":"fraud"}}`,
+	`{"aps":{"alert":"Parcel today","category":"delivery_reschedule","thread-id":"t","interruption-level":"time-sensitive"}}`,
+	`{"aps":{"alert":{"title":"Suspicious payment","loc-key":"FRAUD_ALERT","loc-args":["1234","€9","ACME"]},"category":"fraud_alert","sond":"x"}}`,
+	`{"aps":{"alert":{"title":"only a title"},"badge":"3","mutable-content":1,"relevance-score":2}}`,
+	`{"aps":{"content-available":1},"x":1}`,
+	`{"aps":{"alert":{"body":"` + strings.Repeat("long text ", 60) + `","subtitle":"s","summary-arg":"a"},"category":"chat_message","target-content-id":"x"}}`,
+	`{"aps":{"alert":"x","sound":{"critical":1,"name":"a.caf","volume":2},"filter-criteria":"work"}}`,
+	`{"x":1}`,
+}
+
+// TestDeliveryIsLintOfOneVersion: Delivery, which checks one row of the
+// table, says what Lint says of that version, on every row.
+func TestDeliveryIsLintOfOneVersion(t *testing.T) {
+	apps := []*device.App{device.DefaultApp(fakeapns.Development, "00"), manyActions()}
+	messages := map[string]bool{}
+	for _, body := range deliveryPayloads {
+		p, _ := device.ParsePayloadAll([]byte(body))
+		for _, row := range device.TableRows() {
+			for _, a := range apps {
+				for _, pt := range []string{"alert", "background", ""} {
+					d := &device.Device{Name: "d", Version: row.From}
+					n := device.Notification{Payload: p, PushType: pt, Priority: 10, Topic: device.DefaultBundleID}
+					got := Delivery(d, a, n)
+					if diff := cmp.Diff(deliveryByFullTable(d, a, n), got); diff != "" {
+						t.Errorf("iOS %s, %s, push type %q, %s (-full table +Delivery):\n%s", row.From, a.BundleID, pt, body, diff)
+					}
+					for _, m := range got {
+						messages[m] = true
+					}
+				}
+			}
+		}
+	}
+	// The comparison means something only if the payloads make findings.
+	if len(messages) < 15 {
+		t.Errorf("the payloads made only %d distinct messages: %v", len(messages), messages)
+	}
+	t.Logf("%d distinct messages compared", len(messages))
+}
+
+// FuzzDeliveryIsLintOfOneVersion is the same on any payload that parses.
+func FuzzDeliveryIsLintOfOneVersion(f *testing.F) {
+	for _, s := range deliveryPayloads {
+		f.Add([]byte(s), uint8(0))
+	}
+	app := device.DefaultApp(fakeapns.Development, "00")
+	rows := device.TableRows()
+	f.Fuzz(func(t *testing.T, b []byte, r uint8) {
+		p, errs := device.ParsePayloadAll(b)
+		if len(errs) > 0 {
+			return
+		}
+		d := &device.Device{Name: "d", Version: rows[int(r)%len(rows)].From}
+		n := device.Notification{Payload: p, PushType: "alert", Priority: 10, Topic: device.DefaultBundleID}
+		if diff := cmp.Diff(deliveryByFullTable(d, app, n), Delivery(d, app, n)); diff != "" {
+			t.Errorf("iOS %s (-full table +Delivery):\n%s", d.Version, diff)
+		}
+	})
+}
