@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/tidwall/gjson"
 )
 
 // Notification is one notification as a device receives it: the payload
@@ -189,9 +191,17 @@ func IgnoredMessages(ignored []*FieldError) []string {
 // ParsePayloadAll reads as much of b as it can and returns every problem, so
 // that lint can report them all.
 func ParsePayloadAll(b []byte) (Payload, []error) {
+	return parsePayload(b, json.Valid(b))
+}
+
+// parsePayload is ParsePayloadAll; valid says that b is valid JSON, so
+// that its objects can be split into fields without decoding them again
+// (objectFields). The decoder's path (valid false) gives the same result
+// and the errors of invalid JSON (FuzzParsePayloadPaths).
+func parsePayload(b []byte, valid bool) (Payload, []error) {
 	p := Payload{Raw: append(json.RawMessage(nil), b...)}
 	var top map[string]json.RawMessage
-	if err := json.Unmarshal(b, &top); err != nil {
+	if err := objectFields(p.Raw, &top, valid); err != nil {
 		return p, []error{jsonError(b, err)}
 	}
 	if top == nil {
@@ -205,7 +215,7 @@ func ParsePayloadAll(b []byte) (Payload, []error) {
 	}
 	p.HasAps = true
 	var keys map[string]json.RawMessage
-	if err := json.Unmarshal(rawAps, &keys); err != nil || keys == nil {
+	if err := objectFields(rawAps, &keys, valid); err != nil || keys == nil {
 		return p, []error{&FieldError{Field: "aps", Row: "P01", Msg: "is not a JSON object"}}
 	}
 	var errs []error
@@ -217,7 +227,7 @@ func ParsePayloadAll(b []byte) (Payload, []error) {
 		case "alert":
 			p.Aps.RawAlert = v
 			if !isNull(v) {
-				a, aerrs := parseAlert(v)
+				a, aerrs := parseAlert(v, valid)
 				p.Aps.Alert = a
 				errs = append(errs, aerrs...)
 			}
@@ -277,13 +287,13 @@ func parseSound(v json.RawMessage, aps *Aps) error {
 	return nil
 }
 
-func parseAlert(raw json.RawMessage) (*Alert, []error) {
+func parseAlert(raw json.RawMessage, valid bool) (*Alert, []error) {
 	var body string
 	if t := bytes.TrimSpace(raw); len(t) > 0 && t[0] == '"' && unmarshalString(raw, &body) == nil {
 		return &Alert{Body: body}, nil
 	}
 	var keys map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &keys); err != nil || keys == nil {
+	if err := objectFields(raw, &keys, valid); err != nil || keys == nil {
 		return nil, []error{&FieldError{Field: "aps.alert", Row: "P05", Msg: "must be a string or a dictionary"}}
 	}
 	a := &Alert{Keys: sortedKeys(keys)}
@@ -371,6 +381,42 @@ func decodeFlag(v json.RawMessage, field, row string, dst *int, fail func(error)
 	if f == 1 {
 		*dst = 1
 	}
+}
+
+// objectFields is json.Unmarshal(v, dst) into a map of raw fields. When v
+// is part of a document already known to be valid JSON and is an object,
+// it is split by gjson, which walks the bytes once without decoding or
+// copying them: the values alias v. Keys are decoded as encoding/json
+// decodes them (unmarshalString); a key given twice keeps its last value,
+// as encoding/json's map does. Anything else goes to encoding/json, for
+// its result and its errors.
+func objectFields(v json.RawMessage, dst *map[string]json.RawMessage, valid bool) error {
+	r := gjson.ParseBytes(v)
+	if !valid || !r.IsObject() {
+		return json.Unmarshal(v, dst)
+	}
+	m := make(map[string]json.RawMessage)
+	var err error
+	r.ForEach(func(key, value gjson.Result) bool {
+		var k string
+		if err = unmarshalString(json.RawMessage(key.Raw), &k); err != nil {
+			return false
+		}
+		// Raw is a substring of v: slice v rather than copy it, when
+		// gjson knows where (Index 0 means it does not; no value of an
+		// object starts there).
+		if i, n := value.Index, len(value.Raw); i > 0 && i+n <= len(v) && string(v[i:i+n]) == value.Raw {
+			m[k] = v[i : i+n : i+n]
+		} else {
+			m[k] = json.RawMessage(value.Raw)
+		}
+		return true
+	})
+	if err != nil {
+		return fmt.Errorf("object key: %w", err)
+	}
+	*dst = m
+	return nil
 }
 
 // unmarshalString is json.Unmarshal(v, dst) for a string, without the

@@ -148,3 +148,36 @@ func FuzzUnmarshalString(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParsePayloadPaths: on any input, the parse that splits objects
+// without decoding them (valid JSON) gives what encoding/json's decoder
+// gives: the same payload, the same problems.
+func FuzzParsePayloadPaths(f *testing.F) {
+	for _, s := range []string{
+		`{"aps":{"alert":{"title":"Bill","body":"Due \"Friday\"","loc-args":["a",1]},"badge":"3","category":"poll"},"x":{"y":[1,2]}}`,
+		`{"aps":{"alert":"plain","sound":{"critical":1,"name":"a","volume":0.5},"content-available":1},"aps":{"badge":2}}`,
+		`{"aps":{"alert":{"title":"t","title":"u","action-loc-key":null}}, "\u0061ps2": 1, "k\"ey": "v"}`,
+		`{"aps":[],"x":null}`, `{"aps":{"alert":5}}`, `{"aps":{"alert":{"body":"\ud800"}}}`, "{\"aps\":{\"alert\":\"\xff\"}}",
+		`[1]`, `null`, `{"aps":`, ` { "aps" : { "alert" : { "body" : "x" } } } `, `{"aps":{"mutable-content":1,"relevance-score":"x"}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		want, werrs := parsePayload(b, false)
+		got, gerrs := parsePayload(b, json.Valid(b))
+		if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("%q: payload (-decoder +split):\n%s", b, diff)
+		}
+		if diff := cmp.Diff(errorStrings(werrs), errorStrings(gerrs)); diff != "" {
+			t.Errorf("%q: problems (-decoder +split):\n%s", b, diff)
+		}
+	})
+}
+
+func errorStrings(errs []error) []string {
+	out := []string{}
+	for _, e := range errs {
+		out = append(out, e.Error())
+	}
+	return out
+}
