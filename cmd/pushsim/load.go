@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"runtime/pprof"
 
 	"github.com/pushsim/pushsim/fakeapns"
 	"github.com/pushsim/pushsim/sim/serve"
@@ -17,6 +18,30 @@ type loadFlags struct {
 	Synthetic    int     `name:"synthetic" env:"PUSHSIM_SYNTHETIC" placeholder:"N" help:"Also answer for N synthetic devices per environment (0 to 10000000), whose tokens 'pushsim tokens' prints; replicas from one --state-dir accept the same tokens."`
 	Sample       float64 `name:"sample" default:"0.001" env:"PUSHSIM_SAMPLE" placeholder:"SHARE" help:"Share of synthetic devices (0 to 1) whose notifications are rendered and logged on the device synthetic-sample."`
 	Unregistered float64 `name:"unregistered" env:"PUSHSIM_UNREGISTERED" placeholder:"SHARE" help:"Share of synthetic devices (0 to 1) whose app is uninstalled: 410 Unregistered with a timestamp."`
+	CPUProfile   string  `name:"cpu-profile" env:"PUSHSIM_CPU_PROFILE" type:"path" placeholder:"FILE" help:"Write a CPU profile of the whole run to FILE when serve stops (read it with: go tool pprof FILE)."`
+}
+
+// startProfile starts the CPU profile of --cpu-profile; the returned
+// function stops it and closes the file.
+func (l loadFlags) startProfile() (stop func() error, err error) {
+	if l.CPUProfile == "" {
+		return func() error { return nil }, nil
+	}
+	f, err := os.Create(l.CPUProfile)
+	if err != nil {
+		return nil, usageErr("--cpu-profile: %v", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		_ = f.Close()
+		return nil, fmt.Errorf("--cpu-profile: %w", err)
+	}
+	return func() error {
+		pprof.StopCPUProfile() // writes the profile's end before the file is closed
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("--cpu-profile %s: %w", l.CPUProfile, err)
+		}
+		return nil
+	}, nil
 }
 
 // fleet validates the flags and loads the seed of stateDir (created when

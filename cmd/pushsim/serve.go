@@ -34,7 +34,7 @@ type serveCmd struct {
 
 // Run starts the server, prints the banner and serves until SIGINT or
 // SIGTERM, then stops gracefully and exits 0.
-func (c *serveCmd) Run(e *env) error {
+func (c *serveCmd) Run(e *env) (err error) {
 	cfg := serve.Config{
 		Listen: c.Listen, ListenProduction: c.ListenProduction, H2C: c.H2C, API: c.API, NoStreamThrottle: c.NoStreamThrottle,
 		StateDir: c.StateDir, RecordFile: c.Record,
@@ -65,6 +65,15 @@ func (c *serveCmd) Run(e *env) error {
 	if c.Verbose {
 		cfg.ErrorLog = log.New(e.stderr, "pushsim serve: ", log.LstdFlags)
 	}
+	stopProfile, err := c.startProfile()
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if perr := stopProfile(); perr != nil && err == nil {
+			err = perr
+		}
+	}()
 	srv, err := serve.Start(e.ctx, cfg)
 	var (
 		needToken *serve.NeedTokenError

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"compress/gzip"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -22,12 +23,15 @@ import (
 )
 
 // TestServeSignal runs "pushsim serve" as a process, sends through it,
-// then stops it with SIGTERM: exit status 0 and the record file flushed.
+// then stops it with SIGTERM: exit status 0, the record file flushed and
+// the --cpu-profile written whole.
 func TestServeSignal(t *testing.T) {
 	dir := t.TempDir()
 	record := filepath.Join(dir, "events.jsonl")
+	profile := filepath.Join(dir, "cpu.pprof")
 	cmd := exec.Command(pushsimCommand(t),
-		"serve", "--listen", "127.0.0.1:0", "--api", "127.0.0.1:0", "--state-dir", filepath.Join(dir, "state"), "--record", record)
+		"serve", "--listen", "127.0.0.1:0", "--api", "127.0.0.1:0", "--state-dir", filepath.Join(dir, "state"), "--record", record,
+		"--cpu-profile", profile)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -70,6 +74,20 @@ func TestServeSignal(t *testing.T) {
 	}
 	if !strings.Contains(string(events), `"kind":"request"`) || !strings.Contains(string(events), `"kind":"delivered"`) {
 		t.Errorf("record file after SIGTERM:\n%s", events)
+	}
+	// A CPU profile is a gzipped protocol buffer; a truncated one (the
+	// profile not stopped before exit) fails to decompress.
+	f, err := os.Open(profile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatalf("--cpu-profile: %v", err)
+	}
+	if n, err := io.Copy(io.Discard, zr); err != nil || n == 0 {
+		t.Errorf("--cpu-profile: %d bytes, %v", n, err)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/pushsim/pushsim/sim/clock"
 	"github.com/pushsim/pushsim/sim/device"
+	"github.com/pushsim/pushsim/sim/lint"
 )
 
 // step is an event reduced to its kind, callback and context, plus the
@@ -425,4 +426,44 @@ func TestLintHook(t *testing.T) {
 	if diff := cmp.Diff([]string{"ios7: category poll has no buttons on iOS 7.1"}, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
+}
+
+// BenchmarkObservePhases splits one accepted push on a fleet device
+// into what runs outside the World's lock (parse, lint, the arrival's
+// rendering: "unlocked") and the whole Observe ("observe"); the
+// difference is the part that holds the lock, which bounds how far
+// requests to simulated devices scale across cores.
+func BenchmarkObservePhases(b *testing.B) {
+	clk := clock.NewVirtual(t0)
+	w := New(Config{Fleet: device.DefaultFleet(), Clock: clk, Log: NewEventLogClock(10000, clk), Lint: lint.Delivery})
+	defer func() {
+		if err := w.Close(); err != nil {
+			b.Error(err)
+		}
+	}()
+	tok := device.DeviceToken("ios17", device.DefaultBundleID)
+	body := []byte(`{"aps":{"alert":{"title":"Bill","loc-key":"PAY_REMINDER","loc-args":["$5","today"]},"category":"payment_reminder"},"id":42}`)
+	n := fakeapns.Notification{ApnsID: "id", Token: tok, Topic: device.DefaultBundleID, PushType: "alert", Priority: 10,
+		Payload: body, Environment: fakeapns.Development, ReceivedAt: t0}
+	rec := fakeapns.Record{Status: 200, ApnsID: "id", Notification: &n, ReceivedAt: t0}
+	b.Run("observe", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			w.Observe(rec)
+		}
+	})
+	b.Run("unlocked", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			p, ignored, err := device.ParseDeliverable(body)
+			if err != nil {
+				b.Fatal(err)
+			}
+			dn := device.Notification{ApnsID: n.ApnsID, Topic: n.Topic, PushType: n.PushType, Priority: n.Priority,
+				Payload: p, Ignored: device.IgnoredMessages(ignored)}
+			if w.prepareFor(tok, dn) == nil {
+				b.Fatal("nothing prepared")
+			}
+		}
+	})
 }
