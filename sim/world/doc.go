@@ -14,6 +14,13 @@
 // clock). state.go changes devices and apps (lock, app state, permission,
 // install, uninstall).
 //
+// A push to a simulated device is delivered in two phases (prepare.go):
+// it is parsed, linted and rendered where it arrives outside the World's
+// lock, on an immutable snapshot of the device that every change drops;
+// the lock is held only to change state and append the events. The other
+// contexts of a notification are rendered when someone looks (a tap, the
+// API, the TUI), from the device as it was when the notification arrived.
+//
 // Every step appends an Event to one ordered, bounded EventLog
 // (eventlog.go), the only way state is observed: the TUI, the scenario
 // runner, the inspection API and the JSONL export all read it.

@@ -47,8 +47,9 @@ type Config struct {
 	UnregisterImmediately bool
 	// Lint, when set, checks every delivered notification against the
 	// device it reached; each message becomes an EventLint. It must be pure
-	// (it runs under the World's lock). The CLI wires the package's lint
-	// here.
+	// and safe for concurrent use: it runs outside the World's lock, on a
+	// snapshot of the device (prepare.go), and must not keep d or a. The
+	// CLI wires the package's lint here.
 	Lint func(d *device.Device, a *device.App, n device.Notification) []string
 	// ExtensionLimit is a service extension's time (apns.md#V61);
 	// defaults to DefaultExtensionLimit.
