@@ -139,6 +139,7 @@ type Server struct {
 
 	apiSrv   *http.Server
 	apiDone  chan struct{}
+	deep     *deepObserver // runs the World's and Records' observers
 	rec      *recorder
 	timeout  time.Duration
 	apiToken bool     // the API needs a bearer token
@@ -235,11 +236,12 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	s.Records = inspect.NewRecords(cfg.Records, s.World)
 	// The World delivers first, so that the Records entry of an accepted
 	// request finds its Presentations on the device.
-	var observer fakeapns.Observer = fakeapns.ObserverFunc(func(r fakeapns.Record) {
+	s.deep = newDeepObserver(fakeapns.ObserverFunc(func(r fakeapns.Record) {
 		s.World.Observe(r)
 		s.Records.Observe(r)
-	})
-	router, observer, counters := s.loadHooks(cfg, s.World, observer)
+	}))
+	cleanup = append(cleanup, s.deep.Close)
+	router, observer, counters := s.loadHooks(cfg, s.World, s.deep)
 	// Without h2c every address is known once the listeners are bound, so
 	// pushsim.json is written before any server accepts a connection. The
 	// h2c port is bound by fakeapns itself: with --h2c the file is written
@@ -398,6 +400,7 @@ func (s *Server) Close() error {
 	wg.Wait()
 	errs = append(errs, envErrs...)
 	s.stopped.Cut = s.Development.Cut() + s.Production.Cut()
+	s.deep.Close()
 	s.stop()
 	if err := s.World.WaitIdle(ctx); err != nil {
 		s.stopped.WebhooksCut = true

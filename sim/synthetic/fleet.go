@@ -94,8 +94,13 @@ func (f *Fleet) Lookup(env fakeapns.Environment, token string) (Device, bool) {
 	if f.cfg.Devices == 0 {
 		return Device{}, false
 	}
+	// The index first: a token beyond the fleet (a fleet device's token,
+	// a random one) is refused without computing its MAC.
+	if index, ok := tokenIndex(token); !ok || uint64(index) >= uint64(f.cfg.Devices) {
+		return Device{}, false
+	}
 	index, mac, ok := f.cfg.Seed.Parse(env, token)
-	if !ok || uint64(index) >= uint64(f.cfg.Devices) {
+	if !ok {
 		return Device{}, false
 	}
 	// The MAC's bytes are uniform: bytes 28..31, not in the token, draw

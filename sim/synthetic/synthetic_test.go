@@ -89,6 +89,8 @@ func TestLookup(t *testing.T) {
 		{"index beyond --synthetic", fakeapns.Development, s.Token(fakeapns.Development, 100), false},
 		{"short", fakeapns.Development, dev[:62], false},
 		{"not hex", fakeapns.Development, "zz" + dev[2:], false},
+		{"not hex in the MAC", fakeapns.Development, dev[:10] + "zz" + dev[12:], false},
+		{"a fleet device's token (index far beyond)", fakeapns.Development, "ffffffff" + dev[8:], false},
 	}
 	for _, tt := range tests {
 		d, ok := f.Lookup(tt.env, tt.token)
