@@ -29,9 +29,11 @@ func suggest(k string, names []string) string {
 		}, strings.ToLower(s))
 	}
 	best, bestD := "", 3
+	nk := norm(k)
 	for _, n := range names {
-		d := distance(norm(k), norm(n))
-		if nk, nn := norm(k), norm(n); len(nk) >= 4 && (strings.HasPrefix(nn, nk) || strings.HasPrefix(nk, nn)) {
+		nn := norm(n)
+		d := distance(nk, nn)
+		if len(nk) >= 4 && (strings.HasPrefix(nn, nk) || strings.HasPrefix(nk, nn)) {
 			d = min(d, 2)
 		}
 		if d < bestD {
