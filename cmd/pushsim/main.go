@@ -101,10 +101,24 @@ type env struct {
 }
 
 func main() {
+	unsetEmptyTwins()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
+}
+
+// unsetEmptyTwins removes PUSHSIM_* variables set to the empty string
+// from the process's environment before the flags are parsed: kong reads
+// a set variable as the flag's value even when empty, so that
+// "PUSHSIM_WIDTH= pushsim matrix" was an invalid width rather than the
+// default. Empty means unset, as a user clearing a variable expects.
+func unsetEmptyTwins() {
+	for _, kv := range os.Environ() {
+		if k, v, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "PUSHSIM_") && v == "" {
+			_ = os.Unsetenv(k) // cannot fail for a name os.Environ returned
+		}
+	}
 }
 
 // run parses args, runs the command and returns the exit status. It never
