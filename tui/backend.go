@@ -12,6 +12,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/pushsim/pushsim/fakeapns"
 	"github.com/pushsim/pushsim/sim/device"
 	"github.com/pushsim/pushsim/sim/provider"
 	"github.com/pushsim/pushsim/sim/world"
@@ -143,5 +144,9 @@ type Event = world.Event
 type Request struct {
 	Device   string
 	BundleID string
+	// Environment is the APNs environment the request goes to (the app's),
+	// or went to (a backend's send): Apple's reasons mean different
+	// things in each (apns.md#D03).
+	Environment fakeapns.Environment
 	provider.Request
 }

@@ -90,7 +90,7 @@ func (m *Model) request(d Device, dr Draft) (Request, error) {
 	if a == nil {
 		return Request{}, fmt.Errorf("%s has no app %s installed", d.Name, m.opts.Bundle)
 	}
-	return Request{Device: d.Name, BundleID: a.BundleID, Request: dr.apns(a.Token)}, nil
+	return Request{Device: d.Name, BundleID: a.BundleID, Environment: a.Environment, Request: dr.apns(a.Token)}, nil
 }
 
 // send sends the composer's draft to the selected device, or to all.

@@ -215,7 +215,11 @@ func (m *Model) responseDetail(r sendResult) []string {
 		}
 		out = field(out, w, "latency", latency(resp.Latency))
 		if !resp.Sent() && resp.Reason != "" {
-			x := provider.Explain(resp.Reason, fakeapns.Development)
+			env := r.Request.Environment
+			if env == "" {
+				env = fakeapns.Development // an app without one is a development build (device.App)
+			}
+			x := provider.Explain(resp.Reason, env)
 			out = field(out, w, "meaning", x.Meaning)
 			out = field(out, w, "fix", x.Fix)
 		}

@@ -614,3 +614,36 @@ func TestServeOwnSendListedOnce(t *testing.T) {
 	}
 	hasNot(t, m, "backend → ios8")
 }
+
+// A backend's send refused by the production fake APNs is explained for
+// production: a sandbox token sent there (apns.md#D03), not the
+// development wording.
+func TestRejectedSendExplainedForItsEnvironment(t *testing.T) {
+	ctx, srv := startServe(t)
+	k := srv.State.Key
+	prod, err := provider.New(provider.Config{Endpoint: srv.Production.URL(), RootCAs: srv.Production.CertPool(), Key: k.Private, KeyID: k.KeyID, TeamID: k.TeamID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := prod.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	m := New(ctx, Options{Backend: SimBackend{World: srv.World, Log: srv.Log, Provider: serveProvider(t, srv), Records: srv.Records},
+		Now: fixedNow, Dark: true})
+	t.Cleanup(m.Close)
+	m.SetSize(100, 30)
+	v, err := srv.World.Device("ios8")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := prod.Send(ctx, provider.Request{Token: v.Apps[0].Token, Topic: device.DefaultBundleID, Payload: []byte(`{"aps":{"alert":"to the wrong environment"}}`)})
+	if err != nil || res.Reason != "BadDeviceToken" {
+		t.Fatalf("send to production: %+v, %v; want BadDeviceToken", res, err)
+	}
+	m.Update(eventsMsg{})
+	m.setFocus(paneResponses)
+	keys(m, "enter")
+	has(t, m, "BadDeviceToken", "not a production token", "probably a sandbox token")
+}

@@ -134,7 +134,7 @@ func (b SimBackend) Sends(after uint64) []SendRecord {
 			continue
 		}
 		r := e.Record
-		s := SendRecord{Seq: e.Seq, At: r.ReceivedAt, Request: Request{Device: e.Device, BundleID: e.App},
+		s := SendRecord{Seq: e.Seq, At: r.ReceivedAt, Request: Request{Device: e.Device, BundleID: e.App, Environment: r.Environment},
 			Response: provider.Response{Status: r.Status, Reason: string(r.Reason), ApnsID: r.ApnsID, UniqueID: r.UniqueID, Timestamp: r.Timestamp, Latency: r.Latency}}
 		if n := r.Notification; n != nil {
 			s.Request.Request = provider.Request{Token: n.Token, Topic: n.Topic, PushType: n.PushType, Priority: n.Priority,
