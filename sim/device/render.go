@@ -198,8 +198,11 @@ func HasText(caps *Capabilities, al *Alert) bool {
 // arrivalCallback is the delegate method run when n arrives in ctx.
 func arrivalCallback(caps *Capabilities, a *App, aps *Aps, ctx Context) Callback {
 	switch {
-	case ctx == ContextForeground && caps.UserNotifications && HasText(caps, aps.Alert):
-		return CallbackWillPresent // apns.md#V45
+	case ctx == ContextForeground && caps.UserNotifications && (HasText(caps, aps.Alert) || aps.Badge != nil || aps.Sound != ""):
+		// Any notification with something to present goes through
+		// willPresent, whose options include .sound and .badge
+		// (apns.md#V45); only content-available alone does not.
+		return CallbackWillPresent
 	case ctx == ContextForeground && caps.BackgroundPush:
 		return CallbackFetch // apns.md#V24, C05
 	case ctx == ContextForeground:

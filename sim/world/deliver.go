@@ -264,8 +264,8 @@ func presentedLine(c device.Context, p *device.Presentation) string {
 // w.mu held.
 func (w *World) wake(batch *[]Event, ds *deviceState, a *device.App, d *Delivered, base Event, mixed bool) {
 	aps := d.Notification.Payload.Aps
-	e := device.TableRow(ds.dev.Version).Callbacks
-	caps := device.CapabilitiesOf(ds.dev.Version)
+	caps := device.TableRow(ds.dev.Version)
+	e := caps.Callbacks
 	ev := base
 	ev.Kind = EventSuppressed
 	if mixed {
@@ -276,6 +276,16 @@ func (w *World) wake(batch *[]Event, ds *deviceState, a *device.App, d *Delivere
 		w.runScript(batch, ds, a, d, response{key: device.KeyFetch, callback: e.Fetch, completion: true, route: route}, s)
 	}
 	switch {
+	case aps.ContentAvailable != 1 && a.State == device.AppForeground && caps.UserNotifications && (aps.Badge != nil || aps.Sound != ""):
+		// Badge and sound are presented through willPresent: the app's
+		// options decide them (apns.md#V45; the badge: U43).
+		ev.Callback = string(device.CallbackWillPresent)
+		ev.Message = "no alert: app in the foreground, its willPresent decides the sound and badge; nothing drawn (apns.md#V45)"
+	case aps.ContentAvailable != 1 && a.State == device.AppForeground:
+		// Before iOS 10 a running app gets every remote notification,
+		// with no system sound or badge (apns.md#V24).
+		ev.Callback = e.Remote
+		ev.Message = "no alert: app in the foreground, told with state active; no system sound or badge (apns.md#V24)"
 	case aps.ContentAvailable != 1:
 		ev.Message = "no alert: badge and sound only, nothing shown (apns.md#U23)"
 	case e.Fetch == "":
