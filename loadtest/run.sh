@@ -198,7 +198,7 @@ if [ "$SOAK" -gt 0 ]; then
   wait "$soak_pid" || { cat "$work/soak.out" >&2; exit 1; }
   done_n=$(awk '/^requests:/ {print $8}' "$work/soak.out")
   events=$(curl -sf "$api/api/v1/stats" | sed -n 's/^    "events": \([0-9]*\),$/\1/p')
-  echo "soak ${SOAK}s at full rate: $(awk '/^finished in/ {print $4}' "$work/soak.out") req/s, $done_n requests; the event log holds $events events (a ring of 10000)"
+  echo "soak ${SOAK}s at full rate: $(awk '/^finished in/ {print $4}' "$work/soak.out") req/s, $done_n requests; the event log took $events events (it keeps the newest 10000)"
   echo "$samples" | tr ' ' '\n' | grep . | awk -v s="$start_rss" '
     { v[NR] = $1; if ($1 > mx) mx = $1 }
     END { q = int(NR / 4) + 1; printf "soak RSS MB: start %.1f, after the first quarter %.1f, end %.1f, max %.1f; end/first-quarter %.2f (flat ~1.0)\n", s / 1024, v[q] / 1024, v[NR] / 1024, mx / 1024, v[NR] / v[q] }'
