@@ -215,12 +215,27 @@ func (w *World) deliver(batch *[]Event, ds *deviceState, a *device.App, n device
 	w.emit(batch, ev)
 	w.store(ds, d)
 	w.applyBadge(batch, ds, a, n, base)
-	if aps.ContentAvailable == 1 {
+	switch {
+	case aps.ContentAvailable == 1:
 		// A mixed push: shown (or not) as above, and the app is woken
 		// too (apns.md#U40, C05, V52).
 		w.wake(batch, ds, a, d, base, true)
+	case ev.Callback != "" && ev.Callback == e.Remote && e.RemoteComplete:
+		// iOS 7–9 hand every push to the running app through the fetch
+		// variant, whose completion handler the app must call
+		// (apns.md#V24, C05): its script runs as for a silent push.
+		w.fetch(batch, ds, a, d)
 	}
 	return d
+}
+
+// fetch runs the app's fetch script for d, through the era's fetch
+// callback, with its completion handler and watchdog (apns.md#C05).
+// Called with w.mu held.
+func (w *World) fetch(batch *[]Event, ds *deviceState, a *device.App, d *Delivered) {
+	s, route := a.Handler.Script(device.KeyFetch, d.Notification.Payload)
+	cb := device.TableRow(ds.dev.Version).Callbacks.Fetch
+	w.runScript(batch, ds, a, d, response{key: device.KeyFetch, callback: cb, completion: true, route: route}, s)
 }
 
 // applyBadge sets the app icon's badge from aps.badge when the system
@@ -271,10 +286,7 @@ func (w *World) wake(batch *[]Event, ds *deviceState, a *device.App, d *Delivere
 	if mixed {
 		ev.Kind = EventNote
 	}
-	fetch := func() {
-		s, route := a.Handler.Script(device.KeyFetch, d.Notification.Payload)
-		w.runScript(batch, ds, a, d, response{key: device.KeyFetch, callback: e.Fetch, completion: true, route: route}, s)
-	}
+	fetch := func() { w.fetch(batch, ds, a, d) }
 	switch {
 	case aps.ContentAvailable != 1 && a.State == device.AppForeground && caps.UserNotifications && (aps.Badge != nil || aps.Sound != ""):
 		// Badge and sound are presented through willPresent: the app's
@@ -283,9 +295,15 @@ func (w *World) wake(batch *[]Event, ds *deviceState, a *device.App, d *Delivere
 		ev.Message = "no alert: app in the foreground, its willPresent decides the sound and badge; nothing drawn (apns.md#V45)"
 	case aps.ContentAvailable != 1 && a.State == device.AppForeground:
 		// Before iOS 10 a running app gets every remote notification,
-		// with no system sound or badge (apns.md#V24).
+		// with no system sound or badge (apns.md#V24); from iOS 7 through
+		// the fetch variant, with its completion handler (C05).
 		ev.Callback = e.Remote
 		ev.Message = "no alert: app in the foreground, told with state active; no system sound or badge (apns.md#V24)"
+		if e.RemoteComplete {
+			w.emit(batch, ev)
+			fetch()
+			return
+		}
 	case aps.ContentAvailable != 1:
 		ev.Message = "no alert: badge and sound only, nothing shown (apns.md#U23)"
 	case e.Fetch == "":

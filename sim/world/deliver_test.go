@@ -2,6 +2,7 @@ package world
 
 import (
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -48,5 +49,40 @@ func TestBadgeOnlyInTheForeground(t *testing.T) {
 		if diff := cmp.Diff([]brief{tt.want}, got); diff != "" {
 			t.Errorf("%s, foreground %v (-want +got):\n%s", tt.device, tt.foreground, diff)
 		}
+	}
+}
+
+// TestForegroundFetchBeforeIOS10: iOS 7–9 hand a push to the app in the
+// foreground through the fetch variant (apns.md#V24, C05); an app whose
+// script never calls its completion handler is caught, and since it is in
+// the foreground the system only logs a warning (C03).
+func TestForegroundFetchBeforeIOS10(t *testing.T) {
+	w, clk := testWorld(t, func(f []*device.Device) {
+		for _, d := range f {
+			if d.Name == "ios9" {
+				d.Apps[0].State = device.AppForeground
+				d.Apps[0].Handler.Actions = map[string]device.Script{device.KeyFetch: {Complete: device.CompleteNever, DeepLink: "app://refresh"}}
+			}
+		}
+	})
+	from := w.Log().Last()
+	if err := push(t, w, "ios9", "f", `{"aps":{"alert":"Lunch at noon?"}}`); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(DefaultWatchdogLimit + time.Second)
+	var got []brief
+	for _, b := range briefs(logSince(w, from)) {
+		if b.Kind != EventRequest && b.Kind != EventDelivered {
+			got = append(got, b)
+		}
+	}
+	want := []brief{
+		{Kind: EventSuppressed, Callback: string(device.CallbackFetch), Message: "app in the foreground: no alert, banner or sound; the app is told with state active (apns.md#V24)"},
+		{Kind: EventDeepLink, Action: device.KeyFetch, Message: "app opened deep link app://refresh"},
+		{Kind: EventWatchdog, Action: device.KeyFetch, Callback: string(device.CallbackFetch),
+			Message: "completion handler never called within 30s; the app is in the foreground, so the system only logs a warning (apns.md#C03)"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
 	}
 }

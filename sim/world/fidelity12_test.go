@@ -234,7 +234,7 @@ func TestDeliveryFidelity(t *testing.T) {
 			bodies: []string{`{"aps":{"alert":"x","badge":3}}`}, wantKinds: []EventKind{EventPresented, EventNote}, wantCount: 1},
 		{name: "U43: foreground iOS 9: the app decides", device: "ios9",
 			mutate: setApp("ios9", func(a *device.App) { a.State = device.AppForeground }),
-			bodies: []string{`{"aps":{"alert":"x","badge":3}}`}, wantKinds: []EventKind{EventSuppressed, EventNote}, wantCount: 1, wantMsg: "app's own code"},
+			bodies: []string{`{"aps":{"alert":"x","badge":3}}`}, wantKinds: []EventKind{EventSuppressed, EventNote, EventCompletion}, wantCount: 1, wantMsg: "app's own code"},
 		{name: "U43: foreground iOS 15 with .badge", device: "ios15",
 			mutate: setApp("ios15", func(a *device.App) {
 				a.State, a.ForegroundPresentation = device.AppForeground, []string{device.PresentBanner, device.PresentBadge}
@@ -242,7 +242,7 @@ func TestDeliveryFidelity(t *testing.T) {
 			bodies: []string{`{"aps":{"alert":"x","badge":3}}`}, wantKinds: []EventKind{EventPresented}, wantBadge: 3, wantCount: 1},
 		{name: "U44: chat open before iOS 10: the app is told", device: "ios9",
 			mutate: setApp("ios9", func(a *device.App) { a.State, a.ChatOpen = device.AppForeground, true }),
-			bodies: []string{`{"aps":{"alert":"x"}}`}, wantKinds: []EventKind{EventSuppressed}, wantCount: 1, wantMsg: "the app's decision"},
+			bodies: []string{`{"aps":{"alert":"x"}}`}, wantKinds: []EventKind{EventSuppressed, EventCompletion}, wantCount: 1, wantMsg: "the app's decision"},
 		{name: "U46: collapse-id replaces on iOS 10+", device: "ios15", opts: []func(*fakeapns.Notification){collapse("score")},
 			bodies: []string{`{"aps":{"alert":"1-0"}}`, `{"aps":{"alert":"2-0"}}`}, wantKinds: []EventKind{EventNote, EventPresented}, wantCount: 1, wantMsg: "replaces"},
 		{name: "U46: collapse-id does not replace on iOS 9", device: "ios9", opts: []func(*fakeapns.Notification){collapse("score")},

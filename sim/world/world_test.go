@@ -76,7 +76,10 @@ func TestDelivery(t *testing.T) {
 			want: []step{req, got, {Kind: EventSuppressed, Callback: string(device.CallbackWillPresent), Cites: "U44"}}, wantState: NotificationSuppressed},
 		{name: "foreground before iOS 10", device: "ios9", body: alert,
 			before: func(w *World) { _ = w.SetAppState("ios9", device.DefaultBundleID, device.AppForeground) },
-			want:   []step{req, got, {Kind: EventSuppressed, Callback: string(device.CallbackFetch), Cites: "V24"}}, wantState: NotificationSuppressed},
+			// ... through the fetch variant, whose completion handler the
+			// app's script calls (apns.md#V24, C05).
+			want: []step{req, got, {Kind: EventSuppressed, Callback: string(device.CallbackFetch), Cites: "V24"},
+				{Kind: EventCompletion, Callback: string(device.CallbackFetch)}}, wantState: NotificationSuppressed},
 		{name: "foreground iOS 10+: no willPresent options, nothing shown", device: "ios15", body: alert,
 			before: func(w *World) { _ = w.SetAppState("ios15", device.DefaultBundleID, device.AppForeground) },
 			want:   []step{req, got, {Kind: EventSuppressed, Callback: string(device.CallbackWillPresent), Cites: "V45"}}, wantState: NotificationSuppressed},
