@@ -620,16 +620,7 @@ func TestServeOwnSendListedOnce(t *testing.T) {
 // development wording.
 func TestRejectedSendExplainedForItsEnvironment(t *testing.T) {
 	ctx, srv := startServe(t)
-	k := srv.State.Key
-	prod, err := provider.New(provider.Config{Endpoint: srv.Production.URL(), RootCAs: srv.Production.CertPool(), Key: k.Private, KeyID: k.KeyID, TeamID: k.TeamID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := prod.Close(); err != nil {
-			t.Error(err)
-		}
-	})
+	prod := serveProviderAt(t, srv, srv.Production)
 	m := New(ctx, Options{Backend: SimBackend{World: srv.World, Log: srv.Log, Provider: serveProvider(t, srv), Records: srv.Records},
 		Now: fixedNow, Dark: true})
 	t.Cleanup(m.Close)

@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
+	"github.com/pushsim/pushsim/fakeapns"
 	"github.com/pushsim/pushsim/sim/clock"
 	"github.com/pushsim/pushsim/sim/device"
 	"github.com/pushsim/pushsim/sim/harness"
@@ -303,8 +304,14 @@ func startServe(t *testing.T) (context.Context, *serve.Server) {
 // the state dir's key, as a user's backend would send; closed at the end.
 func serveProvider(t *testing.T, srv *serve.Server) *provider.Provider {
 	t.Helper()
+	return serveProviderAt(t, srv, srv.Development)
+}
+
+// serveProviderAt is serveProvider for one of serve's environments.
+func serveProviderAt(t *testing.T, srv *serve.Server, env *fakeapns.Server) *provider.Provider {
+	t.Helper()
 	k := srv.State.Key
-	p, err := provider.New(provider.Config{Endpoint: srv.Development.URL(), RootCAs: srv.Development.CertPool(), Key: k.Private, KeyID: k.KeyID, TeamID: k.TeamID})
+	p, err := provider.New(provider.Config{Endpoint: env.URL(), RootCAs: env.CertPool(), Key: k.Private, KeyID: k.KeyID, TeamID: k.TeamID})
 	if err != nil {
 		t.Fatal(err)
 	}

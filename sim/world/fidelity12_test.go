@@ -85,11 +85,7 @@ func TestTapContexts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var muts []func([]*device.Device)
-			if tt.mutate != nil {
-				muts = append(muts, tt.mutate)
-			}
-			w, _ := testWorld(t, muts...)
+			w, _ := testWorld(t, tt.mutate)
 			if err := push(t, w, tt.device, "n1", tt.body); err != nil {
 				t.Fatal(err)
 			}
@@ -254,11 +250,7 @@ func TestDeliveryFidelity(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var muts []func([]*device.Device)
-			if tt.mutate != nil {
-				muts = append(muts, tt.mutate)
-			}
-			w, _ := testWorld(t, muts...)
+			w, _ := testWorld(t, tt.mutate)
 			var from uint64
 			for i, body := range tt.bodies {
 				from = w.Log().Last()

@@ -16,12 +16,15 @@ import (
 
 var t0 = time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
 
-// testWorld is the default fleet on a virtual clock.
+// testWorld is the default fleet on a virtual clock, changed by the
+// mutate functions that are not nil.
 func testWorld(t testing.TB, mutate ...func([]*device.Device)) (*World, *clock.Virtual) {
 	t.Helper()
 	fleet := device.DefaultFleet()
 	for _, m := range mutate {
-		m(fleet)
+		if m != nil { // a table's case without a mutation
+			m(fleet)
+		}
 	}
 	clk := clock.NewVirtual(t0)
 	w := New(Config{Fleet: fleet, Clock: clk, Log: NewEventLogClock(1000, clk)})

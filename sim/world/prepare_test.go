@@ -115,11 +115,7 @@ func TestSnapshotFollowsEveryChange(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var muts []func([]*device.Device)
-			if tt.mutate != nil {
-				muts = append(muts, tt.mutate)
-			}
-			w, _ := testWorld(t, muts...)
+			w, _ := testWorld(t, tt.mutate)
 			body := body
 			if tt.body != "" {
 				body = tt.body
