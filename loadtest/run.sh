@@ -55,6 +55,9 @@ trap cleanup EXIT
 go build -o "$work/pushsim" ./cmd/pushsim
 go build -o "$work/loadtest" ./loadtest
 printf '{"aps":{"alert":{"title":"Load","body":"test"},"category":"INVITE"}}' >"$work/payload.json"
+# The fleet's app registers "poll" (a backend sends the categories its app
+# knows; an unknown one would add lint's did-you-mean search to each push).
+printf '{"aps":{"alert":{"title":"Lunch","body":"At noon?"},"category":"poll"}}' >"$work/payload.fleet.json"
 
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 # cpu_ticks PID: user + system CPU time of a process, in clock ticks.
@@ -87,6 +90,7 @@ head -1 "$work/tokens" >"$work/token1"
 fleet_topic=com.pushsim.demo
 "$work/loadtest" fleet-tokens -state-dir "$state" -topic "$fleet_topic" >"$work/fleet"
 declare -A topic=([token1]=com.example.load [tokens]=com.example.load [fleet]=$fleet_topic)
+declare -A body=([token1]=payload.json [tokens]=payload.json [fleet]=payload.fleet.json)
 
 # --- the baselines ----------------------------------------------------------
 for reply in const fresh; do
@@ -110,7 +114,7 @@ load() {
   sed "s#^#${base[$1]}/3/device/#" "$work/$2" >"$uris"
   c0=$(cpu_ticks "${pid[$1]}")
   out=$(h2load -n "$N" -c 4 -m 100 -H "authorization: $auth" \
-    -H "apns-push-type: alert" -d "$work/payload.json" -i "$uris" -H "apns-topic: ${topic[$2]}")
+    -H "apns-push-type: alert" -d "$work/${body[$2]}" -i "$uris" -H "apns-topic: ${topic[$2]}")
   ok=$(echo "$out" | awk '/^status codes:/ {print $3}')
   if [ "$ok" != "$N" ]; then
     echo "$out" >&2

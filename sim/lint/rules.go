@@ -214,9 +214,11 @@ func (l *linter) actionTitles(category string) []string {
 	if cat == nil {
 		return nil
 	}
-	var titles []string
-	for _, a := range slices.Concat(cat.Actions, cat.MinimalActions) {
-		titles = append(titles, a.Title)
+	titles := make([]string, 0, len(cat.Actions)+len(cat.MinimalActions))
+	for _, acts := range [][]device.Action{cat.Actions, cat.MinimalActions} {
+		for _, a := range acts {
+			titles = append(titles, a.Title)
+		}
 	}
 	return titles
 }
@@ -280,13 +282,23 @@ func (l *linter) category(p *device.Payload) {
 		}
 		return cutMessage(c, cat), "V31"
 	})
-	for _, act := range slices.Concat(cat.Actions, cat.MinimalActions) {
-		if act.TextInput {
-			l.add("text-input-unsupported", SeverityWarning, "V33", fmt.Sprintf("action %s asks for text, which needs iOS 9: iOS 8 shows a plain button and the app gets no text", act.ID),
-				"handle a reply without text, or offer a foreground action", func(c *device.Capabilities) bool { return c.Actions && !c.TextInput })
-			break
+	if act, ok := firstTextInput(cat); ok {
+		l.add("text-input-unsupported", SeverityWarning, "V33", fmt.Sprintf("action %s asks for text, which needs iOS 9: iOS 8 shows a plain button and the app gets no text", act.ID),
+			"handle a reply without text, or offer a foreground action", func(c *device.Capabilities) bool { return c.Actions && !c.TextInput })
+	}
+}
+
+// firstTextInput is the first action of cat, minimal ones after the
+// others, that asks for text.
+func firstTextInput(cat *device.Category) (device.Action, bool) {
+	for _, acts := range [][]device.Action{cat.Actions, cat.MinimalActions} {
+		for _, a := range acts {
+			if a.TextInput {
+				return a, true
+			}
 		}
 	}
+	return device.Action{}, false
 }
 
 // cutMessage says which of cat's actions each context of c cuts, with

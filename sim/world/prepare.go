@@ -118,7 +118,8 @@ type arrival struct {
 // Center.
 func arrivalOf(dev *device.Device, a *device.App, n device.Notification) arrival {
 	caps := device.TableRow(dev.Version)
-	done := make([]device.Presentation, 0, 4)
+	// Usually one context, two with the foreground's or a fallback's.
+	done := make([]device.Presentation, 0, 2)
 	render := func(c device.Context) *device.Presentation {
 		for i := range done {
 			if done[i].Context == c {
