@@ -186,16 +186,17 @@ func contextRules(major int) []ContextRule {
 	return rulesV03()
 }
 
-// iOS 3–4: a modal alert or the lock screen list (apns.md#V03, V04).
+// iOS 3–4: a modal alert, or the lock screen with its slider when locked
+// (apns.md#V03, V04, U81).
 func rulesV03() []ContextRule {
 	return []ContextRule{
 		{Context: ContextLockScreen, Style: StyleLockScreen, Slider: true},
 		{Context: ContextAlert, Style: StyleAlert, Legacy: true},
 		{Context: ContextForeground, Style: StyleForegroundSilent},
 	}
-	// iOS 5–7: banners and Notification Center join (apns.md#V05, V22).
 }
 
+// iOS 5–7: banners and Notification Center join (apns.md#V05, V22).
 func rulesV05() []ContextRule {
 	return []ContextRule{
 		{Context: ContextLockScreen, Style: StyleLockScreen, Slider: true},
@@ -204,10 +205,10 @@ func rulesV05() []ContextRule {
 		{Context: ContextNotificationCenter, Style: StyleNotificationCenter},
 		{Context: ContextForeground, Style: StyleForegroundSilent},
 	}
-	// iOS 8–9: default context 4 actions, minimal contexts 2; the modal
-	// alert shows them only after Options (apns.md#V31, V32, U42).
 }
 
+// iOS 8–9: default context 4 actions, minimal contexts 2; the modal alert
+// shows them only after Options (apns.md#V31, V32, U42).
 func rulesV08() []ContextRule {
 	return []ContextRule{
 		{Context: ContextLockScreen, Style: StyleLockScreen, Slider: true, MaxActions: 2, Minimal: true, Gesture: "swipe left"},

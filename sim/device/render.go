@@ -370,11 +370,12 @@ func renderText(p *Presentation, caps *Capabilities, a *App, aps *Aps) {
 	}
 }
 
-// slider is the pre-iOS-10 lock-screen slider text (apns.md#V23).
+// slider is the pre-iOS-10 lock-screen slider text (apns.md#V23; before
+// iOS 5 and for a null action-loc-key, U81).
 func slider(a *App, al *Alert) string {
 	switch {
 	case al.ActionLocKeyNull:
-		// No View action exists; the slider only unlocks (Folklore).
+		// No View action exists; the slider only unlocks (apns.md#U81).
 		return "slide to unlock"
 	case al.ActionLocKey != "":
 		return "slide to " + strings.ToLower(localize(a.Strings, "", al.ActionLocKey, nil))
