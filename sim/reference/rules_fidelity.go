@@ -137,9 +137,9 @@ func fidelityRules(s *sources) []Rule {
 			chose("The first one as the thumbnail wherever the body is drawn; the others are listed in the expanded view.", "Apple shows one thumbnail; nothing documents the others.").see("V62"),
 
 		// Session 3: the lock screen before iOS 5, and a slider with no View.
-		p("U81", KindPresentation, Unconfirmed, "3–9", "What a locked device before iOS 5 shows for a push, and what its slider reads when action-loc-key is null.", s.lpgKeys).
+		p("U81", KindPresentation, Unconfirmed, "3–9", "What a locked device before iOS 5 shows for a push, and what its slider reads when action-loc-key is null.", s.lpgKeys, s.iphonehacksIOS4).
 			chose("iOS 3–4 show the alert's text on the lock screen with the slider reading \"slide to view\" (or the action-loc-key title), as V23 says of 5–9; with action-loc-key null there is no View action, so the slider keeps \"slide to unlock\".",
-				"Apple's guide describes the View button and action-loc-key, not the lock screen of 3–4; contemporary screenshots show the slider relabelled, and a null action-loc-key removes the only action the slider could take.").see("V03", "V20", "V23"),
+				"Apple's guide describes the View button and action-loc-key, not the lock screen of 3–4; reports of iOS 4 describe a popup of the latest notification on the lock screen, and the slider's label follows V23 by analogy; a null action-loc-key removes the only action the slider could take.").see("V03", "V20", "V23"),
 
 		// Issue 16: a stalled request body.
 		p("U70", KindTransport, Unconfirmed, iosAny, "How long APNs waits for a request body that stops arriving after the headers.", s.send, s.resp).

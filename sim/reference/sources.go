@@ -24,7 +24,7 @@ type sources struct {
 	// Standards.
 	rfc7540, rfc7515, rfc7518, rfc7519 Source
 	// Third-party first-hand write-ups and tools.
-	simctlHelp, xcode114, soPayloadSize, ijunkie, mobisoft, gigaomIOS5 Source
+	simctlHelp, xcode114, soPayloadSize, ijunkie, mobisoft, gigaomIOS5, iphonehacksIOS4 Source
 	// Apple on watchdog terminations.
 	tn2151, watchdog Source
 }
@@ -119,13 +119,14 @@ func newSources() *sources {
 		rfc7518:       Source{Title: "RFC 7518: JSON Web Algorithms, section 3.4 (ES256)", URL: "https://www.rfc-editor.org/rfc/rfc7518#section-3.4"},
 		rfc7519:       Source{Title: "RFC 7519: JSON Web Token", URL: "https://www.rfc-editor.org/rfc/rfc7519"},
 
-		simctlHelp:    Source{Title: "xcrun simctl push --help, quoted in full (juejin.cn)", URL: "https://juejin.cn/post/6844904162077966349"},
-		xcode114:      Source{Title: "Apple: Xcode 11.4 release notes (simctl push)", URL: doc + "xcode-release-notes/xcode-11_4-release-notes"},
-		soPayloadSize: Source{Title: "Stack Overflow 26233730 (quotes the guide's payload size limits per era)", URL: "https://stackoverflow.com/questions/26233730"},
-		ijunkie:       Source{Title: "iJunkie, 2014-06-28: iOS 8 Preview: Interactive Notifications", URL: "https://ijunkie.com/ios-8-preview-interactive-notifications/"},
-		gigaomIOS5:    Source{Title: "GigaOM, 2011-10-12: iOS 5: Notifications and Notification Center (banners, lock-screen list, tap and slide)", URL: "https://old.gigaom.com/2011/10/12/ios-5-notifications-and-notification-center/"},
-		tn2151:        Source{Title: "Apple Technical Note TN2151: Understanding and Analyzing Application Crash Reports (0x8badf00d = watchdog)", URL: "https://developer.apple.com/library/archive/technotes/tn2151/_index.html"},
-		watchdog:      Source{Title: "Apple: Addressing watchdog terminations", URL: doc + "xcode/addressing-watchdog-terminations"},
-		mobisoft:      Source{Title: "Mobisoft Infotech: iOS 8 Interactive Notifications (screenshots of each context)", URL: "https://mobisoftinfotech.com/resources/mguide/ios-8-interactive-notifications/"},
+		simctlHelp:      Source{Title: "xcrun simctl push --help, quoted in full (juejin.cn)", URL: "https://juejin.cn/post/6844904162077966349"},
+		xcode114:        Source{Title: "Apple: Xcode 11.4 release notes (simctl push)", URL: doc + "xcode-release-notes/xcode-11_4-release-notes"},
+		soPayloadSize:   Source{Title: "Stack Overflow 26233730 (quotes the guide's payload size limits per era)", URL: "https://stackoverflow.com/questions/26233730"},
+		ijunkie:         Source{Title: "iJunkie, 2014-06-28: iOS 8 Preview: Interactive Notifications", URL: "https://ijunkie.com/ios-8-preview-interactive-notifications/"},
+		gigaomIOS5:      Source{Title: "GigaOM, 2011-10-12: iOS 5: Notifications and Notification Center (banners, lock-screen list, tap and slide)", URL: "https://old.gigaom.com/2011/10/12/ios-5-notifications-and-notification-center/"},
+		iphonehacksIOS4: Source{Title: "iPhoneHacks, 2011-06: iOS 5 beta 2 returns to iOS 4's lock screen popup of the latest notification", URL: "https://www.iphonehacks.com/2011/06/ios-5-beta-2-apple-tweaks-user-interface-of-lock-screen-notifications.html"},
+		tn2151:          Source{Title: "Apple Technical Note TN2151: Understanding and Analyzing Application Crash Reports (0x8badf00d = watchdog)", URL: "https://developer.apple.com/library/archive/technotes/tn2151/_index.html"},
+		watchdog:        Source{Title: "Apple: Addressing watchdog terminations", URL: doc + "xcode/addressing-watchdog-terminations"},
+		mobisoft:        Source{Title: "Mobisoft Infotech: iOS 8 Interactive Notifications (screenshots of each context)", URL: "https://mobisoftinfotech.com/resources/mguide/ios-8-interactive-notifications/"},
 	}
 }
