@@ -35,6 +35,7 @@ SAMPLE=${SAMPLE:-0.001}
 SHORT=0
 if [ "${1:-}" = --short ]; then
   SHORT=1; N=2000; ROUNDS=1; SOAK=0; E2E_N=1000
+  echo "loadtest --short: $N requests per run, one round: this checks that everything runs and counts; its ratios are noise, not measurements (run without --short for those)"
 fi
 
 for tool in h2load curl; do
