@@ -32,7 +32,7 @@ func TestRunExitCodes(t *testing.T) {
 		last     string // stdout's last line
 		inStderr string
 	}{
-		{"library passes", []string{"run", lib}, 0, "28 passed, 0 failed", ""},
+		{"library passes", []string{"run", lib}, 0, "29 passed, 0 failed", ""},
 		{"filter", []string{"run", lib, "--run", "poll"}, 0, "1 passed, 0 failed", ""},
 		{"broken copy fails", []string{"run", broken}, 1, "0 passed, 3 failed", ""},
 		{"one of each", []string{"run", filepath.Join(broken, "wrong-status.yaml"), filepath.Join(lib, "wrong-environment.yaml")}, 1, "1 passed, 1 failed", ""},

@@ -174,10 +174,12 @@ func callbacks(major int) Callbacks {
 // fresh on each call.
 func contextRules(major int) []ContextRule {
 	switch {
+	case major >= 15:
+		return rulesV10("long-press", false)
 	case major >= 13:
-		return rulesV10("long-press")
+		return rulesV10("long-press", true)
 	case major >= 10:
-		return rulesV10("3D Touch or pull down")
+		return rulesV10("3D Touch or pull down", true)
 	case major >= 8:
 		return rulesV08()
 	case major >= 5:
@@ -225,13 +227,16 @@ func rulesV08() []ContextRule {
 }
 
 // expand is the gesture that opens the expanded view: 3D Touch on 10–12,
-// long-press from 13 (apns.md#V47, V13).
-func rulesV10(expand string) []ContextRule {
+// long-press from 13 (apns.md#V47, V13). closeX: the expanded view has
+// its corner × that clears the notification, iOS 10–14; from 15 a tap
+// outside only closes the view, and Clear is a swipe in the list
+// (apns.md#U82).
+func rulesV10(expand string, closeX bool) []ContextRule {
 	return []ContextRule{
 		{Context: ContextLockScreen, Style: StyleLockScreen, Compact: true, Expand: ContextExpanded},
 		{Context: ContextBanner, Style: StyleBanner, Compact: true, Expand: ContextExpanded},
 		{Context: ContextNotificationCenter, Style: StyleNotificationCenter, Compact: true, Expand: ContextExpanded},
-		{Context: ContextExpanded, Style: StyleExpanded, MaxActions: 10, Dismiss: true, Gesture: expand},
+		{Context: ContextExpanded, Style: StyleExpanded, MaxActions: 10, Dismiss: closeX, Gesture: expand},
 		{Context: ContextForeground, Style: StyleBanner, Compact: true, Expand: ContextExpanded},
 	}
 }

@@ -48,7 +48,8 @@ ask_permission          .    .    .    .    .    x    x    x    x    x    x    x
 // reviewedContexts: the contexts of each era in RenderAll's order, each
 // with its style, how many of the category's actions it draws, and its
 // flags (apns.md#V03–V05, V20–V23, V31–V32, V47, U15; the alert's Options
-// step U42; the contexts a gesture reaches U41).
+// step U42; the contexts a gesture reaches U41; the expanded view's × until
+// iOS 14, U82; the lock screen of 3–4, U81).
 const reviewedContexts = `
 3-4    lock-screen          lock-screen          0   slider
 3-4    alert                alert                0   legacy
@@ -69,11 +70,16 @@ const reviewedContexts = `
 10-12  notification-center  notification-center  0   compact expand=expanded
 10-12  expanded             expanded             10  dismiss gesture=3D-Touch-or-pull-down
 10-12  foreground           banner               0   compact expand=expanded
-13-18  lock-screen          lock-screen          0   compact expand=expanded
-13-18  banner               banner               0   compact expand=expanded
-13-18  notification-center  notification-center  0   compact expand=expanded
-13-18  expanded             expanded             10  dismiss gesture=long-press
-13-18  foreground           banner               0   compact expand=expanded
+13-14  lock-screen          lock-screen          0   compact expand=expanded
+13-14  banner               banner               0   compact expand=expanded
+13-14  notification-center  notification-center  0   compact expand=expanded
+13-14  expanded             expanded             10  dismiss gesture=long-press
+13-14  foreground           banner               0   compact expand=expanded
+15-18  lock-screen          lock-screen          0   compact expand=expanded
+15-18  banner               banner               0   compact expand=expanded
+15-18  notification-center  notification-center  0   compact expand=expanded
+15-18  expanded             expanded             10  gesture=long-press
+15-18  foreground           banner               0   compact expand=expanded
 `
 
 // reviewedCallbacks: the app delegate methods of each era

@@ -60,8 +60,14 @@ func renderButtons(p *Presentation, d *Device, caps *Capabilities, a *App, aps *
 			p.Gesture = rule.Gesture
 		}
 	}
-	if rule.Dismiss {
+	switch {
+	case rule.Dismiss:
 		addDismiss(p, caps, cat)
+	case rule.Context == ContextExpanded:
+		// No × from iOS 15: the view closes on a tap outside and the user
+		// clears the notification with a swipe in the list (apns.md#U82).
+		p.Notes = append(p.Notes, "no close button in the expanded view: a tap outside closes it; a swipe in the list clears the notification (apns.md#U82)")
+		dismissReported(p, cat)
 	}
 }
 
@@ -118,13 +124,18 @@ func addActions(p *Presentation, d *Device, caps *Capabilities, cat *Category, r
 }
 
 // addDismiss appends the system dismiss control of the iOS 8–9 alert
-// (apns.md#V32) or the iOS 10+ expanded view (apns.md#U15).
+// (apns.md#V32) or the iOS 10–14 expanded view's × (apns.md#U15, U82).
 func addDismiss(p *Presentation, caps *Capabilities, cat *Category) {
 	if !caps.UserNotifications {
 		p.Buttons = append(p.Buttons, Button{ID: ButtonClose, Title: "Close", System: true})
 		return
 	}
 	p.Buttons = append(p.Buttons, Button{ID: ButtonDismiss, Title: "Dismiss", System: true})
+	dismissReported(p, cat)
+}
+
+// dismissReported says whether the app hears of a dismissal (apns.md#V41).
+func dismissReported(p *Presentation, cat *Category) {
 	if cat != nil && cat.CustomDismissAction {
 		p.Notes = append(p.Notes, "dismiss is reported to the app as com.apple.UNNotificationDismissActionIdentifier (apns.md#V41, V44, U13)")
 	} else {

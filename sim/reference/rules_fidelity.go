@@ -141,6 +141,10 @@ func fidelityRules(s *sources) []Rule {
 			chose("iOS 3–4 show the alert's text on the lock screen with the slider reading \"slide to view\" (or the action-loc-key title), as V23 says of 5–9; with action-loc-key null there is no View action, so the slider keeps \"slide to unlock\".",
 				"Apple's guide describes the View button and action-loc-key, not the lock screen of 3–4; reports of iOS 4 describe a popup of the latest notification on the lock screen, and the slider's label follows V23 by analogy; a null action-loc-key removes the only action the slider could take.").see("V03", "V20", "V23"),
 
+		p("U82", KindPresentation, Unconfirmed, "10+", "Whether the expanded view has a control that clears the notification.", s.macmostIOS15).
+			chose("iOS 10–14: yes, the corner × (drawn [Dismiss], reported like any dismissal, V41, V44); iOS 15+: no — a tap outside only closes the view, and clearing is a swipe in the list, which a dismiss tap stands for.",
+				"Users report the × gone with iOS 15 (\"there's no X in the corner to dismiss it like there used to be\"); Apple documents neither. U15's \"then the dismiss button\" is read as 10–14.").see("U15", "V41", "V47"),
+
 		// Issue 16: a stalled request body.
 		p("U70", KindTransport, Unconfirmed, iosAny, "How long APNs waits for a request body that stops arriving after the headers.", s.send, s.resp).
 			chose("30 s (configurable); then what arrived is judged, so an empty body is 400 PayloadEmpty.", "Apple publishes no read timeout; holding a stalled stream forever would let one client pin server resources.").see("E22"),

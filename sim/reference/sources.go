@@ -24,7 +24,7 @@ type sources struct {
 	// Standards.
 	rfc7540, rfc7515, rfc7518, rfc7519 Source
 	// Third-party first-hand write-ups and tools.
-	simctlHelp, xcode114, soPayloadSize, ijunkie, mobisoft, gigaomIOS5, iphonehacksIOS4 Source
+	simctlHelp, xcode114, soPayloadSize, ijunkie, mobisoft, gigaomIOS5, iphonehacksIOS4, macmostIOS15 Source
 	// Apple on watchdog terminations.
 	tn2151, watchdog Source
 }
@@ -125,6 +125,7 @@ func newSources() *sources {
 		ijunkie:         Source{Title: "iJunkie, 2014-06-28: iOS 8 Preview: Interactive Notifications", URL: "https://ijunkie.com/ios-8-preview-interactive-notifications/"},
 		gigaomIOS5:      Source{Title: "GigaOM, 2011-10-12: iOS 5: Notifications and Notification Center (banners, lock-screen list, tap and slide)", URL: "https://old.gigaom.com/2011/10/12/ios-5-notifications-and-notification-center/"},
 		iphonehacksIOS4: Source{Title: "iPhoneHacks, 2011-06: iOS 5 beta 2 returns to iOS 4's lock screen popup of the latest notification", URL: "https://www.iphonehacks.com/2011/06/ios-5-beta-2-apple-tweaks-user-interface-of-lock-screen-notifications.html"},
+		macmostIOS15:    Source{Title: "MacMost forum: How do I dismiss lock screen notifications in iOS 15? (the expanded view's X is gone)", URL: "https://macmost.com/forum/how-do-i-dismiss-lock-screen-notifications-in-ios-15.html"},
 		tn2151:          Source{Title: "Apple Technical Note TN2151: Understanding and Analyzing Application Crash Reports (0x8badf00d = watchdog)", URL: "https://developer.apple.com/library/archive/technotes/tn2151/_index.html"},
 		watchdog:        Source{Title: "Apple: Addressing watchdog terminations", URL: doc + "xcode/addressing-watchdog-terminations"},
 		mobisoft:        Source{Title: "Mobisoft Infotech: iOS 8 Interactive Notifications (screenshots of each context)", URL: "https://mobisoftinfotech.com/resources/mguide/ios-8-interactive-notifications/"},
