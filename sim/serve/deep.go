@@ -30,6 +30,10 @@ type deepObserver struct {
 type deepJob struct {
 	rec  fakeapns.Record
 	done chan struct{}
+	// panicked is what the Observer panicked with, handed back to the
+	// request's goroutine, where net/http recovers it as it did before
+	// the pool (a worker must not take the process down).
+	panicked any
 }
 
 // newDeepObserver starts the pool: two goroutines per CPU, so that a
@@ -47,12 +51,20 @@ func (d *deepObserver) work() {
 	for {
 		select {
 		case j := <-d.jobs:
-			d.next.Observe(j.rec)
-			j.done <- struct{}{}
+			d.observe(j)
 		case <-d.quit:
 			return
 		}
 	}
+}
+
+// observe runs one job on a worker, keeping a panic for the caller.
+func (d *deepObserver) observe(j *deepJob) {
+	defer func() {
+		j.panicked = recover()
+		j.done <- struct{}{}
+	}()
+	d.next.Observe(j.rec)
 }
 
 // Observe hands r to a worker and waits until it is observed; once the
@@ -66,8 +78,12 @@ func (d *deepObserver) Observe(r fakeapns.Record) {
 	case <-d.quit:
 		d.next.Observe(r)
 	}
-	j.rec = fakeapns.Record{} // do not keep the request alive in the pool
+	p := j.panicked
+	j.rec, j.panicked = fakeapns.Record{}, nil // do not keep the request alive in the pool
 	d.free.Put(j)
+	if p != nil {
+		panic(p)
+	}
 }
 
 // Close stops the workers; later Observe calls run inline.
