@@ -116,8 +116,10 @@ type Choices struct {
 	// token connection advertises SETTINGS_MAX_CONCURRENT_STREAMS 1 until a
 	// push succeeds (apns.md#T08, U06), and every connection drops to 1
 	// after a rejected push and returns to MaxConcurrentStreams after the
-	// next success (apns.md#U33). The fake advertises these values;
-	// it enforces only MaxConcurrentStreams.
+	// next success (apns.md#U33). A stream opened beyond the value the
+	// client acknowledged gets RST_STREAM REFUSED_STREAM (apns.md#U83).
+	// With NoStreamThrottle the full value is advertised and net/http
+	// enforces it.
 	NoStreamThrottle bool
 }
 

@@ -79,6 +79,13 @@ type frameConn struct {
 	// acknowledged, and whether each was injected here (its ACK is then
 	// dropped).
 	settingsQ []sentSettings
+	// limit is the MAX_CONCURRENT_STREAMS in force, 0 while none is
+	// (before the client acknowledged the first SETTINGS): a lower value
+	// binds once acknowledged, a higher one at once (RFC 9113 section
+	// 6.5.3). active counts this connection's requests in progress
+	// (apns.md#U83).
+	limit  uint32
+	active uint32
 	// goAwayWritten is set once a GOAWAY frame has gone out.
 	goAwayWritten bool
 	// closeAfterWrite asks Write to close the connection once the write
@@ -92,7 +99,12 @@ type frameConn struct {
 	closed    bool
 }
 
-type sentSettings struct{ injected bool }
+// sentSettings is one SETTINGS frame awaiting its ACK: whether it was
+// injected here, and the MAX_CONCURRENT_STREAMS it carried (0: none).
+type sentSettings struct {
+	injected bool
+	streams  uint32
+}
 
 type frameAction uint8
 
@@ -326,7 +338,39 @@ func (c *frameConn) ackSettings() bool {
 	}
 	st := c.settingsQ[0]
 	c.settingsQ = c.settingsQ[1:]
+	if st.streams != 0 {
+		c.limit = st.streams
+	}
 	return st.injected
+}
+
+// sentStreams notes a MAX_CONCURRENT_STREAMS of n on its way to the
+// client: a raise binds at once, a lowering once acknowledged. Called
+// with c.wmu held.
+func (c *frameConn) sentStreams(n uint32) sentSettings {
+	if c.limit != 0 && n > c.limit {
+		c.limit = n
+	}
+	return sentSettings{streams: n}
+}
+
+// enter counts a request starting on the connection and reports whether
+// its stream exceeds the limit the client was told of (RFC 9113 section
+// 5.1.2: a stream error, here REFUSED_STREAM; apns.md#U83). Every enter is
+// paired with a leave, which runs before the stream's last frame is
+// written, so a client that keeps to the limit is never refused.
+func (c *frameConn) enter() (within bool) {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	c.active++
+	return c.limit == 0 || c.active <= c.limit
+}
+
+// leave counts a request finished.
+func (c *frameConn) leave() {
+	c.wmu.Lock()
+	c.active--
+	c.wmu.Unlock()
 }
 
 // Write passes the server's bytes to the client through the frame layer.
@@ -495,6 +539,7 @@ func (c *frameConn) rewriteGoAway(f []byte) []byte {
 func (c *frameConn) rewriteSettings(out, f []byte) []byte {
 	first := !c.seenSettings
 	c.seenSettings = true
+	var st sentSettings
 	if first && c.throttled {
 		// Certificate connections start at the configured value (U06).
 		if st := c.tlsState(); st != nil && len(st.PeerCertificates) > 0 {
@@ -511,8 +556,9 @@ func (c *frameConn) rewriteSettings(out, f []byte) []byte {
 		if first {
 			c.advertised = binary.BigEndian.Uint32(f[i+2:])
 		}
+		st = c.sentStreams(binary.BigEndian.Uint32(f[i+2:]))
 	}
-	c.settingsQ = append(c.settingsQ, sentSettings{})
+	c.settingsQ = append(c.settingsQ, st)
 	return append(out, f...)
 }
 
@@ -663,7 +709,9 @@ func (c *frameConn) advertise(n uint32) {
 		return
 	}
 	c.advertised = n
-	c.settingsQ = append(c.settingsQ, sentSettings{injected: true})
+	st := c.sentStreams(n)
+	st.injected = true
+	c.settingsQ = append(c.settingsQ, st)
 	c.wmu.Unlock()
 	var p [6]byte
 	binary.BigEndian.PutUint16(p[:], uint16(http2.SettingMaxConcurrentStreams))

@@ -445,3 +445,59 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// TestStreamLimitEnforced: a client that opens a stream beyond the
+// MAX_CONCURRENT_STREAMS it acknowledged gets RST_STREAM REFUSED_STREAM
+// on that stream, which is not processed (RFC 9113 section 5.1.2;
+// apns.md#U83, U06); the stream within the limit is answered. A client
+// that has not acknowledged the limit yet is not held to it.
+func TestStreamLimitEnforced(t *testing.T) {
+	f := newFixture(t)
+	auth := f.header(t, nil).Get("authorization")
+	for _, base := range []string{f.ts.H2CURL(), f.ts.URL()} {
+		drain(f.records)
+		c := dialFramer(t, f.ts, base)
+		if diff := cmp.Diff([]string{"SETTINGS MAX_CONCURRENT_STREAMS=1"}, c.frames(t, until("SETTINGS"))); diff != "" {
+			t.Fatalf("%s: first SETTINGS (-want +got)\n%s", base, diff)
+		}
+		if err := c.fr.WriteSettingsAck(); err != nil {
+			t.Fatal(err)
+		}
+		// Stream 1 stays open (its body is still to come) while stream 3
+		// is a whole push: two streams where one is allowed.
+		c.open(t, 1, tokOK, auth, false)
+		c.post(t, 3, tokOK, auth)
+		got := c.frames(t, until("RST_STREAM"))
+		if err := c.fr.WriteData(1, true, []byte(payload)); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, c.frames(t, until("HEADERS stream=1"))...)
+		want := []string{"RST_STREAM stream=3 REFUSED_STREAM", "SETTINGS MAX_CONCURRENT_STREAMS=1000", "HEADERS stream=1 :status=200"}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s (-want +got)\n%s", base, diff)
+		}
+		var refused []Record
+		for _, r := range drain(f.records) {
+			if r.Check == "stream limit" {
+				refused = append(refused, r)
+			}
+		}
+		if len(refused) != 1 || refused[0].Status != 0 || refused[0].Notification != nil || refused[0].Frame == "" {
+			t.Errorf("%s: records of the refused stream: %+v", base, refused)
+		}
+	}
+
+	// Before the client acknowledges the first SETTINGS, it may not know
+	// of the limit yet: two streams at once are both answered.
+	c := dialFramer(t, f.ts, f.ts.H2CURL())
+	c.open(t, 1, tokOK, auth, false)
+	c.post(t, 3, tokOK, auth)
+	got := c.frames(t, until("HEADERS stream=3"))
+	if err := c.fr.WriteData(1, true, []byte(payload)); err != nil {
+		t.Fatal(err)
+	}
+	got = append(got, c.frames(t, until("HEADERS stream=1"))...)
+	if diff := cmp.Diff([]string{"SETTINGS MAX_CONCURRENT_STREAMS=1", "SETTINGS MAX_CONCURRENT_STREAMS=1000", "HEADERS stream=3 :status=200", "HEADERS stream=1 :status=200"}, got); diff != "" {
+		t.Errorf("unacknowledged limit (-want +got)\n%s", diff)
+	}
+}

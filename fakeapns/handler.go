@@ -29,7 +29,10 @@ type request struct {
 	routed    bool // the Router was consulted
 	// frame is the frame-level fault to apply to the answer, if any.
 	frame *FrameFault
-	n     Notification
+	// overLimit: the stream exceeds the connection's advertised
+	// MAX_CONCURRENT_STREAMS (apns.md#U83).
+	overLimit bool
+	n         Notification
 	// hv backs the response's header values, saving an allocation each.
 	hv [3]string
 }
@@ -45,6 +48,7 @@ type step struct {
 // before authentication: an overloaded or closing Apple server answers
 // before it looks at credentials.
 var checkOrder = [...]step{
+	{"stream limit", (*Server).checkStreams},         // U83: HTTP/2, before APNs looks
 	{"method", (*Server).checkMethod},                // U01 (1)
 	{"path", (*Server).checkPath},                    // U01 (2)
 	{"duplicate headers", (*Server).checkDuplicates}, // U01 (3)
@@ -81,6 +85,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	q.n.Environment = s.cfg.Environment
 	q.n.ReceivedAt = q.now
 	q.n.ApnsID, q.apnsIDValid = requestApnsID(r.Header)
+	if fc := q.conn.fc; fc != nil && !s.cfg.Choices.NoStreamThrottle {
+		q.overLimit = !fc.enter()
+		defer fc.leave()
+	}
 	q.body = s.readBody(r)
 
 	var rej *Rejection
@@ -225,6 +233,20 @@ func first(v []string) string {
 // frameAnswer is checkFaults' answer when a frame fault takes the place
 // of APNs' answer; respond then writes no APNs answer at all.
 var frameAnswer = &Rejection{Reason: ReasonInternalServerError}
+
+// refusedStream is the stream error for a stream over the limit.
+var refusedStream = &FrameFault{Kind: FrameRSTStream, ErrorCode: "REFUSED_STREAM"}
+
+// checkStreams refuses a stream the client opened beyond the advertised
+// MAX_CONCURRENT_STREAMS: RST_STREAM REFUSED_STREAM, not processed, safe
+// to retry (RFC 9113 sections 5.1.2 and 8.7; apns.md#U83, U06).
+func (s *Server) checkStreams(q *request) *Rejection {
+	if !q.overLimit {
+		return nil
+	}
+	q.frame = refusedStream
+	return frameAnswer
+}
 
 // checkFaults applies the first fault rule that fires.
 func (s *Server) checkFaults(q *request) *Rejection {
