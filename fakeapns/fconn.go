@@ -79,13 +79,16 @@ type frameConn struct {
 	// acknowledged, and whether each was injected here (its ACK is then
 	// dropped).
 	settingsQ []sentSettings
-	// limit is the MAX_CONCURRENT_STREAMS in force, 0 while none is
-	// (before the client acknowledged the first SETTINGS): a lower value
-	// binds once acknowledged, a higher one at once (RFC 9113 section
-	// 6.5.3). active counts this connection's requests in progress
+	// limit is the MAX_CONCURRENT_STREAMS the client last acknowledged, 0
+	// before it acknowledged one; a higher value on its way binds at once
+	// (the client may have applied it, RFC 9113 section 6.5.3). boundary is how many streams the client had opened when it
+	// acknowledged the limit: those it opened not knowing of it. entered
+	// and active count this connection's requests, begun and in progress
 	// (apns.md#U83).
-	limit  uint32
-	active uint32
+	limit    uint32
+	boundary uint64
+	entered  uint64
+	active   uint32
 	// goAwayWritten is set once a GOAWAY frame has gone out.
 	goAwayWritten bool
 	// closeAfterWrite asks Write to close the connection once the write
@@ -244,6 +247,10 @@ type readState struct {
 	npend int
 	// handshook is set once the TLS handshake is known to be complete.
 	handshook bool
+	// lastStream is the highest stream the client opened; opened counts
+	// the streams it opened, in the order of the byte stream.
+	lastStream uint32
+	opened     uint64
 }
 
 // Read passes the client's bytes to net/http. On an HTTP/2 connection it
@@ -316,6 +323,10 @@ func (c *frameConn) filterRead(p []byte) int {
 			return i
 		}
 		h := parseFrameHeader(p[i : i+9])
+		if h.typ == frameHeaders && h.streamID&1 == 1 && h.streamID > rd.lastStream {
+			rd.lastStream = h.streamID
+			rd.opened++
+		}
 		if h.typ == frameSettings && h.flags&0x1 != 0 && c.ackSettings() {
 			copy(p[i:], p[i+9:n]) // an ACK has no payload
 			n -= 9
@@ -339,31 +350,35 @@ func (c *frameConn) ackSettings() bool {
 	st := c.settingsQ[0]
 	c.settingsQ = c.settingsQ[1:]
 	if st.streams != 0 {
-		c.limit = st.streams
+		// The streams read before this ACK were opened under the old
+		// limit: they are not held to the new one.
+		c.limit, c.boundary = st.streams, c.rd.opened
 	}
 	return st.injected
-}
-
-// sentStreams notes a MAX_CONCURRENT_STREAMS of n on its way to the
-// client: a raise binds at once, a lowering once acknowledged. Called
-// with c.wmu held.
-func (c *frameConn) sentStreams(n uint32) sentSettings {
-	if c.limit != 0 && n > c.limit {
-		c.limit = n
-	}
-	return sentSettings{streams: n}
 }
 
 // enter counts a request starting on the connection and reports whether
 // its stream exceeds the limit the client was told of (RFC 9113 section
 // 5.1.2: a stream error, here REFUSED_STREAM; apns.md#U83). Every enter is
 // paired with a leave, which runs before the stream's last frame is
-// written, so a client that keeps to the limit is never refused.
+// written, so a client that keeps to the limit is never refused. net/http
+// starts handlers in no set order, so the streams opened before the
+// client acknowledged the limit are exempt as a count (boundary): a
+// client that keeps to the limit waits for them all to end before it
+// opens another, and by then all have entered.
 func (c *frameConn) enter() (within bool) {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	c.active++
-	return c.limit == 0 || c.active <= c.limit
+	c.entered++
+	if c.limit == 0 || c.entered <= c.boundary {
+		return true
+	}
+	limit := c.limit
+	for _, st := range c.settingsQ {
+		limit = max(limit, st.streams) // sent, maybe applied, not yet acknowledged
+	}
+	return c.active <= limit
 }
 
 // leave counts a request finished.
@@ -556,7 +571,7 @@ func (c *frameConn) rewriteSettings(out, f []byte) []byte {
 		if first {
 			c.advertised = binary.BigEndian.Uint32(f[i+2:])
 		}
-		st = c.sentStreams(binary.BigEndian.Uint32(f[i+2:]))
+		st.streams = binary.BigEndian.Uint32(f[i+2:])
 	}
 	c.settingsQ = append(c.settingsQ, st)
 	return append(out, f...)
@@ -709,9 +724,7 @@ func (c *frameConn) advertise(n uint32) {
 		return
 	}
 	c.advertised = n
-	st := c.sentStreams(n)
-	st.injected = true
-	c.settingsQ = append(c.settingsQ, st)
+	c.settingsQ = append(c.settingsQ, sentSettings{injected: true, streams: n})
 	c.wmu.Unlock()
 	var p [6]byte
 	binary.BigEndian.PutUint16(p[:], uint16(http2.SettingMaxConcurrentStreams))

@@ -466,6 +466,7 @@ func TestStreamLimitEnforced(t *testing.T) {
 		// Stream 1 stays open (its body is still to come) while stream 3
 		// is a whole push: two streams where one is allowed.
 		c.open(t, 1, tokOK, auth, false)
+		waitInFlight(t, f.ts, 1) // stream 1 is counted before stream 3 comes
 		c.post(t, 3, tokOK, auth)
 		got := c.frames(t, until("RST_STREAM"))
 		if err := c.fr.WriteData(1, true, []byte(payload)); err != nil {
@@ -499,5 +500,41 @@ func TestStreamLimitEnforced(t *testing.T) {
 	got = append(got, c.frames(t, until("HEADERS stream=1"))...)
 	if diff := cmp.Diff([]string{"SETTINGS MAX_CONCURRENT_STREAMS=1", "SETTINGS MAX_CONCURRENT_STREAMS=1000", "HEADERS stream=3 :status=200", "HEADERS stream=1 :status=200"}, got); diff != "" {
 		t.Errorf("unacknowledged limit (-want +got)\n%s", diff)
+	}
+
+	// Streams opened before the ACK stay exempt after it; a new one
+	// beyond the limit is refused while they are open.
+	c = dialFramer(t, f.ts, f.ts.H2CURL())
+	c.open(t, 1, tokOK, auth, false)
+	c.open(t, 3, tokOK, auth, false)
+	if err := c.fr.WriteSettingsAck(); err != nil {
+		t.Fatal(err)
+	}
+	waitInFlight(t, f.ts, 2)
+	c.post(t, 5, tokOK, auth)
+	got = c.frames(t, until("RST_STREAM"))
+	for _, id := range []uint32{1, 3} {
+		if err := c.fr.WriteData(id, true, []byte(payload)); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, c.frames(t, until(fmt.Sprintf("HEADERS stream=%d", id)))...)
+	}
+	if diff := cmp.Diff([]string{"SETTINGS MAX_CONCURRENT_STREAMS=1", "RST_STREAM stream=5 REFUSED_STREAM",
+		"SETTINGS MAX_CONCURRENT_STREAMS=1000", "HEADERS stream=1 :status=200", "HEADERS stream=3 :status=200"}, got); diff != "" {
+		t.Errorf("streams opened before the ACK (-want +got)\n%s", diff)
+	}
+}
+
+// waitInFlight waits until the server handles n requests: the streams a
+// test opened have reached their handlers (net/http starts them in no set
+// order). It is a synchronisation, not a timing: the bound only turns a
+// broken server into a failure instead of a hang.
+func waitInFlight(t *testing.T, ts *TestServer, n int) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ts.InFlight() < n; {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d requests in flight, want %d", ts.InFlight(), n)
+		}
+		time.Sleep(time.Millisecond)
 	}
 }

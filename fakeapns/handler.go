@@ -68,6 +68,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.Streams.Add(1)
 		defer c.Streams.Add(-1)
 	}
+	conn := connFrom(r.Context())
+	overLimit := false
+	if fc := conn.fc; fc != nil && r.ProtoMajor == 2 && !s.cfg.Choices.NoStreamThrottle {
+		// Counted before InFlight, so that a request InFlight reports has
+		// been counted here too.
+		overLimit = !fc.enter()
+		defer fc.leave()
+	}
 	s.inflight.Add(1)
 	defer s.inflight.Add(-1)
 	if s.cfg.ReadTimeout > 0 {
@@ -81,14 +89,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.refuseHTTP1(w, r, start)
 		return
 	}
-	q := &request{r: r, conn: connFrom(r.Context()), now: s.cfg.Now()}
+	q := &request{r: r, conn: conn, now: s.cfg.Now(), overLimit: overLimit}
 	q.n.Environment = s.cfg.Environment
 	q.n.ReceivedAt = q.now
 	q.n.ApnsID, q.apnsIDValid = requestApnsID(r.Header)
-	if fc := q.conn.fc; fc != nil && !s.cfg.Choices.NoStreamThrottle {
-		q.overLimit = !fc.enter()
-		defer fc.leave()
-	}
+	// Read whole even on a refused stream: net/http would otherwise reset
+	// the stream again (NO_ERROR) after the frame layer refused it.
 	q.body = s.readBody(r)
 
 	var rej *Rejection
