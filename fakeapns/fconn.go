@@ -81,10 +81,10 @@ type frameConn struct {
 	settingsQ []sentSettings
 	// limit is the MAX_CONCURRENT_STREAMS the client last acknowledged, 0
 	// before it acknowledged one; a higher value on its way binds at once
-	// (the client may have applied it, RFC 9113 section 6.5.3). boundary is how many streams the client had opened when it
-	// acknowledged the limit: those it opened not knowing of it. entered
-	// and active count this connection's requests, begun and in progress
-	// (apns.md#U83).
+	// (the client may have applied it, RFC 9113 section 6.5.3). boundary
+	// is how many streams the client had opened when it acknowledged the
+	// limit: those it opened not knowing of it. entered and active count
+	// this connection's requests, begun and in progress (apns.md#U83).
 	limit    uint32
 	boundary uint64
 	entered  uint64
@@ -554,7 +554,7 @@ func (c *frameConn) rewriteGoAway(f []byte) []byte {
 func (c *frameConn) rewriteSettings(out, f []byte) []byte {
 	first := !c.seenSettings
 	c.seenSettings = true
-	var st sentSettings
+	var sent sentSettings
 	if first && c.throttled {
 		// Certificate connections start at the configured value (U06).
 		if st := c.tlsState(); st != nil && len(st.PeerCertificates) > 0 {
@@ -571,9 +571,9 @@ func (c *frameConn) rewriteSettings(out, f []byte) []byte {
 		if first {
 			c.advertised = binary.BigEndian.Uint32(f[i+2:])
 		}
-		st.streams = binary.BigEndian.Uint32(f[i+2:])
+		sent.streams = binary.BigEndian.Uint32(f[i+2:])
 	}
-	c.settingsQ = append(c.settingsQ, st)
+	c.settingsQ = append(c.settingsQ, sent)
 	return append(out, f...)
 }
 
