@@ -158,7 +158,7 @@ func (w *World) deliver(batch *[]Event, ds *deviceState, a *device.App, n device
 		// extension's content) render under the lock, on the device as it
 		// is now.
 		snap := w.snapshotOf(ds)
-		if sa := snap.app(a.Token); sa != nil {
+		if sa := snap.app(a.BundleID, a.Token); sa != nil {
 			d.arrived, d.arrivedApp = snap, sa
 		} else {
 			d.Presentations = renderContexts(dev, a, n)

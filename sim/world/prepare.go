@@ -26,12 +26,13 @@ type snapshot struct {
 	dev *device.Device
 }
 
-// app returns the snapshot's copy of the installed app whose token is
+// app returns the snapshot's copy of the installed app bundleID with
 // token, or nil (an uninstalled app's tombstone is not among the device's
-// apps once it is reinstalled).
-func (s *snapshot) app(token string) *device.App {
+// apps once it is reinstalled, and apps of fleet files may share an empty
+// token).
+func (s *snapshot) app(bundleID, token string) *device.App {
 	for _, a := range s.dev.Apps {
-		if a.Token == token && !a.Uninstalled {
+		if a.BundleID == bundleID && a.Token == token && !a.Uninstalled {
 			return a
 		}
 	}
@@ -77,8 +78,8 @@ type prepared struct {
 
 // prepare lints and renders n as the snapshot's device and app would.
 // It runs without w.mu: it reads only the immutable snapshot and n.
-func (w *World) prepare(snap *snapshot, token string, n device.Notification) *prepared {
-	a := snap.app(token)
+func (w *World) prepare(snap *snapshot, bundleID, token string, n device.Notification) *prepared {
+	a := snap.app(bundleID, token)
 	if a == nil || nonAlertPushTypes[n.PushType] || device.RunsServiceExtension(snap.dev, a, n) {
 		// Nothing to render, or the extension's content is rendered
 		// when it completes.

@@ -161,14 +161,15 @@ func (w *World) prepareFor(token string, n device.Notification) *prepared {
 	w.mu.Lock()
 	ref, ok := w.byToken[token]
 	var snap *snapshot
+	var bundleID string
 	if ok && !ref.app.Uninstalled && !ref.ds.dev.Offline && n.Priority != 1 {
-		snap = w.snapshotOf(ref.ds)
+		snap, bundleID = w.snapshotOf(ref.ds), ref.app.BundleID
 	}
 	w.mu.Unlock()
 	if snap == nil {
 		return nil
 	}
-	return w.prepare(snap, token, n)
+	return w.prepare(snap, bundleID, token, n)
 }
 
 func pushTypeOr(t string) string {
