@@ -479,7 +479,7 @@ func TestStreamLimitEnforced(t *testing.T) {
 		}
 		var refused []Record
 		for _, r := range drain(f.records) {
-			if r.Check == "stream limit" {
+			if r.Check == CheckStreamLimit {
 				refused = append(refused, r)
 			}
 		}

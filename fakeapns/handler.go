@@ -48,7 +48,7 @@ type step struct {
 // before authentication: an overloaded or closing Apple server answers
 // before it looks at credentials.
 var checkOrder = [...]step{
-	{"stream limit", (*Server).checkStreams},         // U83: HTTP/2, before APNs looks
+	{CheckStreamLimit, (*Server).checkStreams},       // U83: HTTP/2, before APNs looks
 	{"method", (*Server).checkMethod},                // U01 (1)
 	{"path", (*Server).checkPath},                    // U01 (2)
 	{"duplicate headers", (*Server).checkDuplicates}, // U01 (3)
@@ -239,6 +239,12 @@ func first(v []string) string {
 // frameAnswer is checkFaults' answer when a frame fault takes the place
 // of APNs' answer; respond then writes no APNs answer at all.
 var frameAnswer = &Rejection{Reason: ReasonInternalServerError}
+
+// CheckStreamLimit is Record.Check of a request refused at the HTTP/2
+// layer because its stream was over the connection's
+// MAX_CONCURRENT_STREAMS (apns.md#U83): RST_STREAM REFUSED_STREAM, no
+// status.
+const CheckStreamLimit = "stream limit"
 
 // refusedStream is the stream error for a stream over the limit.
 var refusedStream = &FrameFault{Kind: FrameRSTStream, ErrorCode: "REFUSED_STREAM"}

@@ -35,7 +35,7 @@ func (s *Server) respond(w http.ResponseWriter, q *request, rej *Rejection, chec
 	}
 	if rej == frameAnswer {
 		// No APNs answer: the frame layer fails the stream instead.
-		rec.Status, rec.Check = 0, check // "faults", or "stream limit"
+		rec.Status, rec.Check = 0, check // "faults", or CheckStreamLimit
 	} else if rej != nil {
 		rec.Status = rej.Status
 		if rec.Status == 0 {

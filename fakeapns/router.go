@@ -127,8 +127,8 @@ type Record struct {
 	Reason      Reason      `json:"reason,omitempty"`
 	Timestamp   time.Time   `json:"timestamp,omitzero"` // 410 only
 	// Check names the check that refused the request, e.g.
-	// "authentication" or "router" (the order is apns.md#U01's); empty
-	// when accepted.
+	// "authentication" or "router" (the order is apns.md#U01's), or
+	// CheckStreamLimit; empty when accepted.
 	Check    string        `json:"check,omitempty"`
 	ApnsID   string        `json:"apns_id"`
 	UniqueID string        `json:"apns_unique_id,omitempty"`

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/pushsim/pushsim/fakeapns"
 	"github.com/pushsim/pushsim/sim/device"
 )
 
@@ -82,6 +83,21 @@ func TestForegroundFetchBeforeIOS10(t *testing.T) {
 		{Kind: EventWatchdog, Action: device.KeyFetch, Callback: string(device.CallbackFetch),
 			Message: "completion handler never called within 30s; the app is in the foreground, so the system only logs a warning (apns.md#C03)"},
 	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// TestStreamLimitRefusalLogged: a request refused at the HTTP/2 layer
+// for exceeding the stream limit is logged as not answered, saying why
+// (apns.md#U83).
+func TestStreamLimitRefusalLogged(t *testing.T) {
+	w, _ := testWorld(t)
+	from := w.Log().Last()
+	w.Observe(fakeapns.Record{Path: "/3/device/" + device.DeviceToken("ios17", device.DefaultBundleID), Status: 0,
+		Frame: "rst_stream REFUSED_STREAM", Connection: 3, Check: fakeapns.CheckStreamLimit, ApnsID: "r"})
+	got := briefs(logSince(w, from))
+	want := []brief{{Kind: EventRejected, Message: "not answered: rst_stream REFUSED_STREAM on connection 3: the client opened more streams than the MAX_CONCURRENT_STREAMS it acknowledged; not processed, safe to retry (apns.md#U83)"}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}

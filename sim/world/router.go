@@ -112,6 +112,9 @@ func (w *World) Observe(r fakeapns.Record) {
 			// A frame fault took the place of APNs' answer (fakeapns
 			// FrameFault): the request was not processed.
 			ev.Message = fmt.Sprintf("not answered: %s on connection %d", r.Frame, r.Connection)
+			if r.Check == fakeapns.CheckStreamLimit {
+				ev.Message += ": the client opened more streams than the MAX_CONCURRENT_STREAMS it acknowledged; not processed, safe to retry (apns.md#U83)"
+			}
 		}
 		if !r.Timestamp.IsZero() {
 			ev.Message += fmt.Sprintf(" (token invalid since %s)", r.Timestamp.UTC().Format("2006-01-02T15:04:05.000Z"))
