@@ -456,6 +456,11 @@ func (m *Model) footerKeys() []key.Binding {
 	// the long ones.
 	h := withHelp
 	paneKeys := []key.Binding{h(k.NextPane, "tab", "pane"), h(k.Help, "?", "help"), k.Quit}
+	if m.common.Width >= 100 {
+		// Room for the fault rules, which no pane owns (at 80 columns
+		// they are in the help only).
+		paneKeys = []key.Binding{h(k.NextPane, "tab", "pane"), h(k.Faults, "F", "faults"), h(k.Help, "?", "help"), k.Quit}
+	}
 	taps := h(k.Buttons, "1-9 b d", "tap/body/dismiss")
 	switch m.focus {
 	case paneFleet:
