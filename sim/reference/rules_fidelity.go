@@ -85,9 +85,9 @@ func fidelityRules(s *sources) []Rule {
 			chose("No device-side throttle for priority-5 alerts: they are shown at once.", "The budget of C10 applies to background wakes only.").see("H03", "T14"),
 
 		// Issue 12 (section 10).
-		p("U40", KindPresentation, Observed, "7+", "A push with an alert and content-available 1 is shown and also wakes the app.", s.uiFetch, f.telerikMixed).
-			chose("iOS 7+: the alert is presented and a background or closed app gets the fetch callback (C05 limits; none after a force-quit); on 10+ in the foreground willPresent decides and the fetch callback runs; on 7–9 in the foreground the single fetch call carries the handler; denied permission hides the alert but not the wake.",
-				"Apple documents the fetch callback for any push announcing data, visible or not, and device logs show it at arrival followed by the action callback on tap.").see("P11", "C05", "V52"),
+		p("U40", KindPresentation, Observed, "7+", "A push with an alert and content-available 1 is shown and also wakes the app.", s.uiFetch, f.telerikMixed, s.bg).
+			chose("iOS 7+: the alert is presented and a background or closed app gets the fetch callback (C05 limits; none after a force-quit); on 10+ in the foreground willPresent decides and the fetch callback runs; on 7–9 in the foreground the single fetch call carries the handler; denied permission hides the alert but not the wake. Its wake does not spend the background budget (C10).",
+				"Apple documents the fetch callback for any push announcing data, visible or not, and device logs show it at arrival followed by the action callback on tap. The budget is Apple's for background notifications, which it defines as carrying only content-available.").see("P11", "C05", "V52", "C10"),
 		p("U41", KindPresentation, Observed, "8+", "An action can be tapped only in a context that shows it.", s.uiContext, s.ijunkie, s.mobisoft).
 			chose("A tap on an action the current context cannot reach is refused (CLI exit 2, API 409 action-not-reachable, scenario failure naming the context) unless the caller picks a context that shows it.",
 				"With 4 actions for the alert and 2 elsewhere (V31), the third action is on no minimal-context screen; a user could not tap it there.").see("V31", "V32", "U15"),

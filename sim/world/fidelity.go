@@ -220,7 +220,9 @@ func (w *World) releaseHeld(ds *deviceState, why string) {
 
 // backgroundBudgeted reports whether n is a background push that spends
 // the app's budget (apns.md#C10): no alert, content-available, on a
-// version and app state where it would wake the app.
+// version and app state where it would wake the app. A mixed push (with
+// an alert) does not: Apple's budget is for background notifications
+// (apns.md#U40).
 func (w *World) backgroundBudgeted(ds *deviceState, a *device.App, n device.Notification) bool {
 	aps := n.Payload.Aps
 	return aps.Alert == nil && aps.ContentAvailable == 1 && !nonAlertPushTypes[n.PushType] &&
