@@ -1,7 +1,6 @@
 package fakeapns
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -10,13 +9,14 @@ import (
 	"log"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/sideshow/apns2"
 	"golang.org/x/net/http2"
+
+	"github.com/pushsim/pushsim/sim/testtool"
 )
 
 const faultTok = tokProd // the token fault rules match; tokOK stays healthy
@@ -407,7 +407,7 @@ func routed(rs []Record) int {
 // Config.ErrorLog (pushsim serve --verbose), now that TLS ends in the
 // frame layer rather than in net/http.
 func TestHandshakeErrorLogged(t *testing.T) {
-	var buf syncBuffer
+	var buf testtool.Buffer
 	f := newFixture(t, func(c *Config) { c.ErrorLog = log.New(&buf, "", 0) })
 	conn, err := net.Dial("tcp", strings.TrimPrefix(f.ts.URL(), "https://"))
 	if err != nil {
@@ -426,24 +426,6 @@ func TestHandshakeErrorLogged(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond) // the server logs on its own goroutine
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for a logger and a test at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // TestStreamLimitEnforced: a client that opens a stream beyond the

@@ -1,16 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/x509"
-	"encoding/json"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -69,7 +65,7 @@ func TestHAProxyTwoReplicas(t *testing.T) {
 		"PUSHSIM_R1_DEV="+hostport(replicas[0].Development.URL()), "PUSHSIM_R2_DEV="+hostport(replicas[1].Development.URL()),
 		"PUSHSIM_R1_PROD="+hostport(replicas[0].Production.URL()), "PUSHSIM_R2_PROD="+hostport(replicas[1].Production.URL()),
 	)
-	out := &syncBuffer{}
+	out := &testtool.Buffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -160,31 +156,9 @@ func waitListening(t *testing.T, addr string) {
 
 func readInfo(t *testing.T, dir string) serve.Info {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, serve.InfoFile))
+	info, err := serve.ReadInfo(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var info serve.Info
-	if err := json.Unmarshal(b, &info); err != nil {
-		t.Fatalf("pushsim.json: %v", err)
-	}
 	return info
-}
-
-// syncBuffer collects haproxy's output from its copying goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -15,9 +15,7 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/tls"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -36,6 +34,7 @@ import (
 	"github.com/sideshow/apns2/token"
 
 	"github.com/pushsim/pushsim/fakeapns"
+	"github.com/pushsim/pushsim/sim/serve"
 )
 
 func main() {
@@ -85,8 +84,8 @@ func bare(ctx context.Context, args []string) error {
 	case "fresh":
 		h = func(w http.ResponseWriter, r *http.Request) {
 			_, _ = io.Copy(io.Discard, r.Body)
-			w.Header()["Apns-Id"] = []string{uuid4()}
-			w.Header()["Apns-Unique-Id"] = []string{uuid4()}
+			w.Header()["Apns-Id"] = []string{fakeapns.NewUUID()}
+			w.Header()["Apns-Unique-Id"] = []string{fakeapns.NewUUID()}
 			w.WriteHeader(http.StatusOK)
 		}
 	default:
@@ -119,56 +118,25 @@ func bare(ctx context.Context, args []string) error {
 	return nil
 }
 
-// uuid4 is a random UUID in Apple's lowercase form.
-func uuid4() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	const hexd = "0123456789abcdef"
-	out := make([]byte, 36)
-	j := 0
-	for i, c := range b {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			out[j] = '-'
-			j++
-		}
-		out[j], out[j+1] = hexd[c>>4], hexd[c&15]
-		j += 2
-	}
-	return string(out)
-}
-
-// info is the part of pushsim.json loadtest reads.
-type info struct {
-	APNsURL string `json:"apns_url"`
-	TeamID  string `json:"team_id"`
-	KeyID   string `json:"key_id"`
-	KeyFile string `json:"key_file"`
-}
-
-func providerToken(stateDir string) (*token.Token, info, error) {
-	var in info
-	b, err := os.ReadFile(stateDir + "/pushsim.json")
+// providerToken signs a provider token with the key of serve's state dir.
+func providerToken(stateDir string) (*token.Token, error) {
+	in, err := serve.ReadInfo(stateDir)
 	if err != nil {
-		return nil, in, fmt.Errorf("reading pushsim.json: %w", err)
-	}
-	if err := json.Unmarshal(b, &in); err != nil {
-		return nil, in, fmt.Errorf("pushsim.json: %w", err)
+		return nil, err
 	}
 	pemBytes, err := os.ReadFile(in.KeyFile)
 	if err != nil {
-		return nil, in, fmt.Errorf("reading the key: %w", err)
+		return nil, fmt.Errorf("reading the key: %w", err)
 	}
 	k, err := fakeapns.ParseSigningKey(pemBytes, in.TeamID, in.KeyID)
 	if err != nil {
-		return nil, in, err
+		return nil, err
 	}
 	t := k.Token()
 	if _, err := t.Generate(); err != nil {
-		return nil, in, fmt.Errorf("signing: %w", err)
+		return nil, fmt.Errorf("signing: %w", err)
 	}
-	return t, in, nil
+	return t, nil
 }
 
 // auth prints the authorization header value for h2load.
@@ -178,7 +146,7 @@ func auth(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	t, _, err := providerToken(*dir)
+	t, err := providerToken(*dir)
 	if err != nil {
 		return err
 	}
@@ -199,7 +167,7 @@ func e2e(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	t, _, err := providerToken(*dir)
+	t, err := providerToken(*dir)
 	if err != nil {
 		return err
 	}
@@ -262,26 +230,14 @@ func fleetTokens(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	b, err := os.ReadFile(*dir + "/pushsim.json")
+	in, err := serve.ReadInfo(*dir)
 	if err != nil {
-		return fmt.Errorf("reading pushsim.json: %w", err)
-	}
-	var in struct {
-		Devices []struct {
-			Apps []struct {
-				BundleID    string `json:"bundle_id"`
-				Token       string `json:"token"`
-				Environment string `json:"environment"`
-			} `json:"apps"`
-		} `json:"devices"`
-	}
-	if err := json.Unmarshal(b, &in); err != nil {
-		return fmt.Errorf("pushsim.json: %w", err)
+		return err
 	}
 	n := 0
 	for _, d := range in.Devices {
 		for _, a := range d.Apps {
-			if a.BundleID == *topic && a.Environment == string(fakeapns.Development) {
+			if a.BundleID == *topic && a.Environment == fakeapns.Development {
 				fmt.Println(a.Token)
 				n++
 			}

@@ -6,7 +6,6 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptrace"
@@ -48,13 +47,9 @@ func TestServeSignal(t *testing.T) {
 			break
 		}
 	}
-	data, err := os.ReadFile(filepath.Join(dir, "state", serve.InfoFile))
+	info, err := serve.ReadInfo(filepath.Join(dir, "state"))
 	if err != nil {
 		t.Fatalf("%v; stderr so far:\n%s", err, strings.Join(banner, "\n"))
-	}
-	var info serve.Info
-	if err := json.Unmarshal(data, &info); err != nil {
-		t.Fatal(err)
 	}
 	send(t, info)
 
@@ -98,12 +93,7 @@ func send(t *testing.T, info serve.Info) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	caPEM, err := os.ReadFile(info.CAFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	roots := x509.NewCertPool()
-	roots.AppendCertsFromPEM(caPEM)
+	roots := caPool(t, info)
 	p, err := provider.New(provider.Config{Endpoint: info.APNsURL, RootCAs: roots, Key: key.Private, KeyID: info.KeyID, TeamID: info.TeamID})
 	if err != nil {
 		t.Fatal(err)
@@ -142,20 +132,8 @@ func TestServeSignalCutsStalledStream(t *testing.T) {
 	lines := bufio.NewScanner(stderr)
 	for lines.Scan() && !strings.Contains(lines.Text(), "Ctrl-C stops.") {
 	}
-	data, err := os.ReadFile(filepath.Join(dir, "state", serve.InfoFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var info serve.Info
-	if err := json.Unmarshal(data, &info); err != nil {
-		t.Fatal(err)
-	}
-	caPEM, err := os.ReadFile(info.CAFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	roots := x509.NewCertPool()
-	roots.AppendCertsFromPEM(caPEM)
+	info := readInfo(t, filepath.Join(dir, "state"))
+	roots := caPool(t, info)
 	cc := info.ClientCertificates["development"]
 	cert, err := tls.LoadX509KeyPair(cc.CertFile, cc.KeyFile)
 	if err != nil {
@@ -209,4 +187,19 @@ func waitStreamOpen(t *testing.T, tr *http.Transport, info serve.Info) {
 		}
 	}
 	t.Fatal("the server did not answer")
+}
+
+// caPool is the pool of the CA serve wrote (info.CAFile), as a client
+// configures its trust.
+func caPool(t *testing.T, info serve.Info) *x509.CertPool {
+	t.Helper()
+	caPEM, err := os.ReadFile(info.CAFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	if !roots.AppendCertsFromPEM(caPEM) {
+		t.Fatalf("%s holds no certificate", info.CAFile)
+	}
+	return roots
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -67,11 +66,8 @@ func (s *tmuxSession) waitFor(texts ...string) string {
 // TestTUIInTmux runs pushsim (this test binary under that name, see
 // TestMain) in tmux and drives it: the done-when flow, and --serve.
 func TestTUIInTmux(t *testing.T) {
-	// -short leaves it out on a developer's machine; CI always runs it,
-	// since a skipped end-to-end test proves nothing there.
-	if testing.Short() && os.Getenv("CI") == "" {
-		t.Skip("-short: drives the terminal UI in tmux for several seconds (runs whenever CI is set)")
-	}
+	// Always run, -short or not: a skipped end-to-end test proves
+	// nothing. A missing tmux fails in CI (testtool.Need).
 	testtool.Need(t, "tmux")
 	testtool.Need(t, "curl")
 	bin := pushsimCommand(t)
@@ -233,12 +229,8 @@ func TestTUINeedsATerminal(t *testing.T) {
 // readInfo reads the pushsim.json that serve wrote into state.
 func readInfo(t *testing.T, state string) serve.Info {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(state, serve.InfoFile))
+	info, err := serve.ReadInfo(state)
 	if err != nil {
-		t.Fatal(err)
-	}
-	var info serve.Info
-	if err := json.Unmarshal(data, &info); err != nil {
 		t.Fatal(err)
 	}
 	return info

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -242,12 +243,11 @@ func (c *verifyCmd) apiURL() (string, error) {
 			}
 			dir = d
 		}
-		data, err := os.ReadFile(filepath.Join(dir, serve.InfoFile))
-		if err != nil {
+		info, err := serve.ReadInfo(dir)
+		if errors.Is(err, fs.ErrNotExist) {
 			return "", usageErr("verify: no --api, and %v (start pushsim serve, or pass --api URL)", err)
 		}
-		var info serve.Info
-		if err := json.Unmarshal(data, &info); err != nil || info.APIURL == "" {
+		if err != nil || info.APIURL == "" {
 			return "", usageErr("verify: %s has no api_url; pass --api URL", filepath.Join(dir, serve.InfoFile))
 		}
 		u = info.APIURL

@@ -20,7 +20,10 @@ import (
 // owns its network. It starts "pushsim serve --apple-hosts" and sends with
 // sideshow/apns2's own command-line sender, which has Apple's hosts built
 // in and only takes a combined PEM, trusting ca.pem through SSL_CERT_FILE.
-const appleHostsScript = `set -e
+// appleHostsPrelude, run by "unshare -rnm sh -c", points Apple's hosts
+// at 127.0.0.2/3 inside the namespace, starts "pushsim serve
+// --apple-hosts" as $pid and waits for its banner.
+const appleHostsPrelude = `set -e
 ip link set lo up
 printf '127.0.0.2 api.sandbox.push.apple.com api.development.push.apple.com\n127.0.0.3 api.push.apple.com\n' > "$DIR/hosts"
 mount --bind "$DIR/hosts" /etc/hosts
@@ -30,7 +33,9 @@ i=0
 until grep -q 'Ctrl-C stops' "$DIR/serve.err" 2>/dev/null; do
   i=$((i+1)); [ $i -lt 300 ] || { cat "$DIR/serve.err"; exit 1; }; sleep 0.1
 done
-echo "$TOKEN {\"aps\":{\"alert\":\"via the hard-coded host\"}}" |
+`
+
+const appleHostsScript = appleHostsPrelude + `echo "$TOKEN {\"aps\":{\"alert\":\"via the hard-coded host\"}}" |
   SSL_CERT_FILE="$DIR/state/ca.pem" "$APNS2" -c "$DIR/state/client-development-bundle.pem" -t "$TOPIC" -m development
 echo "$TOKEN {\"aps\":{\"alert\":\"to production\"}}" |
   SSL_CERT_FILE="$DIR/state/ca.pem" "$APNS2" -c "$DIR/state/client-production-bundle.pem" -t "$TOPIC" -m production

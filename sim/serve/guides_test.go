@@ -122,17 +122,7 @@ func TestGuideSideshow(t *testing.T) {
 // apns2NPMScript runs the apns2 npm package, which dials port 443 of
 // Apple's host, through --apple-hosts inside its own namespaces (see
 // appleHostsScript).
-const apns2NPMScript = `set -e
-ip link set lo up
-printf '127.0.0.2 api.sandbox.push.apple.com api.development.push.apple.com\n127.0.0.3 api.push.apple.com\n' > "$DIR/hosts"
-mount --bind "$DIR/hosts" /etc/hosts
-"$PUSHSIM" serve --apple-hosts --api 127.0.0.1:0 --state-dir "$DIR/state" 2>"$DIR/serve.err" &
-pid=$!
-i=0
-until grep -q 'Ctrl-C stops' "$DIR/serve.err" 2>/dev/null; do
-  i=$((i+1)); [ $i -lt 300 ] || { cat "$DIR/serve.err"; exit 1; }; sleep 0.1
-done
-PUSHSIM_JSON="$DIR/state/pushsim.json" NODE_EXTRA_CA_CERTS="$DIR/state/ca.pem" "$NODE" "$GUIDE"
+const apns2NPMScript = appleHostsPrelude + `PUSHSIM_JSON="$DIR/state/pushsim.json" NODE_EXTRA_CA_CERTS="$DIR/state/ca.pem" "$NODE" "$GUIDE"
 kill -TERM $pid
 wait $pid
 `

@@ -3,6 +3,8 @@ package serve
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/pushsim/pushsim/fakeapns"
 	"github.com/pushsim/pushsim/sim/world"
@@ -82,6 +84,21 @@ func infoDevices(fleet []world.DeviceView) []InfoDevice {
 		out = append(out, dev)
 	}
 	return out
+}
+
+// ReadInfo reads the pushsim.json that serve wrote into stateDir: what a
+// backend's setup script, the load script or pushsim verify start from.
+func ReadInfo(stateDir string) (Info, error) {
+	var info Info
+	path := filepath.Join(stateDir, InfoFile)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return info, fmt.Errorf("reading %s: %w", InfoFile, err)
+	}
+	if err := json.Unmarshal(data, &info); err != nil {
+		return info, fmt.Errorf("%s: %w", path, err)
+	}
+	return info, nil
 }
 
 // writeInfo writes pushsim.json into the state directory.

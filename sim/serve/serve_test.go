@@ -46,13 +46,9 @@ func start(t testing.TB, dir string, mod func(*serve.Config)) *serve.Server {
 // readInfo reads pushsim.json the way a backend's setup script would.
 func readInfo(t testing.TB, dir string) serve.Info {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(dir, serve.InfoFile))
+	info, err := serve.ReadInfo(dir)
 	if err != nil {
 		t.Fatal(err)
-	}
-	var info serve.Info
-	if err := json.Unmarshal(data, &info); err != nil {
-		t.Fatalf("pushsim.json: %v", err)
 	}
 	return info
 }
